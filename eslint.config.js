@@ -1,0 +1,77 @@
+// Lint rules, including the layering rules that keep the architecture honest:
+// - only main/app may import 'electron' (everything else runs under plain Node);
+// - lower layers never import upper ones (contract < ledger/face < core < sync/host < app);
+// - the renderer may import nothing from main except the contract.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+const electronBan = { name: 'electron', message: 'Only main/app may import electron.' };
+
+/** A no-restricted-imports rule that forbids the given path patterns. */
+function forbid(patterns, message, paths = []) {
+  return {
+    'no-restricted-imports': ['error', { paths, patterns: [{ group: patterns, message }] }],
+  };
+}
+
+export default tseslint.config(
+  {
+    ignores: ['node_modules/', 'build/', 'dist/', 'test-results/', 'playwright-report/', '.cache/'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      eqeqeq: ['error', 'smart'],
+    },
+  },
+  {
+    files: ['main/contract/**'],
+    rules: forbid(['../*', '!../contract/*'], 'The contract is the bottom layer: it imports only zod.', [
+      electronBan,
+    ]),
+  },
+  {
+    files: ['main/ledger/**', 'main/face/**'],
+    rules: forbid(
+      ['**/core/**', '**/host/**', '**/sync/**', '**/app/**', '**/renderer/**'],
+      'Lower layers never import upper ones.',
+      [electronBan],
+    ),
+  },
+  {
+    files: ['main/core/**'],
+    rules: forbid(['**/host/**', '**/app/**', '**/renderer/**'], 'core is below host and app.', [
+      electronBan,
+    ]),
+  },
+  {
+    files: ['main/sync/**', 'main/host/**', 'cloud/**', 'native/**'],
+    rules: forbid(['**/app/**', '**/renderer/**'], 'Only app sits above these.', [electronBan]),
+  },
+  {
+    files: ['renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...forbid(
+        ['**/main/**', '!**/main/contract', '!**/main/contract/**', '**/preload/**'],
+        'The renderer talks to main only through the contract.',
+        [electronBan],
+      ),
+    },
+  },
+  {
+    files: ['preload/**'],
+    rules: forbid(
+      ['**/main/**', '!**/main/contract', '!**/main/contract/**', '**/renderer/**'],
+      'The preload exposes the contract and nothing else.',
+    ),
+  },
+);

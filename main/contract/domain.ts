@@ -1,0 +1,246 @@
+/**
+ * The shapes of the things the terminal deals in, as zod schemas (runtime validation) and the
+ * TypeScript types inferred from them. Every amount is integer fen.
+ */
+import { z } from 'zod';
+import { MAX_AMOUNT_FEN, MAX_LINE_FEN, MAX_QTY, MAX_TAX_RATE_BP } from './money';
+
+/** An amount of money in fen, within the sane bound, never fractional. */
+export const fen = z
+  .number()
+  .int('amount must be whole fen')
+  .min(-MAX_LINE_FEN * 10_000, 'amount out of range')
+  .max(MAX_LINE_FEN * 10_000, 'amount out of range');
+
+/** A non-negative amount a person enters (price, payment, tender, float, cash movement). */
+export const amountFen = z
+  .number()
+  .int('amount must be whole fen')
+  .min(0, 'amount must not be negative')
+  .max(MAX_AMOUNT_FEN, 'amount exceeds ¥1,000,000');
+
+export const qty = z
+  .number()
+  .int('quantity must be a whole number')
+  .min(1, 'quantity must be at least 1')
+  .max(MAX_QTY, `quantity must be at most ${MAX_QTY}`);
+
+export const id = z.string().min(1).max(64);
+export const isoTime = z.string().max(40);
+/** A business day in the shop's time zone, YYYY-MM-DD. */
+export const businessDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+export const shortText = z.string().max(200);
+
+export const product = z.object({
+  sku: id,
+  barcode: z.string().regex(/^\d{13}$/),
+  nameZh: shortText,
+  nameEn: shortText,
+  category: shortText,
+  priceFen: amountFen,
+  taxRateBp: z.number().int().min(0).max(MAX_TAX_RATE_BP),
+});
+export type Product = z.infer<typeof product>;
+
+export const PAYMENT_METHODS = ['cash', 'face', 'qr', 'card'] as const;
+export const paymentMethod = z.enum(PAYMENT_METHODS);
+export type PaymentMethod = z.infer<typeof paymentMethod>;
+
+export const saleLine = z.object({
+  lineNo: z.number().int().min(1),
+  sku: id,
+  barcode: z.string(),
+  nameZh: shortText,
+  nameEn: shortText,
+  qty,
+  unitPriceFen: amountFen,
+  taxRateBp: z.number().int(),
+  /** qty x unit price */
+  grossFen: fen,
+  lineDiscountFen: fen,
+  /** This line's share of the sale-level discount. */
+  saleDiscountShareFen: fen,
+  /** What the customer pays for this line: gross - line discount - sale discount share. */
+  netFen: fen,
+  /** Tax contained in netFen (prices are tax-inclusive). */
+  taxFen: fen,
+});
+export type SaleLine = z.infer<typeof saleLine>;
+
+export const payment = z.object({
+  id,
+  method: paymentMethod,
+  /** The amount applied to the sale. */
+  amountFen: fen,
+  /** Cash only: what the customer handed over. */
+  tenderedFen: fen.nullable(),
+  /** Cash only: tendered - amount. */
+  changeFen: fen,
+  reference: z.string().max(128).nullable(),
+  createdAt: isoTime,
+});
+export type Payment = z.infer<typeof payment>;
+
+export const SALE_STATUSES = ['open', 'held', 'completed', 'voided'] as const;
+export const saleStatus = z.enum(SALE_STATUSES);
+export type SaleStatus = z.infer<typeof saleStatus>;
+
+export const sale = z.object({
+  id,
+  receiptNo: z.string().nullable(),
+  status: saleStatus,
+  shiftId: id.nullable(),
+  openedAt: isoTime,
+  completedAt: isoTime.nullable(),
+  lines: z.array(saleLine),
+  /** Sum of line gross. */
+  subtotalFen: fen,
+  lineDiscountFen: fen,
+  saleDiscountFen: fen,
+  totalFen: fen,
+  taxFen: fen,
+  paidFen: fen,
+  dueFen: fen,
+  changeFen: fen,
+  payments: z.array(payment),
+  refundedFen: fen,
+});
+export type Sale = z.infer<typeof sale>;
+
+export const saleSummary = z.object({
+  id,
+  receiptNo: z.string().nullable(),
+  status: saleStatus,
+  openedAt: isoTime,
+  lineCount: z.number().int(),
+  totalFen: fen,
+});
+export type SaleSummary = z.infer<typeof saleSummary>;
+
+export const refundLine = z.object({
+  lineNo: z.number().int().min(1),
+  qty,
+  amountFen: fen,
+});
+
+export const refund = z.object({
+  id,
+  saleId: id,
+  receiptNo: z.string().nullable(),
+  reason: shortText,
+  lines: z.array(refundLine),
+  amountFen: fen,
+  /** How the money went back, per original payment method. */
+  byMethod: z.array(z.object({ paymentId: id, method: paymentMethod, amountFen: fen })),
+  createdAt: isoTime,
+});
+export type Refund = z.infer<typeof refund>;
+
+export const shift = z.object({
+  id,
+  status: z.enum(['open', 'closed']),
+  openedAt: isoTime,
+  closedAt: isoTime.nullable(),
+  floatFen: fen,
+  cashInFen: fen,
+  cashOutFen: fen,
+  cashSalesFen: fen,
+  cashRefundsFen: fen,
+  /** float + cash sales - cash refunds + cash in - cash out */
+  expectedCashFen: fen,
+  countedCashFen: fen.nullable(),
+  /** counted - expected, once closed */
+  varianceFen: fen.nullable(),
+});
+export type Shift = z.infer<typeof shift>;
+
+export const methodTotals = z.object({
+  method: paymentMethod,
+  count: z.number().int(),
+  amountFen: fen,
+});
+
+export const hourTotals = z.object({
+  hour: z.number().int().min(0).max(23),
+  count: z.number().int(),
+  netFen: fen,
+});
+
+export const topItem = z.object({
+  sku: id,
+  nameZh: shortText,
+  nameEn: shortText,
+  qty: z.number().int(),
+  netFen: fen,
+});
+
+/** The figures shared by X, Z and daily reports. */
+export const reportTotals = z.object({
+  salesCount: z.number().int(),
+  grossFen: fen,
+  discountFen: fen,
+  /** Completed sales' totals (after discounts). */
+  salesFen: fen,
+  refundsCount: z.number().int(),
+  refundsFen: fen,
+  /** salesFen - refundsFen */
+  netFen: fen,
+  taxFen: fen,
+  averageTicketFen: fen,
+  byMethod: z.array(methodTotals),
+  /** Share of sales amount paid by face, in basis points. */
+  facePayShareBp: z.number().int().min(0).max(10_000),
+});
+export type ReportTotals = z.infer<typeof reportTotals>;
+
+export const dailyReport = z.object({
+  businessDate,
+  timezone: z.string(),
+  totals: reportTotals,
+  byHour: z.array(hourTotals),
+  topItems: z.array(topItem),
+  refunds: z.array(
+    z.object({
+      id,
+      receiptNo: z.string().nullable(),
+      amountFen: fen,
+      createdAt: isoTime,
+      reason: shortText,
+    }),
+  ),
+});
+export type DailyReport = z.infer<typeof dailyReport>;
+
+export const xReport = z.object({
+  shift,
+  totals: reportTotals,
+  generatedAt: isoTime,
+});
+export type XReport = z.infer<typeof xReport>;
+
+export const zReport = z.object({
+  number: z.number().int().min(1),
+  businessDate,
+  createdAt: isoTime,
+  totals: reportTotals,
+  shifts: z.array(shift),
+  /** SHA-256 of the report's canonical content, as chained into the audit log. */
+  hash: z.string(),
+});
+export type ZReport = z.infer<typeof zReport>;
+
+export const auditVerification = z.object({
+  ok: z.boolean(),
+  checked: z.number().int(),
+  firstBroken: z.object({ seq: z.number().int(), kind: z.string(), reason: z.string() }).nullable(),
+});
+export type AuditVerification = z.infer<typeof auditVerification>;
+
+export const terminalInfo = z.object({
+  version: z.string(),
+  shopName: z.string(),
+  terminalId: z.string(),
+  timezone: z.string(),
+  defaultLocale: z.enum(['zh-CN', 'en']),
+});
+export type TerminalInfo = z.infer<typeof terminalInfo>;

@@ -1,0 +1,55 @@
+/**
+ * The one error type that crosses the contract. Every failure a caller can act on has a code;
+ * `field` names the offending field (dotted path) when the error is about one input.
+ */
+export const ERROR_CODES = [
+  'VALIDATION',
+  'UNKNOWN_CHANNEL',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'INVALID_BARCODE',
+  'UNKNOWN_BARCODE',
+  'AMOUNT_OUT_OF_RANGE',
+  'SALE_NOT_OPEN',
+  'SALE_HAS_PAYMENTS',
+  'SALE_EMPTY',
+  'OVERPAYMENT',
+  'INSUFFICIENT_TENDER',
+  'NO_OPEN_SHIFT',
+  'SHIFT_ALREADY_OPEN',
+  'SHIFT_OPEN',
+  'REFUND_EXCEEDS_PAID',
+  'Z_ALREADY_TAKEN',
+  'DATABASE_TOO_NEW',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface PosErrorShape {
+  code: ErrorCode;
+  message: string;
+  field?: string;
+}
+
+export class PosError extends Error implements PosErrorShape {
+  readonly code: ErrorCode;
+  readonly field?: string;
+
+  constructor(code: ErrorCode, message: string, field?: string) {
+    super(message);
+    this.name = 'PosError';
+    this.code = code;
+    if (field !== undefined) this.field = field;
+  }
+
+  toJSON(): PosErrorShape {
+    return this.field === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, field: this.field };
+  }
+
+  static is(value: unknown): value is PosError {
+    return value instanceof PosError;
+  }
+}
