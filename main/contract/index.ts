@@ -5,3 +5,4 @@ export * from './domain';
 export * from './channels';
 export * from './events';
 export * from './wire';
+export * from './ipc';

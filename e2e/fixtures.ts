@@ -1,0 +1,57 @@
+/**
+ * Each end-to-end test gets its own browser host, started as `npm start` would start it
+ * (the host CLI under the repo's Node) on a free port, from a new empty data directory.
+ */
+import { test as base } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+
+export interface Host {
+  url: string;
+  dataDir: string;
+  output: () => string;
+}
+
+async function startHost(dataDir: string): Promise<{ child: ChildProcess; host: Host }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'main/host/cli.ts'), '--data-dir', dataDir, '--port', '0'],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`host did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /POS_HOST_READY (\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolveUrl(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`host exited with ${String(code)}:\n${output}`)));
+  });
+  return { child, host: { url, dataDir, output: () => output } };
+}
+
+export const test = base.extend<{ host: Host }>({
+  host: async ({}, use) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pos-e2e-'));
+    const { child, host } = await startHost(dataDir);
+    try {
+      await use(host);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+});
+
+export { expect } from '@playwright/test';

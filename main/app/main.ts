@@ -1,0 +1,43 @@
+/**
+ * Electron entry: the only place that imports 'electron' (with windows.ts and ipc.ts beside
+ * it). It builds the core, opens the windows and wires IPC; everything else lives in layers
+ * that run under plain Node.
+ */
+import { app, BrowserWindow, session } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { consoleLogger, createPosCore, loadConfig, type PosCore } from '../core';
+import { registerIpc } from './ipc';
+import { openTerminalWindows, shellPaths } from './windows';
+
+// build/app/main.js -> build/
+const buildDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const paths = shellPaths(buildDir);
+
+if (!app.requestSingleInstanceLock()) app.quit();
+
+let core: PosCore | null = null;
+let windows: BrowserWindow[] = [];
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+});
+
+void app.whenReady().then(() => {
+  // Deny every permission (camera access will be granted to the capture window only).
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
+    callback(false),
+  );
+
+  const config = loadConfig(process.argv.slice(app.isPackaged ? 1 : 2), process.env);
+  if (!process.argv.some((a) => a.startsWith('--data-dir')) && !process.env.POS_DATA_DIR) {
+    config.dataDir = app.getPath('userData');
+  }
+  core = createPosCore(config, consoleLogger);
+  windows = openTerminalWindows(paths);
+  registerIpc(core, () => windows.filter((w) => !w.isDestroyed()), paths.rendererIndex);
+});
+
+app.on('second-instance', () => windows[0]?.focus());
+app.on('window-all-closed', () => app.quit());
+app.on('will-quit', () => core?.close());

@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isTrustedSender } from './sender';
+
+const index = 'file:///opt/pos/build/renderer/index.html';
+const own = new Set([3, 4]);
+
+test('the main frame of our own window showing our bundle is trusted', () => {
+  const facts = { webContentsId: 3, frameUrl: `${index}?screen=customer`, isMainFrame: true };
+  assert.equal(isTrustedSender(facts, own, index), true);
+});
+
+test('other windows, iframes, destroyed frames and foreign pages are refused', () => {
+  assert.equal(
+    isTrustedSender({ webContentsId: 9, frameUrl: index, isMainFrame: true }, own, index),
+    false,
+  );
+  assert.equal(
+    isTrustedSender({ webContentsId: 3, frameUrl: index, isMainFrame: false }, own, index),
+    false,
+  );
+  assert.equal(
+    isTrustedSender({ webContentsId: 3, frameUrl: null, isMainFrame: true }, own, index),
+    false,
+  );
+  for (const url of ['https://evil.example/index.html', 'file:///tmp/index.html', 'not a url']) {
+    assert.equal(
+      isTrustedSender({ webContentsId: 3, frameUrl: url, isMainFrame: true }, own, index),
+      false,
+    );
+  }
+});

@@ -1,0 +1,69 @@
+/**
+ * The terminal's windows: the cashier on the primary display and the customer display on the
+ * second display when there is one (else a second window). Every window is sandboxed, with
+ * context isolation, no Node integration, and no way to navigate away or open new windows.
+ */
+import { BrowserWindow, screen, type Rectangle } from 'electron';
+import { join } from 'node:path';
+import type { Screen } from '../contract';
+
+export interface ShellPaths {
+  preload: string;
+  rendererIndex: string;
+}
+
+function secureWindow(paths: ShellPaths, bounds: Partial<Rectangle>, title: string): BrowserWindow {
+  const window = new BrowserWindow({
+    ...bounds,
+    title,
+    show: false,
+    backgroundColor: '#ffffff',
+    webPreferences: {
+      preload: paths.preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  window.webContents.on('will-navigate', (event) => event.preventDefault());
+  window.once('ready-to-show', () => window.show());
+  return window;
+}
+
+function load(window: BrowserWindow, paths: ShellPaths, which: Screen): void {
+  void window.loadFile(paths.rendererIndex, { query: { screen: which } });
+}
+
+export function openTerminalWindows(paths: ShellPaths): BrowserWindow[] {
+  const primary = screen.getPrimaryDisplay();
+  const secondary = screen.getAllDisplays().find((d) => d.id !== primary.id);
+
+  const cashier = secureWindow(paths, primary.workArea, 'POS');
+  cashier.maximize();
+  load(cashier, paths, 'cashier');
+
+  const customerBounds = secondary
+    ? secondary.bounds
+    : { x: primary.workArea.x + 40, y: primary.workArea.y + 40, width: 800, height: 600 };
+  const customer = secureWindow(paths, customerBounds, 'Customer display');
+  if (secondary) customer.setFullScreen(true);
+  load(customer, paths, 'customer');
+
+  return [cashier, customer];
+}
+
+export function openManagerWindow(paths: ShellPaths): BrowserWindow {
+  const window = secureWindow(paths, { width: 1100, height: 800 }, 'Manager');
+  load(window, paths, 'manager');
+  return window;
+}
+
+export function shellPaths(buildDir: string): ShellPaths {
+  return {
+    preload: join(buildDir, 'preload/index.cjs'),
+    rendererIndex: join(buildDir, 'renderer/index.html'),
+  };
+}

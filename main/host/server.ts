@@ -1,0 +1,127 @@
+/**
+ * The browser host: serves the renderer bundle and carries the typed contract over a WebSocket
+ * at /ws. Used by `npm start` where Electron is absent, by the end-to-end suites, and for a
+ * customer display on another device when the store turns remote displays on.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import { MAX_MESSAGE_BYTES } from '../contract';
+import type { PosCore } from '../core';
+import { checkAccess, originAllowed, type AccessPolicy } from './access';
+import { handleSocketMessage } from './socket';
+
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** The three screens are client-side routes of one bundle. */
+const SCREEN_PATHS = ['/', '/customer', '/manager'];
+
+export interface HostOptions {
+  core: PosCore;
+  port: number;
+  access: AccessPolicy;
+  rendererDir?: string;
+  logger?: boolean;
+}
+
+export interface RunningHost {
+  app: FastifyInstance;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_RENDERER_DIR = resolve(import.meta.dirname, '../../build/renderer');
+
+function tokenOf(request: FastifyRequest): string | undefined {
+  const token = (request.query as Record<string, unknown> | undefined)?.token;
+  return typeof token === 'string' ? token : undefined;
+}
+
+export async function startHost(options: HostOptions): Promise<RunningHost> {
+  const { core, access } = options;
+  const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    throw new Error(
+      `The renderer is not built (${rendererDir}/index.html is missing): run npm run build`,
+    );
+  }
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: MAX_MESSAGE_BYTES,
+    // Never log query strings: they may carry the pairing token.
+    disableRequestLogging: true,
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    const decision = checkAccess(access, { remoteAddress: request.ip, token: tokenOf(request) });
+    if (!decision.allowed) return reply.code(decision.status).send({ error: decision.reason });
+    reply.header('Content-Security-Policy', CSP);
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('X-Frame-Options', 'DENY');
+    reply.header('Referrer-Policy', 'no-referrer');
+    return undefined;
+  });
+
+  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
+  await app.register(fastifyStatic, { root: rendererDir, index: false, wildcard: false });
+
+  const sockets = new Set<WebSocket>();
+  const unsubscribe = core.onEvent((name, payload) => {
+    const frame = JSON.stringify({ kind: 'event', name, payload });
+    for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(frame);
+  });
+
+  app.get(
+    '/ws',
+    {
+      websocket: true,
+      preValidation: async (request, reply) => {
+        if (!originAllowed(request.headers.origin, request.headers.host)) {
+          return reply.code(403).send({ error: 'cross-origin WebSocket refused' });
+        }
+        return undefined;
+      },
+    },
+    (socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('message', (data, isBinary) => {
+        void handleSocketMessage(core, data, isBinary).then((reply) => {
+          if (socket.readyState === socket.OPEN) socket.send(reply);
+        });
+      });
+    },
+  );
+
+  for (const path of SCREEN_PATHS) {
+    app.get(path, (_request, reply) => reply.type('text/html').sendFile('index.html'));
+  }
+
+  await app.listen({ port: options.port, host: access.remoteDisplays ? '0.0.0.0' : '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  return {
+    app,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      unsubscribe();
+      for (const socket of sockets) socket.terminate();
+      await app.close();
+    },
+  };
+}

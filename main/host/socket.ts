@@ -1,0 +1,40 @@
+/**
+ * One WebSocket message in, one reply frame out. Everything that arrives is untrusted: size,
+ * JSON, frame shape and payload are checked before the core sees a thing.
+ */
+import type { RawData } from 'ws';
+import { MAX_MESSAGE_BYTES, PosError, errorToWire, toPosError, wsClientFrame } from '../contract';
+import type { PosCore } from '../core';
+
+function errorFrame(id: number, error: PosError): string {
+  return JSON.stringify({ kind: 'response', id, ok: false, error: errorToWire(error) });
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+export async function handleSocketMessage(
+  core: PosCore,
+  data: RawData,
+  isBinary: boolean,
+): Promise<string> {
+  if (isBinary) return errorFrame(0, new PosError('VALIDATION', 'binary frames are not accepted'));
+  const text = rawText(data);
+  if (text.length > MAX_MESSAGE_BYTES) {
+    return errorFrame(0, new PosError('VALIDATION', 'message too large'));
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return errorFrame(0, new PosError('VALIDATION', 'message is not JSON'));
+  }
+  const frame = wsClientFrame.safeParse(json);
+  if (!frame.success) return errorFrame(0, toPosError(frame.error, 'frame'));
+  const { id, channel, payload } = frame.data;
+  const result = await core.dispatch(channel, payload);
+  return JSON.stringify({ kind: 'response', id, ...result });
+}
