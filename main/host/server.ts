@@ -33,7 +33,6 @@ export interface HostOptions {
   port: number;
   access: AccessPolicy;
   rendererDir?: string;
-  logger?: boolean;
 }
 
 export interface RunningHost {
@@ -60,10 +59,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   }
 
   const app = Fastify({
-    logger: options.logger ?? false,
+    // No request logging: URLs may carry the pairing token; the core logs what matters.
+    logger: false,
     bodyLimit: MAX_MESSAGE_BYTES,
-    // Never log query strings: they may carry the pairing token.
-    disableRequestLogging: true,
   });
 
   app.addHook('onRequest', async (request, reply) => {

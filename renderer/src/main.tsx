@@ -1,0 +1,51 @@
+/**
+ * Entry point of the one renderer bundle: pick the screen, start i18n, connect to main (Electron
+ * preload bridge or the host's WebSocket), and render.
+ */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { Provider } from 'react-redux';
+import './styles/base.css';
+import './styles/cashier.css';
+import './styles/customer.css';
+import './styles/manager.css';
+import { createClient } from './api/client';
+import { App } from './app/App';
+import { pickScreen } from './app/screen';
+import { createAppStore } from './app/store';
+import { syncStoreWithClient } from './app/sync';
+import { DEFAULT_LANGUAGE, initI18n, storedLanguage } from './i18n';
+import i18next from 'i18next';
+
+const screen = pickScreen(window.location);
+document.body.dataset.screen = screen;
+
+const remembered = storedLanguage(screen);
+await initI18n(remembered ?? DEFAULT_LANGUAGE);
+
+const client = createClient(window);
+const store = createAppStore(client);
+syncStoreWithClient(store, client, screen);
+
+if (remembered === null) {
+  // No choice made on this screen yet: follow the terminal's configured language once known.
+  const unsubscribe = store.subscribe(() => {
+    const info = store.getState().system.info;
+    if (info === null) return;
+    unsubscribe();
+    if (info.defaultLocale !== i18next.language) {
+      void i18next.changeLanguage(info.defaultLocale);
+      document.documentElement.lang = info.defaultLocale;
+    }
+  });
+}
+
+const root = document.getElementById('root');
+if (root === null) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <Provider store={store}>
+      <App screen={screen} />
+    </Provider>
+  </StrictMode>,
+);
