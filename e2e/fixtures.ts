@@ -41,6 +41,8 @@ async function startHost(dataDir: string): Promise<{ child: ChildProcess; host: 
 }
 
 export const test = base.extend<{ host: Host }>({
+  // Playwright reads a fixture's dependencies from this destructuring pattern; there are none.
+  // eslint-disable-next-line no-empty-pattern
   host: async ({}, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pos-e2e-'));
     const { child, host } = await startHost(dataDir);

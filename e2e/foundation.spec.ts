@@ -4,6 +4,7 @@
  * report shows the sale; and the sale is in the ledger's SQLite file. zh-CN is the default
  * language, so the labels are Chinese, as a cashier in the shop sees them.
  */
+import type { Page } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { formatYuan } from '../main/contract';
@@ -15,7 +16,7 @@ function yuan(fen: number): string {
 }
 
 /** A barcode scanner is a keyboard wedge: fast keystrokes, then Enter. */
-async function scan(page: import('@playwright/test').Page, barcode: string): Promise<void> {
+async function scan(page: Page, barcode: string): Promise<void> {
   await page.keyboard.type(`${barcode}\n`, { delay: 5 });
 }
 

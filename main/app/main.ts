@@ -3,7 +3,7 @@
  * it). It builds the core, opens the windows and wires IPC; everything else lives in layers
  * that run under plain Node.
  */
-import { app, BrowserWindow, session } from 'electron';
+import { app, session, type BrowserWindow } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { consoleLogger, createPosCore, loadConfig, type PosCore } from '../core';

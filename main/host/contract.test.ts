@@ -16,9 +16,9 @@ import {
   type RequestInput,
   type Response,
 } from '../contract';
-import { startHost, type RunningHost } from '../host/server';
-import { connectWs, type WsContractClient } from '../host/ws-client';
-import { createPosCore, type PosCore } from './core';
+import { createPosCore, type PosCore } from '../core';
+import { startHost, type RunningHost } from './server';
+import { connectWs, type WsContractClient } from './ws-client';
 
 type Invoke = <C extends Channel>(channel: C, payload: RequestInput<C>) => Promise<Response<C>>;
 
@@ -67,8 +67,8 @@ async function cashierScenario(invoke: Invoke) {
   const [a, b] = products as [(typeof products)[0], (typeof products)[0]];
 
   await invoke('shift.open', { floatFen: 20_000 });
-  let sale = await invoke('sale.addItem', { barcode: a.barcode });
-  sale = await invoke('sale.addItem', { barcode: b.barcode, qty: 2 });
+  await invoke('sale.addItem', { barcode: a.barcode });
+  const sale = await invoke('sale.addItem', { barcode: b.barcode, qty: 2 });
   assert.equal(sale.lines.length, 2);
   const total = a.priceFen + 2 * b.priceFen;
   assert.equal(sale.totalFen, total);
