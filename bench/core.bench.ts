@@ -19,7 +19,7 @@ async function startOnce(dataDir: string): Promise<number> {
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(root, 'main/host/cli.ts'), '--data-dir', dataDir, '--port', '0'],
+    [join(root, 'build/host/cli.js'), '--data-dir', dataDir, '--port', '0'],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolveUrl, reject) => {

@@ -1,6 +1,7 @@
 /**
- * Each end-to-end test gets its own browser host, started as `npm start` would start it
- * (the host CLI under the repo's Node) on a free port, from a new empty data directory.
+ * Each end-to-end test gets its own browser host, started as `npm start` starts it (the built
+ * host bundle, under the repo's Node) on a free port, from a new empty data directory.
+ * `npm test` builds before it runs this suite.
  */
 import { test as base } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,7 +20,7 @@ export interface Host {
 async function startHost(dataDir: string): Promise<{ child: ChildProcess; host: Host }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(root, 'main/host/cli.ts'), '--data-dir', dataDir, '--port', '0'],
+    [join(root, 'build/host/cli.js'), '--data-dir', dataDir, '--port', '0'],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

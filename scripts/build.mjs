@@ -1,6 +1,8 @@
-// `npm run build`: the renderer bundle (Vite) and the Electron shell's main and preload (esbuild).
-// Under plain Node the main-process code runs from source through tsx; only Electron needs the
-// bundles. Plain JavaScript, so it runs before anything is compiled.
+// `npm run build`: the renderer bundle (Vite), and with esbuild the main-process bundles: the
+// browser host (what `npm start` runs where Electron is absent), the Electron shell's main and
+// its preload. Tests and tools run the TypeScript sources through tsx; the terminal itself runs
+// bundles, because compiling on the fly would cost its cold start a few hundred milliseconds.
+// Plain JavaScript, so it runs before anything is compiled.
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +15,7 @@ export async function buildRenderer() {
   writeFileSync(join(root, 'build/renderer/.stamp'), new Date().toISOString());
 }
 
-export async function buildElectronShell() {
+export async function buildMainBundles() {
   const esbuild = await import('esbuild');
   const common = {
     bundle: true,
@@ -22,11 +24,14 @@ export async function buildElectronShell() {
     sourcemap: true,
     logLevel: 'warning',
   };
-  // Main: our code bundled, node_modules left to Node's resolver (native addons cannot be bundled).
+  // Our code bundled, node_modules left to Node's resolver (native addons cannot be bundled).
   await esbuild.build({
     ...common,
-    entryPoints: [join(root, 'main/app/main.ts')],
-    outfile: join(root, 'build/app/main.js'),
+    entryPoints: {
+      'app/main': join(root, 'main/app/main.ts'),
+      'host/cli': join(root, 'main/host/cli.ts'),
+    },
+    outdir: join(root, 'build'),
     format: 'esm',
     packages: 'external',
   });
@@ -43,6 +48,6 @@ export async function buildElectronShell() {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const started = Date.now();
   await buildRenderer();
-  await buildElectronShell();
-  console.log(`built renderer and Electron shell in ${Date.now() - started} ms`);
+  await buildMainBundles();
+  console.log(`built the renderer and the main-process bundles in ${Date.now() - started} ms`);
 }

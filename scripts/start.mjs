@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildElectronShell, buildRenderer } from './build.mjs';
+import { buildMainBundles, buildRenderer } from './build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -64,11 +64,13 @@ if (rendererIsStale()) {
   await buildRenderer();
 }
 
+// esbuild takes a fraction of a second: always rebuild, so the bundles match the sources.
+await buildMainBundles();
+
 const electron = electronBinary();
 if (electron.path) {
-  await buildElectronShell();
   run(electron.path, [join(root, 'build/app/main.js'), ...args]);
 } else {
   console.log(`Electron is not used: ${electron.why}. Starting the browser host instead.`);
-  run(process.execPath, ['--import', 'tsx', join(root, 'main/host/cli.ts'), ...args]);
+  run(process.execPath, [join(root, 'build/host/cli.js'), ...args]);
 }

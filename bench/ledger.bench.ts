@@ -1,0 +1,413 @@
+/**
+ * Ledger benchmarks (`npm run bench -- ledger`).
+ *
+ * ledger.sale_commit     sales/s: add 3 lines + 1 cash payment that completes the sale (sale,
+ *                        lines, payment, 2 outbox events, 2 audit links), synchronous=FULL, on a
+ *                        file in the OS temp dir.
+ * ledger.fsync_ceiling   bare one-row insert transactions/s on the same file system with the same
+ *                        pragmas (WAL, synchronous=FULL): the most commits/s the disk allows.
+ * ledger.commit_ratio    sale_commit / fsync_ceiling. 1.0 would mean a whole sale costs no more
+ *                        than the cheapest durable commit. The two are measured in alternating
+ *                        rounds so that noise from other processes hits both alike.
+ * ledger.daily_report_ms / ledger.z_report_ms
+ *                        median of 20 (different business days) on a ledger of 1,000,000 sales
+ *                        over 365 days. The big ledger is generated once and cached in the temp
+ *                        dir (keyed by schema and generator version); Z reports are taken on a
+ *                        scratch copy so the cache stays pristine.
+ */
+import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { includedTaxFen, type PaymentMethod } from '../main/contract';
+import { DEMO_PRODUCTS, LATEST_VERSION, Ledger } from '../main/ledger';
+import { cartsPathFor } from '../main/ledger/db';
+import { uuidv7 } from '../main/ledger/ids';
+import {
+  PAYMENTS,
+  REFUND_LINES,
+  REFUND_PAYMENTS,
+  REFUNDS,
+  SALE_LINES,
+  SALES,
+  SHIFT_CLOSES,
+  SHIFTS,
+  type SaleLineRow,
+} from '../main/ledger/rows';
+import { emit, median, quantile, round } from './report';
+
+const ROUNDS = 5;
+const ROUND_MS = 1500;
+
+function removeDb(file: string): void {
+  for (const f of [file, cartsPathFor(file)])
+    for (const suffix of ['', '-wal', '-shm']) rmSync(f + suffix, { force: true });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commit throughput
+
+function commitBench(dir: string): void {
+  const ledger = Ledger.open({ file: join(dir, 'commit.db') });
+  ledger.upsertProducts([...DEMO_PRODUCTS]);
+  ledger.openShift(100_000);
+  const skus = DEMO_PRODUCTS.map((p) => p.sku);
+  let i = 0;
+  const payMs: number[] = [];
+  const sellFor = (ms: number): number => {
+    const end = performance.now() + ms;
+    let n = 0;
+    while (performance.now() < end) {
+      let sale = ledger.addItem({ sku: skus[(3 * i) % skus.length] ?? '' });
+      sale = ledger.addItem({ sku: skus[(3 * i + 1) % skus.length] ?? '', qty: 2 });
+      sale = ledger.addItem({ sku: skus[(3 * i + 2) % skus.length] ?? '' });
+      const t0 = performance.now();
+      ledger.pay(sale.id, { method: 'cash', amountFen: sale.totalFen, tenderedFen: 100_000 });
+      payMs.push(performance.now() - t0);
+      i += 1;
+      n += 1;
+    }
+    return n / (ms / 1000);
+  };
+
+  const bare = new Database(join(dir, 'ceiling.db'));
+  bare.pragma('journal_mode = WAL');
+  bare.pragma('synchronous = FULL');
+  bare.pragma('foreign_keys = ON');
+  bare.pragma('cache_size = -16384');
+  bare.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
+  const insert = bare.transaction(() => {
+    bare.prepare('INSERT INTO t (v) VALUES (?)').run('x');
+  });
+  const insertFor = (ms: number): number => {
+    const end = performance.now() + ms;
+    let n = 0;
+    while (performance.now() < end) {
+      insert.immediate();
+      n += 1;
+    }
+    return n / (ms / 1000);
+  };
+
+  sellFor(300); // warm up: statements prepared, files grown
+  insertFor(300);
+  const sales: number[] = [];
+  const ceiling: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    sales.push(sellFor(ROUND_MS));
+    ceiling.push(insertFor(ROUND_MS));
+  }
+  const verified = ledger.verifyAudit().ok;
+  ledger.close();
+  bare.close();
+
+  const s = median(sales);
+  const c = median(ceiling);
+  emit({
+    name: 'ledger.sale_commit',
+    value: round(s, 1),
+    unit: 'sales/s',
+    rounds: sales.map((x) => round(x, 1)),
+    pay_p50_ms: round(median(payMs)),
+    pay_p99_ms: round(quantile(payMs, 0.99)),
+    sales: i,
+    audit_ok: verified,
+  });
+  emit({
+    name: 'ledger.fsync_ceiling',
+    value: round(c, 1),
+    unit: 'tx/s',
+    rounds: ceiling.map((x) => round(x, 1)),
+  });
+  emit({ name: 'ledger.commit_ratio', value: round(s / c), unit: 'ratio', target: 0.9 });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The big ledger: 1,000,000 completed sales over 365 days
+
+const BIG_SALES = 1_000_000;
+const BIG_DAYS = 365;
+/** Bump when the generated data changes, so stale caches are not reused. */
+const GENERATOR_VERSION = 1;
+/** Day 0 is 2024-01-01 in Asia/Shanghai (UTC+8, no DST). */
+const DAY0_UTC_MS = Date.UTC(2024, 0, 1) - 8 * 3600_000;
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function dateOf(day: number): string {
+  return new Date(Date.UTC(2024, 0, 1 + day)).toISOString().slice(0, 10);
+}
+
+/** Trading hours 08-22 local, busier at lunch and in the evening. */
+const HOUR_WEIGHTS = [3, 5, 6, 8, 12, 10, 7, 6, 7, 9, 11, 12, 9, 6];
+
+/**
+ * Writes the big ledger with plain INSERTs into the real schema (created by Ledger.open, so
+ * migrations are the same), in one transaction per day with synchronous OFF: generation speed
+ * only. The synthetic rows carry no audit links or outbox events (reports read neither), so
+ * verifyAudit() on this file reports the first unlinked row.
+ */
+function generateBigLedger(file: string): void {
+  const started = performance.now();
+  const building = `${file}.building`;
+  removeDb(building);
+  const ledger = Ledger.open({ file: building, now: () => new Date(DAY0_UTC_MS) });
+  ledger.upsertProducts([...DEMO_PRODUCTS]);
+  ledger.close();
+
+  const db = new Database(building);
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -262144');
+  const stmt = (sql: string) => db.prepare(sql);
+  const ins = {
+    sale: stmt(SALES.insertSql),
+    line: stmt(SALE_LINES.insertSql),
+    payment: stmt(PAYMENTS.insertSql),
+    shift: stmt(SHIFTS.insertSql),
+    close: stmt(SHIFT_CLOSES.insertSql),
+    refund: stmt(REFUNDS.insertSql),
+    refundLine: stmt(REFUND_LINES.insertSql),
+    refundPayment: stmt(REFUND_PAYMENTS.insertSql),
+  };
+  const rand = mulberry32(20240101);
+  const methods: PaymentMethod[] = [
+    'face',
+    'face',
+    'face',
+    'qr',
+    'qr',
+    'qr',
+    'cash',
+    'cash',
+    'card',
+  ];
+  const weightSum = HOUR_WEIGHTS.reduce((a, b) => a + b, 0);
+  let receipt = 0;
+
+  for (let day = 0; day < BIG_DAYS; day++) {
+    const date = dateOf(day);
+    const count =
+      Math.floor((BIG_SALES * (day + 1)) / BIG_DAYS) - Math.floor((BIG_SALES * day) / BIG_DAYS);
+    const dayStart = DAY0_UTC_MS + day * 86_400_000;
+    // Sale instants for the day, sorted, spread over trading hours by weight.
+    const times: number[] = [];
+    for (let k = 0; k < count; k++) {
+      let pick = rand() * weightSum;
+      let h = 0;
+      while (h < HOUR_WEIGHTS.length - 1 && pick >= (HOUR_WEIGHTS[h] ?? 0)) {
+        pick -= HOUR_WEIGHTS[h] ?? 0;
+        h += 1;
+      }
+      times.push(dayStart + (8 + h) * 3_600_000 + Math.floor(rand() * 3_600_000));
+    }
+    times.sort((a, b) => a - b);
+
+    db.transaction(() => {
+      const openedAt = new Date(dayStart + 8 * 3_600_000 - 60_000);
+      const shiftId = uuidv7(openedAt.getTime());
+      ins.shift.run({
+        id: shiftId,
+        terminal_id: 'T01',
+        opened_at: openedAt.toISOString(),
+        business_date: date,
+        float_fen: 50_000,
+      });
+      let cashSales = 0;
+      let cashRefunds = 0;
+      for (const ms of times) {
+        const closedAt = new Date(ms).toISOString();
+        const saleId = uuidv7(ms - 60_000);
+        receipt += 1;
+        const lines: SaleLineRow[] = [];
+        const first = Math.floor(rand() * DEMO_PRODUCTS.length);
+        for (let n = 0; n < 3; n++) {
+          const p = DEMO_PRODUCTS[(first + n * 17) % DEMO_PRODUCTS.length];
+          if (!p) continue;
+          const qty = 1 + Math.floor(rand() * rand() * 4);
+          const gross = qty * p.priceFen;
+          lines.push({
+            sale_id: saleId,
+            line_no: n + 1,
+            sku: p.sku,
+            barcode: p.barcode,
+            name_zh: p.nameZh,
+            name_en: p.nameEn,
+            qty,
+            unit_price_fen: p.priceFen,
+            tax_rate_bp: p.taxRateBp,
+            gross_fen: gross,
+            line_discount_fen: 0,
+            sale_discount_share_fen: 0,
+            net_fen: gross,
+            tax_fen: includedTaxFen(gross, p.taxRateBp),
+          });
+        }
+        const total = lines.reduce((a, l) => a + l.net_fen, 0);
+        const method = methods[Math.floor(rand() * methods.length)] ?? 'face';
+        const tendered = method === 'cash' ? Math.ceil(total / 10_000) * 10_000 : null;
+        const hour = Math.floor((ms - dayStart) / 3_600_000);
+        ins.sale.run({
+          id: saleId,
+          terminal_id: 'T01',
+          status: 'completed',
+          receipt_seq: receipt,
+          receipt_no: `T01-${String(receipt).padStart(6, '0')}`,
+          shift_id: shiftId,
+          opened_at: new Date(ms - 60_000).toISOString(),
+          closed_at: closedAt,
+          business_date: date,
+          hour,
+          subtotal_fen: total,
+          line_discount_fen: 0,
+          sale_discount_fen: 0,
+          total_fen: total,
+          tax_fen: lines.reduce((a, l) => a + l.tax_fen, 0),
+          paid_fen: total,
+          change_fen: tendered === null ? 0 : tendered - total,
+        });
+        for (const l of lines) ins.line.run(l);
+        const paymentId = uuidv7(ms);
+        ins.payment.run({
+          sale_id: saleId,
+          id: paymentId,
+          shift_id: shiftId,
+          method,
+          amount_fen: total,
+          tendered_fen: tendered,
+          change_fen: tendered === null ? 0 : tendered - total,
+          reference: null,
+          created_at: closedAt,
+        });
+        if (method === 'cash') cashSales += total;
+        // About 1 % of sales get their first line refunded a little later the same day.
+        const line = lines[0];
+        if (line && rand() < 0.01 && hour < 13) {
+          const at = ms + 3_600_000;
+          const refundId = uuidv7(at);
+          ins.refund.run({
+            id: refundId,
+            sale_id: saleId,
+            shift_id: shiftId,
+            reason: 'customer return',
+            amount_fen: line.net_fen,
+            tax_fen: line.tax_fen,
+            created_at: new Date(at).toISOString(),
+            business_date: date,
+            hour: hour + 1 + 8 < 24 ? hour + 1 : hour,
+          });
+          ins.refundLine.run({
+            refund_id: refundId,
+            line_no: 1,
+            qty: line.qty,
+            amount_fen: line.net_fen,
+            tax_fen: line.tax_fen,
+          });
+          if (line.net_fen > 0)
+            ins.refundPayment.run({
+              refund_id: refundId,
+              payment_id: paymentId,
+              method,
+              amount_fen: line.net_fen,
+            });
+          if (method === 'cash') cashRefunds += line.net_fen;
+        }
+      }
+      const expected = 50_000 + cashSales - cashRefunds;
+      ins.close.run({
+        shift_id: shiftId,
+        closed_at: new Date(dayStart + 22 * 3_600_000 + 60_000).toISOString(),
+        cash_sales_fen: cashSales,
+        cash_refunds_fen: cashRefunds,
+        cash_in_fen: 0,
+        cash_out_fen: 0,
+        expected_fen: expected,
+        counted_fen: expected,
+        variance_fen: 0,
+      });
+    })();
+  }
+  db.exec('ANALYZE');
+  db.pragma('journal_mode = WAL');
+  db.close();
+  removeDb(file);
+  renameSync(building, file);
+  if (existsSync(cartsPathFor(building))) renameSync(cartsPathFor(building), cartsPathFor(file));
+  process.stderr.write(
+    `# generated ${BIG_SALES} sales in ${round((performance.now() - started) / 1000, 1)} s: ${file}\n`,
+  );
+}
+
+function reportBench(): void {
+  const file = join(
+    tmpdir(),
+    `facepay-ledger-bench-s${LATEST_VERSION}-g${GENERATOR_VERSION}-${BIG_SALES}.db`,
+  );
+  if (!existsSync(file)) generateBigLedger(file);
+  else process.stderr.write(`# reusing ${file}\n`);
+
+  const after = () => new Date(DAY0_UTC_MS + (BIG_DAYS + 5) * 86_400_000);
+  const rand = mulberry32(7);
+  const dates = Array.from({ length: 20 }, () => dateOf(Math.floor(rand() * BIG_DAYS)));
+
+  const ledger = Ledger.open({ file, now: after });
+  const dailyMs: number[] = [];
+  let salesSeen = 0;
+  for (const date of dates) {
+    const t0 = performance.now();
+    const r = ledger.dailyReport(date);
+    dailyMs.push(performance.now() - t0);
+    salesSeen += r.totals.salesCount;
+  }
+  ledger.close();
+  emit({
+    name: 'ledger.daily_report_ms',
+    value: round(median(dailyMs)),
+    unit: 'ms',
+    max_ms: round(Math.max(...dailyMs)),
+    sales_per_day: Math.round(salesSeen / dates.length),
+    ledger_sales: BIG_SALES,
+    target: 50,
+  });
+
+  // Z reports write, so take them on a scratch copy, on 20 different (distinct) days.
+  const scratchDir = mkdtempSync(join(tmpdir(), 'ledger-bench-z-'));
+  try {
+    const copy = join(scratchDir, 'z.db');
+    copyFileSync(file, copy);
+    const zLedger = Ledger.open({ file: copy, now: after });
+    const zMs: number[] = [];
+    for (let k = 0; k < 20; k++) {
+      const t0 = performance.now();
+      zLedger.takeZReport(dateOf(k * 18));
+      zMs.push(performance.now() - t0);
+    }
+    zLedger.close();
+    emit({
+      name: 'ledger.z_report_ms',
+      value: round(median(zMs)),
+      unit: 'ms',
+      max_ms: round(Math.max(...zMs)),
+      ledger_sales: BIG_SALES,
+    });
+  } finally {
+    rmSync(scratchDir, { recursive: true, force: true });
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'ledger-bench-'));
+try {
+  commitBench(dir);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+reportBench();
