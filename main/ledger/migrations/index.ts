@@ -1,0 +1,86 @@
+/**
+ * Numbered migrations. The ledger records each applied version in schema_version; opening a
+ * database whose version is higher than the newest this code knows is refused, because older
+ * code could misread or damage a newer schema.
+ */
+import type Database from 'better-sqlite3';
+import { PosError } from '../../contract';
+import { migration001 } from './001-initial';
+import { migration002 } from './002-report-indexes';
+import type { Migration } from './types';
+
+export type { Migration } from './types';
+
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const LATEST_VERSION = MIGRATIONS.length;
+
+export function schemaVersionOf(db: Database.Database): number {
+  const row = db.prepare('SELECT max(version) AS v FROM schema_version').get() as {
+    v: number | null;
+  };
+  return row.v ?? 0;
+}
+
+/** Brings the ledger database up to `target` (default: the newest); returns its version. */
+export function migrate(
+  db: Database.Database,
+  now: () => Date,
+  target: number = LATEST_VERSION,
+): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_version (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  ) STRICT`);
+  const current = schemaVersionOf(db);
+  if (current > LATEST_VERSION)
+    throw new PosError(
+      'DATABASE_TOO_NEW',
+      `the ledger database is at schema version ${current}, but this software knows only up ` +
+        `to version ${LATEST_VERSION}; install the newer software (or restore an older backup)`,
+    );
+  for (const m of MIGRATIONS) {
+    if (m.version <= current || m.version > target) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        now().toISOString(),
+      );
+    }).immediate();
+  }
+  return schemaVersionOf(db);
+}
+
+/**
+ * The carts database (open and held sales; see carts.ts) has its own tiny schema, versioned with
+ * user_version. Losing it loses unpaid carts only, never money.
+ */
+const CART_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE carts.carts (
+    id TEXT PRIMARY KEY,
+    terminal_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open', 'held')),
+    opened_at TEXT NOT NULL,
+    held_at TEXT,
+    doc TEXT NOT NULL
+  ) STRICT;
+  CREATE UNIQUE INDEX carts.carts_one_open ON carts (terminal_id) WHERE status = 'open';`,
+];
+
+export function migrateCarts(db: Database.Database): void {
+  const current = db.pragma('carts.user_version', { simple: true }) as number;
+  if (current > CART_MIGRATIONS.length)
+    throw new PosError(
+      'DATABASE_TOO_NEW',
+      `the carts database is at schema version ${current}, but this software knows only up ` +
+        `to version ${CART_MIGRATIONS.length}`,
+    );
+  for (let v = current + 1; v <= CART_MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(CART_MIGRATIONS[v - 1] ?? '');
+      db.pragma(`carts.user_version = ${v}`);
+    }).immediate();
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Taking payment. Each tender is one transaction; the tender that pays the sale in full also
+ * completes it (sale row, lines, receipt number, audit links, outbox events) in that same
+ * transaction, which is the only fsync a sale costs (see db.ts for why the cart is not fsynced).
+ *
+ * Rules:
+ * - A payment needs an open shift (NO_OPEN_SHIFT) and a sale with lines (SALE_EMPTY).
+ * - Non-cash (face, QR, card) may not exceed what is due (OVERPAYMENT): the money is taken by a
+ *   third party and could not be handed back as change.
+ * - Cash: tendered (default: the amount) may not be below the amount (INSUFFICIENT_TENDER).
+ *   The amount applied is min(amount, due); change = tendered - applied.
+ * - A tender that leaves something due (split tender) first makes the cart durable (one extra
+ *   fsync, split tenders only), so that a power cut cannot keep the payment and lose the cart.
+ */
+import { PAYMENT_METHODS, PosError, type PaymentMethod, type Sale } from '../contract';
+import { appendAudit, content, paymentRef } from './audit';
+import { saveCart } from './carts';
+import type { Ctx } from './context';
+import { appendOutbox } from './outbox';
+import { priceSale } from './pricing';
+import { PAYMENTS, type PaymentRow } from './rows';
+import { cartToSale, formatReceiptNo, paymentRowsOf, rowToSale, toPayment } from './sale-view';
+import { requireOpenCart, writeSale } from './sales';
+import { requireOpenShift } from './shifts';
+import { checkAmount } from './validate';
+
+export interface Tender {
+  method: PaymentMethod;
+  amountFen: number;
+  tenderedFen?: number;
+  reference?: string;
+}
+
+function checkTender(t: Tender): Required<Pick<Tender, 'method' | 'amountFen'>> & {
+  tenderedFen: number | null;
+  reference: string | null;
+} {
+  if (!(PAYMENT_METHODS as readonly string[]).includes(t.method))
+    throw new PosError(
+      'VALIDATION',
+      `method: expected one of ${PAYMENT_METHODS.join(', ')}`,
+      'method',
+    );
+  const amountFen = checkAmount(t.amountFen, 'amountFen', true);
+  let tenderedFen: number | null = null;
+  if (t.method === 'cash') {
+    tenderedFen = checkAmount(t.tenderedFen ?? amountFen, 'tenderedFen');
+    if (tenderedFen < amountFen)
+      throw new PosError(
+        'INSUFFICIENT_TENDER',
+        `tendered ${tenderedFen} fen is less than the ${amountFen} fen to pay`,
+        'tenderedFen',
+      );
+  } else if (t.tenderedFen !== undefined && t.tenderedFen !== amountFen) {
+    throw new PosError('VALIDATION', 'tenderedFen: only cash has a tendered amount', 'tenderedFen');
+  }
+  if (t.reference !== undefined && (typeof t.reference !== 'string' || t.reference.length > 128))
+    throw new PosError('VALIDATION', 'reference: at most 128 characters', 'reference');
+  return { method: t.method, amountFen, tenderedFen, reference: t.reference ?? null };
+}
+
+export function pay(ctx: Ctx, saleId: string, tender: Tender): Sale {
+  const t = checkTender(tender);
+  // Decide up front whether this tender completes the sale (the ledger has one writer, so the
+  // state cannot change before the transaction below, which checks everything again).
+  const cart = requireOpenCart(ctx, saleId);
+  const due =
+    priceSale(cart.lines, cart.saleDiscountFen).totalFen -
+    paymentRowsOf(ctx, saleId).reduce((a, p) => a + p.amount_fen, 0);
+  if (Math.min(t.amountFen, due) < due && cart.lines.length > 0)
+    ctx.durableCartsTx(() => saveCart(ctx, cart));
+  return ctx.tx(() => payInTx(ctx, saleId, t));
+}
+
+function payInTx(ctx: Ctx, saleId: string, t: ReturnType<typeof checkTender>): Sale {
+  const cart = requireOpenCart(ctx, saleId);
+  if (cart.lines.length === 0)
+    throw new PosError('SALE_EMPTY', `sale ${saleId} has no lines to pay for`, 'saleId');
+  const shift = requireOpenShift(ctx);
+  const priced = priceSale(cart.lines, cart.saleDiscountFen);
+  const earlier = paymentRowsOf(ctx, saleId);
+  const paid = earlier.reduce((a, p) => a + p.amount_fen, 0);
+  const due = priced.totalFen - paid;
+  let applied: number;
+  if (t.method === 'cash') {
+    applied = Math.min(t.amountFen, due);
+  } else {
+    if (t.amountFen > due)
+      throw new PosError(
+        'OVERPAYMENT',
+        `${t.method} payment of ${t.amountFen} fen exceeds the ${due} fen due`,
+        'amountFen',
+      );
+    applied = t.amountFen;
+  }
+  const at = ctx.now();
+  const createdAt = at.toISOString();
+  const row: PaymentRow = {
+    sale_id: saleId,
+    id: ctx.newId(at),
+    shift_id: shift.id,
+    method: t.method,
+    amount_fen: applied,
+    tendered_fen: t.tenderedFen,
+    change_fen: t.tenderedFen === null ? 0 : t.tenderedFen - applied,
+    reference: t.reference,
+    created_at: createdAt,
+  };
+  PAYMENTS.insert(ctx, row);
+  appendAudit(ctx, 'payment', paymentRef(row), content.payment(row), createdAt);
+  appendOutbox(
+    ctx,
+    'payment.recorded',
+    { saleId, shiftId: shift.id, payment: toPayment(row) },
+    at,
+    createdAt,
+  );
+  const payments = [...earlier, row];
+  if (paid + applied < priced.totalFen) return cartToSale(ctx, cart, payments);
+
+  // Paid in full: complete the sale in this same transaction.
+  const last = ctx
+    .stmt(
+      'SELECT max(receipt_seq) AS n FROM sales WHERE terminal_id = ? AND receipt_seq IS NOT NULL',
+    )
+    .get(ctx.terminalId) as { n: number | null };
+  const receiptSeq = (last.n ?? 0) + 1;
+  const { row: saleRow, lines } = writeSale(
+    ctx,
+    cart,
+    priced,
+    {
+      status: 'completed',
+      receipt_seq: receiptSeq,
+      receipt_no: formatReceiptNo(ctx.terminalId, receiptSeq),
+      shift_id: shift.id,
+      paid_fen: priced.totalFen,
+      change_fen: payments.reduce((a, p) => a + p.change_fen, 0),
+    },
+    at,
+  );
+  const sale = rowToSale(saleRow, lines, payments, 0);
+  appendOutbox(ctx, 'sale.completed', sale, at, createdAt);
+  return sale;
+}

@@ -1,0 +1,175 @@
+/**
+ * Refunds: new rows linked to the sale and to the payments the money goes back to; the sale
+ * itself is never touched. Amounts follow pricing.ts rules 6 (pro rata of the line's net,
+ * cumulative rounding, so pieces sum exactly to what was paid) and 7 (non-cash payments first,
+ * cash last). A refund needs an open shift, which any cash paid back is taken from.
+ */
+import { PosError, type Refund } from '../contract';
+import { appendAudit, content } from './audit';
+import type { Ctx } from './context';
+import { appendOutbox } from './outbox';
+import { allocateRefund, proRataPart } from './pricing';
+import {
+  REFUND_LINES,
+  REFUND_PAYMENTS,
+  REFUNDS,
+  SALE_LINES,
+  type RefundLineRow,
+  type RefundPaymentRow,
+  type RefundRow,
+  type SaleLineRow,
+} from './rows';
+import { paymentRowsOf, saleRow } from './sale-view';
+import { requireOpenShift } from './shifts';
+import { checkId, checkLineNo, checkQty, checkText } from './validate';
+
+interface Refunded {
+  qty: number;
+  amount: number;
+  tax: number;
+}
+
+function refundedByLine(ctx: Ctx, saleId: string): Map<number, Refunded> {
+  const rows = ctx
+    .stmt(
+      `SELECT rl.line_no AS line_no, SUM(rl.qty) AS qty, SUM(rl.amount_fen) AS amount,
+              SUM(rl.tax_fen) AS tax
+       FROM refunds r JOIN refund_lines rl ON rl.refund_id = r.id
+       WHERE r.sale_id = ? GROUP BY rl.line_no`,
+    )
+    .all(saleId) as ({ line_no: number } & Refunded)[];
+  return new Map(rows.map((r) => [r.line_no, { qty: r.qty, amount: r.amount, tax: r.tax }]));
+}
+
+function refundedByPayment(ctx: Ctx, saleId: string): Map<string, number> {
+  const rows = ctx
+    .stmt(
+      `SELECT rp.payment_id AS id, SUM(rp.amount_fen) AS amount
+       FROM refunds r JOIN refund_payments rp ON rp.refund_id = r.id
+       WHERE r.sale_id = ? GROUP BY rp.payment_id`,
+    )
+    .all(saleId) as { id: string; amount: number }[];
+  return new Map(rows.map((r) => [r.id, r.amount]));
+}
+
+export function refund(
+  ctx: Ctx,
+  saleId: string,
+  lines: readonly { lineNo: number; qty: number }[] | undefined,
+  reason: string,
+): Refund {
+  checkId(saleId, 'saleId');
+  const why = checkText(reason, 'reason');
+  if (lines !== undefined && (!Array.isArray(lines) || lines.length === 0))
+    throw new PosError(
+      'VALIDATION',
+      'lines: give at least one line, or none for everything',
+      'lines',
+    );
+  const requested = lines?.map((l, i) => ({
+    lineNo: checkLineNo(l.lineNo, `lines.${i}.lineNo`),
+    qty: checkQty(l.qty, `lines.${i}.qty`),
+  }));
+  return ctx.tx(() => {
+    const sale = saleRow(ctx, saleId);
+    if (!sale) throw new PosError('NOT_FOUND', `no completed sale ${saleId}`, 'saleId');
+    if (sale.status !== 'completed')
+      throw new PosError(
+        'REFUND_EXCEEDS_PAID',
+        `sale ${saleId} is ${sale.status}: nothing was paid`,
+      );
+    const shift = requireOpenShift(ctx);
+    const saleLines = SALE_LINES.select(ctx, 'sale_id = ? ORDER BY line_no').all(
+      saleId,
+    ) as SaleLineRow[];
+    const byNo = new Map(saleLines.map((l) => [l.line_no, l]));
+    const already = refundedByLine(ctx, saleId);
+
+    // What to refund: the request, or every unit not yet refunded.
+    const wanted =
+      requested ??
+      saleLines
+        .map((l) => ({ lineNo: l.line_no, qty: l.qty - (already.get(l.line_no)?.qty ?? 0) }))
+        .filter((l) => l.qty > 0);
+    if (wanted.length === 0)
+      throw new PosError('REFUND_EXCEEDS_PAID', `sale ${saleId} is already fully refunded`);
+    const seen = new Set<number>();
+    const at = ctx.now();
+    const createdAt = at.toISOString();
+    const id = ctx.newId(at);
+    const lineRows: RefundLineRow[] = wanted.map((w, i) => {
+      const line = byNo.get(w.lineNo);
+      if (!line)
+        throw new PosError('VALIDATION', `sale has no line ${w.lineNo}`, `lines.${i}.lineNo`);
+      if (seen.has(w.lineNo))
+        throw new PosError('VALIDATION', `line ${w.lineNo} is listed twice`, `lines.${i}.lineNo`);
+      seen.add(w.lineNo);
+      const before = already.get(w.lineNo)?.qty ?? 0;
+      if (before + w.qty > line.qty)
+        throw new PosError(
+          'REFUND_EXCEEDS_PAID',
+          `line ${w.lineNo}: ${line.qty} sold, ${before} already refunded, ${w.qty} requested`,
+          `lines.${i}.qty`,
+        );
+      return {
+        refund_id: id,
+        line_no: w.lineNo,
+        qty: w.qty,
+        amount_fen: proRataPart(line.net_fen, line.qty, before, w.qty),
+        tax_fen: proRataPart(line.tax_fen, line.qty, before, w.qty),
+      };
+    });
+    lineRows.sort((a, b) => a.line_no - b.line_no);
+    const amount = lineRows.reduce((a, l) => a + l.amount_fen, 0);
+    const refundedPay = refundedByPayment(ctx, saleId);
+    const allocation = allocateRefund(
+      amount,
+      paymentRowsOf(ctx, saleId).map((p) => ({
+        paymentId: p.id,
+        method: p.method,
+        appliedFen: p.amount_fen,
+        refundedFen: refundedPay.get(p.id) ?? 0,
+      })),
+    );
+    const moment = ctx.businessMoment(at);
+    const row: RefundRow = {
+      id,
+      sale_id: saleId,
+      shift_id: shift.id,
+      reason: why,
+      amount_fen: amount,
+      tax_fen: lineRows.reduce((a, l) => a + l.tax_fen, 0),
+      created_at: createdAt,
+      business_date: moment.date,
+      hour: moment.hour,
+    };
+    const payRows: RefundPaymentRow[] = allocation
+      .map((a) => ({
+        refund_id: id,
+        payment_id: a.paymentId,
+        method: a.method,
+        amount_fen: a.amountFen,
+      }))
+      .sort((a, b) => (a.payment_id < b.payment_id ? -1 : a.payment_id > b.payment_id ? 1 : 0));
+    REFUNDS.insert(ctx, row);
+    for (const l of lineRows) REFUND_LINES.insert(ctx, l);
+    for (const p of payRows) REFUND_PAYMENTS.insert(ctx, p);
+    appendAudit(ctx, 'refund', id, content.refund(row, lineRows, payRows), createdAt);
+    const result: Refund = {
+      id,
+      saleId,
+      receiptNo: sale.receipt_no,
+      reason: why,
+      lines: lineRows.map((l) => ({ lineNo: l.line_no, qty: l.qty, amountFen: l.amount_fen })),
+      amountFen: amount,
+      byMethod: allocation.map((a) => ({
+        paymentId: a.paymentId,
+        method: a.method,
+        amountFen: a.amountFen,
+      })),
+      createdAt,
+    };
+    appendOutbox(ctx, 'refund.created', { ...result, shiftId: shift.id }, at, createdAt);
+    return result;
+  });
+}

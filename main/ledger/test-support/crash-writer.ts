@@ -1,0 +1,29 @@
+/**
+ * Child process for crash.test.ts: sells complete sales in a loop (3 lines, 1 cash payment)
+ * until it is killed. After each commit it writes `committed <saleId>` to stdout, synchronously,
+ * so the parent knows which sales the ledger promised to keep.
+ */
+import { writeSync } from 'node:fs';
+import { DEMO_PRODUCTS, Ledger } from '../index';
+
+const file = process.argv[2];
+if (!file) throw new Error('usage: crash-writer.ts LEDGER_FILE');
+const ledger = Ledger.open({ file });
+if (ledger.productCount() === 0) ledger.upsertProducts([...DEMO_PRODUCTS]);
+if (!ledger.currentShift()) ledger.openShift(10_000);
+// A cart left by the previous (killed) writer is not money: void it.
+const leftover = ledger.currentSale();
+if (leftover) ledger.voidSale(leftover.id);
+writeSync(1, 'ready\n');
+
+const skus = DEMO_PRODUCTS.map((p) => p.sku);
+for (let i = Number(process.argv[3] ?? 0); ; i++) {
+  // Three different products, so three lines.
+  ledger.addItem({ sku: skus[(3 * i) % skus.length] ?? '', qty: 1 });
+  ledger.addItem({ sku: skus[(3 * i + 1) % skus.length] ?? '', qty: 2 });
+  let sale = ledger.addItem({ sku: skus[(3 * i + 2) % skus.length] ?? '', qty: 1 });
+  const tendered = Math.ceil(sale.totalFen / 10_000) * 10_000;
+  sale = ledger.pay(sale.id, { method: 'cash', amountFen: sale.totalFen, tenderedFen: tendered });
+  if (sale.status !== 'completed') throw new Error(`sale ${sale.id} did not complete`);
+  writeSync(1, `committed ${sale.id}\n`);
+}
