@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { cosineSimilarity, l2Normalise } from './embedding';
+import { Gallery, kthLargest } from './gallery';
+
+let seed = 1;
+const next = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647 - 0.5;
+const randomUnit = (dim = 512): Float32Array =>
+  l2Normalise(Float32Array.from({ length: dim }, next));
+
+test('identify returns the exact top k, best first, matching brute force', () => {
+  const gallery = new Gallery(512, 16); // small start: it must grow several times
+  const templates: Float32Array[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const t = randomUnit();
+    templates.push(t);
+    gallery.add(`person-${i}`, t);
+  }
+  assert.equal(gallery.size, 3000);
+  for (let trial = 0; trial < 5; trial++) {
+    // A probe near template 7 * trial, plus noise: it must come first.
+    const target = templates[trial * 7] as Float32Array;
+    const probe = l2Normalise(target.map((v) => v + next() * 0.05));
+    const top = gallery.identify(probe, 5);
+    const brute = templates
+      .map((t, i) => ({ i, s: cosineSimilarity(probe, t) }))
+      .sort((a, b) => b.s - a.s)
+      .slice(0, 5);
+    assert.deepEqual(
+      top.map((m) => m.index),
+      brute.map((b) => b.i),
+    );
+    for (const [k, m] of top.entries()) {
+      assert.equal(m.id, `person-${m.index}`);
+      assert.ok(Math.abs(m.similarity - (brute[k] as { s: number }).s) < 1e-6, 'exact similarity');
+    }
+  }
+});
+
+test('several templates of one person count once, by the best', () => {
+  const gallery = new Gallery(16);
+  const a = l2Normalise(Float32Array.from({ length: 16 }, (_, i) => (i === 0 ? 1 : 0.01)));
+  const a2 = l2Normalise(Float32Array.from({ length: 16 }, (_, i) => (i === 0 ? 1 : 0.2)));
+  const b = l2Normalise(Float32Array.from({ length: 16 }, (_, i) => (i === 1 ? 1 : 0.01)));
+  gallery.add('ann', a2);
+  gallery.add('bob', b);
+  gallery.add('ann', a);
+  const top = gallery.identify(a, 5);
+  assert.deepEqual(
+    top.map((m) => [m.id, m.index]),
+    [
+      ['ann', 2],
+      ['bob', 1],
+    ],
+  );
+});
+
+test('empty gallery, wrong sizes', () => {
+  const gallery = new Gallery(32);
+  assert.deepEqual(gallery.identify(new Float32Array(32)), []);
+  assert.throws(() => gallery.add('x', new Float32Array(31)), /32 values/);
+  assert.throws(() => gallery.identify(new Float32Array(8)), /32 values/);
+  assert.throws(() => new Gallery(20), /multiple of 16/);
+});
+
+test('kthLargest', () => {
+  const values = new Float32Array([5, 1, 9, 3, 7]);
+  assert.equal(kthLargest(values, 5, 1), 9);
+  assert.equal(kthLargest(values, 5, 3), 5);
+  assert.equal(kthLargest(values, 5, 5), 1);
+});

@@ -1,0 +1,176 @@
+/**
+ * 1:N identification against enrolled templates, fast at 100,000: templates live in one
+ * contiguous matrix (no object per template); a first pass scores every template with int8
+ * codes in WebAssembly SIMD (wasm-dot.ts), a second pass rescores the few that can still be in
+ * the top k with the exact float32 vectors, so the similarities returned are exact cosines.
+ */
+import { EMBEDDING_SIZE } from './embedding';
+import { instantiateScores, type ScoresFn } from './wasm-dot';
+
+export interface Match {
+  id: string;
+  /** Row of the template in the gallery. */
+  index: number;
+  /** Exact cosine similarity of the probe and this template. */
+  similarity: number;
+}
+
+const PAGE = 65536;
+
+export class Gallery {
+  readonly dim: number;
+  private ids: string[] = [];
+  private vectors: Float32Array;
+  private capacity: number;
+  // WebAssembly memory layout: [probe int16 x dim | out f32 x cap | scales f32 x cap | codes int8 x cap*dim]
+  private memory!: WebAssembly.Memory;
+  private scores!: ScoresFn;
+  private probe16!: Int16Array;
+  private out!: Float32Array;
+  private scales!: Float32Array;
+  private codes!: Int8Array;
+  private maxScale = 0;
+
+  constructor(dim = EMBEDDING_SIZE, initialCapacity = 1024) {
+    if (dim % 16 !== 0) throw new RangeError(`dimension must be a multiple of 16, got ${dim}`);
+    this.dim = dim;
+    this.capacity = Math.max(16, initialCapacity);
+    this.vectors = new Float32Array(this.capacity * dim);
+    this.allocate(this.capacity);
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  idAt(index: number): string {
+    const id = this.ids[index];
+    if (id === undefined) throw new RangeError(`no template ${index}`);
+    return id;
+  }
+
+  /** The exact template at a row (a view: do not modify). */
+  vectorAt(index: number): Float32Array {
+    if (index < 0 || index >= this.size) throw new RangeError(`no template ${index}`);
+    return this.vectors.subarray(index * this.dim, (index + 1) * this.dim);
+  }
+
+  /** Adds an L2-normalised template under `id` (one person may have several); returns its row. */
+  add(id: string, embedding: Float32Array): number {
+    if (embedding.length !== this.dim) {
+      throw new RangeError(`template must have ${this.dim} values, got ${embedding.length}`);
+    }
+    if (this.size === this.capacity) this.grow(this.capacity * 2);
+    const row = this.size;
+    this.vectors.set(embedding, row * this.dim);
+    // Per-template scale: the largest component maps to 127.
+    let max = 0;
+    for (let i = 0; i < this.dim; i++) max = Math.max(max, Math.abs(embedding[i] as number));
+    const scale = max > 0 ? max / 127 : 1;
+    const codes = this.codes.subarray(row * this.dim, (row + 1) * this.dim);
+    for (let i = 0; i < this.dim; i++) codes[i] = Math.round((embedding[i] as number) / scale);
+    this.scales[row] = scale;
+    this.maxScale = Math.max(this.maxScale, scale);
+    this.ids.push(id);
+    return row;
+  }
+
+  /**
+   * The k most similar enrolled identities, best first (each identity once, by its best
+   * template). Exact: see the bound below.
+   */
+  identify(probe: Float32Array, k = 5): Match[] {
+    if (probe.length !== this.dim) throw new RangeError(`probe must have ${this.dim} values`);
+    const n = this.size;
+    if (n === 0 || k <= 0) return [];
+    // Probe to int16 with its own scale; then out[r] = approximate cosine for every row.
+    let pmax = 0;
+    let pl1 = 0;
+    for (let i = 0; i < this.dim; i++) {
+      const a = Math.abs(probe[i] as number);
+      pmax = Math.max(pmax, a);
+      pl1 += a;
+    }
+    const pscale = pmax > 0 ? pmax / 32767 : 1;
+    for (let i = 0; i < this.dim; i++) this.probe16[i] = Math.round((probe[i] as number) / pscale);
+    const outPtr = this.dim * 2;
+    const scalesPtr = outPtr + this.capacity * 4;
+    const codesPtr = scalesPtr + this.capacity * 4;
+    this.scores(codesPtr, scalesPtr, 0, n, this.dim, outPtr);
+    const out = this.out;
+    if (pscale !== 1) for (let r = 0; r < n; r++) out[r] = (out[r] as number) * pscale;
+
+    // Error bound of an approximate score: each template code is off by at most half its scale
+    // per component, the probe by half of pscale: |err| <= maxScale/2 * |p|_1 + pscale/2 * |t|_1,
+    // and |t|_1 <= sqrt(dim) for a unit vector. Any row whose approximate score is more than
+    // twice that below the k-th best approximate score cannot be in the exact top k.
+    const bound = (this.maxScale / 2) * pl1 + (pscale / 2) * Math.sqrt(this.dim);
+    const kth = kthLargest(out, n, Math.min(n, k * 4));
+    const floor = kth - 2 * bound;
+    const candidates: Match[] = [];
+    for (let r = 0; r < n; r++) {
+      if ((out[r] as number) >= floor)
+        candidates.push({ id: this.ids[r] as string, index: r, similarity: 0 });
+    }
+    for (const c of candidates) c.similarity = this.exact(probe, c.index);
+    candidates.sort((a, b) => b.similarity - a.similarity);
+    const seen = new Set<string>();
+    const best: Match[] = [];
+    for (const c of candidates) {
+      if (seen.has(c.id)) continue;
+      seen.add(c.id);
+      best.push(c);
+      if (best.length === k) break;
+    }
+    return best;
+  }
+
+  /** Exact cosine of the probe and the template at `index`. */
+  exact(probe: Float32Array, index: number): number {
+    const v = this.vectors;
+    const o = index * this.dim;
+    let s = 0;
+    for (let i = 0; i < this.dim; i++) s += (probe[i] as number) * (v[o + i] as number);
+    return s;
+  }
+
+  private allocate(capacity: number): void {
+    const bytes = this.dim * 2 + capacity * 8 + capacity * this.dim;
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) });
+    this.scores = instantiateScores(this.memory);
+    const buf = this.memory.buffer;
+    this.probe16 = new Int16Array(buf, 0, this.dim);
+    this.out = new Float32Array(buf, this.dim * 2, capacity);
+    this.scales = new Float32Array(buf, this.dim * 2 + capacity * 4, capacity);
+    this.codes = new Int8Array(buf, this.dim * 2 + capacity * 8, capacity * this.dim);
+  }
+
+  private grow(capacity: number): void {
+    const { scales, codes, vectors } = this;
+    this.allocate(capacity);
+    this.scales.set(scales);
+    this.codes.set(codes);
+    this.vectors = new Float32Array(capacity * this.dim);
+    this.vectors.set(vectors);
+    this.capacity = capacity;
+  }
+}
+
+/**
+ * The k-th largest of values[0..n) (k >= 1) in one pass, keeping a small sorted buffer: at
+ * 100,000 values and k = 20 almost every value fails the first comparison.
+ */
+export function kthLargest(values: Float32Array, n: number, k: number): number {
+  const top = new Float64Array(k).fill(-Infinity); // descending
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as number;
+    if (v <= (top[k - 1] as number)) continue;
+    let j = k - 1;
+    while (j > 0 && (top[j - 1] as number) < v) {
+      top[j] = top[j - 1] as number;
+      j--;
+    }
+    top[j] = v;
+  }
+  return top[k - 1] as number;
+}
