@@ -25,16 +25,21 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       eqeqeq: ['error', 'smart'],
     },
   },
   {
     files: ['main/contract/**'],
-    rules: forbid(['../*', '!../contract/*'], 'The contract is the bottom layer: it imports only zod.', [
-      electronBan,
-    ]),
+    rules: forbid(
+      ['../*', '!../contract/*'],
+      'The contract is the bottom layer: it imports only zod.',
+      [electronBan],
+    ),
   },
   {
     files: ['main/ledger/**', 'main/face/**'],
