@@ -1,0 +1,424 @@
+/**
+ * The cloud's HTTP API: every request and response body as a zod schema. The server parses
+ * requests with these and the terminal-side client (cloud/client) parses responses with them, so
+ * both ends agree by construction. Money is integer fen, as everywhere in the product.
+ *
+ * This module imports only zod and the terminal's contract (for the product and payment-method
+ * shapes), so the client can use it under plain Node.
+ */
+import { z } from 'zod';
+import { PAYMENT_METHODS, amountFen, businessDate, fen, id, product } from '../main/contract';
+
+export const CLOUD_ERROR_CODES = [
+  'VALIDATION',
+  'DECRYPTION_FAILED',
+  'UNAUTHENTICATED',
+  'SIGNATURE_INVALID',
+  'TIMESTAMP_OUT_OF_WINDOW',
+  'REPLAYED',
+  'PAIRING_CODE_INVALID',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'IDEMPOTENCY_KEY_REUSED',
+  'PAYMENT_NOT_REFUNDABLE',
+  'CONFLICT',
+  'PAYLOAD_TOO_LARGE',
+  'LIVENESS_REQUIRED',
+  'UNAVAILABLE',
+  'INTERNAL',
+] as const;
+export type CloudErrorCode = (typeof CLOUD_ERROR_CODES)[number];
+
+export const errorBody = z.object({
+  error: z.object({
+    code: z.enum(CLOUD_ERROR_CODES),
+    message: z.string(),
+    field: z.string().optional(),
+  }),
+});
+
+/**
+ * Why an authorisation was declined. A decline is a result, stored under the idempotency key
+ * like an approval: asking again with the same key gives the same answer.
+ */
+export const DECLINE_CODES = [
+  'TOKEN_INVALID',
+  'TOKEN_AMOUNT_MISMATCH',
+  'OVER_TRANSACTION_LIMIT',
+  'OVER_DAILY_LIMIT',
+  'INSUFFICIENT_BALANCE',
+  'REFUND_EXCEEDS_PAID',
+] as const;
+export type DeclineCode = (typeof DECLINE_CODES)[number];
+
+const b64url = z.string().regex(/^[A-Za-z0-9_-]*$/, 'expected base64url');
+const isoTime = z.iso.datetime({ offset: true });
+const positiveFen = amountFen.refine((v) => v > 0, 'amount must be positive');
+/** Chosen by the terminal, unique per terminal; a UUID is the usual choice. */
+const idempotencyKey = z.string().regex(/^[A-Za-z0-9_.:-]{8,100}$/, 'expected 8-100 key chars');
+const phoneTail = z.string().regex(/^\d{4}$/, 'expected the last 4 digits of the phone');
+const phone = z.string().regex(/^\+?\d{7,15}$/, 'expected 7-15 digits');
+
+// ---------------------------------------------------------------------------------------------
+// Encryption and pairing
+
+/** An embedding sealed to the cloud's X25519 key (see cloud/crypto/seal.ts). */
+export const sealedBox = z
+  .object({
+    v: z.literal(1),
+    epk: b64url.length(43),
+    iv: b64url.length(16),
+    ct: b64url.max(8192),
+  })
+  .strict();
+export type SealedBox = z.infer<typeof sealedBox>;
+
+export const publicKeyResponse = z.object({
+  alg: z.literal('X25519-HKDF-SHA256-A256GCM'),
+  publicKey: b64url,
+});
+
+export const pairRequest = z
+  .object({
+    code: z.string().min(4).max(32),
+    terminalName: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+export const pairResponse = z.object({
+  terminalId: id,
+  storeId: id,
+  /** The HMAC key for signing every later request; shown once, keep it in the terminal's data. */
+  secret: b64url,
+  identifyPublicKey: b64url,
+  serverTime: isoTime,
+});
+export type PairResponse = z.infer<typeof pairResponse>;
+
+// ---------------------------------------------------------------------------------------------
+// Identify
+
+export const livenessEvidence = z
+  .object({
+    /** The terminal's verdict over several frames (and depth when the camera gives it). */
+    live: z.boolean(),
+    /** Live probability, 0-1. */
+    score: z.number().min(0).max(1),
+    frames: z.number().int().min(1).max(1000),
+    depth: z.boolean().optional(),
+  })
+  .strict();
+export type LivenessEvidence = z.infer<typeof livenessEvidence>;
+
+export const identifyRequest = z
+  .object({
+    sealedEmbedding: sealedBox,
+    liveness: livenessEvidence,
+    /** The amount the customer is about to confirm; the token is good for exactly this. */
+    amountFen: positiveFen,
+    /** Set on the second attempt, after an "ambiguous" answer. */
+    phoneTail: phoneTail.optional(),
+  })
+  .strict();
+
+export const coupon = z.object({
+  couponId: id,
+  title: z.string(),
+  discountFen: fen,
+  minSpendFen: fen,
+  expiresAt: isoTime.nullable(),
+});
+export type Coupon = z.infer<typeof coupon>;
+
+export const memberGreeting = z.object({
+  memberId: id,
+  points: z.number().int(),
+  coupons: z.array(coupon),
+});
+export type MemberGreeting = z.infer<typeof memberGreeting>;
+
+export const identifyResponse = z.discriminatedUnion('result', [
+  z.object({
+    result: z.literal('match'),
+    /** Single use, for this terminal and this amount, for a couple of minutes. */
+    token: b64url,
+    tokenExpiresAt: isoTime,
+    payer: z.object({ maskedName: z.string(), maskedPhone: z.string() }),
+    /** Set when the payer is a member of this terminal's store: greet them. */
+    member: memberGreeting.nullable(),
+  }),
+  /** Two payers are too close to tell apart: ask the customer for the last 4 phone digits. */
+  z.object({ result: z.literal('ambiguous'), ask: z.literal('phone_tail') }),
+  z.object({ result: z.literal('no_match') }),
+]);
+export type IdentifyResponse = z.infer<typeof identifyResponse>;
+
+// ---------------------------------------------------------------------------------------------
+// Payments
+
+export const authoriseRequest = z
+  .object({
+    token: b64url.min(20).max(100),
+    amountFen: positiveFen,
+    saleId: id,
+    idempotencyKey,
+  })
+  .strict();
+
+export const paymentRecord = z.object({
+  paymentId: id,
+  idempotencyKey,
+  saleId: id,
+  amountFen: fen,
+  status: z.enum(['approved', 'declined']),
+  declineCode: z.enum(DECLINE_CODES).nullable(),
+  refundedFen: fen,
+  maskedName: z.string().nullable(),
+  createdAt: isoTime,
+});
+export type PaymentRecord = z.infer<typeof paymentRecord>;
+
+export const refundRequest = z
+  .object({
+    paymentId: id,
+    amountFen: positiveFen,
+    idempotencyKey,
+    reason: z.string().max(200).optional(),
+  })
+  .strict();
+
+export const refundRecord = z.object({
+  refundId: id,
+  idempotencyKey,
+  paymentId: id,
+  amountFen: fen,
+  status: z.enum(['approved', 'declined']),
+  declineCode: z.enum(DECLINE_CODES).nullable(),
+  createdAt: isoTime,
+});
+export type RefundRecord = z.infer<typeof refundRecord>;
+
+export const byKeyParams = z.object({ key: idempotencyKey }).strict();
+
+// ---------------------------------------------------------------------------------------------
+// Event ingestion and reports
+
+export const MAX_EVENTS_PER_BATCH = 1000;
+
+export const eventEnvelope = z
+  .object({
+    /** The outbox id given at write time; unique per terminal. */
+    id,
+    type: z.string().min(1).max(64),
+    terminalId: id,
+    createdAt: isoTime,
+    payload: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+export type EventEnvelope = z.infer<typeof eventEnvelope>;
+
+export const ingestRequest = z
+  .object({ events: z.array(eventEnvelope).min(1).max(MAX_EVENTS_PER_BATCH) })
+  .strict();
+export const ingestResponse = z.object({
+  /** Every id of the batch: stored now or already stored. The terminal may mark them sent. */
+  acknowledged: z.array(id),
+  /** How many were new. */
+  inserted: z.number().int(),
+});
+export type IngestResponse = z.infer<typeof ingestResponse>;
+
+const methodAmount = z.object({ method: z.enum(PAYMENT_METHODS), amountFen: fen });
+
+/** Payloads of the event types the reports read. Extra fields are kept and ignored. */
+export const saleCompletedPayload = z.looseObject({
+  saleId: id,
+  receiptNo: z.string().max(64).nullable(),
+  businessDate,
+  totalFen: fen,
+  taxFen: fen,
+  payments: z.array(methodAmount).max(50),
+});
+export const refundCreatedPayload = z.looseObject({
+  refundId: id,
+  saleId: id,
+  businessDate,
+  amountFen: fen,
+  byMethod: z.array(methodAmount).max(50),
+});
+export type SaleCompletedPayload = z.infer<typeof saleCompletedPayload>;
+export type RefundCreatedPayload = z.infer<typeof refundCreatedPayload>;
+
+export const dailyReportQuery = z.object({ date: businessDate }).strict();
+export const storeParams = z.object({ storeId: id }).strict();
+
+const totals = {
+  salesCount: z.number().int(),
+  salesFen: fen,
+  refundsCount: z.number().int(),
+  refundsFen: fen,
+  /** salesFen - refundsFen */
+  netFen: fen,
+};
+
+export const storeDailyReport = z.object({
+  storeId: id,
+  businessDate,
+  ...totals,
+  taxFen: fen,
+  byMethod: z.array(
+    z.object({
+      method: z.string(),
+      paymentsCount: z.number().int(),
+      salesFen: fen,
+      refundsFen: fen,
+      netFen: fen,
+    }),
+  ),
+  byTerminal: z.array(z.object({ terminalId: id, ...totals })),
+});
+export type StoreDailyReport = z.infer<typeof storeDailyReport>;
+
+export const chainDailyReport = z.object({
+  businessDate,
+  stores: z.array(z.object({ storeId: id, ...totals })),
+});
+export type ChainDailyReport = z.infer<typeof chainDailyReport>;
+
+// ---------------------------------------------------------------------------------------------
+// Membership
+
+export const joinRequest = z
+  .object({
+    /** The approved face payment the customer has just made at this store. */
+    paymentId: id,
+    consent: z.object({ textVersion: z.string().min(1).max(64), acceptedAt: isoTime }).strict(),
+  })
+  .strict();
+export const joinResponse = z.object({
+  memberId: id,
+  storeId: id,
+  /** False when the payer was already a member (nothing changed). */
+  joined: z.boolean(),
+  maskedName: z.string(),
+  maskedPhone: z.string(),
+  points: z.number().int(),
+  coupons: z.array(coupon),
+});
+export type JoinResponse = z.infer<typeof joinResponse>;
+
+// ---------------------------------------------------------------------------------------------
+// Catalog
+
+export const catalogProduct = product.extend({
+  /** False: withdrawn from sale; the terminal hides it. */
+  active: z.boolean().default(true),
+});
+export type CatalogProductInput = z.input<typeof catalogProduct>;
+
+export const catalogQuery = z
+  .object({
+    since: z.coerce.number().int().min(0).default(0),
+    limit: z.coerce.number().int().min(1).max(1000).default(500),
+  })
+  .strict();
+export const catalogResponse = z.object({
+  products: z.array(catalogProduct.extend({ version: z.number().int() })),
+  /** Pass as `since` next time. */
+  version: z.number().int(),
+  hasMore: z.boolean(),
+});
+export type CatalogResponse = z.infer<typeof catalogResponse>;
+
+// ---------------------------------------------------------------------------------------------
+// Admin (the shop's back office; bearer admin token)
+
+export const createStoreRequest = z
+  .object({
+    storeId: id,
+    name: z.string().min(1).max(100),
+    timezone: z.string().max(64).default('Asia/Shanghai'),
+  })
+  .strict();
+
+export const pairingCodeRequest = z
+  .object({ storeId: id, terminalName: z.string().min(1).max(64).default('terminal') })
+  .strict();
+export const pairingCodeResponse = z.object({ code: z.string(), expiresAt: isoTime });
+
+export const createPayerRequest = z
+  .object({
+    name: z.string().min(1).max(100),
+    phone,
+    balanceFen: amountFen.default(0),
+    perTxLimitFen: amountFen.optional(),
+    dailyLimitFen: amountFen.optional(),
+  })
+  .strict();
+export const payerView = z.object({
+  payerId: id,
+  name: z.string(),
+  phone: z.string(),
+  balanceFen: fen,
+  perTxLimitFen: fen,
+  dailyLimitFen: fen,
+  templates: z.number().int(),
+});
+export type PayerView = z.infer<typeof payerView>;
+export const payerParams = z.object({ payerId: id }).strict();
+
+export const limitsRequest = z
+  .object({ perTxLimitFen: amountFen.optional(), dailyLimitFen: amountFen.optional() })
+  .strict();
+export const topupRequest = z
+  .object({ amountFen: positiveFen, reference: z.string().min(1).max(100) })
+  .strict();
+
+export const ENROL_SOURCES = ['images', 'camera', 'vectors'] as const;
+export const enrolRequest = z
+  .object({
+    /** Plain vectors (back office on a trusted network) or sealed ones (from a terminal camera). */
+    embeddings: z.array(z.array(z.number()).min(1).max(4096)).min(1).max(20).optional(),
+    sealedEmbeddings: z.array(sealedBox).min(1).max(20).optional(),
+    source: z.enum(ENROL_SOURCES),
+    consent: z
+      .object({
+        textVersion: z.string().min(1).max(64),
+        /** Who took the consent (staff id, "cli", a terminal id). */
+        recordedBy: z.string().min(1).max(100),
+        acceptedAt: isoTime.optional(),
+      })
+      .strict(),
+  })
+  .strict()
+  .refine((r) => (r.embeddings === undefined) !== (r.sealedEmbeddings === undefined), {
+    message: 'give exactly one of embeddings or sealedEmbeddings',
+    path: ['embeddings'],
+  });
+export const enrolResponse = z.object({
+  templateIds: z.array(z.number().int()),
+  templates: z.number().int(),
+});
+
+export const upsertProductsRequest = z
+  .object({ products: z.array(catalogProduct).min(1).max(1000) })
+  .strict();
+export const upsertProductsResponse = z.object({
+  version: z.number().int(),
+  upserted: z.number().int(),
+});
+
+export const memberParams = z.object({ memberId: id }).strict();
+export const couponRequest = z
+  .object({
+    title: z.string().min(1).max(100),
+    discountFen: positiveFen,
+    minSpendFen: amountFen.default(0),
+    expiresAt: isoTime.optional(),
+  })
+  .strict();
+
+export const healthResponse = z.object({
+  ok: z.boolean(),
+  database: z.enum(['pglite', 'postgres']),
+  templates: z.number().int(),
+});

@@ -1,0 +1,158 @@
+/**
+ * The back office's side of the API (bearer admin token): stores, pairing codes, payers and
+ * their face templates, wallet top-ups, products, coupons, reports. Used by the CLI and tests.
+ */
+import { z, type ZodType } from 'zod';
+import * as api from '../api';
+import { ENROL_CONTEXT, sealEmbedding } from '../crypto/seal';
+import { CloudRequestError, parseResponse } from './index';
+
+export class AdminClient {
+  private readonly baseUrl: string;
+
+  constructor(
+    baseUrl: string,
+    private readonly token: string,
+  ) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+  }
+
+  createStore(input: { storeId: string; name: string; timezone?: string }) {
+    return this.send('POST', '/v1/admin/stores', input, api.createStoreRequest);
+  }
+
+  pairingCode(storeId: string, terminalName?: string) {
+    return this.send(
+      'POST',
+      '/v1/admin/pairing-codes',
+      { storeId, terminalName },
+      api.pairingCodeResponse,
+    );
+  }
+
+  createPayer(input: z.input<typeof api.createPayerRequest>) {
+    return this.send('POST', '/v1/admin/payers', input, api.payerView);
+  }
+
+  payer(payerId: string) {
+    return this.send(
+      'GET',
+      `/v1/admin/payers/${encodeURIComponent(payerId)}`,
+      undefined,
+      api.payerView,
+    );
+  }
+
+  setLimits(payerId: string, limits: { perTxLimitFen?: number; dailyLimitFen?: number }) {
+    return this.send(
+      'POST',
+      `/v1/admin/payers/${encodeURIComponent(payerId)}/limits`,
+      limits,
+      api.payerView,
+    );
+  }
+
+  topUp(payerId: string, amountFen: number, reference: string) {
+    return this.send(
+      'POST',
+      `/v1/admin/payers/${encodeURIComponent(payerId)}/topup`,
+      { amountFen, reference },
+      api.payerView,
+    );
+  }
+
+  /**
+   * Enrols face templates. `sealTo` (the cloud's public key) seals them for the wire, as a
+   * terminal's camera enrolment does; without it they travel as plain vectors.
+   */
+  enrol(
+    payerId: string,
+    embeddings: readonly ArrayLike<number>[],
+    options: {
+      source: (typeof api.ENROL_SOURCES)[number];
+      consent: { textVersion: string; recordedBy: string; acceptedAt?: string };
+      sealTo?: string;
+    },
+  ) {
+    const vectors =
+      options.sealTo === undefined
+        ? { embeddings: embeddings.map((e) => Array.from(e)) }
+        : {
+            sealedEmbeddings: embeddings.map((e) =>
+              sealEmbedding(e, options.sealTo as string, ENROL_CONTEXT),
+            ),
+          };
+    return this.send(
+      'POST',
+      `/v1/admin/payers/${encodeURIComponent(payerId)}/templates`,
+      { ...vectors, source: options.source, consent: options.consent },
+      api.enrolResponse,
+    );
+  }
+
+  revokeTemplates(payerId: string) {
+    return this.send(
+      'DELETE',
+      `/v1/admin/payers/${encodeURIComponent(payerId)}/templates`,
+      undefined,
+      z.object({ revoked: z.number().int() }),
+    );
+  }
+
+  upsertProducts(products: api.CatalogProductInput[]) {
+    return this.send('POST', '/v1/admin/products', { products }, api.upsertProductsResponse);
+  }
+
+  issueCoupon(memberId: string, input: z.input<typeof api.couponRequest>) {
+    return this.send(
+      'POST',
+      `/v1/admin/members/${encodeURIComponent(memberId)}/coupons`,
+      input,
+      api.coupon,
+    );
+  }
+
+  storeDailyReport(storeId: string, businessDate: string) {
+    return this.send(
+      'GET',
+      `/v1/stores/${encodeURIComponent(storeId)}/reports/daily?date=${encodeURIComponent(businessDate)}`,
+      undefined,
+      api.storeDailyReport,
+    );
+  }
+
+  chainDailyReport(businessDate: string) {
+    return this.send(
+      'GET',
+      `/v1/admin/reports/daily?date=${encodeURIComponent(businessDate)}`,
+      undefined,
+      api.chainDailyReport,
+    );
+  }
+
+  private async send<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body: unknown,
+    schema: ZodType<T>,
+  ): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(this.baseUrl + path, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new CloudRequestError(
+        'UNREACHABLE',
+        `no answer from the cloud at ${this.baseUrl}: ${reason}`,
+        0,
+      );
+    }
+    return parseResponse(response, schema);
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * How the cloud is configured: options passed to startCloud (tests, `npm start` beside the
+ * terminal) override command-line flags, which override the environment, which overrides the
+ * defaults. Defaults suit one shop's back office on this machine.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Writable } from 'node:stream';
+
+export interface CloudOptions {
+  /** PGlite's data directory and the admin token file. */
+  dataDir?: string;
+  /** postgres://… : PostgreSQL instead of PGlite (env DATABASE_URL). */
+  databaseUrl?: string;
+  /** PostgreSQL schema to use (tests take one per run). */
+  dbSchema?: string;
+  /** PGlite in memory, nothing on disk (tests). */
+  inMemory?: boolean;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  adminToken?: string;
+  threshold?: number;
+  margin?: number;
+  minLivenessScore?: number;
+  tokenTtlMs?: number;
+  /** Face-pay limits for payers created without their own. */
+  defaultPerTxLimitFen?: number;
+  defaultDailyLimitFen?: number;
+  /** The zone whose calendar day a daily limit resets on. */
+  timezone?: string;
+  /** How often each replica picks up templates enrolled through another one; 0 = never. */
+  indexRefreshMs?: number;
+  /** false: no logs. A stream: pino JSON lines go there (tests capture them). */
+  logger?: false | { level?: string; stream?: Writable };
+}
+
+export interface CloudConfig {
+  dataDir: string;
+  databaseUrl: string | undefined;
+  dbSchema: string | undefined;
+  inMemory: boolean;
+  host: string;
+  port: number;
+  adminToken: string | undefined;
+  threshold: number;
+  margin: number;
+  minLivenessScore: number;
+  tokenTtlMs: number;
+  defaultPerTxLimitFen: number;
+  defaultDailyLimitFen: number;
+  timezone: string;
+  indexRefreshMs: number;
+  logger: false | { level: string; stream?: Writable };
+}
+
+export const DEFAULT_PORT = 7470;
+/** Without a calibration file: FAR 1e-4 on the shared face set's all-vs-all pairs. */
+export const DEFAULT_THRESHOLD = 0.41;
+export const DEFAULT_MARGIN = 0.05;
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'facepay-cloud');
+}
+
+/**
+ * The face pipeline's calibrated identification threshold, when main/face has one: the
+ * threshold of its `identifyFar` entry (the 1:1 false-accept target it chose for 1:N search,
+ * stricter than 1:1 verification because a stranger is compared with every enrolled payer). Read
+ * as data, so the service loads neither the pipeline's code nor its models.
+ */
+export function calibratedThreshold(
+  path = resolve(import.meta.dirname, '../main/face/thresholds.json'),
+): number | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const data = JSON.parse(readFileSync(path, 'utf8')) as {
+      identifyFar?: unknown;
+      verify?: { far?: unknown; threshold?: unknown }[];
+    };
+    const entry = data.verify?.find((v) => v.far === data.identifyFar);
+    const threshold = entry?.threshold;
+    return typeof threshold === 'number' && threshold > 0 && threshold < 1 ? threshold : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function num(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new Error(`not a number: ${value}`);
+  return n;
+}
+
+export function resolveConfig(
+  options: CloudOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): CloudConfig {
+  const logger = options.logger;
+  return {
+    dataDir: options.dataDir ?? env.CLOUD_DATA_DIR ?? defaultDataDir(env),
+    databaseUrl: options.databaseUrl ?? (env.DATABASE_URL || undefined),
+    dbSchema: options.dbSchema ?? (env.CLOUD_DB_SCHEMA || undefined),
+    inMemory: options.inMemory ?? false,
+    host: options.host ?? env.CLOUD_HOST ?? '127.0.0.1',
+    port: options.port ?? num(env.CLOUD_PORT) ?? DEFAULT_PORT,
+    adminToken: options.adminToken ?? (env.CLOUD_ADMIN_TOKEN || undefined),
+    threshold:
+      options.threshold ?? num(env.CLOUD_THRESHOLD) ?? calibratedThreshold() ?? DEFAULT_THRESHOLD,
+    margin: options.margin ?? num(env.CLOUD_MARGIN) ?? DEFAULT_MARGIN,
+    minLivenessScore: options.minLivenessScore ?? num(env.CLOUD_MIN_LIVENESS) ?? 0.5,
+    tokenTtlMs: options.tokenTtlMs ?? 120_000,
+    defaultPerTxLimitFen: options.defaultPerTxLimitFen ?? 100_000,
+    defaultDailyLimitFen: options.defaultDailyLimitFen ?? 500_000,
+    timezone: options.timezone ?? env.CLOUD_TIMEZONE ?? 'Asia/Shanghai',
+    indexRefreshMs: options.indexRefreshMs ?? num(env.CLOUD_INDEX_REFRESH_MS) ?? 2000,
+    logger:
+      logger === false
+        ? false
+        : {
+            level: logger?.level ?? env.CLOUD_LOG_LEVEL ?? 'info',
+            ...(logger?.stream ? { stream: logger.stream } : {}),
+          },
+  };
+}

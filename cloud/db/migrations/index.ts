@@ -1,0 +1,15 @@
+/**
+ * The numbered migrations, oldest first, shared by PGlite and PostgreSQL. They are TypeScript
+ * modules rather than .sql files so that a bundler carries them along. Never edit a released
+ * migration: add the next number.
+ */
+import { m001 } from './001-init';
+
+export interface Migration {
+  version: number;
+  name: string;
+  /** Plain DDL statements, each ending with a semicolon at the end of a line. */
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [m001];

@@ -1,0 +1,13 @@
+import * as api from '../api';
+import type { Router } from '../http';
+import type { IdentifyService } from './service';
+
+export function identifyRoutes(router: Router, service: IdentifyService): void {
+  router.add({
+    method: 'POST',
+    url: '/v1/identify',
+    auth: 'terminal',
+    body: api.identifyRequest,
+    handler: ({ body, terminal }) => service.identify(terminal, body),
+  });
+}

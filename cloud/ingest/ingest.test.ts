@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type { CloudClient, CloudEvent } from '../client/index';
+import { databaseLabel, rng, startTestCloud, type TestCloud } from '../test-support';
+
+const METHODS = ['cash', 'face', 'qr', 'card'] as const;
+
+/** A terminal's day of trading as outbox events, with its own running totals to compare with. */
+function tradingDay(terminalId: string, businessDate: string, sales: number, seed: number) {
+  const random = rng(seed);
+  const events: CloudEvent[] = [];
+  const own = {
+    salesCount: 0,
+    salesFen: 0,
+    taxFen: 0,
+    refundsCount: 0,
+    refundsFen: 0,
+    byMethod: new Map<string, number>(),
+  };
+  const add = (method: string, fen: number) =>
+    own.byMethod.set(method, (own.byMethod.get(method) ?? 0) + fen);
+  for (let i = 0; i < sales; i++) {
+    const totalFen = 1 + Math.floor(random() * 50_000);
+    const split = Math.floor(random() * totalFen);
+    const m1 = METHODS[Math.floor(random() * 4)] as string;
+    const m2 = METHODS[Math.floor(random() * 4)] as string;
+    const payments =
+      split > 0
+        ? [
+            { method: m1, amountFen: split },
+            { method: m2, amountFen: totalFen - split },
+          ]
+        : [{ method: m2, amountFen: totalFen }];
+    const taxFen = Math.round((totalFen * 1300) / 11300);
+    const saleId = `${terminalId}-sale-${i}`;
+    events.push({
+      id: randomUUID(),
+      type: 'sale.completed',
+      terminalId,
+      createdAt: new Date().toISOString(),
+      payload: { saleId, receiptNo: `R${i}`, businessDate, totalFen, taxFen, payments, lines: 3 },
+    });
+    own.salesCount++;
+    own.salesFen += totalFen;
+    own.taxFen += taxFen;
+    for (const p of payments) add(p.method, p.amountFen);
+    if (random() < 0.2) {
+      const amountFen = 1 + Math.floor(random() * totalFen);
+      const method = payments[0]?.method as string;
+      events.push({
+        id: randomUUID(),
+        type: 'refund.created',
+        terminalId,
+        createdAt: new Date().toISOString(),
+        payload: {
+          refundId: `${saleId}-r`,
+          saleId,
+          businessDate,
+          amountFen,
+          byMethod: [{ method, amountFen }],
+        },
+      });
+      own.refundsCount++;
+      own.refundsFen += amountFen;
+      add(method, -amountFen);
+    }
+    if (random() < 0.1) {
+      events.push({
+        id: randomUUID(),
+        type: 'shift.opened',
+        terminalId,
+        createdAt: new Date().toISOString(),
+        payload: { floatFen: 99_999 },
+      });
+    }
+  }
+  return { events, own };
+}
+
+describe(`event ingestion and store reports (${databaseLabel()})`, () => {
+  let t: TestCloud;
+  let tillA: CloudClient;
+  let tillB: CloudClient;
+  let otherShop: CloudClient;
+
+  before(async () => {
+    t = await startTestCloud();
+    tillA = await t.pairedTerminal('shop-1');
+    const { code } = await t.admin.pairingCode('shop-1', 'till B');
+    tillB = await t.pairedTerminal('shop-1b');
+    await tillB.pair(code); // re-pair onto shop-1: two terminals of one shop
+    otherShop = await t.pairedTerminal('shop-2');
+  });
+  after(() => t.close());
+
+  const id = (c: CloudClient) => c.credentials?.terminalId as string;
+
+  it('stores each event once: the same batch twice, and overlapping batches', async () => {
+    const { events } = tradingDay(id(tillA), '2026-03-01', 30, 1);
+    const first = await tillA.ingestEvents(events.slice(0, 20));
+    assert.equal(first.inserted, 20);
+    assert.deepEqual(
+      first.acknowledged,
+      events.slice(0, 20).map((e) => e.id),
+    );
+    assert.equal((await tillA.ingestEvents(events.slice(0, 20))).inserted, 0);
+    const overlap = await tillA.ingestEvents(events.slice(10));
+    assert.equal(overlap.inserted, events.length - 20);
+    assert.equal(overlap.acknowledged.length, events.length - 10);
+    const report = await t.admin.storeDailyReport('shop-1', '2026-03-01');
+    assert.equal(report.salesCount, 30);
+  });
+
+  it('reports a store day across terminals to the fen, matching what the terminals counted', async () => {
+    const date = '2026-03-02';
+    const a = tradingDay(id(tillA), date, 400, 2);
+    const b = tradingDay(id(tillB), date, 250, 3);
+    const elsewhere = tradingDay(id(otherShop), date, 100, 4);
+    const otherDay = tradingDay(id(tillA), '2026-03-03', 50, 5);
+    // Sent in uneven batches, some twice, interleaved: as flaky networks and retries do.
+    for (const [client, events] of [
+      [tillA, a.events],
+      [tillB, b.events],
+      [otherShop, elsewhere.events],
+      [tillA, otherDay.events],
+    ] as const) {
+      for (let i = 0; i < events.length; i += 137) {
+        await client.ingestEvents(events.slice(i, i + 137));
+        if (i % 2 === 0) await client.ingestEvents(events.slice(i, i + 50));
+      }
+    }
+    const report = await tillA.storeDailyReport(date);
+    const sum = (k: 'salesCount' | 'salesFen' | 'taxFen' | 'refundsCount' | 'refundsFen') =>
+      a.own[k] + b.own[k];
+    assert.deepEqual(
+      {
+        salesCount: report.salesCount,
+        salesFen: report.salesFen,
+        taxFen: report.taxFen,
+        refundsCount: report.refundsCount,
+        refundsFen: report.refundsFen,
+      },
+      {
+        salesCount: sum('salesCount'),
+        salesFen: sum('salesFen'),
+        taxFen: sum('taxFen'),
+        refundsCount: sum('refundsCount'),
+        refundsFen: sum('refundsFen'),
+      },
+    );
+    assert.equal(report.netFen, report.salesFen - report.refundsFen);
+    const terminalA = report.byTerminal.find((r) => r.terminalId === id(tillA));
+    assert.deepEqual(terminalA, {
+      terminalId: id(tillA),
+      salesCount: a.own.salesCount,
+      salesFen: a.own.salesFen,
+      refundsCount: a.own.refundsCount,
+      refundsFen: a.own.refundsFen,
+      netFen: a.own.salesFen - a.own.refundsFen,
+    });
+    for (const m of report.byMethod) {
+      const own = (a.own.byMethod.get(m.method) ?? 0) + (b.own.byMethod.get(m.method) ?? 0);
+      assert.equal(m.netFen, own, m.method);
+    }
+    assert.equal(
+      report.byMethod.reduce((s, m) => s + m.salesFen, 0),
+      report.salesFen,
+    );
+
+    const chain = await t.admin.chainDailyReport(date);
+    assert.equal(
+      chain.stores.find((s) => s.storeId === 'shop-2')?.salesFen,
+      elsewhere.own.salesFen,
+    );
+    assert.equal(chain.stores.find((s) => s.storeId === 'shop-1')?.netFen, report.netFen);
+  });
+
+  it("refuses another terminal's events and malformed money events, naming the field", async () => {
+    const { events } = tradingDay(id(tillA), '2026-03-04', 2, 6);
+    await assert.rejects(tillB.ingestEvents(events), {
+      code: 'FORBIDDEN',
+      field: 'events.0.terminalId',
+    });
+    const bad = structuredClone(events);
+    (bad[0]?.payload as { totalFen: number }).totalFen = 12.5;
+    await assert.rejects(tillA.ingestEvents(bad), {
+      code: 'VALIDATION',
+      field: 'events.0.payload.totalFen',
+    });
+    const tooMany = Array.from({ length: 1001 }, (_, i) => ({
+      ...(events[0] as CloudEvent),
+      id: `x${i}`,
+    }));
+    await assert.rejects(tillA.ingestEvents(tooMany), { code: 'VALIDATION' });
+    assert.equal(
+      (await t.admin.storeDailyReport('shop-1', '2026-03-04')).salesCount,
+      0,
+      'nothing of a refused batch',
+    );
+  });
+});
