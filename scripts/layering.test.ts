@@ -1,0 +1,51 @@
+/**
+ * The layering rules in eslint.config.js are the architecture's guard rails: this proves they
+ * bite, so that a config edit cannot quietly turn them off.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ESLint } from 'eslint';
+
+const eslint = new ESLint();
+
+async function restrictedImports(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? [])
+    .filter((m) => m.ruleId === 'no-restricted-imports')
+    .map((m) => m.message);
+}
+
+test('only main/app may import electron', async () => {
+  const code = "import { app } from 'electron';\nexport const a = app;\n";
+  for (const file of [
+    'main/core/x.ts',
+    'main/ledger/x.ts',
+    'main/face/x.ts',
+    'main/sync/x.ts',
+    'main/host/x.ts',
+  ]) {
+    assert.equal((await restrictedImports(file, code)).length, 1, file);
+  }
+  assert.deepEqual(await restrictedImports('main/app/x.ts', code), []);
+});
+
+test('lower layers never import upper ones', async () => {
+  const code = "import { startHost } from '../host/server';\nexport const s = startHost;\n";
+  assert.equal((await restrictedImports('main/core/x.ts', code)).length, 1);
+  assert.equal(
+    (
+      await restrictedImports(
+        'main/ledger/x.ts',
+        "import { c } from '../core';\nexport const d = c;\n",
+      )
+    ).length,
+    1,
+  );
+});
+
+test('the renderer imports nothing from main but the contract', async () => {
+  const ledger = "import { Ledger } from '../../main/ledger';\nexport const l = Ledger;\n";
+  const contract = "import { sale } from '../../main/contract';\nexport const s = sale;\n";
+  assert.equal((await restrictedImports('renderer/src/x.ts', ledger)).length, 1);
+  assert.deepEqual(await restrictedImports('renderer/src/x.ts', contract), []);
+});
