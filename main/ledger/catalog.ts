@@ -83,6 +83,15 @@ export function upsertProducts(ctx: Ctx, products: readonly Product[]): void {
   });
 }
 
+/**
+ * Takes products off the catalogue (the chain withdrew them). Products are not money: a sale
+ * line keeps its own copy of what was sold, so no sale changes. Returns how many were there.
+ */
+export function removeProducts(ctx: Ctx, skus: readonly string[]): number {
+  const remove = ctx.stmt('DELETE FROM products WHERE sku = ?');
+  return ctx.tx(() => skus.reduce((n, sku) => n + remove.run(sku).changes, 0));
+}
+
 export function productCount(ctx: Ctx): number {
   return (ctx.stmt('SELECT count(*) AS n FROM products').get() as { n: number }).n;
 }

@@ -5,6 +5,7 @@
  */
 import {
   PosError,
+  type ApprovalAction,
   type AuditVerification,
   type DailyReport,
   type PaymentMethod,
@@ -12,27 +13,37 @@ import {
   type Refund,
   type Sale,
   type SaleSummary,
+  type Settings,
   type Shift,
+  type Staff,
+  type StaffRole,
   type XReport,
   type ZReport,
 } from '../contract';
+import { listApprovals, withApproval, type ApprovalRecord, type ApprovalRow } from './approvals';
 import { verifyAudit } from './audit';
 import * as catalog from './catalog';
 import { BusinessClock } from './clock';
+import { DEMO_STAFF } from './demo-staff';
 import { Ctx } from './context';
 import { openDatabase, reconcileCarts } from './db';
+import * as lookups from './lookups';
 import { LATEST_VERSION } from './migrations';
 import * as outbox from './outbox';
+import { overridePrice } from './price-override';
 import { pay } from './payments';
 import { refund } from './refunds';
 import { dailyReport, xReport } from './reports';
 import * as sales from './sales';
 import { getSale, getSaleByReceipt } from './sale-view';
+import { getSettings, setSettings } from './settings';
 import * as shifts from './shifts';
+import * as staff from './staff';
 import * as z from './zreports';
 
 export { LATEST_VERSION } from './migrations';
 export type { OutboxEvent } from './outbox';
+export type { ApprovalRecord, ApprovalRow } from './approvals';
 
 export interface LedgerOptions {
   /** The ledger file; open and held sales go to a sibling `<name>.carts.db`. */
@@ -201,6 +212,93 @@ export class Ledger {
   markOutboxSent(ids: string[]): void {
     outbox.markOutboxSent(this.ctx, ids);
   }
+  pendingOutboxCount(): number {
+    return lookups.pendingOutboxCount(this.ctx);
+  }
+
+  // catalogue browsing, refund state, shift reports
+  categories(): { category: string; count: number }[] {
+    return lookups.categories(this.ctx);
+  }
+  browseCategory(category: string, limit?: number): Product[] {
+    return lookups.browseCategory(this.ctx, category, limit);
+  }
+  refundableLines(saleId: string): { lineNo: number; qty: number; refundedQty: number }[] {
+    return lookups.refundableLines(this.ctx, saleId);
+  }
+  shiftsOfDate(businessDate: string): Shift[] {
+    return shifts.shiftsOfDate(this.ctx, businessDate);
+  }
+
+  // staff, PINs and manager approvals (see staff.ts and approvals.ts)
+  staffCount(): number {
+    return staff.staffCount(this.ctx);
+  }
+  listStaff(): Staff[] {
+    return staff.listStaff(this.ctx);
+  }
+  addStaff(input: { name: string; role: StaffRole; pin: string }): Staff {
+    return staff.addStaff(this.ctx, input);
+  }
+  setStaffPin(staffId: string, pin: string): Staff {
+    return staff.setStaffPin(this.ctx, staffId, pin);
+  }
+  /** The person with this PIN (of one of `roles`); counts failures and locks out (staff.ts). */
+  verifyPin(pin: string, roles?: readonly StaffRole[]): Staff {
+    return staff.verifyPin(this.ctx, pin, roles);
+  }
+  pinLockedUntil(): string | null {
+    return staff.pinLockedUntil(this.ctx);
+  }
+  /** Runs `fn` and records who approved it, in one transaction (approvals.ts). */
+  withApproval<T>(
+    approver: Staff,
+    action: ApprovalAction,
+    fn: () => T,
+    record: (result: T) => ApprovalRecord,
+  ): T {
+    return withApproval(this.ctx, approver, action, fn, record);
+  }
+  listApprovals(limit?: number): ApprovalRow[] {
+    return listApprovals(this.ctx, limit);
+  }
+  /** Changes a cart line's unit price; returns the sale and the price it had before. */
+  overridePrice(
+    saleId: string,
+    lineNo: number,
+    unitPriceFen: number,
+  ): { sale: Sale; fromFen: number } {
+    return overridePrice(this.ctx, saleId, lineNo, unitPriceFen);
+  }
+  /**
+   * Voids a completed sale: refunds everything not yet refunded, to the original methods
+   * (the ledger is append-only, so a paid sale is reversed by a refund, never changed).
+   */
+  voidCompletedSale(saleId: string, reason: string): Refund {
+    return refund(this.ctx, saleId, undefined, reason);
+  }
+
+  // settings
+  settings(): Settings {
+    return getSettings(this.ctx);
+  }
+  setSettings(next: Settings): Settings {
+    return setSettings(this.ctx, next);
+  }
+}
+
+/** Seeds the demo shop's staff; returns who was created with which PIN (to print once). */
+export function seedDemoStaff(ledger: Ledger): { name: string; role: StaffRole; pin: string }[] {
+  if (ledger.staffCount() > 0) return [];
+  for (const s of DEMO_STAFF) ledger.addStaff(s);
+  return [...DEMO_STAFF];
 }
 
 export { DEMO_PRODUCTS, seedDemoCatalog } from './demo-catalog';
+export { DEMO_STAFF } from './demo-staff';
+export {
+  SyncStore,
+  type CatalogApplied,
+  type CatalogChange,
+  type SyncStoreOptions,
+} from './sync-store';

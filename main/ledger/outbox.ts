@@ -17,7 +17,8 @@ export type OutboxType =
   | 'shift.opened'
   | 'shift.cash'
   | 'shift.closed'
-  | 'z.taken';
+  | 'z.taken'
+  | 'approval.used';
 
 export interface OutboxEvent {
   id: string;
@@ -45,18 +46,27 @@ function ackedThrough(ctx: Ctx): number {
   return (ctx.stmt('SELECT acked_through AS n FROM outbox_state').get() as { n: number }).n;
 }
 
-/** The oldest undelivered events, oldest first. */
-export function pendingOutbox(ctx: Ctx, limit: number): OutboxEvent[] {
+/**
+ * The oldest undelivered events, oldest first. `afterSeq` skips those up to that seq (the sync
+ * worker reads the next batch while earlier ones are still on their way).
+ */
+export function pendingOutbox(ctx: Ctx, limit: number, afterSeq = 0): OutboxEvent[] {
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
     throw new PosError('VALIDATION', 'limit: expected a whole number 1..10000', 'limit');
   const rows = ctx
     .stmt(
       `SELECT seq, id, type, payload, created_at FROM outbox
-       WHERE seq > (SELECT acked_through FROM outbox_state)
+       WHERE seq > max((SELECT acked_through FROM outbox_state), ?)
          AND seq NOT IN (SELECT seq FROM outbox_acks)
        ORDER BY seq LIMIT ?`,
     )
-    .all(limit) as { seq: number; id: string; type: string; payload: string; created_at: string }[];
+    .all(afterSeq, limit) as {
+    seq: number;
+    id: string;
+    type: string;
+    payload: string;
+    created_at: string;
+  }[];
   return rows.map((r) => ({
     id: r.id,
     seq: r.seq,
@@ -88,10 +98,17 @@ export function markOutboxSent(ctx: Ctx, ids: readonly string[]): void {
       if (wanted.size === 0) break;
     }
     // (Writes wait until the read above is finished: one statement at a time per connection.)
-    for (const seq of found) ack.run(seq, sentAt);
+    const start = low;
+    // The usual case, delivery in order: the events right after the watermark need no ack row,
+    // the watermark simply moves over them.
+    let inOrder = 0;
+    while (found[inOrder] === low + 1) {
+      low += 1;
+      inOrder += 1;
+    }
+    for (const seq of found.slice(inOrder)) ack.run(seq, sentAt);
     // Move the watermark over the acknowledged run that follows it.
     const next = ctx.stmt('SELECT 1 FROM outbox_acks WHERE seq = ?');
-    const start = low;
     while (next.get(low + 1) !== undefined) low += 1;
     if (low !== start) {
       ctx.stmt('DELETE FROM outbox_acks WHERE seq <= ?').run(low);

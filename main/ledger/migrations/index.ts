@@ -7,11 +7,18 @@ import type Database from 'better-sqlite3';
 import { PosError } from '../../contract';
 import { migration001 } from './001-initial';
 import { migration002 } from './002-report-indexes';
+import { migration003 } from './003-staff-approvals-settings';
+import { migration004 } from './004-sync-state';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+];
 export const LATEST_VERSION = MIGRATIONS.length;
 
 export function schemaVersionOf(db: Database.Database): number {
