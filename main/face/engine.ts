@@ -22,6 +22,7 @@ import {
 } from './messages';
 import { disableOrtTelemetry, type OrtThreading } from './models';
 import type { FrameAnalysis } from './pipeline';
+import { workerUrl } from '../shared/worker-url';
 
 export class FaceEngineError extends Error {
   override name = 'FaceEngineError';
@@ -37,11 +38,6 @@ export type ProcessFrameOptions = AnalyseOptionsMessage;
 type RequestType = Request['type'];
 type Result<T extends RequestType> = z.infer<(typeof resultSchemas)[T]>;
 type Pending = { type: RequestType; resolve: (v: unknown) => void; reject: (e: Error) => void };
-
-/** The worker's file: worker.ts under tsx (tests, CLI), worker.js once built. */
-function workerUrl(): URL {
-  return new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
-}
 
 /** A buffer the worker can take over: a whole ArrayBuffer of its own, else a fresh copy. */
 function ownBuffer<T extends Uint8Array | Uint16Array>(data: T): T {
@@ -75,7 +71,7 @@ export class FaceEngine {
     disableOrtTelemetry(); // before the worker exists: it inherits the process environment
     // stdout/stderr: true gives the worker's output to us instead of the terminal, so it can be
     // forwarded as text lines (and a test can prove no pixel data ever appears in it).
-    const worker = new Worker(workerUrl(), { stdout: true, stderr: true });
+    const worker = new Worker(workerUrl(import.meta.url, 'face'), { stdout: true, stderr: true });
     worker.stdout.on('data', (chunk: Buffer) =>
       process.stderr.write(`[face-worker] ${chunk.toString()}`),
     );

@@ -1,0 +1,4 @@
+export { startFaceBackend } from './engine';
+export { facePayHandlers, type FacePayChannel } from './handlers';
+export * from './ports';
+export { FAILURE_MESSAGES, FacePayService, isFacePayEvent, type FacePayOptions } from './service';
