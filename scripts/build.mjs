@@ -25,11 +25,15 @@ export async function buildMainBundles() {
     logLevel: 'warning',
   };
   // Our code bundled, node_modules left to Node's resolver (native addons cannot be bundled).
+  // Worker threads are entries of their own, build/<dir>/worker.js, found from the bundles that
+  // start them by main/shared/worker-url.ts.
   await esbuild.build({
     ...common,
     entryPoints: {
       'app/main': join(root, 'main/app/main.ts'),
       'host/cli': join(root, 'main/host/cli.ts'),
+      'sync/worker': join(root, 'main/sync/worker.ts'),
+      'face/worker': join(root, 'main/face/worker.ts'),
     },
     outdir: join(root, 'build'),
     format: 'esm',
@@ -38,8 +42,13 @@ export async function buildMainBundles() {
   // Preload: sandboxed renderers can only require 'electron', so everything else is bundled in.
   await esbuild.build({
     ...common,
-    entryPoints: [join(root, 'preload/index.ts')],
-    outfile: join(root, 'build/preload/index.cjs'),
+    entryPoints: {
+      'preload/index': join(root, 'preload/index.ts'),
+      // Face pay's hidden capture window (main/app/capture.ts).
+      'preload/capture': join(root, 'preload/capture.ts'),
+    },
+    outdir: join(root, 'build'),
+    outExtension: { '.js': '.cjs' },
     format: 'cjs',
     external: ['electron'],
   });

@@ -7,6 +7,8 @@ import { app, session, type BrowserWindow } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { consoleLogger, createPosCore, loadConfig, type PosCore } from '../core';
+import { startCloudSync, type CloudSync } from '../host/cloud-sync';
+import { startCaptureWindow } from './capture';
 import { registerIpc } from './ipc';
 import { openTerminalWindows, shellPaths } from './windows';
 
@@ -17,6 +19,7 @@ const paths = shellPaths(buildDir);
 if (!app.requestSingleInstanceLock()) app.quit();
 
 let core: PosCore | null = null;
+let cloud: CloudSync | null = null;
 let windows: BrowserWindow[] = [];
 
 app.on('web-contents-created', (_event, contents) => {
@@ -29,15 +32,38 @@ void app.whenReady().then(() => {
     callback(false),
   );
 
-  const config = loadConfig(process.argv.slice(app.isPackaged ? 1 : 2), process.env);
+  const argv = process.argv.slice(app.isPackaged ? 1 : 2);
+  const config = loadConfig(argv, process.env);
   if (!process.argv.some((a) => a.startsWith('--data-dir')) && !process.env.POS_DATA_DIR) {
     config.dataDir = app.getPath('userData');
   }
   core = createPosCore(config, consoleLogger);
   windows = openTerminalWindows(paths);
   registerIpc(core, () => windows.filter((w) => !w.isDestroyed()), paths.rendererIndex);
+  // Face pay's camera: a hidden window of its own, frames to main over a MessagePort.
+  startCaptureWindow(core, buildDir, windows, consoleLogger);
+  // After the windows: the till sells offline until (and unless) the cloud is linked.
+  cloud = startCloudSync({
+    core,
+    logger: consoleLogger,
+    argv,
+    onLinked: ({ url }) => consoleLogger.info(`cloud: ${url}`),
+  });
 });
 
 app.on('second-instance', () => windows[0]?.focus());
 app.on('window-all-closed', () => app.quit());
-app.on('will-quit', () => core?.close());
+app.on('will-quit', (event) => {
+  const linked = cloud;
+  cloud = null;
+  if (linked === null) {
+    core?.close();
+    return;
+  }
+  // Let the sync worker record what the cloud acknowledged and the local cloud shut down.
+  event.preventDefault();
+  void linked.stop().finally(() => {
+    core?.close();
+    app.exit(0);
+  });
+});

@@ -22,9 +22,18 @@ import {
   xReport,
   zReport,
 } from './domain';
+import { facePayState, facePayStatus } from './facepay';
+import { pin, staff } from './staff';
+import { displayPayment, poster, settings, syncStatus } from './terminal-status';
 
 const nothing = z.object({}).strict();
 const saleRef = { saleId: id };
+/**
+ * A manager's PIN for an action that needs one (refund, void of a paid sale, price override,
+ * discount above the limit, Z report). Optional in the schema; the core decides whether the
+ * action needs it and answers PIN_REQUIRED when it is missing.
+ */
+const approval = { managerPin: pin.optional() };
 
 export const channels = {
   'system.info': { request: nothing, response: terminalInfo },
@@ -70,12 +79,17 @@ export const channels = {
   },
   'sale.setLineDiscount': {
     request: z
-      .object({ ...saleRef, lineNo: z.number().int().min(1), discountFen: amountFen })
+      .object({
+        ...saleRef,
+        lineNo: z.number().int().min(1),
+        discountFen: amountFen,
+        ...approval,
+      })
       .strict(),
     response: sale,
   },
   'sale.setSaleDiscount': {
-    request: z.object({ ...saleRef, discountFen: amountFen }).strict(),
+    request: z.object({ ...saleRef, discountFen: amountFen, ...approval }).strict(),
     response: sale,
   },
   'sale.hold': { request: z.object(saleRef).strict(), response: saleSummary },
@@ -119,9 +133,43 @@ export const channels = {
           .max(500)
           .optional(),
         reason: shortText.min(1, 'give a reason'),
+        ...approval,
       })
       .strict(),
     response: refund,
+  },
+  /**
+   * Void a completed (paid) sale: a full refund of whatever is not yet refunded, to the original
+   * methods. Needs a manager's PIN.
+   */
+  'sale.voidCompleted': {
+    request: z
+      .object({ ...saleRef, reason: shortText.min(1, 'give a reason'), ...approval })
+      .strict(),
+    response: refund,
+  },
+  /** Per line of a completed sale: how many were sold and how many are already refunded. */
+  'sale.refundable': {
+    request: z.object(saleRef).strict(),
+    response: z.array(
+      z.object({
+        lineNo: z.number().int().min(1),
+        qty: z.number().int(),
+        refundedQty: z.number().int(),
+      }),
+    ),
+  },
+  /** Change a cart line's unit price (a manager's PIN is always needed). */
+  'sale.overridePrice': {
+    request: z
+      .object({
+        ...saleRef,
+        lineNo: z.number().int().min(1),
+        unitPriceFen: amountFen,
+        ...approval,
+      })
+      .strict(),
+    response: sale,
   },
 
   'shift.current': { request: nothing, response: shift.nullable() },
@@ -142,9 +190,11 @@ export const channels = {
   'report.daily': { request: z.object({ businessDate }).strict(), response: dailyReport },
   /** Take the Z report for a business day (default: today). Once per day, then immutable. */
   'report.z': {
-    request: z.object({ businessDate: businessDate.optional() }).strict(),
+    request: z.object({ businessDate: businessDate.optional(), ...approval }).strict(),
     response: zReport,
   },
+  /** The shifts opened on a business day, with their cash counts and variances. */
+  'report.shifts': { request: z.object({ businessDate }).strict(), response: z.array(shift) },
   'report.zList': { request: nothing, response: z.array(zReport) },
   'report.zGet': {
     request: z.object({ number: z.number().int().min(1) }).strict(),
@@ -152,6 +202,67 @@ export const channels = {
   },
 
   'ledger.verify': { request: nothing, response: auditVerification },
+
+  'catalog.categories': {
+    request: nothing,
+    response: z.array(z.object({ category: shortText, count: z.number().int() })),
+  },
+  'catalog.browse': {
+    request: z
+      .object({ category: shortText.min(1), limit: z.number().int().min(1).max(200).optional() })
+      .strict(),
+    response: z.array(product),
+  },
+
+  /** Sign a person in on this terminal (cashier or manager); the screens show who is working. */
+  'auth.signIn': { request: z.object({ pin }).strict(), response: staff },
+  'auth.signOut': { request: nothing, response: z.null() },
+  'auth.current': { request: nothing, response: staff.nullable() },
+  /** Check a manager's PIN (e.g. to open the manager's screen) without changing who is signed in. */
+  'auth.verifyManager': { request: z.object({ pin }).strict(), response: staff },
+  'staff.list': { request: nothing, response: z.array(staff) },
+  'staff.setPin': {
+    request: z.object({ staffId: id, pin, ...approval }).strict(),
+    response: staff,
+  },
+
+  'settings.get': { request: nothing, response: settings },
+  'settings.set': {
+    request: z.object({ discountLimitBp: settings.shape.discountLimitBp, ...approval }).strict(),
+    response: settings,
+  },
+
+  /** Outbox delivery to the cloud, as the status bar and the manager show it. */
+  'sync.status': { request: nothing, response: syncStatus },
+
+  /** The customer display's idle posters. */
+  'display.posters': { request: nothing, response: z.array(poster) },
+  /** The cashier's payment step, relayed to the customer display as a 'display.payment' event. */
+  'display.payment': { request: displayPayment.strict(), response: z.null() },
+
+  /** Whether face pay is offered now, and the current attempt. */
+  'facepay.status': { request: nothing, response: facePayStatus },
+  /**
+   * Start face pay for the sale (cashier's button or the customer's tap). Joins an attempt that
+   * is already under way for it. Progress arrives as 'facepay.state' events.
+   */
+  'facepay.start': { request: z.object(saleRef).strict(), response: facePayState },
+  /** Stop the attempt (not once the payment is being authorised). The sale stays open. */
+  'facepay.cancel': { request: z.object(saleRef).strict(), response: facePayState },
+  /** The customer confirms the amount and the masked name: authorise and record the payment. */
+  'facepay.confirm': { request: z.object(saleRef).strict(), response: facePayState },
+  /** After an ambiguous match: the last 4 digits of the customer's phone number. */
+  'facepay.phoneTail': {
+    request: z
+      .object({ ...saleRef, digits: z.string().regex(/^\d{4}$/, 'expected 4 digits') })
+      .strict(),
+    response: facePayState,
+  },
+  /** After paying by face: join the shop's membership (consent true) or decline the offer. */
+  'facepay.joinMembership': {
+    request: z.object({ ...saleRef, consent: z.boolean() }).strict(),
+    response: facePayState,
+  },
 } as const;
 
 export type Channels = typeof channels;

@@ -21,6 +21,12 @@ export const ERROR_CODES = [
   'REFUND_EXCEEDS_PAID',
   'Z_ALREADY_TAKEN',
   'DATABASE_TOO_NEW',
+  /** The action needs a manager's PIN and none was given. */
+  'PIN_REQUIRED',
+  /** The PIN matches nobody (or nobody with the role the action needs). */
+  'PIN_WRONG',
+  /** Too many wrong PINs in a row: PINs are refused for a while. */
+  'PIN_LOCKED',
   'INTERNAL',
 ] as const;
 

@@ -1,6 +1,9 @@
 /** Events main pushes to every screen. Validated on arrival like responses. */
 import { z } from 'zod';
 import { sale, shift } from './domain';
+import { facePayAvailability, facePayPreview, facePayState } from './facepay';
+import { staff } from './staff';
+import { displayPayment, syncStatus } from './terminal-status';
 
 export const events = {
   /** The active sale changed (or there is none): the customer display mirrors this. */
@@ -8,6 +11,21 @@ export const events = {
   /** A sale was fully paid. */
   'sale.completed': z.object({ sale }),
   'shift.changed': z.object({ shift: shift.nullable() }),
+  /** Outbox delivery changed (events written or delivered, connection up or down). */
+  'sync.status': syncStatus,
+  /** Who is signed in on the terminal changed. */
+  'auth.changed': z.object({ staff: staff.nullable() }),
+  /** The cashier's payment step, for the customer display. */
+  'display.payment': displayPayment,
+  /** Face pay's attempt changed phase (or step, or membership). */
+  'facepay.state': facePayState,
+  /**
+   * One analysed camera frame while face pay looks for the face: a small preview, the face box
+   * and the instruction. For the customer display; the browser host sends it to that page only.
+   */
+  'facepay.preview': facePayPreview,
+  /** Face pay became available or unavailable (cloud, camera, face models). */
+  'facepay.availability': facePayAvailability,
 } as const;
 
 export type Events = typeof events;

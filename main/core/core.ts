@@ -13,12 +13,25 @@ import {
   type EventName,
   type EventPayload,
   type PosErrorShape,
+  type Request,
   type Sale,
+  type SyncStatus,
 } from '../contract';
-import { Ledger, seedDemoCatalog } from '../ledger';
+import { Ledger, seedDemoCatalog, seedDemoStaff } from '../ledger';
+import type { CloudLink } from './cloud-link';
 import type { PosConfig } from './config';
-import { createHandlers, SALE_CHANGING, SHIFT_CHANGING, type Handler } from './handlers';
+import { FacePayService, startFaceBackend, type FacePayOptions } from './facepay';
+import {
+  AUTH_CHANGING,
+  createHandlers,
+  OUTBOX_WRITING,
+  SALE_CHANGING,
+  SHIFT_CHANGING,
+  type Handler,
+} from './handlers';
 import { silentLogger, type Logger } from './logger';
+import { loadPosters } from './posters';
+import { TerminalState } from './terminal-state';
 
 export type DispatchResult = { ok: true; result: unknown } | { ok: false; error: PosErrorShape };
 export type EventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
@@ -29,12 +42,38 @@ export interface PosCore {
   /** Validate and serve one request. Never throws: failures come back as typed errors. */
   dispatch(channel: unknown, payload: unknown): Promise<DispatchResult>;
   onEvent(listener: EventListener): () => void;
+  /**
+   * For the sync worker: report its state (and, after a delivery, when it last succeeded). The
+   * screens get a 'sync.status' event with the outbox's pending count.
+   */
+  reportSync(update: Partial<Pick<SyncStatus, 'state' | 'lastSuccessAt'>>): void;
+  /**
+   * Face pay: the host attaches the camera (attachCamera) and whoever links the cloud attaches
+   * the link (attachCloud); it is offered once both are there and the cloud answers.
+   */
+  readonly facePay: FacePayService;
+  /**
+   * The terminal's link to its cloud (address, credentials, signed client) once it has paired;
+   * null until the host has linked it (main/host/cloud-sync.ts), which does not hold up start.
+   */
+  readonly cloud: CloudLink | null;
+  /** The host attaches the link once paired (null to detach); face pay gets it too. */
+  attachCloud(link: CloudLink | null): void;
   close(): void;
+}
+
+/** What tests (and benchmarks) may swap in: the face engine, face pay's timings, the probe. */
+export interface CoreOptions {
+  facePay?: Partial<Pick<FacePayOptions, 'face' | 'timing' | 'session' | 'probe'>>;
 }
 
 export const APP_VERSION = '0.1.0';
 
-export function createPosCore(config: PosConfig, logger: Logger = silentLogger): PosCore {
+export function createPosCore(
+  config: PosConfig,
+  logger: Logger = silentLogger,
+  options: CoreOptions = {},
+): PosCore {
   mkdirSync(config.dataDir, { recursive: true });
   const ledger = Ledger.open({
     file: join(config.dataDir, 'ledger.db'),
@@ -45,15 +84,41 @@ export function createPosCore(config: PosConfig, logger: Logger = silentLogger):
     seedDemoCatalog(ledger);
     logger.info('seeded the demo catalogue', { products: ledger.productCount() });
   }
-
-  const handlers = createHandlers(ledger, {
-    version: APP_VERSION,
-    shopName: config.shopName,
-    terminalId: config.terminalId,
-    timezone: config.timezone,
-    defaultLocale: config.defaultLocale,
-  });
+  const staff = seedDemoStaff(ledger);
+  if (staff.length > 0) {
+    // Printed once, when the staff are created: the demo PINs (see README), to be changed.
+    logger.info(
+      `created the demo staff: ${staff.map((s) => `${s.role} ${s.name} PIN ${s.pin}`).join(', ')}` +
+        ' (change these PINs before trading)',
+    );
+  }
+  const state = new TerminalState(ledger);
   const listeners = new Set<EventListener>();
+  const facePay = new FacePayService({
+    ledger,
+    logger,
+    face: startFaceBackend,
+    ...options.facePay,
+    emit: (name, payload) => emit(name, payload),
+    onSalePaid: (sale) => {
+      emit('sale.changed', { sale: ledger.currentSale() });
+      if (sale.status === 'completed') emit('sale.completed', { sale });
+      emit('shift.changed', { shift: ledger.currentShift() });
+      emit('sync.status', state.syncStatus());
+    },
+  });
+
+  const handlers = createHandlers(
+    ledger,
+    {
+      version: APP_VERSION,
+      shopName: config.shopName,
+      terminalId: config.terminalId,
+      timezone: config.timezone,
+      defaultLocale: config.defaultLocale,
+    },
+    { state, posters: () => loadPosters(config.dataDir, logger), facePay },
+  );
 
   function emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
     for (const listener of listeners) {
@@ -65,25 +130,40 @@ export function createPosCore(config: PosConfig, logger: Logger = silentLogger):
     }
   }
 
-  function emitAfter(channel: Channel, result: unknown): void {
+  function emitAfter(channel: Channel, result: unknown, payload: unknown): void {
     if (SALE_CHANGING.has(channel)) {
       emit('sale.changed', { sale: ledger.currentSale() });
+      facePay.onSaleChanged(ledger.currentSale());
       if (channel === 'sale.pay' && (result as Sale).status === 'completed') {
         emit('sale.completed', { sale: result as Sale });
       }
     }
     if (SHIFT_CHANGING.has(channel)) emit('shift.changed', { shift: ledger.currentShift() });
+    if (OUTBOX_WRITING.has(channel)) emit('sync.status', state.syncStatus());
+    if (AUTH_CHANGING.has(channel)) emit('auth.changed', { staff: state.operator });
+    if (channel === 'display.payment')
+      emit('display.payment', payload as Request<'display.payment'>);
   }
+
+  let cloud: CloudLink | null = null;
 
   return {
     config,
     ledger,
+    facePay,
+    get cloud() {
+      return cloud;
+    },
+    attachCloud(link) {
+      cloud = link;
+      facePay.attachCloud(link);
+    },
     async dispatch(channel, payload) {
       try {
         const request = parseRequest(channel, payload);
         const handler = handlers[request.channel] as Handler<typeof request.channel>;
         const result = handler(request.payload);
-        emitAfter(request.channel, result);
+        emitAfter(request.channel, result, request.payload);
         return { ok: true, result };
       } catch (error) {
         if (!PosError.is(error)) {
@@ -100,7 +180,12 @@ export function createPosCore(config: PosConfig, logger: Logger = silentLogger):
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    reportSync(update) {
+      state.reportSync(update);
+      emit('sync.status', state.syncStatus());
+    },
     close() {
+      void facePay.close();
       listeners.clear();
       ledger.close();
     },

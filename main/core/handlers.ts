@@ -3,37 +3,153 @@
  * values that satisfy the channel's response schema; they throw PosError for anything the
  * caller can act on. Which channels change the active sale or the shift is declared here too,
  * so the dispatcher knows which events to emit.
+ *
+ * Manager approvals are enforced here, at the moment of the action: a refund, the void of a
+ * paid sale, a price override, a discount above the shop's limit, the Z report and settings
+ * changes need `managerPin` (PIN_REQUIRED without it, PIN_WRONG / PIN_LOCKED from the ledger's
+ * PIN check), and the action is written together with who approved it.
  */
-import type { Channel, Request, Response, TerminalInfo } from '../contract';
+import {
+  PosError,
+  type ApprovalAction,
+  type Channel,
+  type Poster,
+  type Request,
+  type Response,
+  type Staff,
+  type TerminalInfo,
+} from '../contract';
 import type { Ledger } from '../ledger';
+import { facePayHandlers, type FacePayService } from './facepay';
+import { TerminalState } from './terminal-state';
 
 export type Handler<C extends Channel> = (payload: Request<C>) => Response<C>;
 export type Handlers = { [C in Channel]: Handler<C> };
 
-export function createHandlers(ledger: Ledger, info: TerminalInfo): Handlers {
+export interface HandlerServices {
+  state: TerminalState;
+  posters: () => Poster[];
+  /** Face pay (absent: its channels answer "not available"). */
+  facePay?: FacePayService;
+}
+
+/** A discount above `limitBp` of `baseFen` needs a manager (integer arithmetic, fen). */
+export function discountNeedsApproval(discountFen: number, baseFen: number, limitBp: number) {
+  return discountFen * 10_000 > baseFen * limitBp;
+}
+
+export function createHandlers(
+  ledger: Ledger,
+  info: TerminalInfo,
+  services: HandlerServices = { state: new TerminalState(ledger), posters: () => [] },
+): Handlers {
+  const { state } = services;
+
+  /** The manager whose PIN this is, or the refusal that says why not. */
+  function manager(managerPin: string | undefined, action: ApprovalAction): Staff {
+    if (managerPin === undefined)
+      throw new PosError('PIN_REQUIRED', `${action} needs a manager's PIN`, 'managerPin');
+    try {
+      return ledger.verifyPin(managerPin, ['manager']);
+    } catch (error) {
+      if (PosError.is(error) && error.field === 'pin')
+        throw new PosError(error.code, error.message, 'managerPin');
+      throw error;
+    }
+  }
+
   return {
     'system.info': () => info,
 
     'catalog.lookup': ({ barcode }) => ledger.lookupBarcode(barcode),
     'catalog.search': ({ query, limit }) => ledger.searchProducts(query, limit ?? 20),
+    'catalog.categories': () => ledger.categories(),
+    'catalog.browse': ({ category, limit }) => ledger.browseCategory(category, limit ?? 100),
 
     'sale.current': () => ledger.currentSale(),
     'sale.addItem': (r) => ledger.addItem(r),
     'sale.setQty': (r) => ledger.setQty(r.saleId, r.lineNo, r.qty),
     'sale.removeLine': (r) => ledger.removeLine(r.saleId, r.lineNo),
-    'sale.setLineDiscount': (r) => ledger.setLineDiscount(r.saleId, r.lineNo, r.discountFen),
-    'sale.setSaleDiscount': (r) => ledger.setSaleDiscount(r.saleId, r.discountFen),
+    'sale.setLineDiscount': (r) => {
+      const line = ledger.getSale(r.saleId).lines.find((l) => l.lineNo === r.lineNo);
+      const limit = ledger.settings().discountLimitBp;
+      if (line === undefined || !discountNeedsApproval(r.discountFen, line.grossFen, limit))
+        return ledger.setLineDiscount(r.saleId, r.lineNo, r.discountFen);
+      const approver = manager(r.managerPin, 'discount.line');
+      return ledger.withApproval(
+        approver,
+        'discount.line',
+        () => ledger.setLineDiscount(r.saleId, r.lineNo, r.discountFen),
+        () => ({
+          ref: `${r.saleId}/${r.lineNo}`,
+          details: { discountFen: r.discountFen, grossFen: line.grossFen, limitBp: limit },
+        }),
+      );
+    },
+    'sale.setSaleDiscount': (r) => {
+      const sale = ledger.getSale(r.saleId);
+      const base = sale.subtotalFen - sale.lineDiscountFen;
+      const limit = ledger.settings().discountLimitBp;
+      if (!discountNeedsApproval(r.discountFen, base, limit))
+        return ledger.setSaleDiscount(r.saleId, r.discountFen);
+      const approver = manager(r.managerPin, 'discount.sale');
+      return ledger.withApproval(
+        approver,
+        'discount.sale',
+        () => ledger.setSaleDiscount(r.saleId, r.discountFen),
+        () => ({
+          ref: r.saleId,
+          details: { discountFen: r.discountFen, baseFen: base, limitBp: limit },
+        }),
+      );
+    },
+    'sale.overridePrice': (r) => {
+      const approver = manager(r.managerPin, 'price.override');
+      return ledger.withApproval(
+        approver,
+        'price.override',
+        () => ledger.overridePrice(r.saleId, r.lineNo, r.unitPriceFen),
+        ({ fromFen }) => ({
+          ref: `${r.saleId}/${r.lineNo}`,
+          details: { fromFen, toFen: r.unitPriceFen },
+        }),
+      ).sale;
+    },
     'sale.hold': (r) => ledger.hold(r.saleId),
     'sale.listHeld': () => ledger.listHeld(),
     'sale.recall': (r) => ledger.recall(r.saleId),
     'sale.void': (r) => ledger.voidSale(r.saleId),
+    'sale.voidCompleted': (r) => {
+      const approver = manager(r.managerPin, 'sale.voidCompleted');
+      return ledger.withApproval(
+        approver,
+        'sale.voidCompleted',
+        () => ledger.voidCompletedSale(r.saleId, r.reason),
+        (refund) => ({
+          ref: refund.id,
+          details: { saleId: r.saleId, amountFen: refund.amountFen },
+        }),
+      );
+    },
     'sale.pay': ({ saleId, ...tender }) => ledger.pay(saleId, tender),
     'sale.get': (r) =>
       r.saleId !== undefined
         ? ledger.getSale(r.saleId)
         : ledger.getSaleByReceipt(r.receiptNo ?? ''),
+    'sale.refundable': (r) => ledger.refundableLines(r.saleId),
 
-    'refund.create': (r) => ledger.refund(r.saleId, r.lines, r.reason),
+    'refund.create': (r) => {
+      const approver = manager(r.managerPin, 'refund');
+      return ledger.withApproval(
+        approver,
+        'refund',
+        () => ledger.refund(r.saleId, r.lines, r.reason),
+        (refund) => ({
+          ref: refund.id,
+          details: { saleId: r.saleId, amountFen: refund.amountFen },
+        }),
+      );
+    },
 
     'shift.current': () => ledger.currentShift(),
     'shift.open': (r) => ledger.openShift(r.floatFen),
@@ -42,11 +158,59 @@ export function createHandlers(ledger: Ledger, info: TerminalInfo): Handlers {
 
     'report.x': () => ledger.xReport(),
     'report.daily': (r) => ledger.dailyReport(r.businessDate),
-    'report.z': (r) => ledger.takeZReport(r.businessDate),
+    'report.z': (r) => {
+      const approver = manager(r.managerPin, 'report.z');
+      return ledger.withApproval(
+        approver,
+        'report.z',
+        () => ledger.takeZReport(r.businessDate),
+        (z) => ({ ref: String(z.number), details: { businessDate: z.businessDate } }),
+      );
+    },
     'report.zList': () => ledger.listZReports(),
     'report.zGet': (r) => ledger.getZReport(r.number),
+    'report.shifts': (r) => ledger.shiftsOfDate(r.businessDate),
 
     'ledger.verify': () => ledger.verifyAudit(),
+
+    'auth.signIn': ({ pin }) => {
+      state.operator = ledger.verifyPin(pin);
+      return state.operator;
+    },
+    'auth.signOut': () => {
+      state.operator = null;
+      return null;
+    },
+    'auth.current': () => state.operator,
+    'auth.verifyManager': ({ pin }) => ledger.verifyPin(pin, ['manager']),
+    'staff.list': () => ledger.listStaff(),
+    'staff.setPin': (r) => {
+      const approver = manager(r.managerPin, 'staff.setPin');
+      return ledger.withApproval(
+        approver,
+        'staff.setPin',
+        () => ledger.setStaffPin(r.staffId, r.pin),
+        (s) => ({ ref: s.id }),
+      );
+    },
+
+    'settings.get': () => ledger.settings(),
+    'settings.set': (r) => {
+      const approver = manager(r.managerPin, 'settings.set');
+      return ledger.withApproval(
+        approver,
+        'settings.set',
+        () => ledger.setSettings({ discountLimitBp: r.discountLimitBp }),
+        (s) => ({ ref: 'settings', details: s }),
+      );
+    },
+
+    'sync.status': () => state.syncStatus(),
+
+    'display.posters': () => services.posters(),
+    'display.payment': () => null,
+
+    ...facePayHandlers(services.facePay),
   };
 }
 
@@ -57,6 +221,7 @@ export const SALE_CHANGING: ReadonlySet<Channel> = new Set<Channel>([
   'sale.removeLine',
   'sale.setLineDiscount',
   'sale.setSaleDiscount',
+  'sale.overridePrice',
   'sale.hold',
   'sale.recall',
   'sale.void',
@@ -69,4 +234,26 @@ export const SHIFT_CHANGING: ReadonlySet<Channel> = new Set<Channel>([
   'shift.close',
   'sale.pay',
   'refund.create',
+  'sale.voidCompleted',
+]);
+
+/** Channels that may write outbox events (the sync status's pending count changes). */
+export const OUTBOX_WRITING: ReadonlySet<Channel> = new Set<Channel>([
+  'sale.pay',
+  'sale.setLineDiscount',
+  'sale.setSaleDiscount',
+  'sale.overridePrice',
+  'sale.voidCompleted',
+  'refund.create',
+  'shift.open',
+  'shift.cash',
+  'shift.close',
+  'report.z',
+  'staff.setPin',
+  'settings.set',
+]);
+
+export const AUTH_CHANGING: ReadonlySet<Channel> = new Set<Channel>([
+  'auth.signIn',
+  'auth.signOut',
 ]);

@@ -1,3 +1,4 @@
 export * from './config';
 export * from './core';
 export * from './logger';
+export * from './facepay';

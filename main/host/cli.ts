@@ -1,9 +1,12 @@
 /**
  * Runs the terminal as a browser host: `node --import tsx main/host/cli.ts [--data-dir DIR]
- * [--port N] [--remote-displays]`. `npm start` uses this where Electron is absent.
+ * [--port N] [--remote-displays] [--cloud-port N]`. `npm start` uses this where Electron is
+ * absent. The cloud (POS_CLOUD_URL, or the reference cloud started beside the terminal) is
+ * linked after the host is ready, never before (cloud-sync.ts).
  */
 import { argValue, consoleLogger, createPosCore, loadConfig } from '../core';
 import { loadOrCreatePairingToken } from './access';
+import { startCloudSync } from './cloud-sync';
 import { startHost } from './server';
 
 const DEFAULT_PORT = 5180;
@@ -21,7 +24,12 @@ async function main(): Promise<void> {
 
   const core = createPosCore(config, consoleLogger);
   const pairingToken = remoteDisplays ? loadOrCreatePairingToken(config.dataDir) : null;
-  const host = await startHost({ core, port, access: { remoteDisplays, pairingToken } });
+  const host = await startHost({
+    core,
+    port,
+    access: { remoteDisplays, pairingToken },
+    logger: consoleLogger,
+  });
 
   const lines = [
     `Face-pay POS is running (data: ${config.dataDir})`,
@@ -38,14 +46,26 @@ async function main(): Promise<void> {
   console.log(`POS_HOST_READY ${host.url}`);
   console.log(lines.join('\n'));
 
+  // Not awaited: the till sells offline until (and unless) the cloud is linked.
+  const cloud = startCloudSync({
+    core,
+    logger: consoleLogger,
+    argv,
+    onLinked: ({ url, local }) =>
+      console.log(`  cloud:            ${url}${local ? ' (the reference cloud, run here)' : ''}`),
+  });
+
   let closing = false;
   const shutdown = (): void => {
     if (closing) return;
     closing = true;
-    void host.close().finally(() => {
-      core.close();
-      process.exit(0);
-    });
+    void host
+      .close()
+      .then(() => cloud.stop())
+      .finally(() => {
+        core.close();
+        process.exit(0);
+      });
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

@@ -9,9 +9,10 @@ import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { MAX_MESSAGE_BYTES } from '../contract';
-import type { PosCore } from '../core';
+import { CAPTURE_MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, type EventPayload } from '../contract';
+import { silentLogger, type Logger, type PosCore } from '../core';
 import { checkAccess, originAllowed, type AccessPolicy } from './access';
+import { CaptureHub, registerCaptureRoute } from './capture';
 import { handleSocketMessage } from './socket';
 
 export const CSP = [
@@ -33,10 +34,13 @@ export interface HostOptions {
   port: number;
   access: AccessPolicy;
   rendererDir?: string;
+  logger?: Logger;
 }
 
 export interface RunningHost {
   app: FastifyInstance;
+  /** The customer display's camera (face pay's frames come through it). */
+  capture: CaptureHub;
   url: string;
   port: number;
   close(): Promise<void>;
@@ -74,11 +78,23 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     return undefined;
   });
 
-  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
+  // Contract messages stay under MAX_MESSAGE_BYTES (socket.ts checks); only /capture's camera
+  // frames are larger.
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: Math.max(MAX_MESSAGE_BYTES, CAPTURE_MAX_FRAME_BYTES) },
+  });
   await app.register(fastifyStatic, { root: rendererDir, index: false, wildcard: false });
 
   const sockets = new Set<WebSocket>();
+  const capture = new CaptureHub(options.logger ?? silentLogger);
+  const detachCamera = core.facePay.attachCamera(capture);
+  registerCaptureRoute(app, capture);
   const unsubscribe = core.onEvent((name, payload) => {
+    if (name === 'facepay.preview') {
+      // Camera pixels (even small) go back only to the page whose camera it is.
+      capture.sendPreview(payload as EventPayload<'facepay.preview'>);
+      return;
+    }
     const frame = JSON.stringify({ kind: 'event', name, payload });
     for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(frame);
   });
@@ -116,8 +132,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     app,
     port,
     url: `http://127.0.0.1:${port}`,
+    capture,
     async close() {
       unsubscribe();
+      detachCamera();
+      capture.close();
       for (const socket of sockets) socket.terminate();
       await app.close();
     },

@@ -14,6 +14,7 @@ import { App } from './app/App';
 import { pickScreen } from './app/screen';
 import { createAppStore } from './app/store';
 import { syncStoreWithClient } from './app/sync';
+import { syncFacePay } from './features/facepay/sync';
 import { DEFAULT_LANGUAGE, initI18n, storedLanguage } from './i18n';
 import i18next from 'i18next';
 
@@ -26,6 +27,7 @@ await initI18n(remembered ?? DEFAULT_LANGUAGE);
 const client = createClient(window);
 const store = createAppStore(client);
 syncStoreWithClient(store, client, screen);
+syncFacePay(store, client, screen, window);
 
 if (remembered === null) {
   // No choice made on this screen yet: follow the terminal's configured language once known.

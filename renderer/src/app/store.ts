@@ -1,9 +1,16 @@
 import { combineSlices, configureStore } from '@reduxjs/toolkit';
+import { authSlice } from '../features/auth/authSlice';
 import { catalogSlice } from '../features/catalog/catalogSlice';
+import { categoriesSlice } from '../features/categories/categoriesSlice';
+import { displaySlice } from '../features/display/displaySlice';
+import { facePaySlice } from '../features/facepay/facePaySlice';
+import { heldSlice } from '../features/held/heldSlice';
+import { managerSlice } from '../features/manager/managerSlice';
 import { connectionSlice } from '../features/connection/connectionSlice';
 import { reportSlice } from '../features/report/reportSlice';
 import { saleSlice } from '../features/sale/saleSlice';
 import { shiftSlice } from '../features/shift/shiftSlice';
+import { syncSlice } from '../features/sync/syncSlice';
 import { systemSlice } from '../features/system/systemSlice';
 import type { Api } from './api';
 
@@ -14,6 +21,13 @@ export const rootReducer = combineSlices(
   saleSlice,
   catalogSlice,
   reportSlice,
+  authSlice,
+  syncSlice,
+  displaySlice,
+  categoriesSlice,
+  heldSlice,
+  managerSlice,
+  facePaySlice,
 );
 
 export type RootState = ReturnType<typeof rootReducer>;

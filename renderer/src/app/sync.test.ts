@@ -45,6 +45,9 @@ describe('syncStoreWithClient', () => {
       'system.info': () => info,
       'sale.current': () => current,
       'shift.current': () => openShift,
+      'auth.current': () => null,
+      'sync.status': () => ({ state: 'offline', pendingEvents: 0, lastSuccessAt: null }),
+      'catalog.categories': () => [],
     });
     const store = createAppStore(api);
     const events = fakeEvents('connecting');
@@ -53,8 +56,11 @@ describe('syncStoreWithClient', () => {
     events.setState('connected');
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(calls.map((c) => c.channel).sort(), [
+      'auth.current',
+      'catalog.categories',
       'sale.current',
       'shift.current',
+      'sync.status',
       'system.info',
     ]);
     assert.equal(store.getState().connection.state, 'connected');
@@ -70,14 +76,22 @@ describe('syncStoreWithClient', () => {
     assert.equal(store.getState().connection.state, 'reconnecting');
     events.setState('connected');
     await new Promise((r) => setImmediate(r));
-    assert.equal(calls.length, 6, 'reloaded after reconnecting');
+    assert.equal(calls.length, 12, 'reloaded after reconnecting');
   });
 
   it('the customer display does not ask for the shift', async () => {
-    const { api, calls } = fakeApi({ 'system.info': () => info, 'sale.current': () => null });
+    const { api, calls } = fakeApi({
+      'system.info': () => info,
+      'sale.current': () => null,
+      'display.posters': () => [],
+    });
     const store = createAppStore(api);
     syncStoreWithClient(store, fakeEvents('connected'), 'customer');
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(calls.map((c) => c.channel).sort(), ['sale.current', 'system.info']);
+    assert.deepEqual(calls.map((c) => c.channel).sort(), [
+      'display.posters',
+      'sale.current',
+      'system.info',
+    ]);
   });
 });

@@ -4,10 +4,14 @@
  * (events sent while disconnected are lost, so the server's current state is fetched again).
  */
 import type { PosClient } from '../api/client';
+import { loadOperator, operatorChanged } from '../features/auth/authSlice';
+import { loadCategories } from '../features/categories/categoriesSlice';
 import { connectionChanged } from '../features/connection/connectionSlice';
+import { loadPosters, paymentAnnounced } from '../features/display/displaySlice';
 import { loadDailyReport } from '../features/report/reportSlice';
 import { loadCurrentSale, saleChanged, saleCompleted } from '../features/sale/saleSlice';
 import { loadShift, shiftChanged } from '../features/shift/shiftSlice';
+import { loadSyncStatus, syncStatusChanged } from '../features/sync/syncSlice';
 import { loadSystemInfo } from '../features/system/systemSlice';
 import type { Screen } from './screen';
 import type { AppStore } from './store';
@@ -29,11 +33,19 @@ export function syncStoreWithClient(
   const reload = (): void => {
     void dispatch(loadSystemInfo());
     if (screen === 'manager') {
+      void dispatch(loadSyncStatus());
       reloadReport();
       return;
     }
     void dispatch(loadCurrentSale());
-    if (screen === 'cashier') void dispatch(loadShift());
+    if (screen === 'customer') {
+      void dispatch(loadPosters());
+      return;
+    }
+    void dispatch(loadShift());
+    void dispatch(loadOperator());
+    void dispatch(loadSyncStatus());
+    void dispatch(loadCategories());
   };
 
   const offs = [
@@ -43,6 +55,9 @@ export function syncStoreWithClient(
       if (screen === 'manager') reloadReport();
     }),
     client.subscribe('shift.changed', ({ shift }) => dispatch(shiftChanged(shift))),
+    client.subscribe('auth.changed', ({ staff }) => dispatch(operatorChanged(staff))),
+    client.subscribe('sync.status', (status) => dispatch(syncStatusChanged(status))),
+    client.subscribe('display.payment', (payment) => dispatch(paymentAnnounced(payment))),
     client.onConnectionChange((state) => {
       dispatch(connectionChanged(state));
       if (state === 'connected') reload();

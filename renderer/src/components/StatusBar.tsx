@@ -1,27 +1,34 @@
 import { useTranslation } from 'react-i18next';
-import { useAppSelector } from '../app/hooks';
+import { useAppDispatch, useAppSelector } from '../app/hooks';
+import { selectOperator, signOut } from '../features/auth/authSlice';
 import { selectConnection } from '../features/connection/connectionSlice';
 import { selectShift, selectShiftLoaded } from '../features/shift/shiftSlice';
+import { selectSyncStatus } from '../features/sync/syncSlice';
 import { selectInfo } from '../features/system/systemSlice';
 import { formatTime } from '../lib/time';
 import { Clock } from './Clock';
 import { LanguageToggle } from './LanguageToggle';
 
-/** Shop, shift state, connection state, clock and the language toggle. */
+/** Shop, shift, who is signed in, connection and sync state, clock and the language toggle. */
 export function StatusBar({
   screen,
   title,
   showShift,
+  showOperator = false,
 }: {
   screen: string;
   title: string;
   showShift: boolean;
+  showOperator?: boolean;
 }) {
   const { t, i18n } = useTranslation();
+  const dispatch = useAppDispatch();
   const info = useAppSelector(selectInfo);
   const connection = useAppSelector(selectConnection);
   const shift = useAppSelector(selectShift);
   const shiftLoaded = useAppSelector(selectShiftLoaded);
+  const operator = useAppSelector(selectOperator);
+  const sync = useAppSelector(selectSyncStatus);
   const timeZone = info?.timezone ?? null;
 
   return (
@@ -41,6 +48,18 @@ export function StatusBar({
               : t('status.shiftNone')}
           </span>
         )}
+        {showOperator && operator !== null && (
+          <span className="status-bar__operator" data-testid="operator">
+            {t(`roles.${operator.role}`)}: {operator.name}
+            <button
+              type="button"
+              className="btn btn-ghost btn-small"
+              onClick={() => void dispatch(signOut())}
+            >
+              {t('auth.signOut')}
+            </button>
+          </span>
+        )}
         <span
           role="status"
           className={`pill pill--conn pill--${connection}`}
@@ -50,6 +69,16 @@ export function StatusBar({
           <span className="dot" aria-hidden="true" />
           {t(`status.${connection}`)}
         </span>
+        {sync !== null && (
+          <span
+            className={`pill pill--sync pill--sync-${sync.state}`}
+            data-testid="sync-state"
+            title={t('sync.label')}
+          >
+            {t(`sync.state.${sync.state}`)}
+            {sync.pendingEvents > 0 && ` · ${t('sync.pending', { count: sync.pendingEvents })}`}
+          </span>
+        )}
         {info !== null && (
           <span className="status-bar__terminal">
             {t('status.terminal', { id: info.terminalId })}

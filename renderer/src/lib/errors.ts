@@ -6,9 +6,20 @@
 import { PosError, type ErrorCode } from '../contract';
 import { TransportError, type TransportFailure } from '../api/transport';
 
+/** Refusals the screen makes itself, before asking main. */
+export const LOCAL_REASONS = [
+  'scanWhileOpen',
+  'reasonRequired',
+  'linesRequired',
+  'amountInvalid',
+  'pinRequired',
+] as const;
+export type LocalReason = (typeof LOCAL_REASONS)[number];
+
 export type UiError =
   | { kind: 'pos'; code: ErrorCode; field?: string; barcode?: string }
   | { kind: 'transport'; reason: TransportFailure }
+  | { kind: 'local'; reason: LocalReason }
   | { kind: 'unknown' };
 
 export function toUiError(error: unknown, context: { barcode?: string } = {}): UiError {
@@ -27,6 +38,7 @@ export type ErrorMessageKey =
   | `errors.code.${ErrorCode}`
   | `errors.code.${'UNKNOWN_BARCODE' | 'INVALID_BARCODE'}_barcode`
   | `errors.transport.${TransportFailure}`
+  | `errors.local.${LocalReason}`
   | 'errors.unknown';
 
 export function errorMessage(error: UiError): {
@@ -44,6 +56,8 @@ export function errorMessage(error: UiError): {
       return { key: `errors.code.${error.code}`, values: {} };
     case 'transport':
       return { key: `errors.transport.${error.reason}`, values: {} };
+    case 'local':
+      return { key: `errors.local.${error.reason}`, values: {} };
     default:
       return { key: 'errors.unknown', values: {} };
   }

@@ -4,7 +4,7 @@
  * (the cashier's receipt preview, the customer's "thank you").
  */
 import { createSlice, isAnyOf, type PayloadAction } from '@reduxjs/toolkit';
-import { checkBarcode, type Sale, type SaleLine } from '../../contract';
+import { checkBarcode, type PaymentMethod, type Sale, type SaleLine } from '../../contract';
 import { createAppAsyncThunk } from '../../app/createAppAsyncThunk';
 import { TransportError } from '../../api/transport';
 import { toUiError, type UiError } from '../../lib/errors';
@@ -19,6 +19,8 @@ export interface SaleState {
   error: UiError | null;
   /** The last item added (for a short confirmation), by sale line number. */
   lastAddedLineNo: number | null;
+  /** The line the keyboard acts on (+/-, Del, discount, price), by line number. */
+  selectedLineNo: number | null;
 }
 
 export const initialSaleState: SaleState = {
@@ -29,10 +31,28 @@ export const initialSaleState: SaleState = {
   paying: false,
   error: null,
   lastAddedLineNo: null,
+  selectedLineNo: null,
 };
+
+/** Keep the selection on a line that exists: the last line when it fell off the end. */
+function clampSelection(state: SaleState): void {
+  const lines = state.current?.lines ?? [];
+  if (lines.length === 0) {
+    state.selectedLineNo = null;
+    return;
+  }
+  if (state.selectedLineNo === null || !lines.some((l) => l.lineNo === state.selectedLineNo)) {
+    state.selectedLineNo = lines[lines.length - 1]?.lineNo ?? null;
+  }
+}
 
 /** Apply whatever the server says the sale now is. */
 function applySale(state: SaleState, sale: Sale | null): void {
+  applySaleOnly(state, sale);
+  clampSelection(state);
+}
+
+function applySaleOnly(state: SaleState, sale: Sale | null): void {
   state.loaded = true;
   if (sale === null) {
     state.current = null;
@@ -140,6 +160,50 @@ export const payCash = createAppAsyncThunk(
   },
 );
 
+export interface TenderArg {
+  method: PaymentMethod;
+  /** The amount to apply to the sale (cash: at most what is due is applied). */
+  amountFen: number;
+  /** Cash only: what the customer handed over. */
+  tenderedFen?: number;
+  reference?: string;
+}
+
+/**
+ * One tender of any method (split tender is several). Like payCash, a dropped connection is
+ * resolved by asking the server what became of the sale, never by paying twice.
+ */
+export const payTender = createAppAsyncThunk(
+  'sale/payTender',
+  async (arg: TenderArg, { extra, getState, rejectWithValue }) => {
+    const sale = getState().sale.current;
+    if (sale === null) return rejectWithValue({ kind: 'pos', code: 'SALE_NOT_OPEN' });
+    try {
+      return await extra.api.invoke('sale.pay', {
+        saleId: sale.id,
+        method: arg.method,
+        amountFen: arg.amountFen,
+        ...(arg.tenderedFen !== undefined ? { tenderedFen: arg.tenderedFen } : {}),
+        ...(arg.reference !== undefined && arg.reference !== ''
+          ? { reference: arg.reference }
+          : {}),
+      });
+    } catch (error) {
+      if (TransportError.is(error) && error.reason !== 'offline') {
+        if (await extra.api.whenConnected(PAYMENT_RECHECK_MS)) {
+          try {
+            const after = await extra.api.invoke('sale.get', { saleId: sale.id });
+            if (after.status === 'completed' || after.paidFen > sale.paidFen) return after;
+          } catch {
+            // fall through: report the original failure
+          }
+        }
+      }
+      return rejectWithValue(toUiError(error));
+    }
+  },
+);
+
 const NO_LINES: readonly SaleLine[] = [];
 
 const mutations = [addItem, setQty, removeLine] as const;
@@ -160,6 +224,25 @@ export const saleSlice = createSlice({
     },
     clearSaleError(state) {
       state.error = null;
+    },
+    /** Show an error raised by the screen itself (e.g. a scan while a window is open). */
+    saleErrorShown(state, action: PayloadAction<UiError>) {
+      state.error = action.payload;
+    },
+    lineSelected(state, action: PayloadAction<number>) {
+      if (state.current?.lines.some((l) => l.lineNo === action.payload) === true)
+        state.selectedLineNo = action.payload;
+    },
+    /** Move the selection up (-1) or down (+1), stopping at either end. */
+    selectionMoved(state, action: PayloadAction<number>) {
+      const lines = state.current?.lines ?? [];
+      if (lines.length === 0) return;
+      const index = lines.findIndex((l) => l.lineNo === state.selectedLineNo);
+      const next = Math.min(
+        lines.length - 1,
+        Math.max(0, (index < 0 ? lines.length : index) + action.payload),
+      );
+      state.selectedLineNo = lines[next]?.lineNo ?? null;
     },
   },
   extraReducers: (builder) => {
@@ -182,6 +265,19 @@ export const saleSlice = createSlice({
         }
         const line = lines.find(matches);
         state.lastAddedLineNo = line?.lineNo ?? lines[lines.length - 1]?.lineNo ?? null;
+        state.selectedLineNo = state.lastAddedLineNo;
+      })
+      .addCase(payTender.pending, (state) => {
+        state.paying = true;
+        state.error = null;
+      })
+      .addCase(payTender.fulfilled, (state, action) => {
+        state.paying = false;
+        applySale(state, action.payload);
+      })
+      .addCase(payTender.rejected, (state, action) => {
+        state.paying = false;
+        state.error = action.payload ?? { kind: 'unknown' };
       })
       .addCase(payCash.pending, (state) => {
         state.paying = true;
@@ -216,6 +312,9 @@ export const saleSlice = createSlice({
     selectSaleBusy: (state) => state.pending > 0,
     selectPaying: (state) => state.paying,
     selectLastAddedLineNo: (state) => state.lastAddedLineNo,
+    selectSelectedLineNo: (state) => state.selectedLineNo,
+    selectSelectedLine: (state) =>
+      state.current?.lines.find((l) => l.lineNo === state.selectedLineNo) ?? null,
     selectLines: (state) => state.current?.lines ?? NO_LINES,
     selectItemCount: (state) => (state.current?.lines ?? NO_LINES).reduce((n, l) => n + l.qty, 0),
     selectDiscountFen: (state) =>
@@ -226,7 +325,15 @@ export const saleSlice = createSlice({
   },
 });
 
-export const { saleChanged, saleCompleted, dismissCompleted, clearSaleError } = saleSlice.actions;
+export const {
+  saleChanged,
+  saleCompleted,
+  dismissCompleted,
+  clearSaleError,
+  saleErrorShown,
+  lineSelected,
+  selectionMoved,
+} = saleSlice.actions;
 export const {
   selectSale,
   selectCompletedSale,
@@ -235,6 +342,8 @@ export const {
   selectSaleBusy,
   selectPaying,
   selectLastAddedLineNo,
+  selectSelectedLineNo,
+  selectSelectedLine,
   selectLines,
   selectItemCount,
   selectDiscountFen,

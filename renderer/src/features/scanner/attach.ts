@@ -3,7 +3,7 @@
  * any field or React handler sees it), so a scan reaches `onScan` wherever focus happens to be and
  * never types into the wrong field.
  */
-import { ScannerDetector, type ScannerOptions } from './detector';
+import { DEFAULT_SCANNER_OPTIONS, ScannerDetector, type ScannerOptions } from './detector';
 
 /** Give held-back text to the field it was typed into, as if it had been typed there. */
 export function insertText(target: EventTarget | null, text: string): void {
@@ -45,7 +45,7 @@ export function attachScanner(
   options: Partial<ScannerOptions> = {},
 ): () => void {
   const detector = new ScannerDetector(options);
-  const maxGapMs = options.maxGapMs ?? 40;
+  const maxGapMs = options.maxGapMs ?? DEFAULT_SCANNER_OPTIONS.maxGapMs;
   let burstTarget: EventTarget | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
 

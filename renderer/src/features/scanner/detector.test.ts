@@ -139,4 +139,24 @@ describe('ScannerDetector', () => {
     assert.equal(second.decisions.at(-1)?.scan, '96385074');
     assert.ok(second.decisions.every((d) => d.release === ''));
   });
+
+  it('one slow keystroke inside a fast burst (a busy machine) does not break the scan', () => {
+    const detector = new ScannerDetector();
+    let time = 0;
+    const decisions: ScanDecision[] = [];
+    for (const [i, key] of scanKeys.entries()) {
+      time += i === 4 ? 70 : 6;
+      decisions.push(detector.key({ key, time }));
+    }
+    assert.equal(decisions.at(-1)?.scan, code);
+    assert.ok(decisions.every((d) => d.release === ''));
+  });
+
+  it('digits typed by hand at a steady 60 ms are not a scan, and are given back', () => {
+    const detector = new ScannerDetector();
+    const { decisions } = feed(detector, scanKeys, 0, 60);
+    const enter = decisions.at(-1);
+    assert.equal(enter?.scan, null);
+    assert.equal(enter?.release, code);
+  });
 });

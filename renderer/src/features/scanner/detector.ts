@@ -2,7 +2,9 @@
  * Barcode-scanner detection by keystroke timing.
  *
  * A scanner is a keyboard wedge: it "types" the code's digits a few milliseconds apart and ends
- * with Enter. A person never types eight digits and Enter with every gap under ~40 ms. The
+ * with Enter. A person never types eight digits and Enter at an average under ~30 ms a key.
+ * A busy machine can delay one keystroke of a scan by tens of milliseconds, so a single gap may
+ * be as long as `maxGapMs` as long as the burst's average stays under `maxMeanGapMs`. The
  * detector sees every keydown (wherever focus is) and decides for each one:
  *
  * - digits are held back (`swallow`) while a burst may still turn out to be a scan;
@@ -16,8 +18,10 @@
  */
 
 export interface ScannerOptions {
-  /** Longest gap between two keys of one scan, in ms. */
+  /** Longest gap between two keys of one scan, in ms (digits are held back this long). */
   maxGapMs: number;
+  /** Longest average gap over a scan, from its first digit to its Enter, in ms. */
+  maxMeanGapMs: number;
   /** Fewest characters a scan may carry (EAN-8 is the shortest retail code). */
   minLength: number;
   /** Most characters a scan may carry. */
@@ -25,7 +29,8 @@ export interface ScannerOptions {
 }
 
 export const DEFAULT_SCANNER_OPTIONS: ScannerOptions = {
-  maxGapMs: 40,
+  maxGapMs: 80,
+  maxMeanGapMs: 30,
   minLength: 8,
   maxLength: 20,
 };
@@ -62,6 +67,7 @@ export class ScannerDetector {
   private readonly options: ScannerOptions;
   private buffer = '';
   private lastTime = 0;
+  private firstTime = 0;
 
   constructor(options: Partial<ScannerOptions> = {}) {
     this.options = { ...DEFAULT_SCANNER_OPTIONS, ...options };
@@ -84,6 +90,7 @@ export class ScannerDetector {
     if (isDigit(stroke.key)) {
       // A slow digit starts a new burst; the old one was typed by hand.
       const release = quick ? '' : this.take();
+      if (this.buffer === '') this.firstTime = stroke.time;
       this.buffer += stroke.key;
       this.lastTime = stroke.time;
       if (this.buffer.length > maxLength) {
@@ -93,7 +100,13 @@ export class ScannerDetector {
       return { swallow: true, release, scan: null };
     }
 
-    if (stroke.key === 'Enter' && quick && this.buffer.length >= minLength) {
+    const meanGap = (stroke.time - this.firstTime) / Math.max(1, this.buffer.length);
+    if (
+      stroke.key === 'Enter' &&
+      quick &&
+      this.buffer.length >= minLength &&
+      meanGap <= this.options.maxMeanGapMs
+    ) {
       const code = this.buffer;
       this.buffer = '';
       return { swallow: true, release: '', scan: code };

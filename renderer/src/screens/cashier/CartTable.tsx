@@ -4,11 +4,14 @@ import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { useLocalName, useMoney } from '../../components/hooks';
 import { MAX_QTY } from '../../contract';
 import {
+  lineSelected,
   removeLine,
   selectLastAddedLineNo,
   selectLines,
+  selectSelectedLineNo,
   setQty,
 } from '../../features/sale/saleSlice';
+import { cartRows } from '../../lib/cartView';
 
 /** The sale's lines as a table named "Cart", with quantity controls. */
 export function CartTable() {
@@ -18,11 +21,12 @@ export function CartTable() {
   const name = useLocalName();
   const lines = useAppSelector(selectLines);
   const lastAdded = useAppSelector(selectLastAddedLineNo);
-  const lastRow = useRef<HTMLTableRowElement>(null);
+  const selected = useAppSelector(selectSelectedLineNo);
+  const selectedRow = useRef<HTMLTableRowElement>(null);
 
   useEffect(() => {
-    lastRow.current?.scrollIntoView({ block: 'nearest' });
-  }, [lines, lastAdded]);
+    selectedRow.current?.scrollIntoView({ block: 'nearest' });
+  }, [lines, lastAdded, selected]);
 
   return (
     <div className="cart-scroll">
@@ -52,15 +56,17 @@ export function CartTable() {
               <td colSpan={5}>{t('cart.empty')}</td>
             </tr>
           )}
-          {lines.map((line) => {
+          {cartRows(lines).map(({ line, amountFen }) => {
             const label = name(line);
-            const isLast = line.lineNo === lastAdded;
+            const isSelected = line.lineNo === selected;
             return (
               <tr
                 key={line.lineNo}
-                ref={isLast ? lastRow : undefined}
-                className={isLast ? 'cart__row cart__row--last' : 'cart__row'}
+                ref={isSelected ? selectedRow : undefined}
+                className={isSelected ? 'cart__row cart__row--selected' : 'cart__row'}
+                aria-current={isSelected ? 'true' : undefined}
                 data-testid="cart-line"
+                onClick={() => dispatch(lineSelected(line.lineNo))}
               >
                 <th scope="row" className="cart__name">
                   <span className="cart__product">{label}</span>
@@ -101,7 +107,7 @@ export function CartTable() {
                 </td>
                 <td className="num">{money(line.unitPriceFen)}</td>
                 <td className="num strong" data-testid="line-total">
-                  {money(line.grossFen - line.lineDiscountFen)}
+                  {money(amountFen)}
                 </td>
                 <td className="cart__actions">
                   <button

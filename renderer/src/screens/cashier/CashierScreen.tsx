@@ -1,6 +1,8 @@
 /**
- * The cashier's screen: barcode entry (and a scanner anywhere), product search, the cart, totals
- * and cash payment with a receipt preview. The server's Sale is the only state of the cart.
+ * The cashier's screen, keyboard first: barcode entry (and a scanner anywhere), the cart, totals,
+ * payment, product search and category tiles, and a key for every action (F1 lists them). The
+ * server's Sale is the only state of the cart; this screen decides which window is open and what
+ * each key and scan does.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,25 +11,69 @@ import { DialogLayer } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { StatusBar } from '../../components/StatusBar';
 import type { Product } from '../../contract';
+import { selectNeedsSignIn, selectOperatorLoaded } from '../../features/auth/authSlice';
 import { queryChanged } from '../../features/catalog/catalogSlice';
+import { CashierFacePay } from '../../features/facepay/CashierFacePay';
+import { holdSale } from '../../features/held/heldSlice';
+import { commandFor, type CashierCommand } from '../../features/keyboard/keymap';
 import {
   addItem,
   clearSaleError,
   dismissCompleted,
+  removeLine,
+  saleErrorShown,
   selectCanPay,
   selectCompletedSale,
+  selectionMoved,
   selectSale,
   selectSaleError,
+  selectSelectedLine,
+  setQty,
 } from '../../features/sale/saleSlice';
 import { useScanner } from '../../features/scanner/useScanner';
 import { selectNeedsShift, selectShift } from '../../features/shift/shiftSlice';
 import { BarcodeEntry } from './BarcodeEntry';
 import { CartTable } from './CartTable';
-import { CashPaymentDialog } from './CashPaymentDialog';
+import { CategoryGrid } from './CategoryGrid';
+import { DiscountDialog } from './DiscountDialog';
+import { FunctionKeyBar } from './FunctionKeyBar';
+import { HeldSalesDialog } from './HeldSalesDialog';
+import { HelpOverlay } from './HelpOverlay';
 import { OpenShiftDialog } from './OpenShiftDialog';
+import { PaymentDialog, type TenderMethod } from './PaymentDialog';
+import { PriceOverrideDialog } from './PriceOverrideDialog';
 import { ProductSearch } from './ProductSearch';
 import { ReceiptDialog } from './ReceiptDialog';
+import { ReceiptsDialog } from './ReceiptsDialog';
+import { ShiftDialog } from './ShiftDialog';
+import { SignInDialog } from './SignInDialog';
 import { TotalsPanel } from './TotalsPanel';
+import { VoidSaleDialog } from './VoidSaleDialog';
+
+/** Performance mark set once the cashier's screen first takes input (sign-in or barcode). */
+export const INTERACTIVE_MARK = 'pos:cashier-interactive';
+
+type OpenWindow =
+  | { kind: 'help' }
+  | { kind: 'pay'; saleId: string; method: TenderMethod }
+  | { kind: 'held' }
+  | { kind: 'lineDiscount' }
+  | { kind: 'saleDiscount' }
+  | { kind: 'price' }
+  | { kind: 'receipts' }
+  | { kind: 'shift' }
+  | { kind: 'void' };
+
+/** Focus is in a field that wants keys for itself (the barcode field only when it has text). */
+function typingIn(target: Element | null, barcode: HTMLInputElement | null): boolean {
+  if (target === null) return false;
+  if (target === barcode) return barcode.value !== '';
+  return (
+    target instanceof HTMLInputElement ||
+    target instanceof HTMLTextAreaElement ||
+    target instanceof HTMLSelectElement
+  );
+}
 
 export function CashierScreen() {
   const { t } = useTranslation();
@@ -38,22 +84,66 @@ export function CashierScreen() {
   const canPay = useAppSelector(selectCanPay);
   const shift = useAppSelector(selectShift);
   const needsShift = useAppSelector(selectNeedsShift);
-  // The sale the payment dialog was opened for: it closes by itself if that sale goes away.
-  const [paymentFor, setPaymentFor] = useState<string | null>(null);
-  const paymentOpen = paymentFor !== null && sale?.id === paymentFor && completed === null;
+  const needsSignIn = useAppSelector(selectNeedsSignIn);
+  const selectedLine = useAppSelector(selectSelectedLine);
+  const [open, setOpen] = useState<OpenWindow | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [lastReceiptNo, setLastReceiptNo] = useState('');
+  if (completed?.receiptNo != null && completed.receiptNo !== lastReceiptNo)
+    setLastReceiptNo(completed.receiptNo);
   const barcodeRef = useRef<HTMLInputElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
+
+  // The payment window belongs to its sale: it goes when that sale completes or goes away.
+  const window_ =
+    open?.kind === 'pay' && (sale?.id !== open.saleId || completed !== null) ? null : open;
+  const showSignIn = needsSignIn;
+  const showOpenShift = !showSignIn && needsShift && window_?.kind !== 'shift';
+  const showReceipt = !showSignIn && !showOpenShift && completed !== null && window_ === null;
+  const anyWindow = showSignIn || showOpenShift || showReceipt || window_ !== null;
 
   const focusBarcode = useCallback(() => {
     // After the current event (a dialog closing returns focus first).
     setTimeout(() => barcodeRef.current?.focus(), 0);
   }, []);
 
+  const close = useCallback(() => {
+    setOpen(null);
+    focusBarcode();
+  }, [focusBarcode]);
+
+  const say = useCallback((text: string) => {
+    setNotice(text);
+    setTimeout(() => setNotice((current) => (current === text ? null : current)), 4000);
+  }, []);
+
   const addBarcode = useCallback(
-    (barcode: string) => void dispatch(addItem({ barcode })),
+    (barcode: string) => {
+      setNotice(null);
+      void dispatch(addItem({ barcode }));
+    },
     [dispatch],
   );
-  useScanner(addBarcode);
+
+  // A scan is never typed into a field. With the receipt showing it starts the next sale; with
+  // any other window open it is refused with a word, so an item never lands where it should not.
+  const onScan = useCallback(
+    (barcode: string) => {
+      if (showReceipt) {
+        dispatch(dismissCompleted());
+        addBarcode(barcode);
+        focusBarcode();
+        return;
+      }
+      if (anyWindow) {
+        dispatch(saleErrorShown({ kind: 'local', reason: 'scanWhileOpen' }));
+        return;
+      }
+      addBarcode(barcode);
+    },
+    [showReceipt, anyWindow, dispatch, addBarcode, focusBarcode],
+  );
+  useScanner(onScan);
 
   const pick = useCallback(
     (product: Product) => {
@@ -65,30 +155,94 @@ export function CashierScreen() {
   );
 
   const paymentAllowed = canPay && shift !== null;
-  const openPayment = useCallback(() => {
-    if (!paymentAllowed || sale === null) return;
-    dispatch(clearSaleError());
-    setPaymentFor(sale.id);
-  }, [dispatch, paymentAllowed, sale]);
+  const openPayment = useCallback(
+    (method: TenderMethod) => {
+      if (!paymentAllowed || sale === null) return;
+      dispatch(clearSaleError());
+      setOpen({ kind: 'pay', saleId: sale.id, method });
+    },
+    [dispatch, paymentAllowed, sale],
+  );
+
+  const run = useCallback(
+    (command: CashierCommand) => {
+      const hasLines = sale !== null && sale.lines.length > 0;
+      switch (command) {
+        case 'help':
+          return setOpen({ kind: 'help' });
+        case 'search':
+          return searchRef.current?.focus();
+        case 'shift':
+          return setOpen({ kind: 'shift' });
+        case 'hold':
+          return void dispatch(holdSale()).then((r) => {
+            if (holdSale.fulfilled.match(r)) say(t('held.done'));
+            else if (r.payload) dispatch(saleErrorShown(r.payload));
+            focusBarcode();
+          });
+        case 'recall':
+          return setOpen({ kind: 'held' });
+        case 'lineDiscount':
+          return selectedLine !== null ? setOpen({ kind: 'lineDiscount' }) : undefined;
+        case 'saleDiscount':
+          return hasLines ? setOpen({ kind: 'saleDiscount' }) : undefined;
+        case 'receipts':
+          return setOpen({ kind: 'receipts' });
+        case 'priceOverride':
+          return selectedLine !== null ? setOpen({ kind: 'price' }) : undefined;
+        case 'voidSale':
+          return hasLines ? setOpen({ kind: 'void' }) : undefined;
+        case 'pay':
+          return openPayment('cash');
+        case 'qtyUp':
+        case 'qtyDown': {
+          if (selectedLine === null) return;
+          const qty = selectedLine.qty + (command === 'qtyUp' ? 1 : -1);
+          if (qty >= 1) void dispatch(setQty({ lineNo: selectedLine.lineNo, qty }));
+          return;
+        }
+        case 'removeLine':
+          return selectedLine !== null ? void dispatch(removeLine(selectedLine.lineNo)) : undefined;
+        case 'selectUp':
+        case 'selectDown':
+          return void dispatch(selectionMoved(command === 'selectUp' ? -1 : 1));
+        case 'back':
+          dispatch(clearSaleError());
+          dispatch(queryChanged(''));
+          return focusBarcode();
+      }
+    },
+    [sale, selectedLine, dispatch, say, t, focusBarcode, openPayment],
+  );
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
-      if (event.key === 'F12') {
-        event.preventDefault();
-        if (!paymentOpen && completed === null && !needsShift) openPayment();
-      } else if (event.key === 'F2') {
-        event.preventDefault();
-        searchRef.current?.focus();
+      if (anyWindow) {
+        // F1 and the function keys wait until the window is closed; browsers' own uses of them
+        // (help, find, reload, full screen) never apply at the till.
+        if (/^F\d{1,2}$/.test(event.key)) event.preventDefault();
+        return;
       }
+      const command = commandFor(event, {
+        typing: typingIn(document.activeElement, barcodeRef.current),
+      });
+      if (command === null) {
+        if (/^F\d{1,2}$/.test(event.key)) event.preventDefault();
+        return;
+      }
+      event.preventDefault();
+      run(command);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [openPayment, paymentOpen, completed, needsShift]);
+  }, [anyWindow, run]);
 
-  const closePayment = useCallback(() => {
-    setPaymentFor(null);
-    focusBarcode();
-  }, [focusBarcode]);
+  // For the benchmark (Performance API): the first moment the till takes input.
+  const loaded = useAppSelector(selectOperatorLoaded);
+  useEffect(() => {
+    if (loaded && performance.getEntriesByName(INTERACTIVE_MARK).length === 0)
+      performance.mark(INTERACTIVE_MARK);
+  }, [loaded]);
 
   const newSale = useCallback(() => {
     dispatch(dismissCompleted());
@@ -97,47 +251,101 @@ export function CashierScreen() {
 
   return (
     <div className="screen screen--cashier">
-      <StatusBar screen="cashier" title={t('app.cashierTitle')} showShift />
+      <StatusBar screen="cashier" title={t('app.cashierTitle')} showShift showOperator />
       <DialogLayer
         dialogs={[
-          needsShift && <OpenShiftDialog key="shift" onOpened={focusBarcode} />,
-          paymentOpen && sale !== null && (
-            <CashPaymentDialog key="pay" sale={sale} onClose={closePayment} />
+          showSignIn && <SignInDialog key="signin" onSignedIn={focusBarcode} />,
+          showOpenShift && (
+            <OpenShiftDialog
+              key="shift-open"
+              onOpened={focusBarcode}
+              onReports={() => setOpen({ kind: 'shift' })}
+            />
           ),
-          completed !== null && (
+          showReceipt && completed !== null && (
             <ReceiptDialog key="receipt" sale={completed} onNewSale={newSale} />
+          ),
+          !showSignIn && window_?.kind === 'help' && <HelpOverlay key="help" onClose={close} />,
+          !showSignIn && window_?.kind === 'pay' && sale !== null && (
+            <PaymentDialog key="pay" sale={sale} initialMethod={window_.method} onClose={close} />
+          ),
+          !showSignIn && window_?.kind === 'held' && <HeldSalesDialog key="held" onClose={close} />,
+          !showSignIn &&
+            window_?.kind === 'lineDiscount' &&
+            sale !== null &&
+            selectedLine !== null && (
+              <DiscountDialog key="ld" sale={sale} line={selectedLine} onClose={close} />
+            ),
+          !showSignIn && window_?.kind === 'saleDiscount' && sale !== null && (
+            <DiscountDialog key="sd" sale={sale} line={null} onClose={close} />
+          ),
+          !showSignIn && window_?.kind === 'price' && sale !== null && selectedLine !== null && (
+            <PriceOverrideDialog key="price" sale={sale} line={selectedLine} onClose={close} />
+          ),
+          !showSignIn && window_?.kind === 'receipts' && (
+            <ReceiptsDialog key="receipts" initialReceiptNo={lastReceiptNo} onClose={close} />
+          ),
+          !showSignIn && window_?.kind === 'shift' && <ShiftDialog key="shift" onClose={close} />,
+          !showSignIn && window_?.kind === 'void' && sale !== null && (
+            <VoidSaleDialog key="void" sale={sale} onClose={close} />
           ),
         ]}
       >
         <main className="cashier">
-          <section className="cashier__sale">
+          <section className="cashier__sale" aria-label={t('cashier.saleArea')}>
             <BarcodeEntry inputRef={barcodeRef} onSubmit={addBarcode} />
             <ErrorMessage
-              error={paymentOpen ? null : error}
+              error={window_?.kind === 'pay' ? null : error}
               onDismiss={() => {
                 dispatch(clearSaleError());
                 focusBarcode();
               }}
               testId="sale-error"
             />
+            {notice !== null && (
+              <p role="status" className="notice notice--ok" data-testid="notice">
+                {notice}
+              </p>
+            )}
             <CartTable />
           </section>
           <aside className="cashier__side">
-            <ProductSearch inputRef={searchRef} onPick={pick} onLeave={focusBarcode} />
             <TotalsPanel />
             {needsShift && <p className="hint">{t('cashier.shiftNeeded')}</p>}
-            <button
-              type="button"
-              className="btn btn-pay"
-              disabled={!paymentAllowed}
-              aria-keyshortcuts="F12"
-              onClick={openPayment}
-            >
-              {t('cashier.payCash')} <kbd aria-hidden="true">F12</kbd>
-            </button>
+            <div className="pay-buttons">
+              <button
+                type="button"
+                className="btn btn-pay"
+                disabled={!paymentAllowed}
+                aria-keyshortcuts="F12"
+                onClick={() => openPayment('cash')}
+              >
+                {t('cashier.pay')} <kbd aria-hidden="true">F12</kbd>
+              </button>
+              <button
+                type="button"
+                className="btn btn-secondary"
+                disabled={!paymentAllowed}
+                onClick={() => openPayment('card')}
+              >
+                {t('methods.card')}
+              </button>
+              <button
+                type="button"
+                className="btn btn-secondary"
+                disabled={!paymentAllowed}
+                onClick={() => openPayment('qr')}
+              >
+                {t('methods.qr')}
+              </button>
+            </div>
+            <CashierFacePay sale={sale} allowed={paymentAllowed && !anyWindow} />
+            <ProductSearch inputRef={searchRef} onPick={pick} onLeave={focusBarcode} />
+            <CategoryGrid onPick={pick} />
           </aside>
         </main>
       </DialogLayer>
+      <FunctionKeyBar onCommand={run} disabled={anyWindow} />
     </div>
   );
 }

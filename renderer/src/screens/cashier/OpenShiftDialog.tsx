@@ -8,7 +8,14 @@ import { parseYuanToFen } from '../../lib/money';
 import { AmountField } from './AmountField';
 
 /** Payments need an open shift: ask for the opening float (in yuan) and open one. */
-export function OpenShiftDialog({ onOpened }: { onOpened: () => void }) {
+export function OpenShiftDialog({
+  onOpened,
+  onReports,
+}: {
+  onOpened: () => void;
+  /** Between shifts: the X/Z reports (e.g. to close the day). */
+  onReports: () => void;
+}) {
   const { t } = useTranslation();
   const dispatch = useAppDispatch();
   const opening = useAppSelector(selectShiftOpening);
@@ -46,6 +53,9 @@ export function OpenShiftDialog({ onOpened }: { onOpened: () => void }) {
         />
         <ErrorMessage error={error} />
         <div className="dialog__actions">
+          <button type="button" className="btn btn-ghost btn-large" onClick={onReports}>
+            {t('shift.reports')}
+          </button>
           <button type="submit" className="btn btn-primary btn-large" disabled={opening}>
             {opening ? t('shift.opening') : t('shift.open')}
           </button>

@@ -1,13 +1,16 @@
 /**
- * The customer display: a calm mirror of the active sale (lines appear as they are scanned, an
- * unmistakable total), "paid, thank you" with the change after payment, a welcome when idle.
+ * The customer display: posters and coupons while idle; the cart as it is scanned with an
+ * unmistakable total; while the cashier takes payment, what to pay (and for cash, what was
+ * handed over and the change); "paid, thank you" after. The face-pay journey has its slot.
  */
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { LanguageToggle } from '../../components/LanguageToggle';
 import { useLocalName, useMoney } from '../../components/hooks';
+import type { DisplayPayment, Sale } from '../../contract';
 import { selectConnection } from '../../features/connection/connectionSlice';
+import { selectDisplayPayment, selectPosters } from '../../features/display/displaySlice';
 import {
   dismissCompleted,
   selectCompletedSale,
@@ -15,13 +18,51 @@ import {
   selectSale,
 } from '../../features/sale/saleSlice';
 import { selectInfo } from '../../features/system/systemSlice';
-import type { Sale } from '../../contract';
+import { cartRows } from '../../lib/cartView';
+import { cashChange, type ChangeResult } from '../../lib/money';
 import { FacePaySlot } from './FacePaySlot';
+import { MembershipOffer } from './facepay/MembershipOffer';
+import { PosterCarousel } from './PosterCarousel';
 
-/** How long "thank you" stays before the welcome returns. */
+/** How long "thank you" stays before the posters return. */
 export const THANK_YOU_MS = 20_000;
 
-function ActiveSale({ sale }: { sale: Sale }) {
+function PaymentPanel({ sale, payment }: { sale: Sale; payment: DisplayPayment }) {
+  const { t } = useTranslation();
+  const money = useMoney();
+  const change: ChangeResult =
+    payment.method === 'cash' ? cashChange(sale.dueFen, payment.tenderedFen) : { state: 'none' };
+  return (
+    <div className="customer__paying" role="status" data-testid="customer-paying">
+      <p className="customer__paying-title">
+        {payment.method !== null
+          ? t('customer.payingBy', { method: t(`methods.${payment.method}`) })
+          : t('customer.paying')}
+      </p>
+      {sale.paidFen > 0 && (
+        <p className="customer__paid-so-far">
+          {t('customer.paidSoFar', { amount: money(sale.paidFen) })}
+        </p>
+      )}
+      {payment.method === 'cash' && payment.tenderedFen !== null && (
+        <dl className="customer__cash">
+          <div>
+            <dt>{t('customer.cashGiven')}</dt>
+            <dd data-testid="customer-tendered">{money(payment.tenderedFen)}</dd>
+          </div>
+          {change.state === 'ok' && (
+            <div>
+              <dt>{t('customer.change')}</dt>
+              <dd data-testid="customer-change-preview">{money(change.changeFen)}</dd>
+            </div>
+          )}
+        </dl>
+      )}
+    </div>
+  );
+}
+
+function ActiveSale({ sale, payment }: { sale: Sale; payment: DisplayPayment | null }) {
   const { t } = useTranslation();
   const money = useMoney();
   const name = useLocalName();
@@ -34,6 +75,7 @@ function ActiveSale({ sale }: { sale: Sale }) {
   }, [sale.lines]);
 
   const discount = sale.lineDiscountFen + sale.saleDiscountFen;
+  const paying = payment !== null && payment.saleId === sale.id ? payment : null;
   return (
     <div className="customer__sale">
       <section className="customer__lines" aria-labelledby="customer-items-title">
@@ -41,15 +83,20 @@ function ActiveSale({ sale }: { sale: Sale }) {
           {t('customer.items')}
         </h2>
         <ol ref={listRef} className="customer__list" aria-labelledby="customer-items-title">
-          {sale.lines.map((line) => (
+          {cartRows(sale.lines).map(({ line, amountFen }) => (
             <li key={line.lineNo} className="customer__line" data-testid="customer-line">
-              <span className="customer__name">{name(line)}</span>
+              <span className="customer__name">
+                {name(line)}
+                {line.lineDiscountFen > 0 && (
+                  <span className="customer__line-discount">
+                    {t('cart.lineDiscount', { amount: money(line.lineDiscountFen) })}
+                  </span>
+                )}
+              </span>
               <span className="customer__qty">
                 {line.qty} × {money(line.unitPriceFen)}
               </span>
-              <span className="customer__amount">
-                {money(line.grossFen - line.lineDiscountFen)}
-              </span>
+              <span className="customer__amount">{money(amountFen)}</span>
             </li>
           ))}
         </ol>
@@ -57,12 +104,12 @@ function ActiveSale({ sale }: { sale: Sale }) {
       <section className="customer__pay" aria-labelledby="customer-total-label">
         <p className="customer__count">{t('totals.items', { count })}</p>
         {discount > 0 && (
-          <p className="customer__discount">
-            {t('totals.discount')} −{money(discount)}
+          <p className="customer__discount" data-testid="customer-discount">
+            {t('customer.youSave', { amount: money(discount) })}
           </p>
         )}
         <p id="customer-total-label" className="customer__total-label">
-          {t('customer.total')}
+          {sale.paidFen > 0 ? t('customer.remaining') : t('customer.total')}
         </p>
         <output
           className="customer__total"
@@ -71,6 +118,7 @@ function ActiveSale({ sale }: { sale: Sale }) {
         >
           {money(sale.dueFen > 0 ? sale.dueFen : sale.totalFen)}
         </output>
+        {paying !== null && <PaymentPanel sale={sale} payment={paying} />}
         <FacePaySlot sale={sale} />
       </section>
     </div>
@@ -94,12 +142,20 @@ function ThankYou({ sale }: { sale: Sale }) {
       <p className="customer__paid-amount">
         {t('customer.paidAmount', { amount: money(sale.totalFen) })}
       </p>
+      <ul className="customer__tenders">
+        {sale.payments.map((p) => (
+          <li key={p.id}>
+            {t(`methods.${p.method}`)} {money(p.tenderedFen ?? p.amountFen)}
+          </li>
+        ))}
+      </ul>
       {sale.changeFen > 0 && (
         <p className="customer__change">
           <span>{t('customer.change')}</span>{' '}
           <strong data-testid="customer-change">{money(sale.changeFen)}</strong>
         </p>
       )}
+      <MembershipOffer sale={sale} />
     </section>
   );
 }
@@ -107,11 +163,16 @@ function ThankYou({ sale }: { sale: Sale }) {
 function Welcome() {
   const { t } = useTranslation();
   const info = useAppSelector(selectInfo);
+  const posters = useAppSelector(selectPosters);
   return (
     <section className="customer__welcome" data-testid="customer-welcome">
       <h2 className="customer__big">{t('customer.welcome')}</h2>
       {info !== null && <p className="customer__shop">{info.shopName}</p>}
-      <p className="muted">{t('customer.welcomeHint')}</p>
+      {posters.length > 0 ? (
+        <PosterCarousel posters={posters} />
+      ) : (
+        <p className="muted">{t('customer.welcomeHint')}</p>
+      )}
     </section>
   );
 }
@@ -122,9 +183,10 @@ export function CustomerScreen() {
   const completed = useAppSelector(selectCompletedSale);
   const info = useAppSelector(selectInfo);
   const connection = useAppSelector(selectConnection);
+  const payment = useAppSelector(selectDisplayPayment);
 
   let body;
-  if (sale !== null && sale.lines.length > 0) body = <ActiveSale sale={sale} />;
+  if (sale !== null && sale.lines.length > 0) body = <ActiveSale sale={sale} payment={payment} />;
   else if (completed !== null) body = <ThankYou sale={completed} />;
   else body = <Welcome />;
 

@@ -1,11 +1,25 @@
-/** The store manager's daily report: totals, payment-method mix, sales by hour, top items. */
-import { useEffect, useId } from 'react';
+/**
+ * The store manager's screen, behind a manager's PIN: the daily report for any date (key
+ * figures, sales by hour, payment-method mix, top items, refunds), the day's shifts with their
+ * cash variances, the Z report history with reprint, sync status, settings, and the report as
+ * CSV and PDF.
+ */
+import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
+import { downloadBlob } from '../../components/download';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { useMoney } from '../../components/hooks';
 import { StatusBar } from '../../components/StatusBar';
-import { useLocalName, useMoney } from '../../components/hooks';
 import type { DailyReport } from '../../contract';
+import {
+  IDLE_LOCK_MS,
+  loadShifts,
+  managerLocked,
+  selectManager,
+  selectShifts,
+  selectShiftsFor,
+} from '../../features/manager/managerSlice';
 import {
   dateChosen,
   loadDailyReport,
@@ -15,207 +29,119 @@ import {
   selectReportStatus,
 } from '../../features/report/reportSlice';
 import { selectInfo } from '../../features/system/systemSlice';
-import { tradingHours } from '../../lib/report';
+import { reportCsv } from '../../lib/reportCsv';
 import { formatBp, hourRange, todayIn } from '../../lib/time';
+import { HourlyChart } from './HourlyChart';
+import { ManagerGate } from './ManagerGate';
+import { MethodMixChart } from './MethodMixChart';
+import { KpiCards, RefundsTable, ShiftsTable, TopItemsTable } from './ReportTables';
+import { SettingsPanel } from './SettingsPanel';
+import { SyncPanel } from './SyncPanel';
+import { ZReportsPanel } from './ZReportsPanel';
 
-function TotalsTable({ report }: { report: DailyReport }) {
+/** Locks the screen again after a while without input. */
+function useIdleLock(active: boolean, lock: () => void): void {
+  useEffect(() => {
+    if (!active) return;
+    let timer = setTimeout(lock, IDLE_LOCK_MS);
+    const reset = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(lock, IDLE_LOCK_MS);
+    };
+    const events = ['pointerdown', 'keydown'] as const;
+    for (const e of events) window.addEventListener(e, reset);
+    return () => {
+      clearTimeout(timer);
+      for (const e of events) window.removeEventListener(e, reset);
+    };
+  }, [active, lock]);
+}
+
+function useExports(report: DailyReport | null) {
   const { t, i18n } = useTranslation();
   const money = useMoney();
-  const totals = report.totals;
-  const rows: { key: string; label: string; value: string; testId: string }[] = [
-    {
-      key: 'count',
-      label: t('manager.salesCount'),
-      value: String(totals.salesCount),
-      testId: 'report-sales-count',
-    },
-    {
-      key: 'gross',
-      label: t('manager.gross'),
-      value: money(totals.grossFen),
-      testId: 'report-gross',
-    },
-    {
-      key: 'discounts',
-      label: t('manager.discounts'),
-      value: money(totals.discountFen),
-      testId: 'report-discounts',
-    },
-    {
-      key: 'refunds',
-      label: t('manager.refunds'),
-      value: money(totals.refundsFen),
-      testId: 'report-refunds',
-    },
-    { key: 'net', label: t('manager.net'), value: money(totals.netFen), testId: 'report-net' },
-    {
-      key: 'avg',
-      label: t('manager.averageTicket'),
-      value: money(totals.averageTicketFen),
-      testId: 'report-average',
-    },
-    {
-      key: 'face',
-      label: t('manager.faceShare'),
-      value: formatBp(totals.facePayShareBp, i18n.language),
-      testId: 'report-face-share',
-    },
-  ];
-  return (
-    <table className="report-table" aria-label={t('manager.totals')}>
-      <caption>{t('manager.totals')}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('manager.figure')}</th>
-          <th scope="col" className="num">
-            {t('manager.value')}
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => (
-          <tr key={row.key} className={row.key === 'net' ? 'report-table__strong' : undefined}>
-            <th scope="row">{row.label}</th>
-            <td className="num" data-testid={row.testId}>
-              {row.value}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-function MethodsTable({ report }: { report: DailyReport }) {
-  const { t } = useTranslation();
-  const money = useMoney();
-  return (
-    <table className="report-table" aria-label={t('manager.byMethod')}>
-      <caption>{t('manager.byMethod')}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('manager.method')}</th>
-          <th scope="col" className="num">
-            {t('manager.count')}
-          </th>
-          <th scope="col" className="num">
-            {t('manager.amount')}
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {report.totals.byMethod.length === 0 && (
-          <tr>
-            <td colSpan={3} className="muted">
-              {t('manager.noData')}
-            </td>
-          </tr>
-        )}
-        {report.totals.byMethod.map((m) => (
-          <tr key={m.method}>
-            <th scope="row">{t(`methods.${m.method}`)}</th>
-            <td className="num">{m.count}</td>
-            <td className="num">{money(m.amountFen)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-function HoursTable({ report }: { report: DailyReport }) {
-  const { t } = useTranslation();
-  const money = useMoney();
-  const hours = tradingHours(report.byHour);
-  const max = Math.max(1, ...hours.map((h) => h.netFen));
-  return (
-    <table className="report-table" aria-label={t('manager.byHour')}>
-      <caption>{t('manager.byHour')}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('manager.hour')}</th>
-          <th scope="col" className="num">
-            {t('manager.count')}
-          </th>
-          <th scope="col" className="num">
-            {t('manager.amount')}
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {hours.length === 0 && (
-          <tr>
-            <td colSpan={3} className="muted">
-              {t('manager.noData')}
-            </td>
-          </tr>
-        )}
-        {hours.map((h) => (
-          <tr key={h.hour}>
-            <th scope="row">{hourRange(h.hour)}</th>
-            <td className="num">{h.count}</td>
-            <td className="num bar-cell">
-              <span
-                className="bar"
-                aria-hidden="true"
-                style={{ width: `${Math.max(0, Math.round((h.netFen / max) * 100))}%` }}
-              />
-              <span className="bar-value">{money(h.netFen)}</span>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-function TopItemsTable({ report }: { report: DailyReport }) {
-  const { t } = useTranslation();
-  const money = useMoney();
-  const name = useLocalName();
-  return (
-    <table className="report-table" aria-label={t('manager.topItems')}>
-      <caption>{t('manager.topItems')}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('manager.item')}</th>
-          <th scope="col" className="num">
-            {t('manager.qty')}
-          </th>
-          <th scope="col" className="num">
-            {t('manager.amount')}
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {report.topItems.length === 0 && (
-          <tr>
-            <td colSpan={3} className="muted">
-              {t('manager.noData')}
-            </td>
-          </tr>
-        )}
-        {report.topItems.map((item) => (
-          <tr key={item.sku}>
-            <th scope="row">{name(item)}</th>
-            <td className="num">{item.qty}</td>
-            <td className="num">{money(item.netFen)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  const info = useAppSelector(selectInfo);
+  const shifts = useAppSelector(selectShifts);
+  const csv = (): void => {
+    if (report === null) return;
+    const totals = report.totals;
+    const text = reportCsv(report, shifts, {
+      title: t('manager.title'),
+      figure: t('manager.figure'),
+      value: t('manager.value'),
+      rows: [
+        { label: t('manager.salesCount'), value: String(totals.salesCount) },
+        { label: t('manager.gross'), value: money(totals.grossFen) },
+        { label: t('manager.discounts'), value: money(totals.discountFen) },
+        { label: t('manager.refunds'), value: money(totals.refundsFen) },
+        { label: t('manager.net'), value: money(totals.netFen) },
+        { label: t('manager.averageTicket'), value: money(totals.averageTicketFen) },
+        { label: t('manager.faceShare'), value: formatBp(totals.facePayShareBp, i18n.language) },
+      ],
+      byHour: t('manager.byHour'),
+      hour: t('manager.hour'),
+      count: t('manager.count'),
+      amount: t('manager.amount'),
+      byMethod: t('manager.byMethod'),
+      method: (m) =>
+        m === 'method' ? t('manager.method') : t(`methods.${m as 'cash' | 'face' | 'qr' | 'card'}`),
+      topItems: t('manager.topItems'),
+      sku: 'SKU',
+      nameZh: t('manager.nameZh'),
+      nameEn: t('manager.nameEn'),
+      qty: t('manager.qty'),
+      refunds: t('manager.refundsList'),
+      receipt: t('manager.receipt'),
+      time: t('manager.time'),
+      reason: t('manager.reason'),
+      shifts: t('manager.shifts'),
+      opened: t('manager.opened'),
+      closed: t('manager.closed'),
+      expected: t('shift.expected'),
+      counted: t('shift.countedShort'),
+      variance: t('shift.variance'),
+    });
+    downloadBlob(
+      new Blob([text], { type: 'text/csv;charset=utf-8' }),
+      `daily-report-${report.businessDate}.csv`,
+    );
+  };
+  const pdf = async (): Promise<void> => {
+    if (report === null) return;
+    // jsPDF is loaded only when a PDF is asked for: the screens start without it.
+    const { reportPdf } = await import('../../lib/reportPdf');
+    const doc = reportPdf({
+      report,
+      shifts,
+      shopName: info?.shopName ?? '',
+      terminalId: info?.terminalId ?? '',
+      generatedAt: new Date(),
+    });
+    downloadBlob(doc.output('blob'), `daily-report-${report.businessDate}.pdf`);
+  };
+  return { csv, pdf };
 }
 
 export function ManagerScreen() {
   const { t } = useTranslation();
   const dispatch = useAppDispatch();
   const info = useAppSelector(selectInfo);
+  const manager = useAppSelector(selectManager);
   const date = useAppSelector(selectReportDate);
   const report = useAppSelector(selectReport);
   const status = useAppSelector(selectReportStatus);
   const error = useAppSelector(selectReportError);
+  const shifts = useAppSelector(selectShifts);
+  const shiftsFor = useAppSelector(selectShiftsFor);
   const dateId = useId();
+  const [exporting, setExporting] = useState(false);
+
+  const shown = report !== null && report.businessDate === date ? report : null;
+  const exports = useExports(shown);
+  const lock = (): void => {
+    dispatch(managerLocked());
+  };
+  useIdleLock(manager !== null, lock);
 
   // Default to today in the shop's time zone, once the terminal has told us which that is.
   useEffect(() => {
@@ -225,7 +151,27 @@ export function ManagerScreen() {
     void dispatch(loadDailyReport(today));
   }, [date, info, dispatch]);
 
-  const shown = report !== null && report.businessDate === date ? report : null;
+  useEffect(() => {
+    if (manager !== null && date !== null && shiftsFor !== date) void dispatch(loadShifts(date));
+  }, [manager, date, shiftsFor, dispatch]);
+
+  if (manager === null) {
+    return (
+      <div className="screen screen--manager">
+        <StatusBar screen="manager" title={t('manager.title')} showShift={false} />
+        <div className="work-area">
+          <ManagerGate />
+        </div>
+      </div>
+    );
+  }
+
+  const choose = (value: string): void => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return;
+    dispatch(dateChosen(value));
+    void dispatch(loadDailyReport(value));
+    void dispatch(loadShifts(value));
+  };
 
   return (
     <div className="screen screen--manager">
@@ -235,7 +181,7 @@ export function ManagerScreen() {
           className="manager__controls"
           onSubmit={(event) => {
             event.preventDefault();
-            if (date !== null) void dispatch(loadDailyReport(date));
+            if (date !== null) choose(date);
           }}
         >
           <div className="field field--inline">
@@ -248,17 +194,37 @@ export function ManagerScreen() {
               type="date"
               value={date ?? ''}
               required
-              onChange={(event) => {
-                const value = event.target.value;
-                if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return;
-                dispatch(dateChosen(value));
-                void dispatch(loadDailyReport(value));
-              }}
+              onChange={(event) => choose(event.target.value)}
             />
           </div>
           <button type="submit" className="btn btn-secondary" disabled={date === null}>
             {t('manager.refresh')}
           </button>
+          <button
+            type="button"
+            className="btn btn-secondary"
+            disabled={shown === null}
+            onClick={exports.csv}
+          >
+            {t('manager.exportCsv')}
+          </button>
+          <button
+            type="button"
+            className="btn btn-secondary"
+            disabled={shown === null || exporting}
+            onClick={() => {
+              setExporting(true);
+              void exports.pdf().finally(() => setExporting(false));
+            }}
+          >
+            {t('manager.exportPdf')}
+          </button>
+          <span className="manager__who">
+            {t('manager.signedIn', { name: manager.name })}
+            <button type="button" className="btn btn-ghost btn-small" onClick={lock}>
+              {t('manager.lock')}
+            </button>
+          </span>
           {shown !== null && (
             <span className="muted">{t('manager.timezone', { tz: shown.timezone })}</span>
           )}
@@ -271,10 +237,22 @@ export function ManagerScreen() {
         <ErrorMessage error={status === 'error' ? error : null} testId="report-error" />
         {shown !== null && (
           <div className="manager__grid" data-testid="report">
-            <TotalsTable report={shown} />
-            <MethodsTable report={shown} />
-            <HoursTable report={shown} />
-            <TopItemsTable report={shown} />
+            <KpiCards report={shown} />
+            <div className="manager__charts">
+              <HourlyChart report={shown} />
+              <MethodMixChart report={shown} />
+            </div>
+            <div className="manager__tables">
+              <TopItemsTable report={shown} />
+              <RefundsTable report={shown} />
+              <ShiftsTable shifts={shifts} />
+              <ZReportsPanel />
+            </div>
+            <div className="manager__side">
+              <SyncPanel />
+              <SettingsPanel />
+            </div>
+            <p className="muted">{t('manager.hoursNote', { example: hourRange(9) })}</p>
           </div>
         )}
       </main>

@@ -1,0 +1,180 @@
+/** Manager approvals are enforced by the core at the moment of the action, whatever the screen. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { Channel, EventName, RequestInput, Response } from '../contract';
+import { createPosCore, type PosCore } from './core';
+import { discountNeedsApproval } from './handlers';
+
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function newCore(): { core: PosCore; dataDir: string } {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pos-core-approvals-'));
+  dirs.push(dataDir);
+  const core = createPosCore({
+    dataDir,
+    shopName: 'Test Shop',
+    terminalId: 'T01',
+    timezone: 'Asia/Shanghai',
+    defaultLocale: 'zh-CN',
+  });
+  return { core, dataDir };
+}
+
+async function call<C extends Channel>(core: PosCore, channel: C, payload: RequestInput<C>) {
+  const reply = await core.dispatch(channel, payload);
+  if (!reply.ok) throw Object.assign(new Error(reply.error.message), reply.error);
+  return reply.result as Response<C>;
+}
+
+async function refusal(core: PosCore, channel: Channel, payload: unknown): Promise<string> {
+  const reply = await core.dispatch(channel, payload);
+  assert.equal(reply.ok, false, `${channel} should have been refused`);
+  return reply.ok ? '' : reply.error.code;
+}
+
+test('refund, void of a paid sale, price override, big discounts and Z need a manager PIN', async () => {
+  const { core } = newCore();
+  const events: EventName[] = [];
+  core.onEvent((name) => events.push(name));
+  try {
+    await call(core, 'shift.open', { floatFen: 0 });
+    let sale = await call(core, 'sale.addItem', { sku: 'DRK-001', qty: 10 });
+    // 20 % of the line is allowed without a PIN; more needs one.
+    sale = await call(core, 'sale.setLineDiscount', {
+      saleId: sale.id,
+      lineNo: 1,
+      discountFen: 400,
+    });
+    assert.equal(sale.lineDiscountFen, 400);
+    const big = { saleId: sale.id, lineNo: 1, discountFen: 401 };
+    assert.equal(await refusal(core, 'sale.setLineDiscount', big), 'PIN_REQUIRED');
+    assert.equal(
+      await refusal(core, 'sale.setLineDiscount', { ...big, managerPin: '1234' }),
+      'PIN_WRONG',
+      "a cashier's PIN is not a manager's",
+    );
+    sale = await call(core, 'sale.setLineDiscount', { ...big, managerPin: '8888' });
+    assert.equal(sale.lineDiscountFen, 401);
+    assert.equal(
+      await refusal(core, 'sale.setSaleDiscount', { saleId: sale.id, discountFen: 1000 }),
+      'PIN_REQUIRED',
+    );
+    assert.equal(
+      await refusal(core, 'sale.overridePrice', { saleId: sale.id, lineNo: 1, unitPriceFen: 100 }),
+      'PIN_REQUIRED',
+    );
+    sale = await call(core, 'sale.setLineDiscount', { saleId: sale.id, lineNo: 1, discountFen: 0 });
+    sale = await call(core, 'sale.overridePrice', {
+      saleId: sale.id,
+      lineNo: 1,
+      unitPriceFen: 150,
+      managerPin: '8888',
+    });
+    assert.equal(sale.totalFen, 1500);
+    const paid = await call(core, 'sale.pay', { saleId: sale.id, method: 'card', amountFen: 1500 });
+
+    assert.equal(
+      await refusal(core, 'refund.create', { saleId: paid.id, reason: 'broken' }),
+      'PIN_REQUIRED',
+    );
+    assert.equal(
+      await refusal(core, 'refund.create', {
+        saleId: paid.id,
+        lines: [{ lineNo: 1, qty: 11 }],
+        reason: 'broken',
+        managerPin: '8888',
+      }),
+      'REFUND_EXCEEDS_PAID',
+    );
+    const part = await call(core, 'refund.create', {
+      saleId: paid.id,
+      lines: [{ lineNo: 1, qty: 2 }],
+      reason: 'broken',
+      managerPin: '8888',
+    });
+    assert.equal(part.amountFen, 300);
+    assert.equal(
+      await refusal(core, 'sale.voidCompleted', { saleId: paid.id, reason: 'void' }),
+      'PIN_REQUIRED',
+    );
+    const rest = await call(core, 'sale.voidCompleted', {
+      saleId: paid.id,
+      reason: 'void',
+      managerPin: '8888',
+    });
+    assert.equal(rest.amountFen, 1200);
+    assert.deepEqual(await call(core, 'sale.refundable', { saleId: paid.id }), [
+      { lineNo: 1, qty: 10, refundedQty: 10 },
+    ]);
+
+    await call(core, 'shift.close', { countedFen: 0 });
+    assert.equal(await refusal(core, 'report.z', {}), 'PIN_REQUIRED');
+    const z = await call(core, 'report.z', { managerPin: '8888' });
+    assert.equal(z.number, 1);
+    assert.equal(
+      await refusal(core, 'report.z', { businessDate: z.businessDate, managerPin: '8888' }),
+      'Z_ALREADY_TAKEN',
+    );
+
+    const approvals = core.ledger.listApprovals();
+    assert.deepEqual(approvals.map((a) => a.action).reverse(), [
+      'discount.line',
+      'price.override',
+      'refund',
+      'sale.voidCompleted',
+      'report.z',
+    ]);
+    const status = await call(core, 'sync.status', {});
+    assert.equal(status.state, 'offline');
+    assert.equal(status.pendingEvents, core.ledger.pendingOutboxCount());
+    assert.ok(events.includes('sync.status'));
+  } finally {
+    core.close();
+  }
+});
+
+test('sign in and out, the manager check, posters from the data directory', async () => {
+  const { core, dataDir } = newCore();
+  const changes: unknown[] = [];
+  core.onEvent((name, payload) => {
+    if (name === 'auth.changed') changes.push(payload);
+  });
+  try {
+    assert.equal(await call(core, 'auth.current', {}), null);
+    assert.equal(await refusal(core, 'auth.signIn', { pin: '0000' }), 'PIN_WRONG');
+    const cashier = await call(core, 'auth.signIn', { pin: '1234' });
+    assert.equal(cashier.role, 'cashier');
+    assert.deepEqual(await call(core, 'auth.current', {}), cashier);
+    assert.equal(await refusal(core, 'auth.verifyManager', { pin: '1234' }), 'PIN_WRONG');
+    assert.equal((await call(core, 'auth.verifyManager', { pin: '8888' })).role, 'manager');
+    await call(core, 'auth.signOut', {});
+    assert.equal(changes.length, 2);
+
+    assert.equal((await call(core, 'display.posters', {})).length, 3);
+    const own = [
+      {
+        id: 'x',
+        image: 'posters/x.png',
+        title: { 'zh-CN': '甲', en: 'A' },
+        text: { 'zh-CN': '乙', en: 'B' },
+      },
+    ];
+    writeFileSync(join(dataDir, 'posters.json'), JSON.stringify(own));
+    assert.deepEqual(await call(core, 'display.posters', {}), own);
+    writeFileSync(join(dataDir, 'posters.json'), '{not json');
+    assert.equal((await call(core, 'display.posters', {})).length, 3);
+  } finally {
+    core.close();
+  }
+});
+
+test('the discount limit is integer arithmetic on fen', () => {
+  assert.equal(discountNeedsApproval(200, 1000, 2000), false);
+  assert.equal(discountNeedsApproval(201, 1000, 2000), true);
+  assert.equal(discountNeedsApproval(1, 0, 2000), true);
+  assert.equal(discountNeedsApproval(0, 0, 2000), false);
+});

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { DailyReport } from '../contract';
+import { reportCsv, type CsvLabels } from './reportCsv';
+
+const labels: CsvLabels = {
+  title: 'Daily report',
+  figure: 'Figure',
+  value: 'Value',
+  rows: [{ label: 'Net sales', value: '¥1,234.50' }],
+  byHour: 'By hour',
+  hour: 'Hour',
+  count: 'Count',
+  amount: 'Amount',
+  byMethod: 'By method',
+  method: (m) => m,
+  topItems: 'Top items',
+  sku: 'SKU',
+  nameZh: 'Chinese name',
+  nameEn: 'English name',
+  qty: 'Qty',
+  refunds: 'Refunds',
+  receipt: 'Receipt',
+  time: 'Time',
+  reason: 'Reason',
+  shifts: 'Shifts',
+  opened: 'Opened',
+  closed: 'Closed',
+  expected: 'Expected',
+  counted: 'Counted',
+  variance: 'Variance',
+};
+
+const report: DailyReport = {
+  businessDate: '2025-03-14',
+  timezone: 'Asia/Shanghai',
+  totals: {
+    salesCount: 1,
+    grossFen: 123_450,
+    discountFen: 0,
+    salesFen: 123_450,
+    refundsCount: 0,
+    refundsFen: 0,
+    netFen: 123_450,
+    taxFen: 0,
+    averageTicketFen: 123_450,
+    byMethod: [{ method: 'cash', count: 1, amountFen: 123_450 }],
+    facePayShareBp: 0,
+  },
+  byHour: [{ hour: 9, count: 1, netFen: 123_450 }],
+  topItems: [
+    { sku: 'A-1', nameZh: '饼干, 原味', nameEn: 'Biscuits "plain"', qty: 3, netFen: 123_450 },
+  ],
+  refunds: [],
+};
+
+describe('report CSV', () => {
+  it('quotes what needs quoting, keeps amounts summable, starts with a BOM', () => {
+    const csv = reportCsv(report, [], labels);
+    assert.ok(csv.startsWith('\uFEFFDaily report,2025-03-14,Asia/Shanghai'));
+    assert.ok(csv.includes('Net sales,"¥1,234.50"'));
+    assert.ok(csv.includes('9,1,1234.50'));
+    assert.ok(csv.includes('A-1,"饼干, 原味","Biscuits ""plain""",3,1234.50'));
+    assert.ok(csv.includes('cash,1,1234.50'));
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * The daily report as CSV, for a spreadsheet: one section per table, amounts as plain yuan
+ * (12.50) so that they sum, both product names. A UTF-8 BOM lets Excel read the Chinese.
+ */
+import type { DailyReport, Shift } from '../contract';
+import { fenToYuanInput } from './money';
+
+export interface CsvLabels {
+  title: string;
+  figure: string;
+  value: string;
+  rows: { label: string; value: string }[];
+  byHour: string;
+  hour: string;
+  count: string;
+  amount: string;
+  byMethod: string;
+  method: (method: string) => string;
+  topItems: string;
+  sku: string;
+  nameZh: string;
+  nameEn: string;
+  qty: string;
+  refunds: string;
+  receipt: string;
+  time: string;
+  reason: string;
+  shifts: string;
+  opened: string;
+  closed: string;
+  expected: string;
+  counted: string;
+  variance: string;
+}
+
+function cell(value: string | number): string {
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function row(values: (string | number)[]): string {
+  return values.map(cell).join(',');
+}
+
+export function reportCsv(report: DailyReport, shifts: readonly Shift[], l: CsvLabels): string {
+  const yuan = fenToYuanInput;
+  const lines: string[] = [row([l.title, report.businessDate, report.timezone]), ''];
+  lines.push(row([l.figure, l.value]));
+  for (const r of l.rows) lines.push(row([r.label, r.value]));
+  lines.push('', row([l.byHour]), row([l.hour, l.count, l.amount]));
+  for (const h of report.byHour)
+    if (h.count !== 0 || h.netFen !== 0) lines.push(row([h.hour, h.count, yuan(h.netFen)]));
+  lines.push('', row([l.byMethod]), row([l.method('method'), l.count, l.amount]));
+  for (const m of report.totals.byMethod)
+    lines.push(row([l.method(m.method), m.count, yuan(m.amountFen)]));
+  lines.push('', row([l.topItems]), row([l.sku, l.nameZh, l.nameEn, l.qty, l.amount]));
+  for (const item of report.topItems)
+    lines.push(row([item.sku, item.nameZh, item.nameEn, item.qty, yuan(item.netFen)]));
+  lines.push('', row([l.refunds]), row([l.receipt, l.time, l.amount, l.reason]));
+  for (const r of report.refunds)
+    lines.push(row([r.receiptNo ?? '', r.createdAt, yuan(r.amountFen), r.reason]));
+  lines.push('', row([l.shifts]), row([l.opened, l.closed, l.expected, l.counted, l.variance]));
+  for (const s of shifts)
+    lines.push(
+      row([
+        s.openedAt,
+        s.closedAt ?? '',
+        yuan(s.expectedCashFen),
+        s.countedCashFen === null ? '' : yuan(s.countedCashFen),
+        s.varianceFen === null ? '' : yuan(s.varianceFen),
+      ]),
+    );
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}

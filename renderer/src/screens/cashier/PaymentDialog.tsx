@@ -1,0 +1,284 @@
+/**
+ * Taking payment: cash (tendered, quick amounts, change), card or QR (recorded with an optional
+ * reference). A tender below what is due is a part payment, and the dialog stays open for the
+ * rest (split tender) until the sale is paid. The customer display follows each step.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useAppDispatch, useAppSelector } from '../../app/hooks';
+import { Dialog } from '../../components/Dialog';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { useMoney } from '../../components/hooks';
+import type { PaymentMethod, Sale } from '../../contract';
+import { announcePayment } from '../../features/display/displaySlice';
+import { payTender, selectPaying, selectSaleError } from '../../features/sale/saleSlice';
+import { cashChange, fenToYuanInput, parseYuanToFen, quickTenders } from '../../lib/money';
+import { AmountField } from './AmountField';
+
+export const TENDER_METHODS = ['cash', 'card', 'qr'] as const satisfies readonly PaymentMethod[];
+export type TenderMethod = (typeof TENDER_METHODS)[number];
+
+const TITLES = {
+  cash: 'payment.title',
+  card: 'payment.titleCard',
+  qr: 'payment.titleQr',
+} as const;
+
+export function PaymentDialog({
+  sale,
+  initialMethod,
+  onClose,
+}: {
+  sale: Sale;
+  initialMethod: TenderMethod;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const dispatch = useAppDispatch();
+  const money = useMoney();
+  const paying = useAppSelector(selectPaying);
+  const error = useAppSelector(selectSaleError);
+  const [method, setMethod] = useState<TenderMethod>(initialMethod);
+  const [tendered, setTendered] = useState('');
+  const [amount, setAmount] = useState(() => fenToYuanInput(sale.dueFen));
+  const [reference, setReference] = useState('');
+  const [touched, setTouched] = useState(false);
+  const inputRef = useRef<HTMLInputElement>(null);
+
+  const due = sale.dueFen;
+  const [dueSeen, setDueSeen] = useState(due);
+  if (dueSeen !== due) {
+    // A part payment went through: the next tender starts from what is left.
+    setDueSeen(due);
+    setAmount(fenToYuanInput(due));
+    setTendered('');
+    setReference('');
+    setTouched(false);
+  }
+  const parsedTendered = parseYuanToFen(tendered);
+  const parsedAmount = parseYuanToFen(amount);
+  const change = cashChange(due, parsedTendered.ok ? parsedTendered.fen : null);
+  const quick = quickTenders(due);
+  const partCash = change.state === 'short' && parsedTendered.ok && parsedTendered.fen > 0;
+  const amountOk = parsedAmount.ok && parsedAmount.fen > 0 && parsedAmount.fen <= due;
+  const canConfirm = !paying && (method === 'cash' ? change.state === 'ok' : amountOk);
+
+  // The customer display shows what is happening: waiting for payment, cash handed over.
+  const tenderedFen = method === 'cash' && parsedTendered.ok ? parsedTendered.fen : null;
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      void dispatch(announcePayment({ saleId: sale.id, stage: 'waiting', method, tenderedFen }));
+    }, 120);
+    return () => clearTimeout(timer);
+  }, [dispatch, sale.id, method, tenderedFen]);
+
+  const close = (): void => {
+    void dispatch(
+      announcePayment({ saleId: sale.id, stage: 'cancelled', method: null, tenderedFen: null }),
+    );
+    onClose();
+  };
+
+  const pay = (tender: Parameters<typeof payTender>[0]): void => {
+    void dispatch(payTender(tender)).then(() => inputRef.current?.focus());
+  };
+
+  const confirm = (): void => {
+    setTouched(true);
+    if (paying) return;
+    if (method === 'cash') {
+      if (!parsedTendered.ok || change.state !== 'ok') {
+        inputRef.current?.focus();
+        return;
+      }
+      pay({ method: 'cash', amountFen: due, tenderedFen: parsedTendered.fen });
+      return;
+    }
+    if (!amountOk || !parsedAmount.ok) {
+      inputRef.current?.focus();
+      return;
+    }
+    pay({ method, amountFen: parsedAmount.fen, reference: reference.trim() });
+  };
+
+  const chooseMethod = (next: TenderMethod): void => {
+    setMethod(next);
+    setTouched(false);
+    setTimeout(() => inputRef.current?.focus(), 0);
+  };
+
+  return (
+    <Dialog
+      title={t(TITLES[method])}
+      onCancel={paying ? undefined : close}
+      initialFocus={inputRef}
+      className="dialog--payment"
+      testId="payment-dialog"
+    >
+      <form
+        className="dialog__body"
+        onKeyDown={(event) => {
+          // Alt+1/2/3 switch the method without leaving the amount.
+          const index = ['1', '2', '3'].indexOf(event.key);
+          if (event.altKey && index >= 0) {
+            event.preventDefault();
+            chooseMethod(TENDER_METHODS[index] ?? 'cash');
+          }
+        }}
+        onSubmit={(event) => {
+          event.preventDefault();
+          confirm();
+        }}
+      >
+        <div className="segmented" role="radiogroup" aria-label={t('payment.method')}>
+          {TENDER_METHODS.map((m, i) => (
+            <button
+              key={m}
+              type="button"
+              role="radio"
+              aria-checked={method === m}
+              className={`btn segmented__option ${method === m ? 'segmented__option--on' : ''}`}
+              onClick={() => chooseMethod(m)}
+            >
+              {t(`methods.${m}`)} <kbd aria-hidden="true">Alt+{i + 1}</kbd>
+            </button>
+          ))}
+        </div>
+        <div className="payment__due">
+          <span>{sale.paidFen > 0 ? t('payment.remaining') : t('payment.due')}</span>
+          <strong data-testid="payment-due">{money(due)}</strong>
+        </div>
+        {sale.payments.length > 0 && (
+          <ul className="payment__taken" aria-label={t('payment.taken')}>
+            {sale.payments.map((p) => (
+              <li key={p.id}>
+                <span>{t(`methods.${p.method}`)}</span> <span>{money(p.amountFen)}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+        {method === 'cash' ? (
+          <>
+            <AmountField
+              label={t('payment.tendered')}
+              value={tendered}
+              onChange={(next) => {
+                setTendered(next);
+                setTouched(false);
+              }}
+              parsed={parsedTendered}
+              showError={
+                touched ||
+                (tendered !== '' && !parsedTendered.ok && parsedTendered.reason !== 'empty')
+              }
+              inputRef={inputRef}
+              testId="tendered-input"
+            />
+            <div className="quick" role="group" aria-label={t('payment.quick')}>
+              {quick.map((q) => (
+                <button
+                  key={q.fen}
+                  type="button"
+                  className="btn btn-secondary btn-quick"
+                  onClick={() => {
+                    setTendered(fenToYuanInput(q.fen));
+                    setTouched(false);
+                    inputRef.current?.focus();
+                  }}
+                >
+                  {q.kind === 'exact' ? t('payment.exact', { amount: money(q.fen) }) : money(q.fen)}
+                </button>
+              ))}
+            </div>
+            <div className={`payment__change payment__change--${change.state}`}>
+              <span>{t('payment.change')}</span>
+              <output data-testid="change-due" aria-label={t('payment.change')}>
+                {change.state === 'ok' ? money(change.changeFen) : '—'}
+              </output>
+            </div>
+            {change.state === 'short' && (
+              <p
+                className="payment__short"
+                data-testid="tender-short"
+                role={touched ? 'alert' : undefined}
+              >
+                {t('payment.short', { amount: money(change.shortFen) })}
+              </p>
+            )}
+            {partCash && parsedTendered.ok && (
+              <button
+                type="button"
+                className="btn btn-secondary"
+                disabled={paying}
+                onClick={() =>
+                  pay({
+                    method: 'cash',
+                    amountFen: parsedTendered.fen,
+                    tenderedFen: parsedTendered.fen,
+                  })
+                }
+              >
+                {t('payment.partCash', { amount: money(parsedTendered.fen) })}
+              </button>
+            )}
+          </>
+        ) : (
+          <>
+            <AmountField
+              label={t('payment.amount')}
+              value={amount}
+              onChange={(next) => {
+                setAmount(next);
+                setTouched(false);
+              }}
+              parsed={parsedAmount}
+              showError={touched && !parsedAmount.ok}
+              inputRef={inputRef}
+              testId="amount-input"
+            />
+            {parsedAmount.ok && parsedAmount.fen > due && (
+              <p className="payment__short" role="alert">
+                {t('payment.overDue', { amount: money(due) })}
+              </p>
+            )}
+            {parsedAmount.ok && parsedAmount.fen > 0 && parsedAmount.fen < due && (
+              <p className="hint">
+                {t('payment.splitHint', { amount: money(due - parsedAmount.fen) })}
+              </p>
+            )}
+            <label className="field">
+              <span className="field-label">{t(`payment.reference.${method}`)}</span>
+              <input
+                className="input"
+                type="text"
+                autoComplete="off"
+                maxLength={64}
+                value={reference}
+                onChange={(event) => setReference(event.target.value)}
+              />
+            </label>
+          </>
+        )}
+        <ErrorMessage error={error} />
+        <div className="dialog__actions">
+          <button
+            type="button"
+            className="btn btn-ghost btn-large"
+            onClick={close}
+            disabled={paying}
+          >
+            {t('payment.cancel')}
+          </button>
+          <button
+            type="submit"
+            className="btn btn-primary btn-large"
+            // aria-disabled, not disabled: Enter must still reach confirm() to explain why not.
+            aria-disabled={!canConfirm}
+          >
+            {paying ? t('payment.paying') : t('payment.confirm')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,275 @@
+/**
+ * F8: find a receipt by its number, then reprint it, refund chosen lines (or all of it), or void
+ * the whole sale. Refunds and voids need a manager's PIN, which main checks at that moment.
+ */
+import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useCall } from '../../app/invoke';
+import { Dialog } from '../../components/Dialog';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { useLocalName, useMoney } from '../../components/hooks';
+import { isPinShaped, PinField } from '../../components/PinField';
+import type { Refund, Sale } from '../../contract';
+import type { UiError } from '../../lib/errors';
+import { ReceiptView } from './ReceiptView';
+
+interface Refundable {
+  lineNo: number;
+  qty: number;
+  refundedQty: number;
+}
+
+export function ReceiptsDialog({
+  initialReceiptNo,
+  onClose,
+}: {
+  initialReceiptNo: string;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const call = useCall();
+  const money = useMoney();
+  const name = useLocalName();
+  const [receiptNo, setReceiptNo] = useState(initialReceiptNo);
+  const [sale, setSale] = useState<Sale | null>(null);
+  const [refundable, setRefundable] = useState<Refundable[]>([]);
+  /** lineNo -> quantity to refund (absent: not chosen). */
+  const [chosen, setChosen] = useState<Map<number, number>>(new Map());
+  const [reason, setReason] = useState('');
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState<UiError | null>(null);
+  const [done, setDone] = useState<Refund | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [printing, setPrinting] = useState(false);
+  const lookupRef = useRef<HTMLInputElement>(null);
+
+  const load = async (number: string): Promise<void> => {
+    setError(null);
+    const found = await call('sale.get', { receiptNo: number.trim() });
+    if (!found.ok) {
+      setSale(null);
+      setError(found.error);
+      return;
+    }
+    setSale(found.value);
+    const lines = await call('sale.refundable', { saleId: found.value.id });
+    setRefundable(lines.ok ? lines.value : []);
+    setChosen(new Map());
+  };
+
+  const left = (lineNo: number): number => {
+    const r = refundable.find((x) => x.lineNo === lineNo);
+    return r === undefined ? 0 : r.qty - r.refundedQty;
+  };
+
+  const submit = async (kind: 'lines' | 'all' | 'void'): Promise<void> => {
+    if (sale === null || busy) return;
+    if (reason.trim() === '') return setError({ kind: 'local', reason: 'reasonRequired' });
+    if (!isPinShaped(pin)) return setError({ kind: 'local', reason: 'pinRequired' });
+    const lines = [...chosen].map(([lineNo, qty]) => ({ lineNo, qty }));
+    if (kind === 'lines' && lines.length === 0)
+      return setError({ kind: 'local', reason: 'linesRequired' });
+    setBusy(true);
+    const result =
+      kind === 'void'
+        ? await call('sale.voidCompleted', {
+            saleId: sale.id,
+            reason: reason.trim(),
+            managerPin: pin,
+          })
+        : await call('refund.create', {
+            saleId: sale.id,
+            ...(kind === 'lines' ? { lines } : {}),
+            reason: reason.trim(),
+            managerPin: pin,
+          });
+    setBusy(false);
+    setPin('');
+    if (!result.ok) return setError(result.error);
+    setDone(result.value);
+    setError(null);
+    await load(receiptNo);
+  };
+
+  return (
+    <Dialog
+      title={t('receipts.title')}
+      onCancel={onClose}
+      initialFocus={lookupRef}
+      className="dialog--wide"
+      testId="receipts-dialog"
+    >
+      <div className="dialog__body">
+        <form
+          className="field--inline receipts__lookup"
+          onSubmit={(event) => {
+            event.preventDefault();
+            setDone(null);
+            void load(receiptNo);
+          }}
+        >
+          <label className="field">
+            <span className="field-label">{t('receipts.number')}</span>
+            <input
+              ref={lookupRef}
+              className="input input--large"
+              type="text"
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={64}
+              value={receiptNo}
+              placeholder="T01-000001"
+              onChange={(event) => setReceiptNo(event.target.value)}
+            />
+          </label>
+          <button type="submit" className="btn btn-secondary btn-large">
+            {t('receipts.find')}
+          </button>
+        </form>
+        {done !== null && (
+          <p role="status" className="notice notice--ok" data-testid="refund-done">
+            {t('receipts.refunded', {
+              amount: money(done.amountFen),
+              methods: done.byMethod
+                .map((m) => `${t(`methods.${m.method}`)} ${money(m.amountFen)}`)
+                .join(', '),
+            })}
+          </p>
+        )}
+        {sale !== null && (
+          <div className="receipts__body">
+            <div className={printing ? 'receipts__receipt print-area' : 'receipts__receipt'}>
+              <ReceiptView sale={sale} reprint />
+            </div>
+            <div className="receipts__refund">
+              <table className="report-table" aria-label={t('receipts.lines')}>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('receipts.refundLine')}</th>
+                    <th scope="col" className="num">
+                      {t('receipts.sold')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('receipts.refundQty')}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {sale.lines.map((line) => {
+                    const max = left(line.lineNo);
+                    const qty = chosen.get(line.lineNo);
+                    const label = name(line);
+                    return (
+                      <tr key={line.lineNo}>
+                        <th scope="row">
+                          <label className="check">
+                            <input
+                              type="checkbox"
+                              disabled={max === 0}
+                              checked={qty !== undefined}
+                              onChange={(event) => {
+                                const next = new Map(chosen);
+                                if (event.target.checked) next.set(line.lineNo, max);
+                                else next.delete(line.lineNo);
+                                setChosen(next);
+                              }}
+                            />
+                            {label}
+                          </label>
+                        </th>
+                        <td className="num">
+                          {line.qty}
+                          {max < line.qty &&
+                            ` (${t('receipts.alreadyRefunded', { qty: line.qty - max })})`}
+                        </td>
+                        <td className="num">
+                          <input
+                            className="input input--qty"
+                            type="number"
+                            min={1}
+                            max={Math.max(1, max)}
+                            disabled={qty === undefined}
+                            aria-label={t('receipts.refundQtyOf', { name: label })}
+                            value={qty ?? ''}
+                            onChange={(event) => {
+                              const n = Math.trunc(Number(event.target.value));
+                              const next = new Map(chosen);
+                              next.set(line.lineNo, Number.isFinite(n) ? Math.max(1, n) : 1);
+                              setChosen(next);
+                            }}
+                          />
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+              <label className="field">
+                <span className="field-label">{t('receipts.reason')}</span>
+                <input
+                  className="input"
+                  type="text"
+                  maxLength={200}
+                  value={reason}
+                  onChange={(event) => setReason(event.target.value)}
+                />
+              </label>
+              <PinField
+                label={t('approval.managerPin')}
+                value={pin}
+                onChange={setPin}
+                withKeypad={false}
+              />
+              <ErrorMessage error={error} testId="receipts-error" />
+              <div className="dialog__actions dialog__actions--wrap">
+                <button
+                  type="button"
+                  className="btn btn-ghost"
+                  onClick={() => {
+                    setPrinting(true);
+                    setTimeout(() => {
+                      window.print();
+                      setPrinting(false);
+                    }, 0);
+                  }}
+                >
+                  {t('receipts.reprint')}
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-secondary"
+                  disabled={busy}
+                  onClick={() => void submit('lines')}
+                >
+                  {t('receipts.refundChosen')}
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-secondary"
+                  disabled={busy}
+                  onClick={() => void submit('all')}
+                >
+                  {t('receipts.refundAll')}
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-danger"
+                  disabled={busy}
+                  onClick={() => void submit('void')}
+                >
+                  {t('receipts.voidSale')}
+                </button>
+              </div>
+            </div>
+          </div>
+        )}
+        {sale === null && <ErrorMessage error={error} testId="receipts-error" />}
+        <div className="dialog__actions">
+          <button type="button" className="btn btn-ghost btn-large" onClick={onClose}>
+            {t('common.close')}
+          </button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,351 @@
+/**
+ * F3, the shift and the day: an X report at any time, cash in and out with a reason, closing
+ * the shift with the counted cash (the variance is shown before confirming), and the Z report
+ * that closes the business day (a manager's PIN; one per day).
+ */
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useAppSelector } from '../../app/hooks';
+import { useCall } from '../../app/invoke';
+import { Dialog } from '../../components/Dialog';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { useMoney } from '../../components/hooks';
+import { isPinShaped, PinField } from '../../components/PinField';
+import type { ReportTotals, Shift, XReport, ZReport } from '../../contract';
+import { selectShift } from '../../features/shift/shiftSlice';
+import { selectTimezone } from '../../features/system/systemSlice';
+import type { UiError } from '../../lib/errors';
+import { parseYuanToFen } from '../../lib/money';
+import { todayIn } from '../../lib/time';
+import { AmountField } from './AmountField';
+
+const TABS = ['x', 'cash', 'close', 'z'] as const;
+type Tab = (typeof TABS)[number];
+
+function TotalsList({ totals }: { totals: ReportTotals }) {
+  const { t } = useTranslation();
+  const money = useMoney();
+  return (
+    <dl className="figures">
+      <div>
+        <dt>{t('manager.salesCount')}</dt>
+        <dd>{totals.salesCount}</dd>
+      </div>
+      <div>
+        <dt>{t('manager.gross')}</dt>
+        <dd>{money(totals.grossFen)}</dd>
+      </div>
+      <div>
+        <dt>{t('manager.refunds')}</dt>
+        <dd>{money(totals.refundsFen)}</dd>
+      </div>
+      <div>
+        <dt>{t('manager.net')}</dt>
+        <dd data-testid="totals-net">{money(totals.netFen)}</dd>
+      </div>
+      {totals.byMethod.map((m) => (
+        <div key={m.method}>
+          <dt>{t(`methods.${m.method}`)}</dt>
+          <dd>{money(m.amountFen)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function DrawerList({ shift }: { shift: Shift }) {
+  const { t } = useTranslation();
+  const money = useMoney();
+  return (
+    <dl className="figures">
+      <div>
+        <dt>{t('shift.floatShort')}</dt>
+        <dd>{money(shift.floatFen)}</dd>
+      </div>
+      <div>
+        <dt>{t('shift.cashSales')}</dt>
+        <dd>{money(shift.cashSalesFen)}</dd>
+      </div>
+      <div>
+        <dt>{t('shift.cashRefunds')}</dt>
+        <dd>−{money(shift.cashRefundsFen)}</dd>
+      </div>
+      <div>
+        <dt>{t('shift.cashIn')}</dt>
+        <dd>{money(shift.cashInFen)}</dd>
+      </div>
+      <div>
+        <dt>{t('shift.cashOut')}</dt>
+        <dd>−{money(shift.cashOutFen)}</dd>
+      </div>
+      <div className="figures__strong">
+        <dt>{t('shift.expected')}</dt>
+        <dd data-testid="expected-cash">{money(shift.expectedCashFen)}</dd>
+      </div>
+      {shift.varianceFen !== null && (
+        <div className="figures__strong">
+          <dt>{t('shift.variance')}</dt>
+          <dd data-testid="shift-variance">{money(shift.varianceFen)}</dd>
+        </div>
+      )}
+    </dl>
+  );
+}
+
+export function ShiftDialog({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
+  const call = useCall();
+  const money = useMoney();
+  const shift = useAppSelector(selectShift);
+  const timeZone = useAppSelector(selectTimezone);
+  const [tab, setTab] = useState<Tab>(shift !== null ? 'x' : 'z');
+  const [error, setError] = useState<UiError | null>(null);
+  const [x, setX] = useState<XReport | null>(null);
+  const [kind, setKind] = useState<'in' | 'out'>('in');
+  const [amount, setAmount] = useState('');
+  const [reason, setReason] = useState('');
+  const [counted, setCounted] = useState('');
+  const [closed, setClosed] = useState<Shift | null>(null);
+  const [pin, setPin] = useState('');
+  const [z, setZ] = useState<ZReport | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const firstRef = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    if (tab !== 'x') return;
+    void call('report.x', {}).then((r) => (r.ok ? setX(r.value) : setError(r.error)));
+  }, [call, tab, shift]);
+
+  const choose = (next: Tab): void => {
+    setTab(next);
+    setError(null);
+    setNotice(null);
+  };
+
+  const parsedAmount = parseYuanToFen(amount);
+  const parsedCounted = parseYuanToFen(counted);
+  const variance =
+    shift !== null && parsedCounted.ok ? parsedCounted.fen - shift.expectedCashFen : null;
+
+  return (
+    <Dialog
+      title={t('shift.menuTitle')}
+      onCancel={onClose}
+      initialFocus={firstRef}
+      className="dialog--wide"
+      testId="shift-dialog"
+    >
+      <div className="dialog__body">
+        <div role="tablist" className="tabs" aria-label={t('shift.menuTitle')}>
+          {TABS.map((name, i) => (
+            <button
+              key={name}
+              ref={i === 0 ? firstRef : undefined}
+              type="button"
+              role="tab"
+              aria-selected={tab === name}
+              className={`btn tab ${tab === name ? 'tab--on' : ''}`}
+              onClick={() => choose(name)}
+            >
+              {t(`shift.tab.${name}`)}
+            </button>
+          ))}
+        </div>
+        {notice !== null && (
+          <p role="status" className="notice notice--ok">
+            {notice}
+          </p>
+        )}
+
+        {tab === 'x' && (
+          <section aria-label={t('shift.tab.x')} className="tab-panel">
+            {x === null ? (
+              <p className="muted">{t('app.loading')}</p>
+            ) : (
+              <div className="print-area x-report">
+                <h3>{t('shift.xTitle')}</h3>
+                <DrawerList shift={x.shift} />
+                <TotalsList totals={x.totals} />
+              </div>
+            )}
+            <button type="button" className="btn btn-ghost" onClick={() => window.print()}>
+              {t('receipt.print')}
+            </button>
+          </section>
+        )}
+
+        {tab === 'cash' && (
+          <form
+            aria-label={t('shift.tab.cash')}
+            className="tab-panel"
+            onSubmit={(event) => {
+              event.preventDefault();
+              if (!parsedAmount.ok || reason.trim() === '') {
+                setError({
+                  kind: 'local',
+                  reason: parsedAmount.ok ? 'reasonRequired' : 'amountInvalid',
+                });
+                return;
+              }
+              void call('shift.cash', {
+                kind,
+                amountFen: parsedAmount.fen,
+                reason: reason.trim(),
+              }).then((r) => {
+                if (!r.ok) return setError(r.error);
+                setError(null);
+                setAmount('');
+                setReason('');
+                setNotice(
+                  t(kind === 'in' ? 'shift.cashInDone' : 'shift.cashOutDone', {
+                    amount: money(parsedAmount.fen),
+                  }),
+                );
+              });
+            }}
+          >
+            <div className="segmented" role="radiogroup" aria-label={t('shift.cashKind')}>
+              {(['in', 'out'] as const).map((k) => (
+                <button
+                  key={k}
+                  type="button"
+                  role="radio"
+                  aria-checked={kind === k}
+                  className={`btn segmented__option ${kind === k ? 'segmented__option--on' : ''}`}
+                  onClick={() => setKind(k)}
+                >
+                  {t(k === 'in' ? 'shift.cashIn' : 'shift.cashOut')}
+                </button>
+              ))}
+            </div>
+            <AmountField
+              label={t('shift.cashAmount')}
+              value={amount}
+              onChange={setAmount}
+              parsed={parsedAmount}
+              showError={amount !== '' && !parsedAmount.ok}
+            />
+            <label className="field">
+              <span className="field-label">{t('shift.cashReason')}</span>
+              <input
+                className="input"
+                type="text"
+                maxLength={200}
+                value={reason}
+                onChange={(event) => setReason(event.target.value)}
+              />
+            </label>
+            <ErrorMessage error={error} />
+            <button type="submit" className="btn btn-primary btn-large" disabled={shift === null}>
+              {t('shift.cashRecord')}
+            </button>
+          </form>
+        )}
+
+        {tab === 'close' && (
+          <form
+            aria-label={t('shift.tab.close')}
+            className="tab-panel"
+            onSubmit={(event) => {
+              event.preventDefault();
+              if (!parsedCounted.ok) {
+                setError({ kind: 'local', reason: 'amountInvalid' });
+                return;
+              }
+              void call('shift.close', { countedFen: parsedCounted.fen }).then((r) => {
+                if (!r.ok) return setError(r.error);
+                setError(null);
+                setClosed(r.value);
+              });
+            }}
+          >
+            {closed !== null ? (
+              <div className="print-area">
+                <h3>{t('shift.closedTitle')}</h3>
+                <DrawerList shift={closed} />
+                <p className="hint">{t('shift.closedNext')}</p>
+              </div>
+            ) : shift === null ? (
+              <p className="muted">{t('status.shiftNone')}</p>
+            ) : (
+              <>
+                <DrawerList shift={shift} />
+                <AmountField
+                  label={t('shift.counted')}
+                  value={counted}
+                  onChange={setCounted}
+                  parsed={parsedCounted}
+                  showError={counted !== '' && !parsedCounted.ok}
+                  testId="counted-input"
+                />
+                {variance !== null && (
+                  <p
+                    className={`variance variance--${variance === 0 ? 'even' : variance > 0 ? 'over' : 'short'}`}
+                    data-testid="variance-preview"
+                  >
+                    {variance === 0
+                      ? t('shift.varianceEven')
+                      : t(variance > 0 ? 'shift.varianceOver' : 'shift.varianceShort', {
+                          amount: money(Math.abs(variance)),
+                        })}
+                  </p>
+                )}
+                <ErrorMessage error={error} />
+                <button type="submit" className="btn btn-primary btn-large">
+                  {t('shift.closeConfirm')}
+                </button>
+              </>
+            )}
+          </form>
+        )}
+
+        {tab === 'z' && (
+          <form
+            aria-label={t('shift.tab.z')}
+            className="tab-panel"
+            onSubmit={(event) => {
+              event.preventDefault();
+              if (!isPinShaped(pin)) return setError({ kind: 'local', reason: 'pinRequired' });
+              void call('report.z', { businessDate: todayIn(timeZone), managerPin: pin }).then(
+                (r) => {
+                  setPin('');
+                  if (!r.ok) return setError(r.error);
+                  setError(null);
+                  setZ(r.value);
+                },
+              );
+            }}
+          >
+            {z !== null ? (
+              <div className="print-area" data-testid="z-report">
+                <h3>{t('shift.zTitle', { number: z.number, date: z.businessDate })}</h3>
+                <TotalsList totals={z.totals} />
+              </div>
+            ) : (
+              <>
+                <p>{t('shift.zIntro', { date: todayIn(timeZone) })}</p>
+                {shift !== null && <p className="hint">{t('shift.zNeedsClose')}</p>}
+              </>
+            )}
+            <PinField
+              label={t('approval.managerPin')}
+              value={pin}
+              onChange={setPin}
+              withKeypad={false}
+            />
+            <ErrorMessage error={error} testId="z-error" />
+            <button type="submit" className="btn btn-primary btn-large">
+              {t('shift.zTake')}
+            </button>
+          </form>
+        )}
+
+        <div className="dialog__actions">
+          <button type="button" className="btn btn-ghost btn-large" onClick={onClose}>
+            {t('common.close')}
+          </button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}
