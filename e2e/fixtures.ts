@@ -20,7 +20,8 @@ export interface Host {
 async function startHost(dataDir: string): Promise<{ child: ChildProcess; host: Host }> {
   const child = spawn(
     process.execPath,
-    [join(root, 'build/host/cli.js'), '--data-dir', dataDir, '--port', '0'],
+    // The reference cloud starts beside it (after it is ready) on a free port too.
+    [join(root, 'build/host/cli.js'), '--data-dir', dataDir, '--port', '0', '--cloud-port', '0'],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -34,6 +34,10 @@ test('scan two products, pay cash with change, customer display follows, manager
   await expect(customer.getByTestId('customer-welcome')).toBeVisible();
 
   await page.goto(`${host.url}/`);
+  // The demo shop's cashier signs in with the PIN printed at first start (see README).
+  const signIn = page.getByRole('dialog', { name: '登录' });
+  await signIn.getByLabel('密码', { exact: true }).fill('1234');
+  await signIn.getByRole('button', { name: '登录' }).click();
   const openShift = page.getByRole('dialog', { name: '开班' });
   await openShift.getByLabel('备用金（元）').fill('200');
   await openShift.getByRole('button', { name: '开班' }).click();
@@ -70,6 +74,10 @@ test('scan two products, pay cash with change, customer display follows, manager
 
   const manager = await context.newPage();
   await manager.goto(`${host.url}/manager`);
+  // The reports are behind a manager's PIN.
+  const gate = manager.getByRole('dialog', { name: '店长登录' });
+  await gate.getByLabel('店长密码', { exact: true }).fill('8888');
+  await gate.getByRole('button', { name: '查看报表' }).click();
   await expect(manager.getByTestId('report-sales-count')).toHaveText('1');
   await expect(manager.getByTestId('report-net')).toContainText(yuan(total));
 

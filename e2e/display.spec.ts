@@ -1,0 +1,73 @@
+/**
+ * The customer display follows the till: posters while idle, lines as they are scanned with
+ * the discount shown, the payment step with the cash handed over and the change, then thank you.
+ * And the language switch, remembered per screen.
+ */
+import { expect, test } from './fixtures';
+import { demoProduct, FIRST_STEP_MS, scan, startTill, yuan } from './pos';
+
+test('the customer display follows the cart, the payment and the change', async ({
+  page,
+  context,
+  host,
+}) => {
+  const [a, b] = [demoProduct(7), demoProduct(30)];
+  const customer = await context.newPage();
+  await customer.goto(`${host.url}/customer`);
+  const posters = customer.getByTestId('posters');
+  await expect(posters).toContainText('新鲜水果 每日到店');
+  // The poster's image is served and drawn (natural size known once loaded).
+  await expect
+    .poll(() => posters.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth), {
+      timeout: FIRST_STEP_MS,
+    })
+    .toBeGreaterThan(0);
+
+  await startTill(page, host.url);
+  await scan(page, a.barcode);
+  await expect(customer.getByTestId('customer-line')).toHaveCount(1);
+  await scan(page, b.barcode);
+  await expect(customer.getByTestId('customer-line')).toHaveCount(2);
+  await expect(customer.getByTestId('customer-total')).toHaveText(
+    `¥${yuan(a.priceFen + b.priceFen)}`,
+  );
+
+  await page.keyboard.press('F7');
+  const discount = page.getByRole('dialog', { name: '整单优惠' });
+  await discount.getByLabel('优惠金额（元）').fill('1');
+  await discount.getByRole('button', { name: '确认优惠' }).click();
+  const total = a.priceFen + b.priceFen - 100;
+  await expect(customer.getByTestId('customer-discount')).toHaveText('已为您节省 ¥1.00');
+  await expect(customer.getByTestId('customer-total')).toHaveText(`¥${yuan(total)}`);
+
+  await page.keyboard.press('F12');
+  await expect(customer.getByTestId('customer-paying')).toContainText('现金付款中');
+  await page.getByRole('dialog', { name: '现金收款' }).getByLabel('实收金额（元）').fill('100');
+  await expect(customer.getByTestId('customer-tendered')).toHaveText('¥100.00');
+  await expect(customer.getByTestId('customer-change-preview')).toHaveText(
+    `¥${yuan(10_000 - total)}`,
+  );
+  await page.keyboard.press('Enter');
+  await expect(customer.getByTestId('customer-paid')).toBeVisible();
+  await expect(customer.getByTestId('customer-change')).toHaveText(`¥${yuan(10_000 - total)}`);
+});
+
+test('the language switch is remembered, per screen', async ({ page, context, host }) => {
+  await startTill(page, host.url);
+  await expect(page.getByRole('heading', { name: '收银台' })).toBeVisible();
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { name: 'Checkout' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Cart' })).toBeVisible();
+  await expect(page.getByRole('button', { name: /Pay/ }).first()).toBeVisible();
+
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Checkout' })).toBeVisible();
+  await expect(page.getByLabel('Barcode')).toBeVisible();
+
+  // The customer display keeps its own choice (Chinese, the default).
+  const customer = await context.newPage();
+  await customer.goto(`${host.url}/customer`);
+  await expect(customer.getByRole('heading', { name: '欢迎光临' })).toBeVisible();
+  await page.getByRole('button', { name: '中文' }).click();
+  await expect(page.getByRole('heading', { name: '收银台' })).toBeVisible();
+});

@@ -1,0 +1,109 @@
+/**
+ * What the face-pay suites share: a browser whose fake camera plays one of the shared clips, the
+ * enrolment embeddings of the clip's person, the reference cloud the host started beside itself
+ * (its admin client), ringing up a sale, and the payments in the ledger file.
+ */
+import type { Page } from '@playwright/test';
+import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { AdminClient } from '../cloud/client/admin';
+import { CHROMIUM } from '../playwright.config';
+import { expect, type Host } from './fixtures';
+import { demoProduct, scan, startTill, yuan } from './pos';
+
+const root = resolve(import.meta.dirname, '..');
+const CAMERA_DIR = resolve(root, '../shared/faces/camera');
+const STANDARD_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export function withCamera(clip: string) {
+  return {
+    launchOptions: {
+      executablePath: CHROMIUM,
+      args: [
+        ...STANDARD_ARGS,
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
+        `--use-file-for-fake-video-capture=${join(CAMERA_DIR, clip)}`,
+      ],
+    },
+    // Failure screenshots and traces would hold camera frames: none in this suite.
+    screenshot: 'off' as const,
+    trace: 'off' as const,
+    video: 'off' as const,
+  };
+}
+
+let templates: number[][] = [];
+
+export function enrolmentTemplates(): number[][] {
+  if (templates.length === 0) {
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'e2e/facepay-embeddings.ts')],
+      { cwd: root, maxBuffer: 64 * 1024 * 1024 },
+    );
+    templates = JSON.parse(out.toString('utf8')) as number[][];
+  }
+  return templates;
+}
+
+/** The reference cloud the host started beside itself: its address and admin client. */
+export async function localCloud(host: Host): Promise<AdminClient> {
+  let url: string | undefined;
+  await expect
+    .poll(
+      () => {
+        url = /cloud:\s+(http:\/\/\S+)/.exec(host.output())?.[1];
+        return url ?? null;
+      },
+      { timeout: 60_000, message: 'the host links its cloud' },
+    )
+    .not.toBeNull();
+  const token = readFileSync(join(host.dataDir, 'cloud', 'admin-token'), 'utf8').trim();
+  return new AdminClient(url as string, token);
+}
+
+export async function enrol(admin: AdminClient, name: string, phone: string, balanceFen: number) {
+  const payer = await admin.createPayer({ name, phone, balanceFen });
+  await admin.enrol(payer.payerId, enrolmentTemplates(), {
+    source: 'vectors',
+    consent: { textVersion: 'face-pay-consent-v1', recordedBy: 'e2e' },
+  });
+  return payer.payerId;
+}
+
+/** Cashier signed in with a shift, customer display open, two products rung up. */
+export async function ringUp(page: Page, customer: Page, host: Host): Promise<number> {
+  await customer.goto(`${host.url}/customer`);
+  await startTill(page, host.url);
+  const [a, b] = [demoProduct(3), demoProduct(42)];
+  await scan(page, a.barcode);
+  await scan(page, b.barcode);
+  const total = a.priceFen + b.priceFen;
+  await expect(page.getByTestId('cart-total')).toContainText(yuan(total));
+  await expect(customer.getByTestId('customer-total')).toContainText(yuan(total));
+  return total;
+}
+
+export function facePayments(host: Host) {
+  const db = new Database(join(host.dataDir, 'ledger.db'), { readonly: true });
+  try {
+    return db
+      .prepare(
+        `SELECT p.method, p.amount_fen, p.reference, s.status FROM payments p
+         JOIN sales s ON s.id = p.sale_id`,
+      )
+      .all() as { method: string; amount_fen: number; reference: string; status: string }[];
+  } finally {
+    db.close();
+  }
+}
