@@ -9,12 +9,13 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AdminClient } from '../cloud/client/admin';
+import { facesDir } from '../main/face/dev-set';
 import { CHROMIUM } from '../playwright.config';
 import { expect, type Host } from './fixtures';
 import { demoProduct, scan, startTill, yuan } from './pos';
 
 const root = resolve(import.meta.dirname, '..');
-const CAMERA_DIR = resolve(root, '../shared/faces/camera');
+const CAMERA_DIR = join(facesDir(), 'camera');
 const STANDARD_ARGS = [
   '--no-sandbox',
   '--disable-gpu',

@@ -9,11 +9,12 @@ import { promisify } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { facesDir } from '../../main/face/dev-set';
 import type { CloudClient } from '../client/index';
 import { LIVE, databaseLabel, enrolPayer, startTestCloud, type TestCloud } from '../test-support';
 
 const root = resolve(import.meta.dirname, '../..');
-const faces = resolve(process.env.FACES_DIR ?? join(root, '../shared/faces'));
+const faces = facesDir();
 const ready =
   existsSync(join(faces, 'manifest.json')) &&
   existsSync(join(root, 'assets/models/fr_feature.onnx'));

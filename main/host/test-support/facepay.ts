@@ -10,14 +10,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { AdminClient } from '../../../cloud/client/admin';
 import { captureControl, encodeCaptureFrame, facePayPreview } from '../../contract';
 import type { FacePayPreview } from '../../contract';
 import { FaceEngine, Y4mFileSource } from '../../face';
+import { facesDir } from '../../face/dev-set';
 
-export const FACES_DIR = resolve(import.meta.dirname, '../../../../shared/faces');
+export const FACES_DIR = facesDir();
 export const FACE_CLIP = join(FACES_DIR, 'camera/face.y4m');
 export const EMPTY_CLIP = join(FACES_DIR, 'camera/empty.y4m');
 
