@@ -7,17 +7,38 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-const electronBan = { name: 'electron', message: 'Only main/app may import electron.' };
+const ELECTRON_ONLY = 'Only main/app (and the preload scripts) may import electron.';
+const electronBan = { name: 'electron', message: ELECTRON_ONLY };
+const electronSubpaths = { group: ['electron/*'], message: ELECTRON_ONLY };
+/** import('electron'), require('electron') and createRequire(...)('electron'), subpaths too. */
+const ELECTRON_SPECIFIER = '/^electron(\\u002F|$)/';
+const electronDynamicBan = [
+  'error',
+  ...[
+    `ImportExpression[source.value=${ELECTRON_SPECIFIER}]`,
+    `CallExpression[callee.name='require'][arguments.0.value=${ELECTRON_SPECIFIER}]`,
+    `CallExpression[callee.type='CallExpression'][arguments.0.value=${ELECTRON_SPECIFIER}]`,
+  ].map((selector) => ({ selector, message: ELECTRON_ONLY })),
+];
 
 /** Import patterns for a layer folder: its index ('../core') and anything inside it. */
 function layers(...names) {
   return names.flatMap((name) => [`**/${name}`, `**/${name}/**`]);
 }
 
-/** A no-restricted-imports rule that forbids the given path patterns. */
-function forbid(patterns, message, paths = []) {
+/**
+ * A no-restricted-imports rule that forbids the given path patterns, and electron. (A later
+ * config's options replace an earlier one's, so every layer's rule carries the electron ban.)
+ */
+function forbid(patterns, message, { electron = true } = {}) {
   return {
-    'no-restricted-imports': ['error', { paths, patterns: [{ group: patterns, message }] }],
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: electron ? [electronBan] : [],
+        patterns: [{ group: patterns, message }, ...(electron ? [electronSubpaths] : [])],
+      },
+    ],
   };
 }
 
@@ -36,14 +57,20 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-imports': 'error',
       eqeqeq: ['error', 'smart'],
+      // Everything but main/app and the preloads runs under plain Node or in a page.
+      'no-restricted-imports': ['error', { paths: [electronBan], patterns: [electronSubpaths] }],
+      'no-restricted-syntax': electronDynamicBan,
     },
+  },
+  {
+    files: ['main/app/**', 'preload/**'],
+    rules: { 'no-restricted-imports': 'off', 'no-restricted-syntax': 'off' },
   },
   {
     files: ['main/contract/**'],
     rules: forbid(
       ['../*', '!../contract/*'],
       'The contract is the bottom layer: it imports only zod.',
-      [electronBan],
     ),
   },
   {
@@ -51,16 +78,15 @@ export default tseslint.config(
     rules: forbid(
       layers('core', 'host', 'sync', 'app', 'renderer'),
       'Lower layers never import upper ones.',
-      [electronBan],
     ),
   },
   {
     files: ['main/core/**'],
-    rules: forbid(layers('host', 'app', 'renderer'), 'core is below host and app.', [electronBan]),
+    rules: forbid(layers('host', 'app', 'renderer'), 'core is below host and app.'),
   },
   {
     files: ['main/sync/**', 'main/host/**', 'cloud/**', 'native/**'],
-    rules: forbid(layers('app', 'renderer'), 'Only app sits above these.', [electronBan]),
+    rules: forbid(layers('app', 'renderer'), 'Only app sits above these.'),
   },
   {
     files: ['renderer/**'],
@@ -72,7 +98,6 @@ export default tseslint.config(
         // Not layers('main'): a pattern matching the folder itself would stop the re-include below.
         ['**/main/**', '!**/main/contract', '!**/main/contract/**', ...layers('preload')],
         'The renderer talks to main only through the contract.',
-        [electronBan],
       ),
     },
   },
@@ -81,6 +106,7 @@ export default tseslint.config(
     rules: forbid(
       ['**/main/**', '!**/main/contract', '!**/main/contract/**', ...layers('renderer')],
       'The preload exposes the contract and nothing else.',
+      { electron: false },
     ),
   },
 );

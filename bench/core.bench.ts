@@ -19,7 +19,8 @@ async function startOnce(dataDir: string): Promise<number> {
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    [join(root, 'build/host/cli.js'), '--data-dir', dataDir, '--port', '0'],
+    // Any free port for the local cloud too, so a running terminal's 7470 is never in the way.
+    [join(root, 'build/host/cli.js'), '--data-dir', dataDir, '--port', '0', '--cloud-port', '0'],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolveUrl, reject) => {

@@ -393,7 +393,10 @@ function reportBench(): void {
 
   const after = () => new Date(DAY0_UTC_MS + (BIG_DAYS + 5) * 86_400_000);
   const rand = mulberry32(7);
-  const dates = Array.from({ length: 20 }, () => dateOf(Math.floor(rand() * BIG_DAYS)));
+  // 20 distinct days, drawn at random (a report is read once per day, as a manager would).
+  const days = new Set<number>();
+  while (days.size < 20) days.add(Math.floor(rand() * BIG_DAYS));
+  const dates = [...days].map(dateOf);
 
   const ledger = Ledger.open({ file, now: after });
   const dailyMs: number[] = [];

@@ -11,7 +11,7 @@ const eslint = new ESLint();
 async function restrictedImports(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
   return (result?.messages ?? [])
-    .filter((m) => m.ruleId === 'no-restricted-imports')
+    .filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-syntax')
     .map((m) => m.message);
 }
 
@@ -27,6 +27,30 @@ test('only main/app may import electron', async () => {
     assert.equal((await restrictedImports(file, code)).length, 1, file);
   }
   assert.deepEqual(await restrictedImports('main/app/x.ts', code), []);
+});
+
+test('nor by a subpath, a dynamic import or require, anywhere outside main/app and preload', async () => {
+  const sneaky = [
+    "import { app } from 'electron/main';\nexport const a = app;\n",
+    "export const load = () => import('electron');\n",
+    "import { createRequire } from 'node:module';\nexport const e = createRequire(import.meta.url)('electron');\n",
+    "declare const require: (id: string) => unknown;\nexport const e = require('electron/main');\n",
+  ];
+  for (const file of ['main/core/x.ts', 'main/shared/x.ts', 'main/ledger/x.ts', 'cloud/x.ts']) {
+    for (const code of sneaky) {
+      assert.equal((await restrictedImports(file, code)).length, 1, `${file}: ${code}`);
+    }
+  }
+  for (const code of sneaky) assert.deepEqual(await restrictedImports('main/app/x.ts', code), []);
+  assert.deepEqual(
+    await restrictedImports('preload/x.ts', "import { contextBridge } from 'electron';\n"),
+    [],
+  );
+  // Not every name that starts with the word: a package called electron-builder is fine.
+  assert.deepEqual(
+    await restrictedImports('scripts/x.ts', "export const b = () => import('electron-builder');\n"),
+    [],
+  );
 });
 
 test('lower layers never import upper ones', async () => {

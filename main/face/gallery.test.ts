@@ -55,6 +55,40 @@ test('several templates of one person count once, by the best', () => {
   );
 });
 
+test('one person with many templates does not crowd out the runner-up', () => {
+  // Ann has 40 templates near the probe, Bob one a little further, then 2,000 strangers: the
+  // top 2 identities must be Ann and Bob, as brute force over identities says.
+  const gallery = new Gallery(512, 16);
+  const centre = randomUnit();
+  const near = (spread: number): Float32Array =>
+    l2Normalise(centre.map((v) => v + next() * spread));
+  const all: { id: string; t: Float32Array }[] = [];
+  for (let i = 0; i < 40; i++) all.push({ id: 'ann', t: near(0.03) });
+  all.push({ id: 'bob', t: near(0.12) });
+  for (let i = 0; i < 2000; i++) all.push({ id: `stranger-${i}`, t: randomUnit() });
+  for (const { id, t } of all) gallery.add(id, t);
+  assert.equal(gallery.identities, 2002);
+
+  const probe = near(0.02);
+  const bestById = new Map<string, number>();
+  for (const { id, t } of all) {
+    bestById.set(id, Math.max(bestById.get(id) ?? -Infinity, cosineSimilarity(probe, t)));
+  }
+  const brute = [...bestById.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
+  const top = gallery.identify(probe, 3);
+  assert.deepEqual(
+    top.map((m) => m.id),
+    brute.map(([id]) => id),
+  );
+  assert.deepEqual(
+    top.slice(0, 2).map((m) => m.id),
+    ['ann', 'bob'],
+  );
+  for (const [i, m] of top.entries()) {
+    assert.ok(Math.abs(m.similarity - (brute[i] as [string, number])[1]) < 1e-6);
+  }
+});
+
 test('empty gallery, wrong sizes', () => {
   const gallery = new Gallery(32);
   assert.deepEqual(gallery.identify(new Float32Array(32)), []);

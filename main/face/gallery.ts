@@ -20,6 +20,9 @@ const PAGE = 65536;
 export class Gallery {
   readonly dim: number;
   private ids: string[] = [];
+  /** Each row's identity as a small number, so identify can keep the best score per identity. */
+  private rowIdentity: Int32Array;
+  private identityNumbers = new Map<string, number>();
   private vectors: Float32Array;
   private capacity: number;
   // WebAssembly memory layout: [probe int16 x dim | out f32 x cap | scales f32 x cap | codes int8 x cap*dim]
@@ -36,7 +39,13 @@ export class Gallery {
     this.dim = dim;
     this.capacity = Math.max(16, initialCapacity);
     this.vectors = new Float32Array(this.capacity * dim);
+    this.rowIdentity = new Int32Array(this.capacity);
     this.allocate(this.capacity);
+  }
+
+  /** How many distinct identities are enrolled. */
+  get identities(): number {
+    return this.identityNumbers.size;
   }
 
   get size(): number {
@@ -71,6 +80,12 @@ export class Gallery {
     for (let i = 0; i < this.dim; i++) codes[i] = Math.round((embedding[i] as number) / scale);
     this.scales[row] = scale;
     this.maxScale = Math.max(this.maxScale, scale);
+    let identity = this.identityNumbers.get(id);
+    if (identity === undefined) {
+      identity = this.identityNumbers.size;
+      this.identityNumbers.set(id, identity);
+    }
+    this.rowIdentity[row] = identity;
     this.ids.push(id);
     return row;
   }
@@ -102,10 +117,21 @@ export class Gallery {
 
     // Error bound of an approximate score: each template code is off by at most half its scale
     // per component, the probe by half of pscale: |err| <= maxScale/2 * |p|_1 + pscale/2 * |t|_1,
-    // and |t|_1 <= sqrt(dim) for a unit vector. Any row whose approximate score is more than
-    // twice that below the k-th best approximate score cannot be in the exact top k.
+    // and |t|_1 <= sqrt(dim) for a unit vector. Let S be the k-th largest of the identities'
+    // best approximate scores: k identities score at least S - bound exactly, so the exact k-th
+    // best identity scores at least that, and a row more than 2 * bound below S cannot be the
+    // best template of an identity in the exact top k. (Ranking rows instead of identities
+    // would let one person with many templates crowd out the runner-up.)
     const bound = (this.maxScale / 2) * pl1 + (pscale / 2) * Math.sqrt(this.dim);
-    const kth = kthLargest(out, n, Math.min(n, k * 4));
+    const identities = this.identityNumbers.size;
+    const bestPerIdentity = new Float32Array(identities).fill(-Infinity);
+    const rowIdentity = this.rowIdentity;
+    for (let r = 0; r < n; r++) {
+      const who = rowIdentity[r] as number;
+      const score = out[r] as number;
+      if (score > (bestPerIdentity[who] as number)) bestPerIdentity[who] = score;
+    }
+    const kth = kthLargest(bestPerIdentity, identities, Math.min(identities, k));
     const floor = kth - 2 * bound;
     const candidates: Match[] = [];
     for (let r = 0; r < n; r++) {
@@ -146,8 +172,10 @@ export class Gallery {
   }
 
   private grow(capacity: number): void {
-    const { scales, codes, vectors } = this;
+    const { scales, codes, vectors, rowIdentity } = this;
     this.allocate(capacity);
+    this.rowIdentity = new Int32Array(capacity);
+    this.rowIdentity.set(rowIdentity);
     this.scales.set(scales);
     this.codes.set(codes);
     this.vectors = new Float32Array(capacity * this.dim);

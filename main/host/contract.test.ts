@@ -150,6 +150,27 @@ async function hostileMessages(invoke: Invoke) {
     'VALIDATION',
     'payload.discountFen',
   );
+  // A price over the ¥1,000,000 bound, and a line whose total would pass it.
+  await rejects(
+    call('sale.overridePrice', {
+      saleId: sale.id,
+      lineNo: 1,
+      unitPriceFen: 100_000_001,
+      managerPin: '8888',
+    }),
+    'VALIDATION',
+    'payload.unitPriceFen',
+  );
+  await rejects(
+    call('sale.overridePrice', {
+      saleId: sale.id,
+      lineNo: 1,
+      unitPriceFen: Number.MAX_SAFE_INTEGER + 2,
+      managerPin: '8888',
+    }),
+    'VALIDATION',
+    'payload.unitPriceFen',
+  );
   await rejects(
     call('sale.pay', { saleId: sale.id, method: 'cash', amountFen: 1e15 }),
     'VALIDATION',
@@ -243,6 +264,16 @@ describe('WebSocket transport', () => {
       assert.equal(binary.ok, false);
       const noId = await client.raw(JSON.stringify({ channel: 'sale.current', payload: {} }));
       assert.equal((noId.error as { field: string }).field, 'frame.id');
+      // Over the message limit, counted in bytes: 90,000 Chinese characters are 270,000 bytes.
+      const huge = await client.raw(
+        JSON.stringify({
+          id: 7,
+          channel: 'catalog.search',
+          payload: { query: '苹'.repeat(90_000) },
+        }),
+      );
+      assert.equal(huge.ok, false);
+      assert.match((huge.error as { message: string }).message, /too large/);
       // The connection survives all of that.
       assert.equal(await client.invoke('sale.current', {}), null);
     });

@@ -10,10 +10,10 @@ function errorFrame(id: number, error: PosError): string {
   return JSON.stringify({ kind: 'response', id, ok: false, error: errorToWire(error) });
 }
 
-function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
+function rawBytes(data: RawData): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
+  return data;
 }
 
 export async function handleSocketMessage(
@@ -22,10 +22,12 @@ export async function handleSocketMessage(
   isBinary: boolean,
 ): Promise<string> {
   if (isBinary) return errorFrame(0, new PosError('VALIDATION', 'binary frames are not accepted'));
-  const text = rawText(data);
-  if (text.length > MAX_MESSAGE_BYTES) {
+  // Bytes, not characters: a message of Chinese text is three bytes a character.
+  const bytes = rawBytes(data);
+  if (bytes.length > MAX_MESSAGE_BYTES) {
     return errorFrame(0, new PosError('VALIDATION', 'message too large'));
   }
+  const text = bytes.toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);

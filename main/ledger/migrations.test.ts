@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -75,6 +76,77 @@ test('a version 1 database with data is migrated and keeps its data', () => {
     // Reopening applies nothing twice.
     Ledger.open({ file }).close();
     assert.deepEqual(versionsOf(file), ALL_VERSIONS);
+  } finally {
+    cleanup();
+  }
+});
+
+/** Writes the committed SQL dumps of an old ledger (and its carts) into real database files. */
+function restoreFixture(dir: string, name: string): string {
+  const file = join(dir, 'shop.db');
+  for (const [sql, target] of [
+    [`${name}.sql`, file],
+    [`${name}.carts.sql`, cartsPathFor(file)],
+  ] as const) {
+    const db = new Database(target);
+    db.exec(readFileSync(join(import.meta.dirname, 'test-support/fixtures', sql), 'utf8'));
+    db.close();
+  }
+  return file;
+}
+
+test('a ledger written by the first shipped code (schema 2) opens, migrates and trades on', () => {
+  // Not built by today's code at an old version: the file the old code itself wrote (see the
+  // header of test-support/fixtures/ledger-v2.sql), so a later edit to an old migration, or a
+  // reader that no longer understands old rows, fails here.
+  const { dir, cleanup } = tempDir();
+  try {
+    const file = restoreFixture(dir, 'ledger-v2');
+    assert.deepEqual(versionsOf(file), [1, 2]);
+    const clock = new TestClock('2025-06-02T02:00:00.000Z');
+    const ledger = Ledger.open({ file, now: clock.now });
+    try {
+      assert.equal(ledger.schemaVersion, LATEST_VERSION);
+      assert.deepEqual(versionsOf(file), ALL_VERSIONS);
+      assert.deepEqual(ledger.verifyAudit().ok, true, 'the old audit chain still verifies');
+
+      // Day 1 as the old code recorded it: the Z report's snapshot and today's report agree.
+      const z = ledger.getZReport(1);
+      const day = ledger.dailyReport('2025-06-01');
+      assert.equal(z.businessDate, '2025-06-01');
+      for (const key of ['salesCount', 'salesFen', 'refundsFen', 'netFen', 'taxFen'] as const) {
+        assert.equal(day.totals[key], z.totals[key], key);
+      }
+      assert.equal(day.totals.salesCount, 3);
+      assert.deepEqual(day.totals.byMethod.map((m) => m.method).sort(), [
+        'card',
+        'cash',
+        'face',
+        'qr',
+      ]);
+      assert.equal(day.refunds.length, 1);
+      const first = ledger.getSaleByReceipt('T01-000001');
+      assert.equal(first.lines[0]?.lineDiscountFen, 50);
+      assert.equal(ledger.getSaleByReceipt('T01-000003').payments[0]?.method, 'face');
+      assert.equal(ledger.listZReports().length, 1);
+
+      // Day 2: the open shift, the held sale and the open one survived in the carts file.
+      assert.equal(ledger.currentShift()?.floatFen, 30_000);
+      assert.equal(ledger.listHeld().length, 1);
+      const open = ledger.currentSale();
+      assert.ok(open !== null);
+      assert.equal(open.lines[0]?.sku, 'DRY-001');
+      const paid = ledger.pay(open.id, { method: 'cash', amountFen: open.totalFen });
+      assert.equal(paid.receiptNo, 'T01-000004', 'receipt numbers follow on');
+      // A refund of an old sale, bounded by what the old sale paid.
+      throwsCode(
+        () => ledger.refund(first.id, [{ lineNo: 2, qty: 1 }], 'again'),
+        'REFUND_EXCEEDS_PAID',
+      );
+      assert.equal(ledger.verifyAudit().ok, true);
+    } finally {
+      ledger.close();
+    }
   } finally {
     cleanup();
   }
