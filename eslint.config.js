@@ -1,6 +1,8 @@
 // Lint rules, including the layering rules that keep the architecture honest:
 // - only main/app may import 'electron' (everything else runs under plain Node);
-// - lower layers never import upper ones (contract < ledger/face < core < sync/host < app);
+// - lower layers never import upper ones (contract < ledger/face < core < sync/host < app;
+//   native/, the USB peripherals, sits beside ledger and face: the core uses it, it uses only
+//   the contract);
 // - the renderer may import nothing from main except the contract.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -85,8 +87,16 @@ export default tseslint.config(
     rules: forbid(layers('host', 'app', 'renderer'), 'core is below host and app.'),
   },
   {
-    files: ['main/sync/**', 'main/host/**', 'cloud/**', 'native/**'],
+    files: ['main/sync/**', 'main/host/**', 'cloud/**'],
     rules: forbid(layers('app', 'renderer'), 'Only app sits above these.'),
+  },
+  {
+    files: ['native/**'],
+    rules: forbid(
+      // As for the renderer: not layers('main'), so that the contract can be let back in.
+      ['**/main/**', '!**/main/contract', '!**/main/contract/**', ...layers('renderer', 'preload')],
+      'native/ is a lower layer: it imports the contract and nothing else of ours.',
+    ),
   },
   {
     files: ['renderer/**'],

@@ -1,7 +1,9 @@
 /**
  * Each end-to-end test gets its own browser host, started as `npm start` starts it (the built
  * host bundle, under the repo's Node) on a free port, from a new empty data directory.
- * `npm test` builds before it runs this suite.
+ * `npm test` builds before it runs this suite. `test.use({ printer: true })` gives the host a
+ * receipt printer: a file in the data directory the printer's bytes are appended to
+ * (--printer-file), as a device file would receive them.
  */
 import { test as base } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -14,14 +16,24 @@ const root = resolve(import.meta.dirname, '..');
 export interface Host {
   url: string;
   dataDir: string;
+  /** Where the receipt printer's bytes go (with `printer: true`), else null. */
+  printerFile: string | null;
   output: () => string;
 }
 
-async function startHost(dataDir: string): Promise<{ child: ChildProcess; host: Host }> {
+async function startHost(
+  dataDir: string,
+  printer: boolean,
+): Promise<{ child: ChildProcess; host: Host }> {
+  const printerFile = printer ? join(dataDir, 'printer.bin') : null;
   const child = spawn(
     process.execPath,
     // The reference cloud starts beside it (after it is ready) on a free port too.
-    [join(root, 'build/host/cli.js'), '--data-dir', dataDir, '--port', '0', '--cloud-port', '0'],
+    [
+      join(root, 'build/host/cli.js'),
+      ...['--data-dir', dataDir, '--port', '0', '--cloud-port', '0'],
+      ...(printerFile !== null ? ['--printer-file', printerFile] : []),
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -39,15 +51,14 @@ async function startHost(dataDir: string): Promise<{ child: ChildProcess; host: 
     child.stderr?.on('data', onData);
     child.once('exit', (code) => reject(new Error(`host exited with ${String(code)}:\n${output}`)));
   });
-  return { child, host: { url, dataDir, output: () => output } };
+  return { child, host: { url, dataDir, printerFile, output: () => output } };
 }
 
-export const test = base.extend<{ host: Host }>({
-  // Playwright reads a fixture's dependencies from this destructuring pattern; there are none.
-  // eslint-disable-next-line no-empty-pattern
-  host: async ({}, use) => {
+export const test = base.extend<{ host: Host; printer: boolean }>({
+  printer: [false, { option: true }],
+  host: async ({ printer }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pos-e2e-'));
-    const { child, host } = await startHost(dataDir);
+    const { child, host } = await startHost(dataDir, printer);
     try {
       await use(host);
     } finally {

@@ -73,3 +73,14 @@ test('the renderer imports nothing from main but the contract', async () => {
   assert.equal((await restrictedImports('renderer/src/x.ts', ledger)).length, 1);
   assert.deepEqual(await restrictedImports('renderer/src/x.ts', contract), []);
 });
+
+test('native/ (the peripherals) imports the contract and nothing above it', async () => {
+  const core = "import { createPosCore } from '../main/core';\nexport const c = createPosCore;\n";
+  const ledger = "import { Ledger } from '../main/ledger';\nexport const l = Ledger;\n";
+  const contract = "import { sale } from '../main/contract';\nexport const s = sale;\n";
+  const electron = "import { app } from 'electron';\nexport const a = app;\n";
+  assert.equal((await restrictedImports('native/x.ts', core)).length, 1);
+  assert.equal((await restrictedImports('native/escpos/x.ts', ledger)).length, 1);
+  assert.equal((await restrictedImports('native/x.ts', electron)).length, 1);
+  assert.deepEqual(await restrictedImports('native/x.ts', contract), []);
+});

@@ -23,6 +23,7 @@ import {
   zReport,
 } from './domain';
 import { facePayState, facePayStatus } from './facepay';
+import { peripheralsStatus, printResult } from './peripherals';
 import { pin, staff } from './staff';
 import { displayPayment, poster, settings, syncStatus } from './terminal-status';
 
@@ -227,10 +228,47 @@ export const channels = {
   },
 
   'settings.get': { request: nothing, response: settings },
+  /** Change any of the settings (the others stay as they are). */
   'settings.set': {
-    request: z.object({ discountLimitBp: settings.shape.discountLimitBp, ...approval }).strict(),
+    request: z
+      .object({
+        discountLimitBp: settings.shape.discountLimitBp.optional(),
+        autoPrintReceipt: settings.shape.autoPrintReceipt.optional(),
+        ...approval,
+      })
+      .strict()
+      .refine((r) => r.discountLimitBp !== undefined || r.autoPrintReceipt !== undefined, {
+        message: 'give a setting to change',
+        path: ['discountLimitBp'],
+      }),
     response: settings,
   },
+
+  /**
+   * Print the receipt of a completed sale, by its id or receipt number. The first copy that
+   * prints is the original; every later one says 重印 / REPRINT. Answers once the printer has
+   * taken it (NO_PRINTER, PRINTER_ERROR otherwise: the sale is untouched, try again).
+   */
+  'receipt.print': {
+    request: z
+      .object({ saleId: id.optional(), receiptNo: z.string().min(1).max(64).optional() })
+      .strict()
+      .refine((r) => (r.saleId === undefined) !== (r.receiptNo === undefined), {
+        message: 'give exactly one of saleId or receiptNo',
+        path: ['saleId'],
+      }),
+    response: printResult,
+  },
+  /**
+   * Open the cash drawer outside a sale ("no sale"): always needs a manager's PIN and a reason,
+   * and is recorded (who approved it, why). A cash sale opens the drawer by itself.
+   */
+  'drawer.open': {
+    request: z.object({ reason: shortText.trim().min(1, 'give a reason'), ...approval }).strict(),
+    response: z.object({ openedAt: z.string().max(40) }),
+  },
+  /** The receipt printer (and so the drawer): attached or not, busy, the last failure. */
+  'peripherals.status': { request: nothing, response: peripheralsStatus },
 
   /** Outbox delivery to the cloud, as the status bar and the manager show it. */
   'sync.status': { request: nothing, response: syncStatus },

@@ -27,6 +27,12 @@ export const ERROR_CODES = [
   'PIN_WRONG',
   /** Too many wrong PINs in a row: PINs are refused for a while. */
   'PIN_LOCKED',
+  /** Only a completed sale has a receipt (an open, held or voided one has none to print). */
+  'SALE_NOT_COMPLETED',
+  /** No receipt printer (and so no cash drawer) is attached. */
+  'NO_PRINTER',
+  /** The printer did not take the job (unplugged, paper, I/O): the sale is kept, reprint it. */
+  'PRINTER_ERROR',
   'INTERNAL',
 ] as const;
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { sale, shift } from './domain';
 import { facePayAvailability, facePayPreview, facePayState } from './facepay';
 import { staff } from './staff';
+import { peripheralsStatus } from './peripherals';
 import { displayPayment, syncStatus } from './terminal-status';
 
 export const events = {
@@ -26,6 +27,8 @@ export const events = {
   'facepay.preview': facePayPreview,
   /** Face pay became available or unavailable (cloud, camera, face models). */
   'facepay.availability': facePayAvailability,
+  /** The printer was attached or detached, started or finished a job, or a job failed. */
+  'peripherals.status': peripheralsStatus,
 } as const;
 
 export type Events = typeof events;

@@ -9,3 +9,4 @@ export * from './events';
 export * from './wire';
 export * from './ipc';
 export * from './facepay';
+export * from './peripherals';

@@ -31,5 +31,7 @@ export const APPROVAL_ACTIONS = [
   'report.z',
   'settings.set',
   'staff.setPin',
+  /** Opening the cash drawer outside a sale ("no sale"). */
+  'drawer.open',
 ] as const;
 export type ApprovalAction = (typeof APPROVAL_ACTIONS)[number];

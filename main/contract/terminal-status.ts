@@ -21,6 +21,8 @@ export const settings = z.object({
    * points: 2000 = 20 %.
    */
   discountLimitBp: z.number().int().min(0).max(10_000),
+  /** Print the receipt by itself when a sale completes, if a printer is attached. */
+  autoPrintReceipt: z.boolean(),
 });
 export type Settings = z.infer<typeof settings>;
 

@@ -13,6 +13,15 @@ export interface PosConfig {
   terminalId: string;
   timezone: string;
   defaultLocale: 'zh-CN' | 'en';
+  /**
+   * The receipt printer as a device file (/dev/usb/lp0) or any file the bytes are appended to;
+   * unset: the first receipt printer found on USB.
+   */
+  printerFile?: string | null;
+  /** Receipt paper: 48 columns (80 mm, the default) or 32 (58 mm). */
+  paperColumns?: 32 | 48;
+  /** The drawer-kick pin the cash drawer is wired to: 2 (the default) or 5. */
+  drawerPin?: 2 | 5;
 }
 
 /**
@@ -39,16 +48,28 @@ export function argValue(argv: readonly string[], name: string): string | undefi
   return undefined;
 }
 
+/** A value from a short list, or an error that names the option and the choices. */
+function choice<T extends string>(value: string | undefined, name: string, choices: readonly T[]) {
+  if (value === undefined) return undefined;
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  throw new Error(`--${name} must be one of ${choices.join(', ')}, got "${value}"`);
+}
+
 export function loadConfig(
   argv: readonly string[] = process.argv.slice(2),
   env: NodeJS.ProcessEnv = process.env,
 ): PosConfig {
   const locale = argValue(argv, 'locale') ?? env.POS_LOCALE;
+  const paper = choice(argValue(argv, 'paper') ?? env.POS_PAPER, 'paper', ['58', '80']);
+  const pin = choice(argValue(argv, 'drawer-pin') ?? env.POS_DRAWER_PIN, 'drawer-pin', ['2', '5']);
   return {
     dataDir: argValue(argv, 'data-dir') ?? env.POS_DATA_DIR ?? defaultDataDir(),
     shopName: env.POS_SHOP_NAME ?? '示范便利店 Demo Mart',
     terminalId: env.POS_TERMINAL_ID ?? 'T01',
     timezone: env.POS_TIMEZONE ?? 'Asia/Shanghai',
     defaultLocale: locale === 'en' ? 'en' : 'zh-CN',
+    printerFile: argValue(argv, 'printer-file') ?? env.POS_PRINTER_FILE ?? null,
+    paperColumns: paper === '58' ? 32 : 48,
+    drawerPin: pin === '5' ? 5 : 2,
   };
 }

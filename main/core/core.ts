@@ -18,6 +18,7 @@ import {
   type SyncStatus,
 } from '../contract';
 import { Ledger, seedDemoCatalog, seedDemoStaff } from '../ledger';
+import { Peripherals } from '../../native';
 import type { CloudLink } from './cloud-link';
 import type { PosConfig } from './config';
 import { FacePayService, startFaceBackend, type FacePayOptions } from './facepay';
@@ -30,6 +31,7 @@ import {
   type Handler,
 } from './handlers';
 import { silentLogger, type Logger } from './logger';
+import { PrintService, type PeripheralsPort } from './peripherals';
 import { loadPosters } from './posters';
 import { TerminalState } from './terminal-state';
 
@@ -52,6 +54,8 @@ export interface PosCore {
    * the link (attachCloud); it is offered once both are there and the cloud answers.
    */
   readonly facePay: FacePayService;
+  /** The receipt printer and cash drawer: printing after sales, receipt.print, drawer.open. */
+  readonly printing: PrintService;
   /**
    * The terminal's link to its cloud (address, credentials, signed client) once it has paired;
    * null until the host has linked it (main/host/cloud-sync.ts), which does not hold up start.
@@ -62,9 +66,13 @@ export interface PosCore {
   close(): void;
 }
 
-/** What tests (and benchmarks) may swap in: the face engine, face pay's timings, the probe. */
+/**
+ * What tests (and benchmarks) may swap in: the face engine, face pay's timings, the probe, the
+ * peripherals (default: native's, from the config's printer options).
+ */
 export interface CoreOptions {
   facePay?: Partial<Pick<FacePayOptions, 'face' | 'timing' | 'session' | 'probe'>>;
+  peripherals?: PeripheralsPort;
 }
 
 export const APP_VERSION = '0.1.0';
@@ -102,10 +110,35 @@ export function createPosCore(
     emit: (name, payload) => emit(name, payload),
     onSalePaid: (sale) => {
       emit('sale.changed', { sale: ledger.currentSale() });
-      if (sale.status === 'completed') emit('sale.completed', { sale });
+      if (sale.status === 'completed') {
+        emit('sale.completed', { sale });
+        printing.saleCompleted(sale);
+      }
       emit('shift.changed', { shift: ledger.currentShift() });
       emit('sync.status', state.syncStatus());
     },
+  });
+
+  const columns = config.paperColumns ?? 48;
+  const printing = new PrintService({
+    ledger,
+    port:
+      options.peripherals ??
+      new Peripherals({
+        printerFile: config.printerFile ?? null,
+        columns,
+        drawerPin: config.drawerPin ?? 2,
+      }),
+    shop: {
+      shopName: config.shopName,
+      terminalId: config.terminalId,
+      timezone: config.timezone,
+      locale: config.defaultLocale,
+    },
+    columns,
+    operator: () => state.operator,
+    onStatus: (status) => emit('peripherals.status', status),
+    logger,
   });
 
   const handlers = createHandlers(
@@ -117,7 +150,7 @@ export function createPosCore(
       timezone: config.timezone,
       defaultLocale: config.defaultLocale,
     },
-    { state, posters: () => loadPosters(config.dataDir, logger), facePay },
+    { state, posters: () => loadPosters(config.dataDir, logger), facePay, printing },
   );
 
   function emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
@@ -136,11 +169,14 @@ export function createPosCore(
       facePay.onSaleChanged(ledger.currentSale());
       if (channel === 'sale.pay' && (result as Sale).status === 'completed') {
         emit('sale.completed', { sale: result as Sale });
+        // After the commit, never holding up the answer: the drawer, then the receipt.
+        printing.saleCompleted(result as Sale);
       }
     }
     if (SHIFT_CHANGING.has(channel)) emit('shift.changed', { shift: ledger.currentShift() });
     if (OUTBOX_WRITING.has(channel)) emit('sync.status', state.syncStatus());
     if (AUTH_CHANGING.has(channel)) emit('auth.changed', { staff: state.operator });
+    if (channel === 'settings.set') printing.changed();
     if (channel === 'display.payment')
       emit('display.payment', payload as Request<'display.payment'>);
   }
@@ -151,6 +187,7 @@ export function createPosCore(
     config,
     ledger,
     facePay,
+    printing,
     get cloud() {
       return cloud;
     },
@@ -162,7 +199,9 @@ export function createPosCore(
       try {
         const request = parseRequest(channel, payload);
         const handler = handlers[request.channel] as Handler<typeof request.channel>;
-        const result = handler(request.payload);
+        const answer = handler(request.payload);
+        // Only device channels answer later; the rest stay synchronous to the end, as before.
+        const result = answer instanceof Promise ? await answer : answer;
         emitAfter(request.channel, result, request.payload);
         return { ok: true, result };
       } catch (error) {
@@ -186,6 +225,7 @@ export function createPosCore(
     },
     close() {
       void facePay.close();
+      void printing.close();
       listeners.clear();
       ledger.close();
     },

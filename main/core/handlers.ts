@@ -8,6 +8,9 @@
  * paid sale, a price override, a discount above the shop's limit, the Z report and settings
  * changes need `managerPin` (PIN_REQUIRED without it, PIN_WRONG / PIN_LOCKED from the ledger's
  * PIN check), and the action is written together with who approved it.
+ *
+ * Handlers are synchronous (better-sqlite3 is), except those that wait for a device: printing a
+ * receipt and opening the drawer answer once the printer has taken the job.
  */
 import {
   PosError,
@@ -21,9 +24,12 @@ import {
 } from '../contract';
 import type { Ledger } from '../ledger';
 import { facePayHandlers, type FacePayService } from './facepay';
+import type { PrintService } from './peripherals';
 import { TerminalState } from './terminal-state';
 
-export type Handler<C extends Channel> = (payload: Request<C>) => Response<C>;
+export type Handler<C extends Channel> = (
+  payload: Request<C>,
+) => Response<C> | Promise<Response<C>>;
 export type Handlers = { [C in Channel]: Handler<C> };
 
 export interface HandlerServices {
@@ -31,6 +37,8 @@ export interface HandlerServices {
   posters: () => Poster[];
   /** Face pay (absent: its channels answer "not available"). */
   facePay?: FacePayService;
+  /** The receipt printer and drawer (absent: no printer, ever). */
+  printing?: PrintService;
 }
 
 /** A discount above `limitBp` of `baseFen` needs a manager (integer arithmetic, fen). */
@@ -197,12 +205,43 @@ export function createHandlers(
     'settings.get': () => ledger.settings(),
     'settings.set': (r) => {
       const approver = manager(r.managerPin, 'settings.set');
+      const { managerPin: _pin, ...changes } = r;
       return ledger.withApproval(
         approver,
         'settings.set',
-        () => ledger.setSettings({ discountLimitBp: r.discountLimitBp }),
+        () => ledger.setSettings(changes),
         (s) => ({ ref: 'settings', details: s }),
       );
+    },
+
+    'receipt.print': (r) => {
+      if (services.printing === undefined)
+        throw new PosError('NO_PRINTER', 'no receipt printer is attached');
+      return services.printing.print(r);
+    },
+    'drawer.open': async (r) => {
+      const approver = manager(r.managerPin, 'drawer.open');
+      const printing = services.printing;
+      if (printing === undefined || !printing.attached())
+        throw new PosError('NO_PRINTER', 'no receipt printer (so no cash drawer) is attached');
+      // Recorded before the drawer opens: an opening with no record is what an audit must never
+      // find. If the kick then fails, the record shows an approved attempt and the caller an error.
+      ledger.withApproval(
+        approver,
+        'drawer.open',
+        () => null,
+        () => ({ ref: 'no-sale', details: { reason: r.reason } }),
+      );
+      await printing.openDrawer();
+      return { openedAt: new Date().toISOString() };
+    },
+    'peripherals.status': () => {
+      if (services.printing !== undefined) return services.printing.status();
+      return {
+        printer: { state: 'absent', connection: null, name: null, columns: 48 },
+        lastError: null,
+        autoPrint: ledger.settings().autoPrintReceipt,
+      };
     },
 
     'sync.status': () => state.syncStatus(),
@@ -251,6 +290,7 @@ export const OUTBOX_WRITING: ReadonlySet<Channel> = new Set<Channel>([
   'report.z',
   'staff.setPin',
   'settings.set',
+  'drawer.open',
 ]);
 
 export const AUTH_CHANGING: ReadonlySet<Channel> = new Set<Channel>([

@@ -9,6 +9,7 @@ import {
   type AuditVerification,
   type DailyReport,
   type PaymentMethod,
+  type PrinterFault,
   type Product,
   type Refund,
   type Sale,
@@ -32,6 +33,7 @@ import { LATEST_VERSION } from './migrations';
 import * as outbox from './outbox';
 import { overridePrice } from './price-override';
 import { pay } from './payments';
+import * as receipts from './receipts';
 import { refund } from './refunds';
 import { dailyReport, xReport } from './reports';
 import * as sales from './sales';
@@ -44,6 +46,7 @@ import * as z from './zreports';
 export { LATEST_VERSION } from './migrations';
 export type { OutboxEvent } from './outbox';
 export type { ApprovalRecord, ApprovalRow } from './approvals';
+export type { ReceiptPrint } from './receipts';
 
 export interface LedgerOptions {
   /** The ledger file; open and held sales go to a sibling `<name>.carts.db`. */
@@ -282,8 +285,33 @@ export class Ledger {
   settings(): Settings {
     return getSettings(this.ctx);
   }
-  setSettings(next: Settings): Settings {
+  setSettings(next: Partial<Settings>): Settings {
     return setSettings(this.ctx, next);
+  }
+
+  // receipts (receipts.ts): who rang the sale up, and the copies printed
+  recordSaleCashier(saleId: string, staff: Staff): void {
+    receipts.recordSaleCashier(this.ctx, saleId, staff);
+  }
+  saleCashier(saleId: string): string | null {
+    return receipts.saleCashier(this.ctx, saleId);
+  }
+  /** Whether a copy of the sale's receipt has printed (the next one is then a reprint). */
+  receiptPrinted(saleId: string): boolean {
+    return receipts.receiptPrinted(this.ctx, saleId);
+  }
+  recordReceiptPrint(print: {
+    saleId: string;
+    receiptNo: string;
+    reprint: boolean;
+    outcome: 'printed' | 'failed';
+    fault: PrinterFault | null;
+    staffId: string | null;
+  }): receipts.ReceiptPrint {
+    return receipts.recordReceiptPrint(this.ctx, print);
+  }
+  receiptPrints(saleId: string): receipts.ReceiptPrint[] {
+    return receipts.receiptPrints(this.ctx, saleId);
   }
 }
 

@@ -2,7 +2,7 @@
 import { PosError, type Settings } from '../contract';
 import type { Ctx } from './context';
 
-export const DEFAULT_SETTINGS: Settings = { discountLimitBp: 2_000 };
+export const DEFAULT_SETTINGS: Settings = { discountLimitBp: 2_000, autoPrintReceipt: true };
 
 export function getSettings(ctx: Ctx): Settings {
   const rows = ctx.stmt('SELECT key, value FROM settings').all() as {
@@ -11,22 +11,37 @@ export function getSettings(ctx: Ctx): Settings {
   }[];
   const stored = new Map(rows.map((r) => [r.key, r.value]));
   const limit = Number(stored.get('discountLimitBp'));
+  const autoPrint = stored.get('autoPrintReceipt');
   return {
     discountLimitBp: Number.isInteger(limit) ? limit : DEFAULT_SETTINGS.discountLimitBp,
+    autoPrintReceipt:
+      autoPrint === '1' ? true : autoPrint === '0' ? false : DEFAULT_SETTINGS.autoPrintReceipt,
   };
 }
 
-export function setSettings(ctx: Ctx, next: Settings): Settings {
-  const bp = next.discountLimitBp;
-  if (!Number.isInteger(bp) || bp < 0 || bp > 10_000)
-    throw new PosError('VALIDATION', 'discountLimitBp: basis points 0..10000', 'discountLimitBp');
+/** Changes the settings given; the others keep their values. */
+export function setSettings(ctx: Ctx, next: Partial<Settings>): Settings {
+  const values: [keyof Settings, string][] = [];
+  if (next.discountLimitBp !== undefined) {
+    const bp = next.discountLimitBp;
+    if (!Number.isInteger(bp) || bp < 0 || bp > 10_000)
+      throw new PosError('VALIDATION', 'discountLimitBp: basis points 0..10000', 'discountLimitBp');
+    values.push(['discountLimitBp', String(bp)]);
+  }
+  if (next.autoPrintReceipt !== undefined) {
+    if (typeof next.autoPrintReceipt !== 'boolean')
+      throw new PosError('VALIDATION', 'autoPrintReceipt: true or false', 'autoPrintReceipt');
+    values.push(['autoPrintReceipt', next.autoPrintReceipt ? '1' : '0']);
+  }
   return ctx.tx(() => {
-    ctx
-      .stmt(
-        `INSERT INTO settings (key, value, updated_at) VALUES ('discountLimitBp', ?, ?)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-      )
-      .run(String(bp), ctx.now().toISOString());
+    const at = ctx.now().toISOString();
+    for (const [key, value] of values)
+      ctx
+        .stmt(
+          `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+           ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+        )
+        .run(key, value, at);
     return getSettings(ctx);
   });
 }

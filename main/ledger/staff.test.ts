@@ -132,10 +132,10 @@ test('a price override changes the cart line, keeps the bounds and splits later 
 test('settings default to a 20 % discount limit and can be changed', () => {
   const t = openTestLedger();
   try {
-    assert.deepEqual(t.ledger.settings(), { discountLimitBp: 2000 });
+    assert.deepEqual(t.ledger.settings(), { discountLimitBp: 2000, autoPrintReceipt: true });
     t.ledger.setSettings({ discountLimitBp: 1500 });
     t.reopen();
-    assert.deepEqual(t.ledger.settings(), { discountLimitBp: 1500 });
+    assert.deepEqual(t.ledger.settings(), { discountLimitBp: 1500, autoPrintReceipt: true });
     throwsCode(() => t.ledger.setSettings({ discountLimitBp: 10_001 }), 'VALIDATION');
     assert.equal(t.ledger.categories()[0]?.category, 'drinks');
     assert.equal(t.ledger.browseCategory('drinks', 3).length, 3);

@@ -1,7 +1,8 @@
 /**
  * Numbered migrations. The ledger records each applied version in schema_version; opening a
- * database whose version is higher than the newest this code knows is refused, because older
- * code could misread or damage a newer schema.
+ * database with a version this code does not know is refused, because older code could misread
+ * or damage a newer schema. Versions may have gaps while changes are developed side by side
+ * (each takes its number); every version a database lacks is applied, in order.
  */
 import type Database from 'better-sqlite3';
 import { PosError } from '../../contract';
@@ -9,6 +10,7 @@ import { migration001 } from './001-initial';
 import { migration002 } from './002-report-indexes';
 import { migration003 } from './003-staff-approvals-settings';
 import { migration004 } from './004-sync-state';
+import { migration007 } from './007-receipts';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -18,8 +20,10 @@ export const MIGRATIONS: readonly Migration[] = [
   migration002,
   migration003,
   migration004,
+  migration007,
 ];
-export const LATEST_VERSION = MIGRATIONS.length;
+/** The newest version this code knows (migrations are listed in ascending order). */
+export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
 
 export function schemaVersionOf(db: Database.Database): number {
   const row = db.prepare('SELECT max(version) AS v FROM schema_version').get() as {
@@ -39,15 +43,22 @@ export function migrate(
     name TEXT NOT NULL,
     applied_at TEXT NOT NULL
   ) STRICT`);
-  const current = schemaVersionOf(db);
-  if (current > LATEST_VERSION)
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_version').all() as { version: number }[]).map(
+      (r) => r.version,
+    ),
+  );
+  const known = new Set(MIGRATIONS.map((m) => m.version));
+  const unknown = [...applied].filter((v) => !known.has(v));
+  if (unknown.length > 0)
     throw new PosError(
       'DATABASE_TOO_NEW',
-      `the ledger database is at schema version ${current}, but this software knows only up ` +
-        `to version ${LATEST_VERSION}; install the newer software (or restore an older backup)`,
+      `the ledger database has schema version ${unknown.join(', ')}, which this software does ` +
+        `not know (it knows up to version ${LATEST_VERSION}: ${[...known].join(', ')}); install ` +
+        `the newer software (or restore an older backup)`,
     );
   for (const m of MIGRATIONS) {
-    if (m.version <= current || m.version > target) continue;
+    if (applied.has(m.version) || m.version > target) continue;
     db.transaction(() => {
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(

@@ -7,6 +7,7 @@ import { facePaySlice } from '../features/facepay/facePaySlice';
 import { heldSlice } from '../features/held/heldSlice';
 import { managerSlice } from '../features/manager/managerSlice';
 import { connectionSlice } from '../features/connection/connectionSlice';
+import { peripheralsSlice } from '../features/peripherals/peripheralsSlice';
 import { reportSlice } from '../features/report/reportSlice';
 import { saleSlice } from '../features/sale/saleSlice';
 import { shiftSlice } from '../features/shift/shiftSlice';
@@ -28,6 +29,7 @@ export const rootReducer = combineSlices(
   heldSlice,
   managerSlice,
   facePaySlice,
+  peripheralsSlice,
 );
 
 export type RootState = ReturnType<typeof rootReducer>;

@@ -38,6 +38,17 @@ const info = {
   defaultLocale: 'zh-CN' as const,
 };
 
+const printer = {
+  printer: {
+    state: 'ready' as const,
+    connection: 'file' as const,
+    name: '/dev/usb/lp0',
+    columns: 48 as const,
+  },
+  lastError: null,
+  autoPrint: true,
+};
+
 describe('syncStoreWithClient', () => {
   it('reloads on every (re)connection and mirrors events and connection state', async () => {
     const current = sale('s1', [line(cola, 1, 1)]);
@@ -48,6 +59,7 @@ describe('syncStoreWithClient', () => {
       'auth.current': () => null,
       'sync.status': () => ({ state: 'offline', pendingEvents: 0, lastSuccessAt: null }),
       'catalog.categories': () => [],
+      'peripherals.status': () => printer,
     });
     const store = createAppStore(api);
     const events = fakeEvents('connecting');
@@ -58,6 +70,7 @@ describe('syncStoreWithClient', () => {
     assert.deepEqual(calls.map((c) => c.channel).sort(), [
       'auth.current',
       'catalog.categories',
+      'peripherals.status',
       'sale.current',
       'shift.current',
       'sync.status',
@@ -71,12 +84,16 @@ describe('syncStoreWithClient', () => {
     assert.equal(store.getState().sale.completed?.id, 's1');
     events.emit('shift.changed', { shift: null });
     assert.equal(store.getState().shift.current, null);
+    assert.deepEqual(store.getState().peripherals.status, printer);
+    const failed = { ...printer, printer: { ...printer.printer, state: 'error' as const } };
+    events.emit('peripherals.status', failed);
+    assert.equal(store.getState().peripherals.status?.printer.state, 'error');
 
     events.setState('reconnecting');
     assert.equal(store.getState().connection.state, 'reconnecting');
     events.setState('connected');
     await new Promise((r) => setImmediate(r));
-    assert.equal(calls.length, 12, 'reloaded after reconnecting');
+    assert.equal(calls.length, 14, 'reloaded after reconnecting');
   });
 
   it('the customer display does not ask for the shift', async () => {

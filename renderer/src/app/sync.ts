@@ -8,6 +8,7 @@ import { loadOperator, operatorChanged } from '../features/auth/authSlice';
 import { loadCategories } from '../features/categories/categoriesSlice';
 import { connectionChanged } from '../features/connection/connectionSlice';
 import { loadPosters, paymentAnnounced } from '../features/display/displaySlice';
+import { loadPeripherals, peripheralsChanged } from '../features/peripherals/peripheralsSlice';
 import { loadDailyReport } from '../features/report/reportSlice';
 import { loadCurrentSale, saleChanged, saleCompleted } from '../features/sale/saleSlice';
 import { loadShift, shiftChanged } from '../features/shift/shiftSlice';
@@ -46,6 +47,7 @@ export function syncStoreWithClient(
     void dispatch(loadOperator());
     void dispatch(loadSyncStatus());
     void dispatch(loadCategories());
+    void dispatch(loadPeripherals());
   };
 
   const offs = [
@@ -58,6 +60,7 @@ export function syncStoreWithClient(
     client.subscribe('auth.changed', ({ staff }) => dispatch(operatorChanged(staff))),
     client.subscribe('sync.status', (status) => dispatch(syncStatusChanged(status))),
     client.subscribe('display.payment', (payment) => dispatch(paymentAnnounced(payment))),
+    client.subscribe('peripherals.status', (status) => dispatch(peripheralsChanged(status))),
     client.onConnectionChange((state) => {
       dispatch(connectionChanged(state));
       if (state === 'connected') reload();

@@ -8,8 +8,12 @@ import { selectInfo } from '../features/system/systemSlice';
 import { formatTime } from '../lib/time';
 import { Clock } from './Clock';
 import { LanguageToggle } from './LanguageToggle';
+import { PrinterIndicator } from './PrinterIndicator';
 
-/** Shop, shift, who is signed in, connection and sync state, clock and the language toggle. */
+/**
+ * Shop, shift, who is signed in, connection, sync and printer state, clock and the language
+ * toggle.
+ */
 export function StatusBar({
   screen,
   title,
@@ -79,6 +83,7 @@ export function StatusBar({
             {sync.pendingEvents > 0 && ` · ${t('sync.pending', { count: sync.pendingEvents })}`}
           </span>
         )}
+        <PrinterIndicator />
         {info !== null && (
           <span className="status-bar__terminal">
             {t('status.terminal', { id: info.terminalId })}

@@ -28,6 +28,29 @@ export const en = {
     terminal: 'Terminal {{id}}',
     clock: 'Time',
   },
+  printer: {
+    label: 'Receipt printer',
+    state: {
+      absent: 'No printer',
+      ready: 'Printer ready',
+      printing: 'Printing…',
+      error: 'Printer error',
+    },
+    fault: {
+      absent: 'no printer is attached',
+      'not-found': 'its device is gone',
+      permission: 'the terminal may not use it',
+      busy: 'another program is using it',
+      disconnected: 'it was unplugged',
+      io: 'it did not take the job (check paper, cover and cable)',
+      timeout: 'it stopped answering',
+    },
+    failedReceipt:
+      'Receipt {{receiptNo}} did not print: {{fault}}. The sale is kept; reprint it with F8.',
+    failedDrawer: 'The cash drawer did not open: {{fault}}.',
+    printed: 'Receipt printed',
+    reprinted: 'Reprint printed (marked REPRINT)',
+  },
   roles: {
     cashier: 'Cashier',
     manager: 'Manager',
@@ -263,7 +286,13 @@ export const en = {
       cash: 'Cash in/out',
       close: 'Close shift',
       z: 'Z report (day close)',
+      drawer: 'No sale',
     },
+    drawerIntro:
+      'Open the cash drawer without a sale: give a reason and a manager’s PIN. The opening is recorded.',
+    drawerReason: 'Reason',
+    drawerOpen: 'Open the drawer',
+    drawerOpened: 'The drawer is open (recorded)',
     xTitle: 'X report (this shift so far)',
     floatShort: 'Float',
     cashSales: 'Cash sales',
@@ -375,6 +404,7 @@ export const en = {
   settings: {
     title: 'Settings',
     discountLimit: 'Discount without a manager’s PIN, up to (% of line or sale)',
+    autoPrint: 'Print the receipt when a sale completes (when a printer is attached)',
     save: 'Save',
     saved: 'Saved',
   },
@@ -403,6 +433,9 @@ export const en = {
       PIN_REQUIRED: 'This needs a manager’s PIN',
       PIN_WRONG: 'Wrong PIN',
       PIN_LOCKED: 'Too many wrong PINs. Wait a few minutes and try again',
+      SALE_NOT_COMPLETED: 'Only a completed sale has a receipt',
+      NO_PRINTER: 'No receipt printer is attached',
+      PRINTER_ERROR: 'The printer did not print. The sale is kept: try again',
       INTERNAL: 'Something went wrong on the terminal. Try again',
     },
     transport: {

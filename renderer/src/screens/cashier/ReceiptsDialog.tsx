@@ -1,8 +1,9 @@
 /**
- * F8: find a receipt by its number, then reprint it, refund chosen lines (or all of it), or void
+ * F8: find a receipt by its number, then reprint it (on the receipt printer, marked REPRINT, or
+ * with the browser's print where there is none), refund chosen lines (or all of it), or void
  * the whole sale. Refunds and voids need a manager's PIN, which main checks at that moment.
  */
-import { useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCall } from '../../app/invoke';
 import { Dialog } from '../../components/Dialog';
@@ -10,6 +11,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { useLocalName, useMoney } from '../../components/hooks';
 import { isPinShaped, PinField } from '../../components/PinField';
 import type { Refund, Sale } from '../../contract';
+import { usePrintReceipt } from '../../features/peripherals/usePrintReceipt';
 import type { UiError } from '../../lib/errors';
 import { ReceiptView } from './ReceiptView';
 
@@ -42,6 +44,14 @@ export function ReceiptsDialog({
   const [busy, setBusy] = useState(false);
   const [printing, setPrinting] = useState(false);
   const lookupRef = useRef<HTMLInputElement>(null);
+  const browserPrint = useCallback(() => {
+    setPrinting(true);
+    setTimeout(() => {
+      window.print();
+      setPrinting(false);
+    }, 0);
+  }, []);
+  const reprint = usePrintReceipt(browserPrint);
 
   const load = async (number: string): Promise<void> => {
     setError(null);
@@ -221,17 +231,18 @@ export function ReceiptsDialog({
                 withKeypad={false}
               />
               <ErrorMessage error={error} testId="receipts-error" />
+              {reprint.notice !== null && (
+                <p role="status" className="notice notice--ok" data-testid="reprint-done">
+                  {reprint.notice}
+                </p>
+              )}
+              <ErrorMessage error={reprint.error} testId="reprint-error" />
               <div className="dialog__actions dialog__actions--wrap">
                 <button
                   type="button"
                   className="btn btn-ghost"
-                  onClick={() => {
-                    setPrinting(true);
-                    setTimeout(() => {
-                      window.print();
-                      setPrinting(false);
-                    }, 0);
-                  }}
+                  aria-busy={reprint.busy}
+                  onClick={() => void reprint.print(sale.id)}
                 >
                   {t('receipts.reprint')}
                 </button>

@@ -1,7 +1,8 @@
 /**
- * F3, the shift and the day: an X report at any time, cash in and out with a reason, closing
- * the shift with the counted cash (the variance is shown before confirming), and the Z report
- * that closes the business day (a manager's PIN; one per day).
+ * F3, the shift and the day: an X report at any time, cash in and out with a reason, opening the
+ * drawer without a sale (a reason and a manager's PIN, recorded), closing the shift with the
+ * counted cash (the variance is shown before confirming), and the Z report that closes the
+ * business day (a manager's PIN; one per day).
  */
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -19,7 +20,7 @@ import { parseYuanToFen } from '../../lib/money';
 import { todayIn } from '../../lib/time';
 import { AmountField } from './AmountField';
 
-const TABS = ['x', 'cash', 'close', 'z'] as const;
+const TABS = ['x', 'cash', 'drawer', 'close', 'z'] as const;
 type Tab = (typeof TABS)[number];
 
 function TotalsList({ totals }: { totals: ReportTotals }) {
@@ -104,6 +105,7 @@ export function ShiftDialog({ onClose }: { onClose: () => void }) {
   const [kind, setKind] = useState<'in' | 'out'>('in');
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
+  const [drawerReason, setDrawerReason] = useState('');
   const [counted, setCounted] = useState('');
   const [closed, setClosed] = useState<Shift | null>(null);
   const [pin, setPin] = useState('');
@@ -238,6 +240,50 @@ export function ShiftDialog({ onClose }: { onClose: () => void }) {
             <ErrorMessage error={error} />
             <button type="submit" className="btn btn-primary btn-large" disabled={shift === null}>
               {t('shift.cashRecord')}
+            </button>
+          </form>
+        )}
+
+        {tab === 'drawer' && (
+          <form
+            aria-label={t('shift.tab.drawer')}
+            className="tab-panel"
+            onSubmit={(event) => {
+              event.preventDefault();
+              if (drawerReason.trim() === '')
+                return setError({ kind: 'local', reason: 'reasonRequired' });
+              if (!isPinShaped(pin)) return setError({ kind: 'local', reason: 'pinRequired' });
+              void call('drawer.open', { reason: drawerReason.trim(), managerPin: pin }).then(
+                (r) => {
+                  setPin('');
+                  if (!r.ok) return setError(r.error);
+                  setError(null);
+                  setDrawerReason('');
+                  setNotice(t('shift.drawerOpened'));
+                },
+              );
+            }}
+          >
+            <p>{t('shift.drawerIntro')}</p>
+            <label className="field">
+              <span className="field-label">{t('shift.drawerReason')}</span>
+              <input
+                className="input"
+                type="text"
+                maxLength={200}
+                value={drawerReason}
+                onChange={(event) => setDrawerReason(event.target.value)}
+              />
+            </label>
+            <PinField
+              label={t('approval.managerPin')}
+              value={pin}
+              onChange={setPin}
+              withKeypad={false}
+            />
+            <ErrorMessage error={error} testId="drawer-error" />
+            <button type="submit" className="btn btn-primary btn-large">
+              {t('shift.drawerOpen')}
             </button>
           </form>
         )}

@@ -5,17 +5,23 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { isPinShaped, PinField } from '../../components/PinField';
 import type { UiError } from '../../lib/errors';
 
-/** The discount limit above which a manager's PIN is needed (a manager's PIN to change). */
+/**
+ * The shop's settings (a manager's PIN to change): the discount limit above which a manager's PIN
+ * is needed, and whether receipts print by themselves when a sale completes.
+ */
 export function SettingsPanel() {
   const { t } = useTranslation();
   const call = useCall();
   const [percent, setPercent] = useState('');
+  const [autoPrint, setAutoPrint] = useState(true);
   const [pin, setPin] = useState('');
   const [error, setError] = useState<UiError | null>(null);
   const [saved, setSaved] = useState(false);
   useEffect(() => {
     void call('settings.get', {}).then((r) => {
-      if (r.ok) setPercent(String(r.value.discountLimitBp / 100));
+      if (!r.ok) return;
+      setPercent(String(r.value.discountLimitBp / 100));
+      setAutoPrint(r.value.autoPrintReceipt);
     });
   }, [call]);
   return (
@@ -31,6 +37,7 @@ export function SettingsPanel() {
         if (!isPinShaped(pin)) return setError({ kind: 'local', reason: 'pinRequired' });
         void call('settings.set', {
           discountLimitBp: Math.round(value * 100),
+          autoPrintReceipt: autoPrint,
           managerPin: pin,
         }).then((r) => {
           setPin('');
@@ -53,6 +60,15 @@ export function SettingsPanel() {
           value={percent}
           onChange={(event) => setPercent(event.target.value)}
         />
+      </label>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={autoPrint}
+          data-testid="auto-print"
+          onChange={(event) => setAutoPrint(event.target.checked)}
+        />
+        {t('settings.autoPrint')}
       </label>
       <PinField label={t('approval.managerPin')} value={pin} onChange={setPin} withKeypad={false} />
       <ErrorMessage error={error} />

@@ -1,0 +1,2 @@
+export * from './ports';
+export { PrintService, type PrintServiceOptions } from './service';

@@ -1,0 +1,93 @@
+/** Receipt cashiers and printed copies (migration 7), and the migration rule that allows gaps. */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { Ledger } from './index';
+import { openTestLedger, tempDir, throwsCode } from './test-support/helpers';
+
+function soldSale(t: ReturnType<typeof openTestLedger>) {
+  t.ledger.openShift(0);
+  const sale = t.ledger.addItem({ sku: 'DRK-001', qty: 2 });
+  return t.ledger.pay(sale.id, { method: 'cash', amountFen: sale.totalFen });
+}
+
+test('the cashier of a sale is kept as named then; the first record stands', () => {
+  const t = openTestLedger();
+  try {
+    const sale = soldSale(t);
+    assert.equal(t.ledger.saleCashier(sale.id), null);
+    const cashier = t.ledger.addStaff({ name: '李收银', role: 'cashier', pin: '1234' });
+    t.ledger.recordSaleCashier(sale.id, cashier);
+    t.ledger.recordSaleCashier(sale.id, { ...cashier, name: 'someone else' });
+    t.reopen();
+    assert.equal(t.ledger.saleCashier(sale.id), cashier.name);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a receipt counts as printed only once a copy printed; copies are append-only', () => {
+  const t = openTestLedger();
+  try {
+    const sale = soldSale(t);
+    const receiptNo = sale.receiptNo ?? '';
+    const base = { saleId: sale.id, receiptNo, staffId: null };
+    t.ledger.recordReceiptPrint({ ...base, reprint: false, outcome: 'failed', fault: 'io' });
+    assert.equal(t.ledger.receiptPrinted(sale.id), false, 'a failed copy is no original');
+    t.ledger.recordReceiptPrint({ ...base, reprint: false, outcome: 'printed', fault: null });
+    t.reopen();
+    assert.equal(t.ledger.receiptPrinted(sale.id), true, 'and it survives a restart');
+    assert.deepEqual(
+      t.ledger.receiptPrints(sale.id).map((p) => [p.outcome, p.fault, p.reprint]),
+      [
+        ['failed', 'io', false],
+        ['printed', null, false],
+      ],
+    );
+    throwsCode(
+      () => t.ledger.recordReceiptPrint({ ...base, reprint: true, outcome: 'failed', fault: null }),
+      'VALIDATION',
+    );
+    const raw = new Database(t.file);
+    assert.throws(() => raw.prepare('DELETE FROM receipt_prints').run(), /append-only/);
+    assert.throws(
+      () => raw.prepare("UPDATE receipt_prints SET outcome = 'failed'").run(),
+      /append-only/,
+    );
+    raw.close();
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('auto-print is a setting, on by default, changed without touching the others', () => {
+  const t = openTestLedger();
+  try {
+    assert.equal(t.ledger.settings().autoPrintReceipt, true);
+    t.ledger.setSettings({ discountLimitBp: 1000 });
+    assert.deepEqual(t.ledger.setSettings({ autoPrintReceipt: false }), {
+      discountLimitBp: 1000,
+      autoPrintReceipt: false,
+    });
+    t.reopen();
+    assert.deepEqual(t.ledger.settings(), { discountLimitBp: 1000, autoPrintReceipt: false });
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a schema version this code does not know is refused even below the newest one', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const file = join(dir, 'gap.db');
+    Ledger.open({ file }).close();
+    const raw = new Database(file);
+    // Version 5 is another change's migration; this code (which has 7) has never seen it.
+    raw.prepare("INSERT INTO schema_version VALUES (5, 'elsewhere', '2030-01-01T00:00:00Z')").run();
+    raw.close();
+    throwsCode(() => Ledger.open({ file }), 'DATABASE_TOO_NEW', /version 5\b/);
+  } finally {
+    cleanup();
+  }
+});

@@ -1,0 +1,99 @@
+/**
+ * What the receipt printer keeps in the ledger (migration 7): who rang up each sale, and every
+ * copy of a receipt sent to the printer. Neither is money: they are written beside the sale,
+ * after its commit, and never change it.
+ */
+import { PosError, type PrinterFault, type Staff } from '../contract';
+import type { Ctx } from './context';
+
+/** Remembers who was signed in when the sale completed; the first record for a sale stands. */
+export function recordSaleCashier(ctx: Ctx, saleId: string, staff: Staff): void {
+  const at = ctx.now().toISOString();
+  ctx
+    .stmt(
+      `INSERT INTO sale_cashiers (sale_id, staff_id, staff_name, recorded_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (sale_id) DO NOTHING`,
+    )
+    .run(saleId, staff.id, staff.name, at);
+}
+
+export function saleCashier(ctx: Ctx, saleId: string): string | null {
+  const row = ctx.stmt('SELECT staff_name FROM sale_cashiers WHERE sale_id = ?').get(saleId) as
+    { staff_name: string } | undefined;
+  return row?.staff_name ?? null;
+}
+
+/** True once a copy of this sale's receipt has printed: any further copy is a reprint. */
+export function receiptPrinted(ctx: Ctx, saleId: string): boolean {
+  return (
+    ctx
+      .stmt(`SELECT 1 FROM receipt_prints WHERE sale_id = ? AND outcome = 'printed' LIMIT 1`)
+      .get(saleId) !== undefined
+  );
+}
+
+export interface ReceiptPrint {
+  id: string;
+  saleId: string;
+  receiptNo: string;
+  reprint: boolean;
+  outcome: 'printed' | 'failed';
+  fault: PrinterFault | null;
+  staffId: string | null;
+  createdAt: string;
+}
+
+export function recordReceiptPrint(
+  ctx: Ctx,
+  print: Omit<ReceiptPrint, 'id' | 'createdAt'>,
+): ReceiptPrint {
+  if (print.outcome === 'failed' && print.fault === null)
+    throw new PosError('VALIDATION', 'a failed print names its fault', 'fault');
+  const at = ctx.now();
+  const row: ReceiptPrint = { ...print, id: ctx.newId(at), createdAt: at.toISOString() };
+  ctx
+    .stmt(
+      `INSERT INTO receipt_prints
+         (id, sale_id, receipt_no, reprint, outcome, fault, staff_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      row.id,
+      row.saleId,
+      row.receiptNo,
+      row.reprint ? 1 : 0,
+      row.outcome,
+      row.fault,
+      row.staffId,
+      row.createdAt,
+    );
+  return row;
+}
+
+export function receiptPrints(ctx: Ctx, saleId: string): ReceiptPrint[] {
+  const rows = ctx
+    .stmt(
+      `SELECT id, sale_id, receipt_no, reprint, outcome, fault, staff_id, created_at
+       FROM receipt_prints WHERE sale_id = ? ORDER BY seq`,
+    )
+    .all(saleId) as {
+    id: string;
+    sale_id: string;
+    receipt_no: string;
+    reprint: number;
+    outcome: 'printed' | 'failed';
+    fault: PrinterFault | null;
+    staff_id: string | null;
+    created_at: string;
+  }[];
+  return rows.map((r) => ({
+    id: r.id,
+    saleId: r.sale_id,
+    receiptNo: r.receipt_no,
+    reprint: r.reprint === 1,
+    outcome: r.outcome,
+    fault: r.fault,
+    staffId: r.staff_id,
+    createdAt: r.created_at,
+  }));
+}
