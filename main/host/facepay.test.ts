@@ -30,7 +30,6 @@ import { createPosCore, type CoreOptions, type Logger, type PosCore } from '../c
 import { DEMO_PRODUCTS } from '../ledger/demo-catalog';
 import { repoRoot } from '../face/models';
 import { Y4mFileSource } from '../face';
-import { maskName } from '../../cloud/payers/mask';
 import { startTestCloud, type TestCloud } from '../../cloud/test-support';
 import { startHost, type RunningHost } from './server';
 import {
@@ -243,7 +242,7 @@ describe('face pay through the browser host and the reference cloud', () => {
       assert.equal(started.phase, 'capturing');
 
       const confirm = await phase(rig.ws, sale.id, 'confirm');
-      assert.equal(confirm.maskedName, maskName('张三丰'));
+      assert.equal(confirm.maskedName, '张*丰');
       assert.equal(confirm.amountFen, sale.totalFen);
       assert.ok(!rig.page.streaming, 'the camera stops once the face is captured');
       assert.ok(rig.page.controls.includes('start') && rig.page.controls.includes('stop'));
@@ -335,7 +334,7 @@ describe('face pay through the browser host and the reference cloud', () => {
       assert.equal(asked.phoneTailTriesLeft, 2);
       await rig.ws.invoke('facepay.phoneTail', { saleId: sale.id, digits: '5678' });
       const confirm = await phase(rig.ws, sale.id, 'confirm');
-      assert.equal(confirm.maskedName, maskName('李小红'));
+      assert.equal(confirm.maskedName, '李*红');
       await rig.ws.invoke('facepay.confirm', { saleId: sale.id });
       await phase(rig.ws, sale.id, 'paid');
       assert.equal((await cloud.admin.payer(alice)).balanceFen, 50_000 - sale.totalFen);
