@@ -243,6 +243,8 @@ export const refundCreatedPayload = z.looseObject({
   saleId: id,
   businessDate,
   amountFen: fen,
+  /** The tax contained in amountFen: the store report nets it from the sales' tax. */
+  taxFen: fen,
   byMethod: z.array(methodAmount).max(50),
 });
 export type SaleCompletedPayload = z.infer<typeof saleCompletedPayload>;

@@ -32,6 +32,7 @@ import {
 import { silentLogger, type Logger } from './logger';
 import { loadPosters } from './posters';
 import { TerminalState } from './terminal-state';
+import { WalletCredits } from './wallet-credits';
 
 export type DispatchResult = { ok: true; result: unknown } | { ok: false; error: PosErrorShape };
 export type EventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
@@ -65,6 +66,8 @@ export interface PosCore {
 /** What tests (and benchmarks) may swap in: the face engine, face pay's timings, the probe. */
 export interface CoreOptions {
   facePay?: Partial<Pick<FacePayOptions, 'face' | 'timing' | 'session' | 'probe'>>;
+  /** How long a refund's answer waits for the cloud to credit the wallet. */
+  walletCreditWaitMs?: number;
 }
 
 export const APP_VERSION = '0.1.0';
@@ -108,6 +111,15 @@ export function createPosCore(
     },
   });
 
+  let cloud: CloudLink | null = null;
+  const walletCredits = new WalletCredits({
+    ledger,
+    link: () => cloud,
+    logger,
+    ...(options.walletCreditWaitMs === undefined ? {} : { waitMs: options.walletCreditWaitMs }),
+    onSettled: () => emit('sync.status', state.syncStatus()),
+  });
+
   const handlers = createHandlers(
     ledger,
     {
@@ -117,7 +129,7 @@ export function createPosCore(
       timezone: config.timezone,
       defaultLocale: config.defaultLocale,
     },
-    { state, posters: () => loadPosters(config.dataDir, logger), facePay },
+    { state, posters: () => loadPosters(config.dataDir, logger), facePay, walletCredits },
   );
 
   function emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
@@ -145,8 +157,6 @@ export function createPosCore(
       emit('display.payment', payload as Request<'display.payment'>);
   }
 
-  let cloud: CloudLink | null = null;
-
   return {
     config,
     ledger,
@@ -162,7 +172,10 @@ export function createPosCore(
       try {
         const request = parseRequest(channel, payload);
         const handler = handlers[request.channel] as Handler<typeof request.channel>;
-        const result = handler(request.payload);
+        const value = handler(request.payload);
+        // Only refunds answer later (their wallet credits); every other answer, and the events
+        // after it, stay in the same turn as the ledger write.
+        const result = value instanceof Promise ? await value : value;
         emitAfter(request.channel, result, request.payload);
         return { ok: true, result };
       } catch (error) {

@@ -8,12 +8,18 @@
  * paid sale, a price override, a discount above the shop's limit, the Z report and settings
  * changes need `managerPin` (PIN_REQUIRED without it, PIN_WRONG / PIN_LOCKED from the ledger's
  * PIN check), and the action is written together with who approved it.
+ *
+ * A refund (or the void of a paid sale) answers once the ledger has written it and its face-pay
+ * wallet credits have been sent, or the short wait for the cloud is over (wallet-credits.ts):
+ * the only handlers that return a promise.
  */
 import {
   PosError,
   type ApprovalAction,
   type Channel,
   type Poster,
+  type Refund,
+  type RefundResult,
   type Request,
   type Response,
   type Staff,
@@ -22,8 +28,11 @@ import {
 import type { Ledger } from '../ledger';
 import { facePayHandlers, type FacePayService } from './facepay';
 import { TerminalState } from './terminal-state';
+import type { WalletCredits } from './wallet-credits';
 
-export type Handler<C extends Channel> = (payload: Request<C>) => Response<C>;
+export type Handler<C extends Channel> = (
+  payload: Request<C>,
+) => Response<C> | Promise<Response<C>>;
 export type Handlers = { [C in Channel]: Handler<C> };
 
 export interface HandlerServices {
@@ -31,6 +40,8 @@ export interface HandlerServices {
   posters: () => Poster[];
   /** Face pay (absent: its channels answer "not available"). */
   facePay?: FacePayService;
+  /** Sends refunds' wallet credits to the cloud (absent: they wait for the sync worker). */
+  walletCredits?: WalletCredits;
 }
 
 /** A discount above `limitBp` of `baseFen` needs a manager (integer arithmetic, fen). */
@@ -44,6 +55,12 @@ export function createHandlers(
   services: HandlerServices = { state: new TerminalState(ledger), posters: () => [] },
 ): Handlers {
   const { state } = services;
+
+  /** The refund as the cashier sees it, its wallet credits sent first when they can be. */
+  function withCredits(refund: Refund): RefundResult | Promise<RefundResult> {
+    if (services.walletCredits !== undefined) return services.walletCredits.deliver(refund);
+    return { ...refund, walletCredits: ledger.walletCreditsOf(refund.id) };
+  }
 
   /** The manager whose PIN this is, or the refusal that says why not. */
   function manager(managerPin: string | undefined, action: ApprovalAction): Staff {
@@ -121,15 +138,16 @@ export function createHandlers(
     'sale.void': (r) => ledger.voidSale(r.saleId),
     'sale.voidCompleted': (r) => {
       const approver = manager(r.managerPin, 'sale.voidCompleted');
-      return ledger.withApproval(
+      const refund = ledger.withApproval(
         approver,
         'sale.voidCompleted',
         () => ledger.voidCompletedSale(r.saleId, r.reason),
-        (refund) => ({
-          ref: refund.id,
-          details: { saleId: r.saleId, amountFen: refund.amountFen },
+        (done) => ({
+          ref: done.id,
+          details: { saleId: r.saleId, amountFen: done.amountFen },
         }),
       );
+      return withCredits(refund);
     },
     'sale.pay': ({ saleId, ...tender }) => ledger.pay(saleId, tender),
     'sale.get': (r) =>
@@ -140,15 +158,16 @@ export function createHandlers(
 
     'refund.create': (r) => {
       const approver = manager(r.managerPin, 'refund');
-      return ledger.withApproval(
+      const refund = ledger.withApproval(
         approver,
         'refund',
         () => ledger.refund(r.saleId, r.lines, r.reason),
-        (refund) => ({
-          ref: refund.id,
-          details: { saleId: r.saleId, amountFen: refund.amountFen },
+        (done) => ({
+          ref: done.id,
+          details: { saleId: r.saleId, amountFen: done.amountFen },
         }),
       );
+      return withCredits(refund);
     },
 
     'shift.current': () => ledger.currentShift(),

@@ -2,6 +2,12 @@
  * Numbered migrations. The ledger records each applied version in schema_version; opening a
  * database whose version is higher than the newest this code knows is refused, because older
  * code could misread or damage a newer schema.
+ *
+ * Versions are numbered by the work that needs them and may land out of order (6 before 5 and
+ * 7, say, when those are still on other branches), so a migration is applied when its version is
+ * missing from schema_version, not merely when it is above the highest one: a database at 6
+ * still gets 5 when 5 arrives. Each migration must therefore stand on the ones before it in
+ * number only where it says so.
  */
 import type Database from 'better-sqlite3';
 import { PosError } from '../../contract';
@@ -9,6 +15,7 @@ import { migration001 } from './001-initial';
 import { migration002 } from './002-report-indexes';
 import { migration003 } from './003-staff-approvals-settings';
 import { migration004 } from './004-sync-state';
+import { migration006 } from './006-wallet-credits';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -18,8 +25,10 @@ export const MIGRATIONS: readonly Migration[] = [
   migration002,
   migration003,
   migration004,
+  migration006,
 ];
-export const LATEST_VERSION = MIGRATIONS.length;
+/** The highest version this code knows (versions may have gaps: see above). */
+export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
 
 export function schemaVersionOf(db: Database.Database): number {
   const row = db.prepare('SELECT max(version) AS v FROM schema_version').get() as {
@@ -28,26 +37,36 @@ export function schemaVersionOf(db: Database.Database): number {
   return row.v ?? 0;
 }
 
-/** Brings the ledger database up to `target` (default: the newest); returns its version. */
+/**
+ * Brings the ledger database up to `target` (default: the newest); returns its version.
+ * `migrations` is for tests of the mechanism itself.
+ */
 export function migrate(
   db: Database.Database,
   now: () => Date,
   target: number = LATEST_VERSION,
+  migrations: readonly Migration[] = MIGRATIONS,
 ): number {
+  const latest = Math.max(...migrations.map((m) => m.version));
   db.exec(`CREATE TABLE IF NOT EXISTS schema_version (
     version INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
     applied_at TEXT NOT NULL
   ) STRICT`);
   const current = schemaVersionOf(db);
-  if (current > LATEST_VERSION)
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_version').all() as { version: number }[]).map(
+      (r) => r.version,
+    ),
+  );
+  if (current > latest)
     throw new PosError(
       'DATABASE_TOO_NEW',
       `the ledger database is at schema version ${current}, but this software knows only up ` +
-        `to version ${LATEST_VERSION}; install the newer software (or restore an older backup)`,
+        `to version ${latest}; install the newer software (or restore an older backup)`,
     );
-  for (const m of MIGRATIONS) {
-    if (m.version <= current || m.version > target) continue;
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(m.version) || m.version > target) continue;
     db.transaction(() => {
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(
