@@ -71,13 +71,17 @@ export function addWalletCredits(
   face: readonly { paymentId: string; amountFen: number; reference: string | null }[],
   createdAt: string,
 ): void {
+  const owed = face.filter(
+    (f): f is { paymentId: string; amountFen: number; reference: string } =>
+      f.reference !== null && f.amountFen > 0,
+  );
+  if (owed.length === 0) return; // most refunds: nothing to prepare, nothing to write
   const insert = ctx.stmt(
     `INSERT INTO wallet_credits (idempotency_key, refund_id, payment_id, cloud_payment_id,
                                  amount_fen, reason, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
-  for (const f of face) {
-    if (f.reference === null || f.amountFen <= 0) continue;
+  for (const f of owed) {
     insert.run(
       walletCreditKey(refundId, f.paymentId),
       refundId,
