@@ -243,6 +243,8 @@ export const refundCreatedPayload = z.looseObject({
   saleId: id,
   businessDate,
   amountFen: fen,
+  /** The tax contained in amountFen: the store report nets it from the sales' tax. */
+  taxFen: fen,
   byMethod: z.array(methodAmount).max(50),
 });
 export type SaleCompletedPayload = z.infer<typeof saleCompletedPayload>;
@@ -374,26 +376,53 @@ export const topupRequest = z
   .strict();
 
 export const ENROL_SOURCES = ['images', 'camera', 'vectors'] as const;
+
+const enrolConsent = z
+  .object({
+    textVersion: z.string().min(1).max(64),
+    /** Who took the consent (staff id, "cli", a terminal id). */
+    recordedBy: z.string().min(1).max(100),
+    acceptedAt: isoTime.optional(),
+  })
+  .strict();
+
 export const enrolRequest = z
   .object({
     /** Plain vectors (back office on a trusted network) or sealed ones (from a terminal camera). */
     embeddings: z.array(z.array(z.number()).min(1).max(4096)).min(1).max(20).optional(),
     sealedEmbeddings: z.array(sealedBox).min(1).max(20).optional(),
     source: z.enum(ENROL_SOURCES),
-    consent: z
-      .object({
-        textVersion: z.string().min(1).max(64),
-        /** Who took the consent (staff id, "cli", a terminal id). */
-        recordedBy: z.string().min(1).max(100),
-        acceptedAt: isoTime.optional(),
-      })
-      .strict(),
+    consent: enrolConsent,
   })
   .strict()
   .refine((r) => (r.embeddings === undefined) !== (r.sealedEmbeddings === undefined), {
     message: 'give exactly one of embeddings or sealedEmbeddings',
     path: ['embeddings'],
   });
+/** Photos per enrolment request, and the largest photo taken (a phone's JPEG fits). */
+export const MAX_ENROL_PHOTOS = 8;
+export const MAX_ENROL_PHOTO_BYTES = 4 * 1024 * 1024;
+const base64Of = (bytes: number) =>
+  z
+    .string()
+    .min(4)
+    .max(Math.ceil(bytes / 3) * 4)
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'expected base64');
+
+/**
+ * Enrolment from photos (JPEG, base64): embedded by the cloud and never stored, only the
+ * templates are. Each photo must show the payer's face alone.
+ */
+export const enrolPhotosRequest = z
+  .object({
+    images: z.array(base64Of(MAX_ENROL_PHOTO_BYTES)).min(1).max(MAX_ENROL_PHOTOS),
+    consent: enrolConsent,
+  })
+  .strict();
+/** The body limit of a photo enrolment (every photo at its largest, base64, and the rest). */
+export const ENROL_PHOTOS_BODY_LIMIT =
+  MAX_ENROL_PHOTOS * Math.ceil(MAX_ENROL_PHOTO_BYTES / 3) * 4 + 64 * 1024;
+
 export const enrolResponse = z.object({
   templateIds: z.array(z.number().int()),
   templates: z.number().int(),

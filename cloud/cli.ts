@@ -12,8 +12,12 @@
  *   pairing-code  --store S [--terminal-name T]
  *   payer         --name N --phone P [--balance-fen F] [--per-tx-limit-fen F] [--daily-limit-fen F]
  *   enrol         (--payer ID | --name N --phone P [--balance-fen F])
- *                 (--embedding-file F.json | --images IMG...)
+ *                 (--images IMG... | --session CLIP.y4m | --embedding-file F.json)
  *                 [--consent-version V] [--recorded-by WHO]
+ *                   --images: the photos are uploaded; the service embeds them and keeps only
+ *                     the templates. --session: a face session runs here on the clip (it stands
+ *                     for the camera: liveness checked, frames fused) and the fused embedding
+ *                     goes to the service sealed. Consent is recorded with the templates.
  *   topup         --payer ID --amount-fen F --reference R
  *   products      --file products.json          (an array of products, shape of the contract's)
  *   report        --date YYYY-MM-DD [--store S]
@@ -99,25 +103,91 @@ export function readEmbeddingFile(path: string): number[][] {
   });
 }
 
+/** The photos' bytes, each checked to be a JPEG before anything is created in the cloud. */
+export function readPhotos(files: readonly string[]): Buffer[] {
+  return files.map((file) => {
+    const bytes = readFileSync(resolve(file));
+    if (bytes[0] !== 0xff || bytes[1] !== 0xd8) throw new Error(`${file}: not a JPEG photo`);
+    return bytes;
+  });
+}
+
 /**
- * Embeddings of still photos through the terminal's own face pipeline (main/face), loaded only
- * for this command so the service never pulls in ONNX Runtime.
+ * A camera session on a clip (the clip stands for the camera) through the terminal's own face
+ * pipeline, loaded only for this command: the fused embedding of the frames that passed the
+ * quality gates, with liveness checked over several of them. Frames stay in memory.
  */
-async function embeddingsFromImages(files: string[]): Promise<Float32Array[]> {
-  const { FaceEngine } = await import('../main/face/engine');
+export async function embeddingFromSession(clip: string): Promise<Float32Array> {
+  const { FaceEngine, runFaceSession, Y4mFileSource } = await import('../main/face');
   const engine = await FaceEngine.start();
+  const source = new Y4mFileSource(resolve(clip), { loop: true });
   try {
-    const out: Float32Array[] = [];
-    for (const file of files) {
-      const analysis = await engine.embedFile(resolve(file));
-      const embedding = analysis.face?.embedding;
-      if (embedding === undefined) throw new Error(`${file}: no usable face found`);
-      if (analysis.faceCount > 1) throw new Error(`${file}: more than one face; crop to the payer`);
-      out.push(embedding);
+    const outcome = await runFaceSession(engine, source, { previewWidth: 0 }).result;
+    if (outcome.status !== 'ready') {
+      throw new Error(
+        `${clip}: the face session did not succeed (${outcome.code}: ${outcome.message})`,
+      );
     }
-    return out;
+    return outcome.embedding;
   } finally {
+    source.close();
     await engine.close();
+  }
+}
+
+/** `enrol`: a new or existing payer, templates from vectors, photos or a camera session. */
+async function enrol(client: AdminClient, flags: Flags): Promise<unknown> {
+  const file = flag(flags, 'embedding-file');
+  const images = flags.get('images') ?? [];
+  const session = flag(flags, 'session');
+  const given = [file !== undefined, images.length > 0, session !== undefined].filter(Boolean);
+  if (given.length !== 1) {
+    throw new Error(
+      'give exactly one of --images IMG..., --session CLIP.y4m or --embedding-file F.json',
+    );
+  }
+  const consent = {
+    textVersion: flag(flags, 'consent-version') ?? 'face-pay-consent-v1',
+    recordedBy: flag(flags, 'recorded-by') ?? 'cli',
+    acceptedAt: new Date().toISOString(),
+  };
+  // Everything that can fail here fails before a payer is created: the files, the session.
+  const vectors = file !== undefined ? readEmbeddingFile(file) : null;
+  const photos = images.length > 0 ? readPhotos(images) : null;
+  const camera = session !== undefined ? await embeddingFromSession(session) : null;
+
+  const existing = flag(flags, 'payer');
+  const payerId =
+    existing ??
+    (
+      await client.createPayer({
+        name: required(flags, 'name'),
+        phone: required(flags, 'phone'),
+        balanceFen: fenFlag(flags, 'balance-fen') ?? 0,
+      })
+    ).payerId;
+  try {
+    if (photos !== null)
+      return { payerId, ...(await client.enrolPhotos(payerId, photos, consent)) };
+    if (camera !== null) {
+      const { publicKey } = await client.identifyPublicKey();
+      const enrolled = await client.enrol(payerId, [camera], {
+        source: 'camera',
+        consent,
+        sealTo: publicKey,
+      });
+      camera.fill(0);
+      return { payerId, ...enrolled };
+    }
+    return {
+      payerId,
+      ...(await client.enrol(payerId, vectors ?? [], { source: 'vectors', consent })),
+    };
+  } catch (error) {
+    if (existing === undefined && error instanceof Error) {
+      error.message += ` (payer ${payerId} was created without templates: retry with --payer ${payerId})`;
+    }
+    throw error;
   }
 }
 
@@ -181,34 +251,8 @@ async function run(command: string, flags: Flags): Promise<void> {
           dailyLimitFen: fenFlag(flags, 'daily-limit-fen'),
         }),
       );
-    case 'enrol': {
-      const client = admin(flags);
-      const file = flag(flags, 'embedding-file');
-      const images = flags.get('images') ?? [];
-      if ((file === undefined) === (images.length === 0)) {
-        throw new Error('give exactly one of --embedding-file F.json or --images IMG...');
-      }
-      // Read the faces first: a bad file must not leave a payer without templates behind.
-      const embeddings =
-        file !== undefined ? readEmbeddingFile(file) : await embeddingsFromImages(images);
-      const payerId =
-        flag(flags, 'payer') ??
-        (
-          await client.createPayer({
-            name: required(flags, 'name'),
-            phone: required(flags, 'phone'),
-            balanceFen: fenFlag(flags, 'balance-fen') ?? 0,
-          })
-        ).payerId;
-      const enrolled = await client.enrol(payerId, embeddings, {
-        source: file !== undefined ? 'vectors' : 'images',
-        consent: {
-          textVersion: flag(flags, 'consent-version') ?? 'face-pay-consent-v1',
-          recordedBy: flag(flags, 'recorded-by') ?? 'cli',
-        },
-      });
-      return print({ payerId, ...enrolled });
-    }
+    case 'enrol':
+      return print(await enrol(admin(flags), flags));
     case 'topup':
       return print(
         await admin(flags).topUp(

@@ -43,6 +43,8 @@ export interface RouteSpec<B, Q, P, A extends Auth> {
   params?: ZodType<P>;
   /** Status of a successful answer (default 200). */
   status?: number;
+  /** A larger body limit than the service's (photo uploads). */
+  bodyLimit?: number;
   handler(input: RouteInput<B, Q, P, A>): Promise<unknown>;
 }
 
@@ -70,6 +72,7 @@ export class Router {
     this.app.route({
       method: spec.method,
       url: spec.url,
+      ...(spec.bodyLimit === undefined ? {} : { bodyLimit: spec.bodyLimit }),
       handler: async (request, reply) => {
         const terminal = await this.authenticate(request, spec.auth);
         if (spec.auth === 'terminal' && terminal === null) throw new Error('unreachable');

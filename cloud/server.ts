@@ -31,6 +31,7 @@ import { ingestRoutes } from './ingest/routes';
 import { IngestService } from './ingest/service';
 import { membershipRoutes } from './membership/routes';
 import { MembershipService } from './membership/service';
+import { facePhotoEmbedder, type PhotoEmbedder } from './payers/photo-embedder';
 import { payerRoutes } from './payers/routes';
 import { PayerService } from './payers/service';
 import { paymentRoutes } from './payments/routes';
@@ -73,6 +74,7 @@ interface Services {
   templates: TemplateSync;
   verifier: TerminalVerifier;
   adminToken: string;
+  photos: PhotoEmbedder;
 }
 
 function buildApp(s: Services): FastifyInstance {
@@ -156,6 +158,7 @@ function buildApp(s: Services): FastifyInstance {
     }),
     s.opener,
     EMBEDDING_DIM,
+    s.photos,
   );
   identifyRoutes(router, new IdentifyService(s.db, s.index, s.opener, config));
   paymentRoutes(router, new PaymentService(s.db, config.timezone));
@@ -183,6 +186,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<RunningClo
   let app: FastifyInstance | undefined;
   let templates: TemplateSync | undefined;
   let housekeeping: NodeJS.Timeout | undefined;
+  const photos = facePhotoEmbedder();
   try {
     await migrate(db);
     const opener = await loadOrCreateSealingKey(db);
@@ -190,7 +194,16 @@ export async function startCloud(options: CloudOptions = {}): Promise<RunningClo
     templates = new TemplateSync(db, index);
     await templates.load();
     const verifier = new TerminalVerifier(db);
-    app = buildApp({ db, config, opener, index, templates, verifier, adminToken: admin.token });
+    app = buildApp({
+      db,
+      config,
+      opener,
+      index,
+      templates,
+      verifier,
+      adminToken: admin.token,
+      photos,
+    });
     const log = app.log;
     templates.startPolling(config.indexRefreshMs, (error) =>
       log.warn({ error: (error as Error).message }, 'template refresh failed'),
@@ -233,6 +246,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<RunningClo
         clearInterval(timer);
         sync.stop();
         await running.close();
+        await photos.close();
         await db.close();
       },
     };
@@ -240,6 +254,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<RunningClo
     clearInterval(housekeeping);
     templates?.stop();
     await app?.close().catch(() => {});
+    await photos.close().catch(() => {});
     await db.close().catch(() => {});
     throw error;
   }

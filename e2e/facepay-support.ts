@@ -1,14 +1,18 @@
 /**
  * What the face-pay suites share: a browser whose fake camera plays one of the shared clips, the
  * enrolment embeddings of the clip's person, the reference cloud the host started beside itself
- * (its admin client), ringing up a sale, and the payments in the ledger file.
+ * (its admin client), the host's own terminal credentials (to sign requests as the till does),
+ * ringing up a sale, and the payments in the ledger file.
  */
 import type { Page } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { signRequest } from '../cloud/auth/signing';
 import { AdminClient } from '../cloud/client/admin';
+import { CloudClient, type TerminalCredentials } from '../cloud/client';
+import { CREDENTIALS_FILE } from '../main/core/cloud-link';
 import { facesDir } from '../main/face/dev-set';
 import { CHROMIUM } from '../playwright.config';
 import { expect, type Host } from './fixtures';
@@ -73,6 +77,56 @@ export async function localCloud(host: Host): Promise<AdminClient> {
   return new AdminClient(url as string, token);
 }
 
+/** The credentials the host's terminal was given when it paired with its cloud. */
+export function terminalCredentials(host: Host): TerminalCredentials & { baseUrl: string } {
+  return JSON.parse(
+    readFileSync(join(host.dataDir, CREDENTIALS_FILE), 'utf8'),
+  ) as TerminalCredentials & {
+    baseUrl: string;
+  };
+}
+
+/** A terminal client for the host's cloud, signing with the host's own credentials. */
+export function terminalClient(host: Host): CloudClient {
+  const { baseUrl, ...credentials } = terminalCredentials(host);
+  return new CloudClient({ baseUrl, credentials });
+}
+
+export interface SignedRequest {
+  url: string;
+  method: 'POST';
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** A POST signed as the host's terminal signs it: its headers and body, ready to send (again). */
+export function signAsTerminal(host: Host, path: string, payload: unknown): SignedRequest {
+  const creds = terminalCredentials(host);
+  const body = JSON.stringify(payload);
+  const headers = {
+    'content-type': 'application/json',
+    ...signRequest({
+      terminalId: creds.terminalId,
+      secret: Buffer.from(creds.secret, 'base64url'),
+      method: 'POST',
+      pathAndQuery: path,
+      body,
+    }),
+  };
+  return { url: `${creds.baseUrl.replace(/\/+$/, '')}${path}`, method: 'POST', headers, body };
+}
+
+/** Sends a signed request as given (or with another body); the status and the cloud's code. */
+export async function send(request: SignedRequest, body = request.body) {
+  const response = await fetch(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body,
+  });
+  const json = (await response.json()) as { error?: { code: string }; paymentId?: string };
+  return { status: response.status, code: json.error?.code ?? null, paymentId: json.paymentId };
+}
+
 export async function enrol(admin: AdminClient, name: string, phone: string, balanceFen: number) {
   const payer = await admin.createPayer({ name, phone, balanceFen });
   await admin.enrol(payer.payerId, enrolmentTemplates(), {
@@ -100,10 +154,16 @@ export function facePayments(host: Host) {
   try {
     return db
       .prepare(
-        `SELECT p.method, p.amount_fen, p.reference, s.status FROM payments p
+        `SELECT p.method, p.amount_fen, p.reference, s.status, s.id AS sale_id FROM payments p
          JOIN sales s ON s.id = p.sale_id`,
       )
-      .all() as { method: string; amount_fen: number; reference: string; status: string }[];
+      .all() as {
+      method: string;
+      amount_fen: number;
+      reference: string;
+      status: string;
+      sale_id: string;
+    }[];
   } finally {
     db.close();
   }

@@ -90,6 +90,28 @@ export class AdminClient {
     );
   }
 
+  /**
+   * Enrols from photos (JPEG bytes): the cloud embeds them with the face pipeline and keeps
+   * only the templates. The photos travel once, over this (back-office) connection.
+   */
+  enrolPhotos(
+    payerId: string,
+    photos: readonly Uint8Array[],
+    consent: { textVersion: string; recordedBy: string; acceptedAt?: string },
+  ) {
+    return this.send(
+      'POST',
+      `/v1/admin/payers/${encodeURIComponent(payerId)}/templates/images`,
+      { images: photos.map((p) => Buffer.from(p).toString('base64')), consent },
+      api.enrolResponse,
+    );
+  }
+
+  /** The key a camera enrolment seals its embedding to. */
+  identifyPublicKey() {
+    return this.send('GET', '/v1/keys/identify', undefined, api.publicKeyResponse);
+  }
+
   revokeTemplates(payerId: string) {
     return this.send(
       'DELETE',

@@ -50,6 +50,7 @@ const refund: Refund = {
   reason: 'damaged',
   lines: [],
   amountFen: 300,
+  taxFen: 35,
   byMethod: [{ paymentId: 'P2', method: 'cash', amountFen: 300 }],
   createdAt: at,
 };
@@ -87,8 +88,27 @@ describe('ledger outbox rows as cloud events', () => {
       saleId: 'S1',
       businessDate: '2026-03-01',
       amountFen: 300,
+      taxFen: 35,
       byMethod: [{ method: 'cash', amountFen: 300 }],
     });
+    // A refund written before refunds carried their tax: the ledger's figure is looked up.
+    const { taxFen: _tax, ...older } = refund;
+    const upgraded = toCloudEvent(
+      { id: 'E4', type: 'refund.created', payload: older, createdAt: at },
+      'trm_1',
+      shopDate,
+      (id) => (id === 'R1' ? 34 : null),
+    );
+    assert.equal(refundCreatedPayload.parse(upgraded.payload).taxFen, 34);
+    assert.throws(
+      () =>
+        toCloudEvent(
+          { id: 'E5', type: 'refund.created', payload: older, createdAt: at },
+          'trm_1',
+          shopDate,
+        ),
+      /tax is not known/,
+    );
     const other = toCloudEvent(
       { id: 'E3', type: 'shift.opened', payload: { floatFen: 10_000 }, createdAt: at },
       'trm_1',

@@ -19,12 +19,17 @@ export function saleCompletedPayload(sale: Sale, businessDate: string): SaleComp
   };
 }
 
-export function refundCreatedPayload(refund: Refund, businessDate: string): RefundCreatedPayload {
+export function refundCreatedPayload(
+  refund: Refund,
+  businessDate: string,
+  taxFen: number = refund.taxFen,
+): RefundCreatedPayload {
   return {
     refundId: refund.id,
     saleId: refund.saleId,
     businessDate,
     amountFen: refund.amountFen,
+    taxFen,
     byMethod: refund.byMethod.map((m) => ({ method: m.method, amountFen: m.amountFen })),
   };
 }
@@ -32,11 +37,14 @@ export function refundCreatedPayload(refund: Refund, businessDate: string): Refu
 /**
  * One outbox row as the cloud's envelope. `businessDate(createdAt)` gives the shop-time date of
  * the moment the event was written (what the terminal's own daily report groups by).
+ * `refundTaxFen(refundId)` reads a refund's tax from the ledger, for refund events written
+ * before the contract's Refund carried its tax (such rows may wait in an upgraded outbox).
  */
 export function toCloudEvent(
   row: { id: string; type: string; payload: unknown; createdAt: string },
   terminalId: string,
   businessDate: (createdAt: string) => string,
+  refundTaxFen?: (refundId: string) => number | null,
 ): EventEnvelope {
   const base = { id: row.id, type: row.type, terminalId, createdAt: row.createdAt };
   if (row.type === 'sale.completed') {
@@ -46,9 +54,13 @@ export function toCloudEvent(
     };
   }
   if (row.type === 'refund.created') {
+    const refund = row.payload as Refund;
+    const taxFen =
+      typeof refund.taxFen === 'number' ? refund.taxFen : (refundTaxFen?.(refund.id) ?? null);
+    if (taxFen === null) throw new Error(`refund ${refund.id}: its tax is not known`);
     return {
       ...base,
-      payload: refundCreatedPayload(row.payload as Refund, businessDate(row.createdAt)),
+      payload: refundCreatedPayload(refund, businessDate(row.createdAt), taxFen),
     };
   }
   const payload =

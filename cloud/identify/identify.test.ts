@@ -40,7 +40,7 @@ describe(`identify over HTTP with synthetic embeddings (${databaseLabel()})`, ()
     const answer = await terminal.identify({ embedding: probe, liveness: LIVE, amountFen: 1250 });
     assert.equal(answer.result, 'match');
     if (answer.result !== 'match') return;
-    assert.deepEqual(answer.payer, { maskedName: '**明', maskedPhone: '138****5678' });
+    assert.deepEqual(answer.payer, { maskedName: '张*明', maskedPhone: '138****5678' });
     assert.equal(answer.member, null);
     assert.match(answer.token, /^[A-Za-z0-9_-]{43}$/);
   });
@@ -58,14 +58,14 @@ describe(`identify over HTTP with synthetic embeddings (${databaseLabel()})`, ()
       amountFen: 800,
       phoneTail: '1111',
     });
-    assert.equal(alice.result === 'match' && alice.payer.maskedName, 'A**** W***');
+    assert.equal(alice.result === 'match' && alice.payer.maskedName, 'A***e W**g');
     const ann = await terminal.identifyWithPhoneTail({
       embedding: probe,
       liveness: LIVE,
       amountFen: 800,
       phoneTail: '2222',
     });
-    assert.equal(ann.result === 'match' && ann.payer.maskedName, 'A** W*');
+    assert.equal(ann.result === 'match' && ann.payer.maskedName, 'A*n W*');
     const nobody = await terminal.identifyWithPhoneTail({
       embedding: probe,
       liveness: LIVE,

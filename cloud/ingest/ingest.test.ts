@@ -47,6 +47,7 @@ function tradingDay(terminalId: string, businessDate: string, sales: number, see
     for (const p of payments) add(p.method, p.amountFen);
     if (random() < 0.2) {
       const amountFen = 1 + Math.floor(random() * totalFen);
+      const refundTaxFen = Math.round((amountFen * 1300) / 11300);
       const method = payments[0]?.method as string;
       events.push({
         id: randomUUID(),
@@ -58,11 +59,14 @@ function tradingDay(terminalId: string, businessDate: string, sales: number, see
           saleId,
           businessDate,
           amountFen,
+          taxFen: refundTaxFen,
           byMethod: [{ method, amountFen }],
         },
       });
       own.refundsCount++;
       own.refundsFen += amountFen;
+      // Tax is reported net of refunded tax, as the terminal's own daily report does.
+      own.taxFen -= refundTaxFen;
       add(method, -amountFen);
     }
     if (random() < 0.1) {
@@ -187,6 +191,15 @@ describe(`event ingestion and store reports (${databaseLabel()})`, () => {
     await assert.rejects(tillA.ingestEvents(bad), {
       code: 'VALIDATION',
       field: 'events.0.payload.totalFen',
+    });
+    // A refund must say the tax it gave back: the report nets it, and a guess would skew it.
+    const refundEvents = tradingDay(id(tillA), '2026-03-04', 40, 9).events;
+    const at = refundEvents.findIndex((e) => e.type === 'refund.created');
+    assert.ok(at >= 0);
+    delete (refundEvents[at]?.payload as { taxFen?: number }).taxFen;
+    await assert.rejects(tillA.ingestEvents(refundEvents), {
+      code: 'VALIDATION',
+      field: `events.${at}.payload.taxFen`,
     });
     const tooMany = Array.from({ length: 1001 }, (_, i) => ({
       ...(events[0] as CloudEvent),

@@ -2,6 +2,7 @@ import * as api from '../api';
 import { ENROL_CONTEXT, type SealOpener } from '../crypto/seal';
 import { CloudError } from '../errors';
 import type { Router } from '../http';
+import type { PhotoEmbedder } from './photo-embedder';
 import type { PayerService } from './service';
 
 export function payerRoutes(
@@ -9,6 +10,7 @@ export function payerRoutes(
   service: PayerService,
   opener: SealOpener,
   dim: number,
+  photos: PhotoEmbedder,
 ): void {
   router.add({
     method: 'POST',
@@ -74,6 +76,39 @@ export function payerRoutes(
         body.consent,
         dim,
       );
+      return { templateIds, templates: (await service.get(params.payerId)).templates };
+    },
+  });
+
+  /**
+   * Enrol from photos: uploaded (JPEG, base64), embedded here by the face pipeline, then
+   * dropped. Only the templates are stored, under the consent recorded with them.
+   */
+  router.add({
+    method: 'POST',
+    url: '/v1/admin/payers/:payerId/templates/images',
+    auth: 'admin',
+    params: api.payerParams,
+    body: api.enrolPhotosRequest,
+    bodyLimit: api.ENROL_PHOTOS_BODY_LIMIT,
+    status: 201,
+    handler: async ({ params, body }) => {
+      await service.get(params.payerId); // an unknown payer before the costly part
+      const decoded = body.images.map((text, i) => {
+        const bytes = Buffer.from(text, 'base64');
+        if (bytes.length > api.MAX_ENROL_PHOTO_BYTES) {
+          throw new CloudError('VALIDATION', 'a photo is too large', `body.images.${i}`);
+        }
+        return bytes;
+      });
+      let vectors: Float32Array[];
+      try {
+        vectors = await photos.embed(decoded, 'body.images');
+      } finally {
+        for (const bytes of decoded) bytes.fill(0); // the photos go no further than this
+      }
+      const templateIds = await service.enrol(params.payerId, vectors, 'images', body.consent, dim);
+      for (const v of vectors) v.fill(0);
       return { templateIds, templates: (await service.get(params.payerId)).templates };
     },
   });

@@ -2,6 +2,9 @@
  * Store reports from the ingested events: the same figures the terminals' ledgers report, added
  * up across terminals. A sale counts on its business date, a refund on the refund's own date
  * (as the terminal's daily report does). Only sale.completed and refund.created are read.
+ *
+ * taxFen is net of refunded tax, as in the ledger's daily report (main/ledger/reports.ts): the
+ * tax of the day's sales minus the tax of the day's refunds.
  */
 import { PAYMENT_METHODS } from '../../main/contract';
 import type { ChainDailyReport, StoreDailyReport } from '../api';
@@ -40,7 +43,9 @@ function totalsBy(keyColumn: 'terminal_id' | 'store_id', storeFilter: boolean): 
     SELECT ${keyColumn} AS key,
       count(*) FILTER (WHERE type = 'sale.completed') AS sales_count,
       COALESCE(sum((payload->>'totalFen')::bigint) FILTER (WHERE type = 'sale.completed'), 0) AS sales_fen,
-      COALESCE(sum((payload->>'taxFen')::bigint) FILTER (WHERE type = 'sale.completed'), 0) AS tax_fen,
+      COALESCE(sum((payload->>'taxFen')::bigint) FILTER (WHERE type = 'sale.completed'), 0)
+        - COALESCE(sum((payload->>'taxFen')::bigint) FILTER (WHERE type = 'refund.created'), 0)
+        AS tax_fen,
       count(*) FILTER (WHERE type = 'refund.created') AS refunds_count,
       COALESCE(sum((payload->>'amountFen')::bigint) FILTER (WHERE type = 'refund.created'), 0) AS refunds_fen
     FROM events

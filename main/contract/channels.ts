@@ -13,7 +13,7 @@ import {
   paymentMethod,
   product,
   qty,
-  refund,
+  refundResult,
   sale,
   saleSummary,
   shift,
@@ -137,7 +137,7 @@ export const channels = {
         ...approval,
       })
       .strict(),
-    response: refund,
+    response: refundResult,
   },
   /**
    * Void a completed (paid) sale: a full refund of whatever is not yet refunded, to the original
@@ -147,7 +147,7 @@ export const channels = {
     request: z
       .object({ ...saleRef, reason: shortText.min(1, 'give a reason'), ...approval })
       .strict(),
-    response: refund,
+    response: refundResult,
   },
   /** Per line of a completed sale: how many were sold and how many are already refunded. */
   'sale.refundable': {

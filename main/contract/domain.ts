@@ -130,11 +130,33 @@ export const refund = z.object({
   reason: shortText,
   lines: z.array(refundLine),
   amountFen: fen,
+  /** Tax contained in amountFen (the refunded lines' share of their tax). */
+  taxFen: fen,
   /** How the money went back, per original payment method. */
   byMethod: z.array(z.object({ paymentId: id, method: paymentMethod, amountFen: fen })),
   createdAt: isoTime,
 });
 export type Refund = z.infer<typeof refund>;
+
+/**
+ * Where a refund's face-pay money stands in the payer's wallet (the cloud's book): credited;
+ * pending (the cloud was not reached: the terminal credits it when it reconnects); declined or
+ * failed (the cloud would not credit it, `code` says why: for the back office to settle).
+ */
+export const WALLET_CREDIT_STATUSES = ['pending', 'credited', 'declined', 'failed'] as const;
+export type WalletCreditStatus = (typeof WALLET_CREDIT_STATUSES)[number];
+export const walletCredit = z.object({
+  /** The ledger's face payment the money goes back to. */
+  paymentId: id,
+  amountFen: fen,
+  status: z.enum(WALLET_CREDIT_STATUSES),
+  code: z.string().max(64).nullable(),
+});
+export type WalletCredit = z.infer<typeof walletCredit>;
+
+/** A refund as the cashier sees it: the ledger's refund and its face-pay wallet credits. */
+export const refundResult = refund.extend({ walletCredits: z.array(walletCredit) });
+export type RefundResult = z.infer<typeof refundResult>;
 
 export const shift = z.object({
   id,

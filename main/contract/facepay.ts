@@ -117,11 +117,28 @@ export const facePayAvailability = z.object({
 });
 export type FacePayAvailability = z.infer<typeof facePayAvailability>;
 
-/** What a member sees after paying, or the offer to join. */
+/** A member's coupon as the customer display shows it: the coupon itself, not a count. */
+export const facePayCoupon = z.object({
+  couponId: id,
+  title: z.string().max(100),
+  discountFen: amountFen,
+  /** Spend at least this for the coupon to apply (0: any amount). */
+  minSpendFen: amountFen,
+  expiresAt: z.string().max(40).nullable(),
+});
+export type FacePayCoupon = z.infer<typeof facePayCoupon>;
+
+/** The most coupons one greeting shows. */
+export const MAX_GREETING_COUPONS = 10;
+
+/**
+ * The member's greeting (a recognised member, from the confirm step on: status 'member'), or,
+ * after paying, the offer to join and how it went.
+ */
 export const facePayMembership = z.object({
   status: z.enum(['offer', 'joining', 'joined', 'member', 'declined', 'failed']),
   points: z.number().int().nullable(),
-  coupons: z.number().int().min(0),
+  coupons: z.array(facePayCoupon).max(MAX_GREETING_COUPONS),
 });
 export type FacePayMembership = z.infer<typeof facePayMembership>;
 

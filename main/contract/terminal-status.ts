@@ -11,6 +11,8 @@ export const syncStatus = z.object({
   state: z.enum(SYNC_STATES),
   /** Outbox events not yet acknowledged by the cloud. */
   pendingEvents: z.number().int().min(0),
+  /** Refunds' face-pay wallet credits the cloud has not answered yet (sent on reconnect). */
+  pendingWalletCredits: z.number().int().min(0),
   lastSuccessAt: z.string().max(40).nullable(),
 });
 export type SyncStatus = z.infer<typeof syncStatus>;

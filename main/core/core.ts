@@ -34,6 +34,7 @@ import { silentLogger, type Logger } from './logger';
 import { PrintService, type PeripheralsPort } from './peripherals';
 import { loadPosters } from './posters';
 import { TerminalState } from './terminal-state';
+import { WalletCredits } from './wallet-credits';
 
 export type DispatchResult = { ok: true; result: unknown } | { ok: false; error: PosErrorShape };
 export type EventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
@@ -73,6 +74,8 @@ export interface PosCore {
 export interface CoreOptions {
   facePay?: Partial<Pick<FacePayOptions, 'face' | 'timing' | 'session' | 'probe'>>;
   peripherals?: PeripheralsPort;
+  /** How long a refund's answer waits for the cloud to credit the wallet. */
+  walletCreditWaitMs?: number;
 }
 
 export const APP_VERSION = '0.1.0';
@@ -141,6 +144,15 @@ export function createPosCore(
     logger,
   });
 
+  let cloud: CloudLink | null = null;
+  const walletCredits = new WalletCredits({
+    ledger,
+    link: () => cloud,
+    logger,
+    ...(options.walletCreditWaitMs === undefined ? {} : { waitMs: options.walletCreditWaitMs }),
+    onSettled: () => emit('sync.status', state.syncStatus()),
+  });
+
   const handlers = createHandlers(
     ledger,
     {
@@ -150,7 +162,13 @@ export function createPosCore(
       timezone: config.timezone,
       defaultLocale: config.defaultLocale,
     },
-    { state, posters: () => loadPosters(config.dataDir, logger), facePay, printing },
+    {
+      state,
+      posters: () => loadPosters(config.dataDir, logger),
+      facePay,
+      printing,
+      walletCredits,
+    },
   );
 
   function emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
@@ -181,8 +199,6 @@ export function createPosCore(
       emit('display.payment', payload as Request<'display.payment'>);
   }
 
-  let cloud: CloudLink | null = null;
-
   return {
     config,
     ledger,
@@ -200,7 +216,9 @@ export function createPosCore(
         const request = parseRequest(channel, payload);
         const handler = handlers[request.channel] as Handler<typeof request.channel>;
         const answer = handler(request.payload);
-        // Only device channels answer later; the rest stay synchronous to the end, as before.
+        // Only device channels (printer, drawer) and refunds (their wallet credits) answer
+        // later; every other answer, and the events after it, stay in the same turn as the
+        // ledger write.
         const result = answer instanceof Promise ? await answer : answer;
         emitAfter(request.channel, result, request.payload);
         return { ok: true, result };

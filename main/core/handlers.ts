@@ -9,14 +9,18 @@
  * changes need `managerPin` (PIN_REQUIRED without it, PIN_WRONG / PIN_LOCKED from the ledger's
  * PIN check), and the action is written together with who approved it.
  *
- * Handlers are synchronous (better-sqlite3 is), except those that wait for a device: printing a
- * receipt and opening the drawer answer once the printer has taken the job.
+ * Handlers are synchronous (better-sqlite3 is), except those that wait for a device (printing a
+ * receipt and opening the drawer answer once the printer has taken the job) and refunds (the void
+ * of a paid sale too), which answer once the ledger has written them and their face-pay wallet
+ * credits have been sent, or the short wait for the cloud is over (wallet-credits.ts).
  */
 import {
   PosError,
   type ApprovalAction,
   type Channel,
   type Poster,
+  type Refund,
+  type RefundResult,
   type Request,
   type Response,
   type Staff,
@@ -26,6 +30,7 @@ import type { Ledger } from '../ledger';
 import { facePayHandlers, type FacePayService } from './facepay';
 import type { PrintService } from './peripherals';
 import { TerminalState } from './terminal-state';
+import type { WalletCredits } from './wallet-credits';
 
 export type Handler<C extends Channel> = (
   payload: Request<C>,
@@ -39,6 +44,8 @@ export interface HandlerServices {
   facePay?: FacePayService;
   /** The receipt printer and drawer (absent: no printer, ever). */
   printing?: PrintService;
+  /** Sends refunds' wallet credits to the cloud (absent: they wait for the sync worker). */
+  walletCredits?: WalletCredits;
 }
 
 /** A discount above `limitBp` of `baseFen` needs a manager (integer arithmetic, fen). */
@@ -52,6 +59,12 @@ export function createHandlers(
   services: HandlerServices = { state: new TerminalState(ledger), posters: () => [] },
 ): Handlers {
   const { state } = services;
+
+  /** The refund as the cashier sees it, its wallet credits sent first when they can be. */
+  function withCredits(refund: Refund): RefundResult | Promise<RefundResult> {
+    if (services.walletCredits !== undefined) return services.walletCredits.deliver(refund);
+    return { ...refund, walletCredits: ledger.walletCreditsOf(refund.id) };
+  }
 
   /** The manager whose PIN this is, or the refusal that says why not. */
   function manager(managerPin: string | undefined, action: ApprovalAction): Staff {
@@ -129,15 +142,16 @@ export function createHandlers(
     'sale.void': (r) => ledger.voidSale(r.saleId),
     'sale.voidCompleted': (r) => {
       const approver = manager(r.managerPin, 'sale.voidCompleted');
-      return ledger.withApproval(
+      const refund = ledger.withApproval(
         approver,
         'sale.voidCompleted',
         () => ledger.voidCompletedSale(r.saleId, r.reason),
-        (refund) => ({
-          ref: refund.id,
-          details: { saleId: r.saleId, amountFen: refund.amountFen },
+        (done) => ({
+          ref: done.id,
+          details: { saleId: r.saleId, amountFen: done.amountFen },
         }),
       );
+      return withCredits(refund);
     },
     'sale.pay': ({ saleId, ...tender }) => ledger.pay(saleId, tender),
     'sale.get': (r) =>
@@ -148,15 +162,16 @@ export function createHandlers(
 
     'refund.create': (r) => {
       const approver = manager(r.managerPin, 'refund');
-      return ledger.withApproval(
+      const refund = ledger.withApproval(
         approver,
         'refund',
         () => ledger.refund(r.saleId, r.lines, r.reason),
-        (refund) => ({
-          ref: refund.id,
-          details: { saleId: r.saleId, amountFen: refund.amountFen },
+        (done) => ({
+          ref: done.id,
+          details: { saleId: r.saleId, amountFen: done.amountFen },
         }),
       );
+      return withCredits(refund);
     },
 
     'shift.current': () => ledger.currentShift(),

@@ -1,7 +1,7 @@
 /**
  * What the core keeps in memory for the terminal beside the ledger: who is signed in at the
  * till (a restart signs everyone out) and the sync worker's last report. The pending count of
- * the sync status is always read from the ledger's outbox, so it cannot drift.
+ * the sync status is always read from the ledger (outbox, wallet credits), so it cannot drift.
  */
 import type { Staff, SyncStatus } from '../contract';
 import type { Ledger } from '../ledger';
@@ -17,7 +17,11 @@ export class TerminalState {
   constructor(private readonly ledger: Ledger) {}
 
   syncStatus(): SyncStatus {
-    return { ...this.sync, pendingEvents: this.ledger.pendingOutboxCount() };
+    return {
+      ...this.sync,
+      pendingEvents: this.ledger.pendingOutboxCount(),
+      pendingWalletCredits: this.ledger.pendingWalletCreditCount(),
+    };
   }
 
   reportSync(update: Partial<Pick<SyncStatus, 'state' | 'lastSuccessAt'>>): void {

@@ -129,6 +129,19 @@ export class FaceEngine {
     ]);
   }
 
+  /**
+   * The same for a JPEG file's bytes held in memory (an uploaded photo): decoded in the worker
+   * (EXIF applied, large photos shrunk), never written anywhere. A copy travels (transferred):
+   * a Node Buffer may be a slice of a shared pool that must not move.
+   */
+  embedEncoded(bytes: Uint8Array): Promise<FrameAnalysis> {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError('expected the bytes of a JPEG file');
+    const data = new Uint8Array(bytes);
+    return this.call<'embedEncoded'>({ type: 'embedEncoded', bytes: data }, [
+      data.buffer as ArrayBuffer,
+    ]);
+  }
+
   /** Forgets a session's face tracker. */
   async resetTrack(track: string): Promise<void> {
     await this.call<'resetTrack'>({ type: 'resetTrack', track });

@@ -50,6 +50,8 @@ export const request = z.discriminatedUnion('type', [
   z.object({ id: z.number(), type: z.literal('analyse'), frame, options: analyseOptions }),
   z.object({ id: z.number(), type: z.literal('embedFile'), path: z.string() }),
   z.object({ id: z.number(), type: z.literal('embedImage'), image: rgbImage }),
+  /** A JPEG file's bytes (an upload, say), decoded in the worker: never on disk. */
+  z.object({ id: z.number(), type: z.literal('embedEncoded'), bytes }),
   z.object({ id: z.number(), type: z.literal('resetTrack'), track: z.string() }),
   z.object({ id: z.number(), type: z.literal('memory') }),
 ]);
@@ -136,6 +138,7 @@ export const resultSchemas = {
   analyse: analysed,
   embedFile: frameAnalysis,
   embedImage: frameAnalysis,
+  embedEncoded: frameAnalysis,
   resetTrack: z.object({ reset: z.boolean() }),
   memory,
 } as const;

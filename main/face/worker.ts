@@ -5,7 +5,8 @@
  * writes, logs or sends pixels.
  */
 import { parentPort } from 'node:worker_threads';
-import { readImageFile } from './image-file';
+import { MAX_STILL_SIDE, decodeJpeg, readImageFile } from './image-file';
+import { shrinkToFit } from './image';
 import { request, type Request, type Response } from './messages';
 import { FacePipeline } from './pipeline';
 import { resizeRgb } from './sample';
@@ -70,6 +71,8 @@ async function handle(msg: Request): Promise<unknown> {
       return ready().analyse(await readImageFile(msg.path));
     case 'embedImage':
       return ready().analyse(msg.image);
+    case 'embedEncoded':
+      return ready().analyse(shrinkToFit(decodeJpeg(msg.bytes), MAX_STILL_SIDE));
     case 'resetTrack':
       return { reset: trackers.delete(msg.track) };
     case 'memory': {

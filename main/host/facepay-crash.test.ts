@@ -178,10 +178,30 @@ it('the cloud killed between debit and answer: the terminal resolves by status q
   const saleNow = await client.invoke('sale.get', { saleId: sale.id });
   assert.equal(saleNow.status, 'open');
 
-  // Status queries meet a dead cloud for a while; then it comes back on the same data.
-  await new Promise((r) => setTimeout(r, 1_500));
-  const statusWhileDown = proxy.exchanges.filter((e) => e.path.startsWith('/v1/payments/by-key'));
-  assert.equal(statusWhileDown.length, 0, 'no answer came back while the cloud was down');
+  // While the cloud is down the terminal keeps asking what became of the payment (the proxy
+  // logs every request that reaches it, answered or not): a terminal that guessed (paid, or
+  // failed the attempt) would send none. None of them got an answer, and the authorisation was
+  // not sent again.
+  const recorder = proxy;
+  const statusWhileDown = () =>
+    recorder.requests.filter((r) => r.path.startsWith('/v1/payments/by-key/') && r.at >= killedAt);
+  await until(() => statusWhileDown().length >= 2, 'status queries while the cloud is down');
+  await until(
+    () => statusWhileDown().every((r) => r.outcome !== 'pending'),
+    'the queries to meet the dead cloud',
+  );
+  const askedWhileDown = statusWhileDown();
+  assert.ok(
+    askedWhileDown.every((r) => r.outcome === 'unreachable'),
+    'no answer came back while the cloud was down',
+  );
+  const key = encodeURIComponent(`fp:${sale.id}:1`);
+  assert.ok(
+    askedWhileDown.every((r) => r.path === `/v1/payments/by-key/${key}`),
+    'asking about this payment, by its key',
+  );
+  const stillAuthorising = await client.invoke('facepay.status', {});
+  assert.equal(stillAuthorising.state.phase, 'authorising', 'still asking, not guessing');
   await startCloudProcess();
 
   await until(
@@ -199,7 +219,7 @@ it('the cloud killed between debit and answer: the terminal resolves by status q
   };
   assert.equal(found.status, 'approved');
   assert.equal(
-    proxy.exchanges.filter((e) => e.path === '/v1/payments/authorise').length,
+    proxy.requests.filter((r) => r.path === '/v1/payments/authorise').length,
     1,
     'the authorisation was sent once',
   );

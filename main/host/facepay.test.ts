@@ -30,7 +30,6 @@ import { createPosCore, type CoreOptions, type Logger, type PosCore } from '../c
 import { DEMO_PRODUCTS } from '../ledger/demo-catalog';
 import { repoRoot } from '../face/models';
 import { Y4mFileSource } from '../face';
-import { maskName } from '../../cloud/payers/mask';
 import { startTestCloud, type TestCloud } from '../../cloud/test-support';
 import { startHost, type RunningHost } from './server';
 import {
@@ -243,7 +242,7 @@ describe('face pay through the browser host and the reference cloud', () => {
       assert.equal(started.phase, 'capturing');
 
       const confirm = await phase(rig.ws, sale.id, 'confirm');
-      assert.equal(confirm.maskedName, maskName('张三丰'));
+      assert.equal(confirm.maskedName, '张*丰');
       assert.equal(confirm.amountFen, sale.totalFen);
       assert.ok(!rig.page.streaming, 'the camera stops once the face is captured');
       assert.ok(rig.page.controls.includes('start') && rig.page.controls.includes('stop'));
@@ -256,7 +255,7 @@ describe('face pay through the browser host and the reference cloud', () => {
 
       await rig.ws.invoke('facepay.confirm', { saleId: sale.id });
       const paid = await phase(rig.ws, sale.id, 'paid');
-      assert.deepEqual(paid.membership, { status: 'offer', points: null, coupons: 0 });
+      assert.deepEqual(paid.membership, { status: 'offer', points: null, coupons: [] });
       const done = await rig.ws.invoke('sale.get', { saleId: sale.id });
       assert.equal(done.status, 'completed');
       assert.equal(done.receiptNo, paid.receiptNo);
@@ -287,6 +286,49 @@ describe('face pay through the browser host and the reference cloud', () => {
       }
       assertNoFaceData(rig.logs.join('\n'), 'terminal log', pixelRun);
       assertNoFaceData(cloud.logs.slice(cloudLogsFrom).join('\n'), 'cloud log', pixelRun);
+
+      // Next time, a returning member: greeted on the confirm step with their points and the
+      // coupon the shop gave them (the coupon itself), and again once paid; no offer to join.
+      const member = await cloud.cloud.db.query<{ id: string; points: number }>(
+        'SELECT id, points FROM members WHERE payer_id = $1',
+        [payerId],
+      );
+      const memberRow = member.rows[0];
+      assert.ok(memberRow);
+      assert.equal(memberRow.points, Math.floor(sale.totalFen / 100));
+      const coupon = await cloud.admin.issueCoupon(memberRow.id, {
+        title: '会员日立减',
+        discountFen: 500,
+        minSpendFen: 3_000,
+        expiresAt: '2030-01-31T15:59:59.000Z',
+      });
+      const [c] = [DEMO_PRODUCTS[9]];
+      assert.ok(c);
+      const again = await rig.ws.invoke('sale.addItem', { barcode: c.barcode, qty: 2 });
+      await rig.ws.invoke('facepay.start', { saleId: again.id });
+      const greeted = await phase(rig.ws, again.id, 'confirm');
+      const greeting = {
+        status: 'member',
+        points: memberRow.points,
+        coupons: [
+          {
+            couponId: coupon.couponId,
+            title: '会员日立减',
+            discountFen: 500,
+            minSpendFen: 3_000,
+            expiresAt: '2030-01-31T15:59:59.000Z',
+          },
+        ],
+      };
+      assert.equal(greeted.maskedName, '张*丰');
+      assert.deepEqual(greeted.membership, greeting, 'greeted before paying');
+      await rig.ws.invoke('facepay.confirm', { saleId: again.id });
+      const paidAgain = await phase(rig.ws, again.id, 'paid');
+      assert.deepEqual(paidAgain.membership, greeting, 'greeted, not offered to join');
+      assert.equal(
+        (await cloud.admin.payer(payerId)).balanceFen,
+        100_000 - sale.totalFen - again.totalFen,
+      );
     } finally {
       await rig.close();
     }
@@ -335,7 +377,7 @@ describe('face pay through the browser host and the reference cloud', () => {
       assert.equal(asked.phoneTailTriesLeft, 2);
       await rig.ws.invoke('facepay.phoneTail', { saleId: sale.id, digits: '5678' });
       const confirm = await phase(rig.ws, sale.id, 'confirm');
-      assert.equal(confirm.maskedName, maskName('李小红'));
+      assert.equal(confirm.maskedName, '李*红');
       await rig.ws.invoke('facepay.confirm', { saleId: sale.id });
       await phase(rig.ws, sale.id, 'paid');
       assert.equal((await cloud.admin.payer(alice)).balanceFen, 50_000 - sale.totalFen);

@@ -18,6 +18,7 @@ import {
   type Shift,
   type Staff,
   type StaffRole,
+  type WalletCredit,
   type XReport,
   type ZReport,
 } from '../contract';
@@ -41,12 +42,14 @@ import { getSale, getSaleByReceipt } from './sale-view';
 import { getSettings, setSettings } from './settings';
 import * as shifts from './shifts';
 import * as staff from './staff';
+import * as credits from './wallet-credits';
 import * as z from './zreports';
 
 export { LATEST_VERSION } from './migrations';
 export type { OutboxEvent } from './outbox';
 export type { ApprovalRecord, ApprovalRow } from './approvals';
 export type { ReceiptPrint } from './receipts';
+export { walletCreditKey, type CreditResult, type OwedCredit } from './wallet-credits';
 
 export interface LedgerOptions {
   /** The ledger file; open and held sales go to a sibling `<name>.carts.db`. */
@@ -217,6 +220,26 @@ export class Ledger {
   }
   pendingOutboxCount(): number {
     return lookups.pendingOutboxCount(this.ctx);
+  }
+
+  // face-pay wallet credits owed by refunds (wallet-credits.ts)
+  /** The refund's wallet credits and where each stands. */
+  walletCreditsOf(refundId: string): WalletCredit[] {
+    return credits.walletCreditsOf(this.ctx, refundId).map(({ owed: _owed, ...c }) => c);
+  }
+  /** The refund's credits still waiting for the cloud's answer, to send now. */
+  pendingWalletCreditsOf(refundId: string): credits.OwedCredit[] {
+    return credits
+      .walletCreditsOf(this.ctx, refundId)
+      .filter((c) => c.status === 'pending')
+      .map((c) => c.owed);
+  }
+  /** Records the cloud's answer (the first one stands); false if one was recorded before. */
+  recordWalletCredit(key: string, result: credits.CreditResult): boolean {
+    return this.ctx.tx(() => credits.recordWalletCredit(this.ctx, key, result));
+  }
+  pendingWalletCreditCount(): number {
+    return credits.pendingWalletCreditCount(this.ctx);
   }
 
   // catalogue browsing, refund state, shift reports

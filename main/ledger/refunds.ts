@@ -3,6 +3,9 @@
  * itself is never touched. Amounts follow pricing.ts rules 6 (pro rata of the line's net,
  * cumulative rounding, so pieces sum exactly to what was paid) and 7 (non-cash payments first,
  * cash last). A refund needs an open shift, which any cash paid back is taken from.
+ *
+ * Money refunded to a face payment also goes back to the payer's wallet in the cloud: the same
+ * transaction writes the wallet credit it owes (wallet-credits.ts), delivered afterwards.
  */
 import { PosError, type Refund } from '../contract';
 import { appendAudit, content } from './audit';
@@ -22,6 +25,7 @@ import {
 import { paymentRowsOf, saleRow } from './sale-view';
 import { requireOpenShift } from './shifts';
 import { checkId, checkLineNo, checkQty, checkText } from './validate';
+import { addWalletCredits } from './wallet-credits';
 
 interface Refunded {
   qty: number;
@@ -122,9 +126,10 @@ export function refund(
     lineRows.sort((a, b) => a.line_no - b.line_no);
     const amount = lineRows.reduce((a, l) => a + l.amount_fen, 0);
     const refundedPay = refundedByPayment(ctx, saleId);
+    const salePayments = paymentRowsOf(ctx, saleId);
     const allocation = allocateRefund(
       amount,
-      paymentRowsOf(ctx, saleId).map((p) => ({
+      salePayments.map((p) => ({
         paymentId: p.id,
         method: p.method,
         appliedFen: p.amount_fen,
@@ -154,6 +159,20 @@ export function refund(
     REFUNDS.insert(ctx, row);
     for (const l of lineRows) REFUND_LINES.insert(ctx, l);
     for (const p of payRows) REFUND_PAYMENTS.insert(ctx, p);
+    const references = new Map(salePayments.map((p) => [p.id, p.reference]));
+    addWalletCredits(
+      ctx,
+      id,
+      why,
+      payRows
+        .filter((p) => p.method === 'face')
+        .map((p) => ({
+          paymentId: p.payment_id,
+          amountFen: p.amount_fen,
+          reference: references.get(p.payment_id) ?? null,
+        })),
+      createdAt,
+    );
     appendAudit(ctx, 'refund', id, content.refund(row, lineRows, payRows), createdAt);
     const result: Refund = {
       id,
@@ -162,6 +181,7 @@ export function refund(
       reason: why,
       lines: lineRows.map((l) => ({ lineNo: l.line_no, qty: l.qty, amountFen: l.amount_fen })),
       amountFen: amount,
+      taxFen: row.tax_fen,
       byMethod: allocation.map((a) => ({
         paymentId: a.paymentId,
         method: a.method,

@@ -19,6 +19,14 @@ import { Ctx } from './context';
 import { pendingOutboxCount } from './lookups';
 import { LATEST_VERSION, schemaVersionOf } from './migrations';
 import { markOutboxSent, pendingOutbox, type OutboxEvent } from './outbox';
+import {
+  dueWalletCredits,
+  oldestPendingCredit,
+  pendingWalletCreditCount,
+  recordWalletCredit,
+  type CreditResult,
+  type OwedCredit,
+} from './wallet-credits';
 
 export interface SyncStoreOptions {
   /** The ledger file (already created and migrated by Ledger.open). */
@@ -127,6 +135,33 @@ export class SyncStore {
       if (row !== undefined) return row.d;
     }
     return this.ctx.clock.at(new Date(event.createdAt)).date;
+  }
+
+  /** Pending wallet credits written no later than `createdBefore`, oldest first. */
+  dueWalletCredits(createdBefore: Date, limit: number): OwedCredit[] {
+    return dueWalletCredits(this.ctx, createdBefore.toISOString(), limit);
+  }
+
+  /** When the oldest pending wallet credit was written (null when none is pending). */
+  oldestPendingCredit(): Date | null {
+    const at = oldestPendingCredit(this.ctx);
+    return at === null ? null : new Date(at);
+  }
+
+  pendingWalletCreditCount(): number {
+    return pendingWalletCreditCount(this.ctx);
+  }
+
+  /** The cloud's answer for a credit (the first recorded stands). */
+  recordWalletCredit(key: string, result: CreditResult, at: Date = this.ctx.now()): boolean {
+    return this.ctx.tx(() => recordWalletCredit(this.ctx, key, result, at));
+  }
+
+  /** The tax a refund gave back, as the ledger stored it (null: no such refund). */
+  refundTaxFen(refundId: string): number | null {
+    const row = this.ctx.stmt('SELECT tax_fen AS tax FROM refunds WHERE id = ?').get(refundId) as
+      { tax: number } | undefined;
+    return row?.tax ?? null;
   }
 
   /** The last catalogue version applied from `source` (0 for a source never pulled from). */

@@ -11,6 +11,11 @@
  *   marked), then the loop waits backoffDelay(failures) and starts again from the oldest
  *   undelivered event. A batch the cloud refuses for one malformed event keeps that event back
  *   (left in the outbox, retried after the backoff cap) and sends the rest.
+ * - Wallet credits: a refund of a face payment owes the payer's wallet a credit (written with
+ *   the refund). The core sends it at once; one still pending `walletCreditDelayMs` later (the
+ *   cloud was away, the answer lost) is sent from here, under the same idempotency key, after
+ *   each delivery pass until the cloud answers. The cloud's answer is recorded once; a refusal
+ *   that can never pass (no such payment, say) is recorded as failed and logged.
  * - Catalogue: pulled at start, every `catalogIntervalMs`, and on a kick; each page is applied
  *   with its version cursor in one ledger transaction. The pull doubles as the heartbeat that
  *   notices the cloud going away while nothing is sold.
@@ -18,6 +23,11 @@
  */
 import { CloudRequestError, type CloudClient } from '../../cloud/client';
 import { toCloudEvent } from '../../cloud/client/events';
+import {
+  outcomeOfError,
+  outcomeOfRecord,
+  type RefundOutcome,
+} from '../../cloud/client/refund-outcome';
 import type { SyncStatus } from '../contract';
 import type { OutboxEvent, SyncStore } from '../ledger';
 import { backoffDelay } from './backoff';
@@ -26,7 +36,7 @@ import type { SyncError, SyncSettings, WorkerStatus } from './messages';
 type SyncState = SyncStatus['state'];
 type CloudEvent = Parameters<CloudClient['ingestEvents']>[0][number];
 
-export type SyncCloud = Pick<CloudClient, 'ingestEvents' | 'pullCatalog'>;
+export type SyncCloud = Pick<CloudClient, 'ingestEvents' | 'pullCatalog' | 'refund'>;
 
 export interface SyncEngineDeps {
   store: SyncStore;
@@ -108,6 +118,7 @@ export class SyncEngine {
     while (!this.stopped) {
       try {
         await this.drain();
+        if (!this.stopped) await this.creditWallets();
         if (!this.stopped && this.catalogDue()) await this.pullCatalog();
         if (this.failures > 0) this.recovered();
         if (this.refused.size === 0) this.lastError = null;
@@ -156,6 +167,7 @@ export class SyncEngine {
     return {
       state: this.state,
       pendingEvents: this.deps.store.pendingCount(),
+      pendingWalletCredits: this.deps.store.pendingWalletCreditCount(),
       lastSuccessAt: this.lastSuccessAt,
       failures: this.failures,
       retryAt: this.retryAt === null ? null : new Date(this.retryAt).toISOString(),
@@ -247,8 +259,11 @@ export class SyncEngine {
   /** The cloud's event for an outbox row; null (and the row kept back) if it cannot be made. */
   private toEvent(row: OutboxEvent): CloudEvent | null {
     try {
-      return toCloudEvent(row, this.deps.cloudTerminalId, () =>
-        this.deps.store.businessDateOf(row),
+      return toCloudEvent(
+        row,
+        this.deps.cloudTerminalId,
+        () => this.deps.store.businessDateOf(row),
+        (refundId) => this.deps.store.refundTaxFen(refundId),
       );
     } catch (error) {
       this.holdBack(row.id, row.type, describe(error));
@@ -304,6 +319,56 @@ export class SyncEngine {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Wallet credits
+
+  /** When the oldest pending credit becomes the worker's to send (Infinity: none pending). */
+  private nextCreditAt(): number {
+    const oldest = this.deps.store.oldestPendingCredit();
+    return oldest === null
+      ? Number.POSITIVE_INFINITY
+      : oldest.getTime() + this.settings.walletCreditDelayMs;
+  }
+
+  /**
+   * Sends every credit that is due. A credit the cloud answers (credited, declined) or refuses
+   * for good is recorded; one without an answer ends the pass like a failed batch (backoff,
+   * then the same key again).
+   */
+  private async creditWallets(): Promise<void> {
+    const cutoff = new Date(this.now() - this.settings.walletCreditDelayMs);
+    for (;;) {
+      const due = this.deps.store.dueWalletCredits(cutoff, 50);
+      for (const credit of due) {
+        if (this.stopped) return;
+        let outcome: RefundOutcome | null;
+        try {
+          outcome = outcomeOfRecord(
+            await this.deps.cloud.refund({
+              paymentId: credit.cloudPaymentId,
+              amountFen: credit.amountFen,
+              idempotencyKey: credit.key,
+              reason: credit.reason,
+            }),
+          );
+        } catch (error) {
+          outcome = outcomeOfError(error);
+          if (outcome === null) throw error;
+        }
+        const fields = { refundId: credit.refundId, amountFen: credit.amountFen };
+        if (outcome.status === 'credited') this.deps.log('info', 'wallet credited', fields);
+        else
+          this.deps.log('error', 'the cloud would not credit the wallet', {
+            ...fields,
+            code: outcome.code,
+          });
+        this.deps.store.recordWalletCredit(credit.key, outcome, new Date(this.now()));
+        this.publish(false);
+      }
+      if (due.length < 50) return;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Catalogue
 
   private catalogDue(): boolean {
@@ -343,16 +408,21 @@ export class SyncEngine {
   // -------------------------------------------------------------------------------------------
   // Waiting
 
-  /** Until the till writes something to send, the catalogue is due, a kick, or stop. */
+  /**
+   * Until the till writes something to send, a wallet credit falls due, the catalogue is due,
+   * a kick, or stop.
+   */
   private async idle(): Promise<void> {
     let seen = this.deps.store.dataVersion();
     if (this.hasSendable()) return;
-    while (!this.stopped && !this.kicked && !this.catalogDue()) {
+    let creditAt = this.nextCreditAt();
+    while (!this.stopped && !this.kicked && !this.catalogDue() && this.now() < creditAt) {
       await this.sleep(this.settings.pollMs);
       const version = this.deps.store.dataVersion();
       if (version !== seen) {
         seen = version;
         if (this.hasSendable()) break;
+        creditAt = this.nextCreditAt();
       }
     }
     this.kicked = false;

@@ -113,6 +113,7 @@ export class SyncWorker {
       const status: WorkerStatus = {
         ...(this.latest ?? {
           pendingEvents: 0,
+          pendingWalletCredits: 0,
           lastSuccessAt: null,
           failures: 0,
           sentEvents: 0,

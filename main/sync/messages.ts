@@ -30,6 +30,11 @@ export const syncSettings = z.object({
   /** Progress reports at most this often (state changes go at once). */
   statusIntervalMs: z.number().int().min(0).max(60_000),
   busyTimeoutMs: z.number().int().min(0).max(600_000),
+  /**
+   * A refund's wallet credit is the core's to send first (at refund time); the worker takes
+   * over the ones still pending this long after the refund.
+   */
+  walletCreditDelayMs: z.number().int().min(0).max(86_400_000),
 });
 export type SyncSettings = z.infer<typeof syncSettings>;
 
@@ -44,6 +49,7 @@ export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
   backoff: { baseMs: 1_000, capMs: 5 * 60_000 },
   statusIntervalMs: 500,
   busyTimeoutMs: 10_000,
+  walletCreditDelayMs: 10_000,
 };
 
 export const workerData = z.object({
@@ -67,6 +73,8 @@ export const workerStatus = z.object({
   state: z.enum(SYNC_STATES),
   /** Outbox events not yet acknowledged by the cloud. */
   pendingEvents: z.number().int().min(0),
+  /** Refunds' face-pay wallet credits the cloud has not answered yet. */
+  pendingWalletCredits: z.number().int().min(0),
   /** The last time the cloud acknowledged events or answered a catalogue pull. */
   lastSuccessAt: z.string().nullable(),
   /** Failed attempts in a row (0 once one succeeds). */

@@ -173,6 +173,22 @@ const MATCH: IdentifyResponse = {
   member: null,
 };
 
+const COUPON = {
+  couponId: 'cpn-1',
+  title: '会员日',
+  discountFen: 500,
+  minSpendFen: 3_000,
+  expiresAt: '2030-01-31T15:59:59.000Z',
+};
+
+/** A returning member of this store: 120 points and a coupon. */
+const MEMBER_MATCH: IdentifyResponse = {
+  ...MATCH,
+  member: { memberId: 'mbr-1', points: 120, coupons: [COUPON] },
+};
+
+const GREETING = { status: 'member', points: 120, coupons: [COUPON] } as const;
+
 function approved(input: { saleId: string; amountFen: number; idempotencyKey: string }) {
   return {
     paymentId: 'pay-1',
@@ -354,7 +370,7 @@ describe('face pay orchestration', () => {
     assert.equal(done.payments[0]?.amountFen, sale.dueFen);
     assert.equal(paidSales.length, 1);
     assert.equal(state().receiptNo, done.receiptNo);
-    assert.deepEqual(state().membership, { status: 'offer', points: null, coupons: 0 });
+    assert.deepEqual(state().membership, { status: 'offer', points: null, coupons: [] });
     assert.deepEqual(phases(), [
       'capturing',
       'capturing',
@@ -639,6 +655,62 @@ describe('face pay orchestration', () => {
       done.payments.map((p) => p.method),
       ['cash'],
     );
+  });
+
+  it('a returning member is greeted at confirm (points, the coupon itself) and again once paid', async () => {
+    await ready();
+    cloud.identifyAnswers = [MEMBER_MATCH];
+    cloud.authoriseAnswers = [approved];
+    service.start(sale.id);
+    backend.last.ready();
+    await until(() => state().phase === 'confirm', 'confirm');
+    assert.equal(state().maskedName, '张*三');
+    assert.deepEqual(state().membership, GREETING, 'greeted before paying');
+    const confirmEvent = events
+      .filter((e) => e.name === 'facepay.state')
+      .map((e) => e.payload as FacePayState)
+      .find((s) => s.phase === 'confirm');
+    assert.deepEqual(confirmEvent?.membership, GREETING, 'the screens were told at confirm');
+
+    service.confirm(sale.id);
+    await until(() => state().phase === 'paid', 'paid');
+    assert.deepEqual(state().membership, GREETING, 'a member is greeted, not offered to join');
+    // Nothing to join: the offer was never made.
+    service.joinMembership(sale.id, true);
+    await tick(20);
+    assert.equal(cloud.count('joinMembership'), 0);
+    assert.deepEqual(state().membership, GREETING);
+  });
+
+  it('a newcomer is not greeted at confirm: the offer comes after paying', async () => {
+    await ready();
+    await toConfirm();
+    assert.equal(state().membership, null);
+  });
+
+  it('a member whose payment the background resolver finds later is greeted, not offered', async () => {
+    await ready();
+    cloud.identifyAnswers = [MEMBER_MATCH];
+    service.start(sale.id);
+    backend.last.ready();
+    await until(() => state().phase === 'confirm', 'confirm');
+    let cloudBack = false;
+    cloud.authoriseAnswers = [unreachable()];
+    cloud.statusAnswers = [
+      (key: string) => {
+        if (!cloudBack) throw unreachable();
+        return approved({ saleId: sale.id, amountFen: sale.dueFen, idempotencyKey: key });
+      },
+    ];
+    service.confirm(sale.id);
+    await until(() => state().failure?.code === 'PAYMENT_UNCERTAIN', 'uncertain');
+    assert.equal(state().membership, null, 'no greeting on a failure screen');
+    cloudBack = true;
+    await until(() => state().phase === 'paid', 'paid in the background');
+    assert.deepEqual(state().membership, GREETING);
+    service.joinMembership(sale.id, true);
+    await tick(20);
+    assert.equal(cloud.count('joinMembership'), 0, 'no membership offer to an existing member');
   });
 
   it('refuses to start on a sale that cannot be paid', async () => {

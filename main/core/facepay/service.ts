@@ -18,16 +18,18 @@
  * the cloud client. Frames are never seen here: the camera feeds the face worker, and only the
  * small preview comes back, for the customer display's event. Nothing here logs a payload.
  */
-import type { LivenessEvidence, MemberGreeting, PaymentRecord } from '../../../cloud/api';
+import type { Coupon, LivenessEvidence, MemberGreeting, PaymentRecord } from '../../../cloud/api';
 import {
   FACEPAY_ACTIVE_PHASES,
   FACEPAY_STEPS,
   IDLE_FACEPAY_STATE,
+  MAX_GREETING_COUPONS,
   MEMBERSHIP_CONSENT_VERSION,
   PosError,
   type EventName,
   type EventPayload,
   type FacePayAvailability,
+  type FacePayCoupon,
   type FacePayFailureCode,
   type FacePayHint,
   type FacePayPhase,
@@ -132,6 +134,23 @@ async function defaultProbe(link: FacePayLink): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+function couponsToShow(coupons: readonly Coupon[]): FacePayCoupon[] {
+  return coupons.slice(0, MAX_GREETING_COUPONS).map((c) => ({
+    couponId: c.couponId,
+    title: c.title.slice(0, 100),
+    discountFen: c.discountFen,
+    minSpendFen: c.minSpendFen,
+    expiresAt: c.expiresAt,
+  }));
+}
+
+/** How a recognised member is greeted (points, coupons); the offer to join for anyone else. */
+function membershipFor(member: MemberGreeting | null): NonNullable<FacePayState['membership']> {
+  return member !== null
+    ? { status: 'member', points: member.points, coupons: couponsToShow(member.coupons) }
+    : { status: 'offer', points: null, coupons: [] };
 }
 
 /** One attempt. Private fields hold what must never reach the screens. */
@@ -372,7 +391,7 @@ export class FacePayService {
         flow.membership = {
           status: joined.joined ? 'joined' : 'member',
           points: joined.points,
-          coupons: joined.coupons.length,
+          coupons: couponsToShow(joined.coupons),
         };
         this.options.logger.info('face pay: membership', { saleId, joined: joined.joined });
         this.emitState();
@@ -383,7 +402,7 @@ export class FacePayService {
           saleId,
           code: errorCode(error),
         });
-        flow.membership = { status: 'failed', points: null, coupons: 0 };
+        flow.membership = { status: 'failed', points: null, coupons: [] };
         this.emitState();
       },
     );
@@ -580,6 +599,8 @@ export class FacePayService {
       flow.token = answer.token;
       flow.maskedName = answer.payer.maskedName;
       flow.member = answer.member;
+      // A member is greeted at once, on the confirm step (points, coupons), not only after paying.
+      flow.membership = answer.member === null ? null : membershipFor(answer.member);
       flow.phase = 'confirm';
       flow.phoneTailTriesLeft = null;
       this.arm(flow, this.timing.confirmTimeoutMs);
@@ -724,10 +745,7 @@ export class FacePayService {
     flow.failure = null;
     flow.paymentId = record.paymentId;
     flow.receiptNo = sale.receiptNo;
-    flow.membership =
-      flow.member !== null
-        ? { status: 'member', points: flow.member.points, coupons: flow.member.coupons.length }
-        : { status: 'offer', points: null, coupons: 0 };
+    flow.membership = membershipFor(flow.member);
     this.attempts.delete(flow.saleId);
     this.emitState();
   }
@@ -828,7 +846,8 @@ export class FacePayService {
       flow.failure = null;
       flow.paymentId = found.paymentId;
       flow.receiptNo = sale.receiptNo;
-      flow.membership = { status: 'offer', points: null, coupons: 0 };
+      // Found late, the payment is still this payer's: a member is greeted, not offered to join.
+      flow.membership = membershipFor(flow.member);
       this.emitState();
     }
     return true;
@@ -865,6 +884,9 @@ export class FacePayService {
     flow.step = null;
     flow.failure = { code, message };
     flow.token = null;
+    // The greeting belongs to confirm and paid (flow.member is kept: a payment resolved later
+    // greets the member again).
+    flow.membership = null;
     this.forgetFace(flow);
     if (wasCapturing) {
       flow.session?.cancel();

@@ -2,8 +2,9 @@
  * What face pay's integration tests, the benchmark and the end-to-end suite share:
  * - the enrolment embeddings of the camera clip's person (camera.json's enrolWith images, through
  *   FaceEngine.embedFile), and payers enrolled with them;
- * - a recording proxy between the terminal and the cloud (every request body seen, and a hook to
- *   drop an answer, as a network failure would);
+ * - a recording proxy between the terminal and the cloud (every request that reaches it logged on
+ *   arrival, every answered exchange with its bodies, and a hook to drop an answer, as a network
+ *   failure would);
  * - a capture page stand-in: a WebSocket client on the host's /capture that says hello as the
  *   customer display and, when main asks, sends a Y4M clip's frames in the wire format at the
  *   camera's pace, as the browser's capture code does.
@@ -78,10 +79,23 @@ export interface Exchange {
   responseBody: string;
 }
 
+/** A request as it reached the proxy, whether or not the cloud ever answered it. */
+export interface ProxiedRequest {
+  method: string;
+  path: string;
+  /** Date.now() on arrival. */
+  at: number;
+  /** answered: the cloud's answer came back (passed on or dropped); unreachable: no cloud. */
+  outcome: 'pending' | 'answered' | 'unreachable';
+}
+
 export interface RecordingProxy {
   url: string;
   /** Where requests go (changeable, e.g. to a restarted cloud). */
   upstream: string;
+  /** Every request that reached the proxy, in arrival order (answered or not). */
+  requests: ProxiedRequest[];
+  /** The exchanges the cloud answered, with their bodies. */
   exchanges: Exchange[];
   /**
    * Called with each upstream answer before it is passed on; return 'drop' to cut the
@@ -96,6 +110,7 @@ export async function startRecordingProxy(upstream: string): Promise<RecordingPr
   const proxy: RecordingProxy = {
     url: '',
     upstream,
+    requests: [],
     exchanges: [],
     intercept: null,
     close: async () => undefined,
@@ -104,6 +119,13 @@ export async function startRecordingProxy(upstream: string): Promise<RecordingPr
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const arrival: ProxiedRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        at: Date.now(),
+        outcome: 'pending',
+      };
+      proxy.requests.push(arrival);
       const target = new URL(proxy.upstream);
       const requestBody = Buffer.concat(chunks);
       const out = httpRequest(
@@ -118,6 +140,7 @@ export async function startRecordingProxy(upstream: string): Promise<RecordingPr
           const back: Buffer[] = [];
           answer.on('data', (c: Buffer) => back.push(c));
           answer.on('end', () => {
+            arrival.outcome = 'answered';
             const exchange: Exchange = {
               method: req.method ?? '',
               path: req.url ?? '',
@@ -141,7 +164,10 @@ export async function startRecordingProxy(upstream: string): Promise<RecordingPr
         },
       );
       // The cloud is down: the terminal sees no answer, as on a real network.
-      out.on('error', () => req.socket.destroy());
+      out.on('error', () => {
+        arrival.outcome = 'unreachable';
+        req.socket.destroy();
+      });
       out.end(requestBody);
     });
   });

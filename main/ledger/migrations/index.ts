@@ -1,8 +1,13 @@
 /**
  * Numbered migrations. The ledger records each applied version in schema_version; opening a
  * database with a version this code does not know is refused, because older code could misread
- * or damage a newer schema. Versions may have gaps while changes are developed side by side
- * (each takes its number); every version a database lacks is applied, in order.
+ * or damage a newer schema.
+ *
+ * Versions are numbered by the work that needs them and may land out of order (6 before 5 and
+ * 7, say, when those are still on other branches), so a migration is applied when its version is
+ * missing from schema_version, not merely when it is above the highest one: a database at 6
+ * still gets 5 when 5 arrives. Each migration must therefore stand on the ones before it in
+ * number only where it says so.
  */
 import type Database from 'better-sqlite3';
 import { PosError } from '../../contract';
@@ -10,6 +15,7 @@ import { migration001 } from './001-initial';
 import { migration002 } from './002-report-indexes';
 import { migration003 } from './003-staff-approvals-settings';
 import { migration004 } from './004-sync-state';
+import { migration006 } from './006-wallet-credits';
 import { migration007 } from './007-receipts';
 import type { Migration } from './types';
 
@@ -20,9 +26,10 @@ export const MIGRATIONS: readonly Migration[] = [
   migration002,
   migration003,
   migration004,
+  migration006,
   migration007,
 ];
-/** The newest version this code knows (migrations are listed in ascending order). */
+/** The highest version this code knows (versions may have gaps: see above). */
 export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
 
 export function schemaVersionOf(db: Database.Database): number {
@@ -32,12 +39,17 @@ export function schemaVersionOf(db: Database.Database): number {
   return row.v ?? 0;
 }
 
-/** Brings the ledger database up to `target` (default: the newest); returns its version. */
+/**
+ * Brings the ledger database up to `target` (default: the newest); returns its version.
+ * `migrations` is for tests of the mechanism itself.
+ */
 export function migrate(
   db: Database.Database,
   now: () => Date,
   target: number = LATEST_VERSION,
+  migrations: readonly Migration[] = MIGRATIONS,
 ): number {
+  const latest = Math.max(...migrations.map((m) => m.version));
   db.exec(`CREATE TABLE IF NOT EXISTS schema_version (
     version INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
@@ -48,16 +60,16 @@ export function migrate(
       (r) => r.version,
     ),
   );
-  const known = new Set(MIGRATIONS.map((m) => m.version));
+  const known = new Set(migrations.map((m) => m.version));
   const unknown = [...applied].filter((v) => !known.has(v));
   if (unknown.length > 0)
     throw new PosError(
       'DATABASE_TOO_NEW',
       `the ledger database has schema version ${unknown.join(', ')}, which this software does ` +
-        `not know (it knows up to version ${LATEST_VERSION}: ${[...known].join(', ')}); install ` +
+        `not know (it knows up to version ${latest}: ${[...known].join(', ')}); install ` +
         `the newer software (or restore an older backup)`,
     );
-  for (const m of MIGRATIONS) {
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(m.version) || m.version > target) continue;
     db.transaction(() => {
       db.exec(m.sql);

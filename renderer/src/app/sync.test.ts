@@ -57,7 +57,12 @@ describe('syncStoreWithClient', () => {
       'sale.current': () => current,
       'shift.current': () => openShift,
       'auth.current': () => null,
-      'sync.status': () => ({ state: 'offline', pendingEvents: 0, lastSuccessAt: null }),
+      'sync.status': () => ({
+        state: 'offline',
+        pendingEvents: 0,
+        pendingWalletCredits: 0,
+        lastSuccessAt: null,
+      }),
       'catalog.categories': () => [],
       'peripherals.status': () => printer,
     });

@@ -74,6 +74,7 @@ export const en = {
     label: 'Cloud sync',
     stateLabel: 'State',
     pendingLabel: 'Events waiting',
+    pendingCreditsLabel: 'Face-pay wallet credits waiting',
     lastSuccess: 'Last successful sync',
     never: 'Never',
     pending_one: '{{count}} waiting',
@@ -230,6 +231,12 @@ export const en = {
     refundAll: 'Refund everything left',
     voidSale: 'Void the whole sale',
     refunded: 'Refunded {{amount}} ({{methods}})',
+    wallet: {
+      credited: 'Face pay: {{amount}} is back in the customer’s wallet',
+      pending:
+        'Face pay: {{amount}} goes back to the customer’s wallet when the terminal is online again',
+      refused: 'Face pay: the wallet was not credited {{amount}} ({{code}}). Ask the back office',
+    },
   },
   held: {
     title: 'Held sales',

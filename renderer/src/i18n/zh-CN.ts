@@ -73,6 +73,7 @@ export const zhCN: Translations = {
     label: '云端同步',
     stateLabel: '状态',
     pendingLabel: '待上传事件',
+    pendingCreditsLabel: '待退回刷脸账户',
     lastSuccess: '上次同步成功',
     never: '从未',
     pending_one: '{{count}} 条待传',
@@ -227,6 +228,11 @@ export const zhCN: Translations = {
     refundAll: '全部退货',
     voidSale: '整单撤销',
     refunded: '已退款 {{amount}}（{{methods}}）',
+    wallet: {
+      credited: '刷脸支付：{{amount}} 已退回顾客账户',
+      pending: '刷脸支付：{{amount}} 将在终端恢复联网后退回顾客账户',
+      refused: '刷脸支付：{{amount}} 未能退回顾客账户（{{code}}），请联系后台处理',
+    },
   },
   held: {
     title: '挂单列表',

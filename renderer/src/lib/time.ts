@@ -45,6 +45,22 @@ export function formatTime(
   }).format(date);
 }
 
+/** "2024-05-01" style, localised. */
+export function formatDate(
+  iso: string | Date,
+  locale: string,
+  timeZone: string | null | undefined,
+): string {
+  const date = parse(iso);
+  if (date === null) return '';
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: safeZone(timeZone),
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(date);
+}
+
 /** "2024-05-01 14:05:09" style, localised. */
 export function formatDateTime(
   iso: string | Date,

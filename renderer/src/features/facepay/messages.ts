@@ -70,7 +70,10 @@ export const facePayEn = {
     joining: 'Joining…',
     joined: 'Welcome, you are a member. Points: {{points}}',
     member: 'Welcome back. Points: {{points}}',
-    coupons: 'Coupons: {{count}}',
+    couponsLabel: 'Your coupons',
+    couponOff: '{{amount}} off',
+    couponMinSpend: 'on {{amount}} or more',
+    couponUntil: 'until {{date}}',
     failed: 'Joining did not work this time',
   },
   cashier: {
@@ -157,7 +160,10 @@ export const facePayZh: typeof facePayEn = {
     joining: '正在加入…',
     joined: '欢迎成为会员，积分：{{points}}',
     member: '欢迎回来，积分：{{points}}',
-    coupons: '优惠券：{{count}}张',
+    couponsLabel: '您的优惠券',
+    couponOff: '立减 {{amount}}',
+    couponMinSpend: '满 {{amount}} 可用',
+    couponUntil: '有效期至 {{date}}',
     failed: '加入会员未成功',
   },
   cashier: {

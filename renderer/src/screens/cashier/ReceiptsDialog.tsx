@@ -10,7 +10,7 @@ import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useLocalName, useMoney } from '../../components/hooks';
 import { isPinShaped, PinField } from '../../components/PinField';
-import type { Refund, Sale } from '../../contract';
+import type { RefundResult, Sale, WalletCredit } from '../../contract';
 import { usePrintReceipt } from '../../features/peripherals/usePrintReceipt';
 import type { UiError } from '../../lib/errors';
 import { ReceiptView } from './ReceiptView';
@@ -19,6 +19,31 @@ interface Refundable {
   lineNo: number;
   qty: number;
   refundedQty: number;
+}
+
+/**
+ * Where the face-pay money of a refund stands: back in the customer's wallet now, or when the
+ * terminal is online again (the sync worker sends it), or refused by the cloud.
+ */
+function WalletCreditNotice({ credit }: { credit: WalletCredit }) {
+  const { t } = useTranslation();
+  const money = useMoney();
+  const amount = money(credit.amountFen);
+  const tone = credit.status === 'credited' ? 'ok' : credit.status === 'pending' ? 'warn' : 'error';
+  return (
+    <p
+      role="status"
+      className={`notice notice--${tone}`}
+      data-testid="refund-wallet"
+      data-status={credit.status}
+    >
+      {credit.status === 'credited'
+        ? t('receipts.wallet.credited', { amount })
+        : credit.status === 'pending'
+          ? t('receipts.wallet.pending', { amount })
+          : t('receipts.wallet.refused', { amount, code: credit.code ?? '' })}
+    </p>
+  );
 }
 
 export function ReceiptsDialog({
@@ -40,7 +65,7 @@ export function ReceiptsDialog({
   const [reason, setReason] = useState('');
   const [pin, setPin] = useState('');
   const [error, setError] = useState<UiError | null>(null);
-  const [done, setDone] = useState<Refund | null>(null);
+  const [done, setDone] = useState<RefundResult | null>(null);
   const [busy, setBusy] = useState(false);
   const [printing, setPrinting] = useState(false);
   const lookupRef = useRef<HTMLInputElement>(null);
@@ -146,6 +171,9 @@ export function ReceiptsDialog({
             })}
           </p>
         )}
+        {done?.walletCredits.map((credit) => (
+          <WalletCreditNotice key={credit.paymentId} credit={credit} />
+        ))}
         {sale !== null && (
           <div className="receipts__body">
             <div className={printing ? 'receipts__receipt print-area' : 'receipts__receipt'}>

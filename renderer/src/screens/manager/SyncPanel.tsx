@@ -4,7 +4,7 @@ import { selectSyncStatus } from '../../features/sync/syncSlice';
 import { selectTimezone } from '../../features/system/systemSlice';
 import { formatDateTime } from '../../lib/time';
 
-/** Outbox delivery to the cloud: state, events waiting, last success. */
+/** Outbox delivery to the cloud: state, events and wallet credits waiting, last success. */
 export function SyncPanel() {
   const { t, i18n } = useTranslation();
   const sync = useAppSelector(selectSyncStatus);
@@ -25,6 +25,10 @@ export function SyncPanel() {
           <div>
             <dt>{t('sync.pendingLabel')}</dt>
             <dd data-testid="sync-pending">{sync.pendingEvents}</dd>
+          </div>
+          <div>
+            <dt>{t('sync.pendingCreditsLabel')}</dt>
+            <dd data-testid="sync-pending-credits">{sync.pendingWalletCredits}</dd>
           </div>
           <div>
             <dt>{t('sync.lastSuccess')}</dt>

@@ -18,6 +18,7 @@ import {
   startFacePay,
   submitPhoneTail,
 } from '../../../features/facepay/facePaySlice';
+import { MemberGreeting } from './MemberGreeting';
 import { PhoneTailPad } from './PhoneTailPad';
 import './facepay.css';
 
@@ -101,6 +102,9 @@ export function FacePayOverlay({
               name: attempt.maskedName ?? '',
             })}
           </p>
+          {attempt.membership?.status === 'member' && (
+            <MemberGreeting membership={attempt.membership} testId="facepay-confirm-greeting" />
+          )}
           <div className="facepay__actions">
             <button
               type="button"

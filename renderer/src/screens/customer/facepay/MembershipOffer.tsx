@@ -10,6 +10,7 @@ import {
   attemptFor,
   selectFacePayState,
 } from '../../../features/facepay/facePaySlice';
+import { MemberGreeting } from './MemberGreeting';
 import './facepay.css';
 
 export function MembershipOffer({ sale }: { sale: Sale }) {
@@ -55,11 +56,7 @@ export function MembershipOffer({ sale }: { sale: Sale }) {
       )}
       {membership.status === 'joining' && <p role="status">{t('facepay.membership.joining')}</p>}
       {(membership.status === 'joined' || membership.status === 'member') && (
-        <p role="status" data-testid="facepay-member-greeting">
-          {t(`facepay.membership.${membership.status}`, { points: membership.points ?? 0 })}
-          {membership.coupons > 0 &&
-            ` · ${t('facepay.membership.coupons', { count: membership.coupons })}`}
-        </p>
+        <MemberGreeting membership={membership} />
       )}
       {membership.status === 'failed' && <p role="status">{t('facepay.membership.failed')}</p>}
     </section>

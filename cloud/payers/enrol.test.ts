@@ -1,0 +1,280 @@
+/**
+ * Enrolment with real faces from the shared set: photos uploaded to the admin endpoint (embedded
+ * in the cloud's process by main/face, never stored: only templates are), and a camera session
+ * on a clip through the CLI (`enrol --session`, the fused embedding sealed to the cloud). Consent
+ * is recorded with each, and the payer is then identified from another photo of the same person.
+ * Skipped where the models or the face set are not present.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import jpeg from 'jpeg-js';
+import { facesDir } from '../../main/face/dev-set';
+import type { FaceEngine } from '../../main/face';
+import type { CloudClient } from '../client/index';
+import { decodeEmbedding } from '../crypto/seal';
+import { CONSENT, LIVE, databaseLabel, dot, startTestCloud, type TestCloud } from '../test-support';
+
+const root = resolve(import.meta.dirname, '../..');
+const faces = facesDir();
+const ready =
+  existsSync(join(faces, 'camera/camera.json')) &&
+  existsSync(join(root, 'assets/models/fr_feature.onnx'));
+
+interface CameraJson {
+  face: { file: string; source: string; enrolWith: string[] };
+}
+
+/** Every file under `dir`, recursively. */
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...filesUnder(path));
+    else if (entry.isFile()) out.push(path);
+  }
+  return out;
+}
+
+describe(
+  `enrolment from photos and from a camera session (${databaseLabel()})`,
+  { skip: !ready && 'face models or face set missing' },
+  () => {
+    let t: TestCloud;
+    let terminal: CloudClient;
+    let engine: FaceEngine;
+    let camera: CameraJson;
+    let dataDir: string;
+    let closed = false;
+    const onDisk = !process.env.DATABASE_URL;
+
+    before(async () => {
+      camera = JSON.parse(readFileSync(join(faces, 'camera/camera.json'), 'utf8')) as CameraJson;
+      dataDir = mkdtempSync(join(tmpdir(), 'cloud-enrol-'));
+      // PGlite on disk (not in memory), so that the last test can look through its files.
+      t = await startTestCloud(onDisk ? { inMemory: false, dataDir } : {});
+      terminal = await t.pairedTerminal();
+      const { FaceEngine: Engine } = await import('../../main/face/engine');
+      engine = await Engine.start();
+    });
+
+    after(async () => {
+      await engine?.close();
+      if (!closed) await t?.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    const photo = (file: string) => readFileSync(join(faces, file));
+    async function embeddingOf(file: string): Promise<Float32Array> {
+      const embedding = (await engine.embedFile(join(faces, file))).face?.embedding;
+      assert.ok(embedding, `a face in ${file}`);
+      return embedding;
+    }
+    async function consentsOf(payerId: string) {
+      const { rows } = await t.cloud.db.query<{
+        source: string;
+        text_version: string;
+        recorded_by: string;
+        templates: number;
+      }>(
+        `SELECT c.source, c.text_version, c.recorded_by,
+                (SELECT count(*) FROM face_templates f WHERE f.consent_id = c.id)::int AS templates
+         FROM consents c WHERE c.payer_id = $1 ORDER BY c.id`,
+        [payerId],
+      );
+      return rows.map((r) => ({ ...r }));
+    }
+
+    it('photos uploaded to the admin endpoint become templates, with the consent', async () => {
+      const payer = await t.admin.createPayer({
+        name: 'Nicole Kidman',
+        phone: '13811112222',
+        balanceFen: 10_000,
+      });
+      // The photos that show one face (LFW photos may show other people behind): the endpoint
+      // takes a photo of the payer alone, and refuses a crowded one by its position.
+      const counts = await Promise.all(
+        camera.face.enrolWith.map(async (f) => (await engine.embedFile(join(faces, f))).faceCount),
+      );
+      const files = camera.face.enrolWith.filter((_, i) => counts[i] === 1);
+      const crowded = camera.face.enrolWith.filter((_, i) => (counts[i] ?? 0) > 1);
+      assert.ok(files.length >= 4, 'enough photos of her alone');
+      if (crowded[0] !== undefined) {
+        await assert.rejects(
+          t.admin.enrolPhotos(
+            payer.payerId,
+            [photo(files[0] as string), photo(crowded[0])],
+            CONSENT,
+          ),
+          { code: 'VALIDATION', field: 'body.images.1', message: /more than one face/ },
+        );
+      }
+      const enrolled = await t.admin.enrolPhotos(payer.payerId, files.map(photo), CONSENT);
+      assert.equal(enrolled.templateIds.length, files.length);
+      assert.equal(enrolled.templates, files.length);
+      assert.deepEqual(await consentsOf(payer.payerId), [
+        {
+          source: 'images',
+          text_version: CONSENT.textVersion,
+          recorded_by: CONSENT.recordedBy,
+          templates: files.length,
+        },
+      ]);
+
+      // Each template is that photo's embedding by the face pipeline (the same one the
+      // terminal runs), normalised: what the cloud stored came from these very photos.
+      const { rows } = await t.cloud.db.query<{ embedding: Uint8Array }>(
+        'SELECT embedding FROM face_templates WHERE payer_id = $1 ORDER BY id',
+        [payer.payerId],
+      );
+      for (const [i, file] of files.entries()) {
+        const stored = decodeEmbedding(rows[i]?.embedding ?? new Uint8Array());
+        const own = await embeddingOf(file);
+        const cos = dot(stored, own) / Math.sqrt(dot(own, own) * dot(stored, stored));
+        assert.ok(cos > 0.999, `${file}: stored template matches its photo (${cos})`);
+      }
+
+      // And the payer is identified from another photo of the same person (the camera clip's).
+      const probe = await embeddingOf(camera.face.source);
+      const answer = await terminal.identify({ embedding: probe, liveness: LIVE, amountFen: 990 });
+      assert.equal(answer.result, 'match');
+      if (answer.result === 'match') assert.equal(answer.payer.maskedName, 'N****e K****n');
+    });
+
+    it('a photo without a usable face, or not a JPEG, is refused by position; nothing is kept', async () => {
+      const payer = await t.admin.createPayer({ name: '王五', phone: '13822223333' });
+      const grey = jpeg.encode(
+        { width: 160, height: 120, data: Buffer.alloc(160 * 120 * 4, 128) },
+        90,
+      ).data;
+      const good = photo(camera.face.enrolWith[0] as string);
+      await assert.rejects(t.admin.enrolPhotos(payer.payerId, [good, grey], CONSENT), {
+        code: 'VALIDATION',
+        field: 'body.images.1',
+      });
+      const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+      await assert.rejects(t.admin.enrolPhotos(payer.payerId, [png], CONSENT), {
+        code: 'VALIDATION',
+        field: 'body.images.0',
+      });
+      assert.equal((await t.admin.payer(payer.payerId)).templates, 0);
+      assert.deepEqual(await consentsOf(payer.payerId), [], 'no consent without templates');
+      await assert.rejects(t.admin.enrolPhotos('pyr_nobody', [good], CONSENT), {
+        code: 'NOT_FOUND',
+      });
+    });
+
+    it('the CLI enrols from a camera session on a clip: the fused, live embedding', async () => {
+      // Asynchronously: the service answering the CLI runs in this very process.
+      const run = await promisify(execFile)(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          join(root, 'cloud/cli.ts'),
+          'enrol',
+          '--url',
+          t.cloud.url,
+          '--admin-token',
+          t.cloud.adminToken,
+          '--name',
+          '刘德华',
+          '--phone',
+          '13833334444',
+          '--balance-fen',
+          '20000',
+          '--session',
+          join(faces, 'camera', camera.face.file),
+          '--recorded-by',
+          'staff-42',
+        ],
+        { cwd: root, encoding: 'utf8' },
+      );
+      const out = JSON.parse(run.stdout) as { payerId: string; templates: number };
+      assert.equal(out.templates, 1);
+      const consents = await consentsOf(out.payerId);
+      assert.deepEqual(consents, [
+        {
+          source: 'camera',
+          text_version: 'face-pay-consent-v1',
+          recorded_by: 'staff-42',
+          templates: 1,
+        },
+      ]);
+      // The camera template is the clip person's face: the photo the clip was made from finds
+      // this payer (the photo payer of the first test shares the face: the phone tail decides).
+      const probe = await embeddingOf(camera.face.source);
+      const first = await terminal.identify({ embedding: probe, liveness: LIVE, amountFen: 500 });
+      assert.notEqual(first.result, 'no_match');
+      const answer = await terminal.identifyWithPhoneTail({
+        embedding: probe,
+        liveness: LIVE,
+        amountFen: 500,
+        phoneTail: '4444',
+      });
+      assert.equal(answer.result, 'match');
+      if (answer.result === 'match') assert.equal(answer.payer.maskedName, '刘*华');
+    });
+
+    it('an enrolment clip that shows no face enrols nothing and creates no payer', async () => {
+      const before = (
+        await t.cloud.db.query<{ n: number }>('SELECT count(*)::int AS n FROM payers')
+      ).rows[0]?.n;
+      await assert.rejects(
+        promisify(execFile)(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            join(root, 'cloud/cli.ts'),
+            'enrol',
+            '--url',
+            t.cloud.url,
+            '--admin-token',
+            t.cloud.adminToken,
+            '--name',
+            '空',
+            '--phone',
+            '13844445555',
+            '--session',
+            join(faces, 'camera/empty.y4m'),
+          ],
+          { cwd: root, encoding: 'utf8' },
+        ),
+        (error: { stderr?: string }) => /face session did not succeed/.test(error.stderr ?? ''),
+      );
+      const now = (await t.cloud.db.query<{ n: number }>('SELECT count(*)::int AS n FROM payers'))
+        .rows[0]?.n;
+      assert.equal(now, before);
+    });
+
+    it('the photos are kept nowhere: not in the logs, not in the database files', async () => {
+      const samples = camera.face.enrolWith.map((file) => {
+        const bytes = photo(file);
+        const mid = Math.floor(bytes.length / 2);
+        return { file, raw: bytes.subarray(mid, mid + 64), b64: bytes.toString('base64') };
+      });
+      const logs = t.logs.join('\n');
+      for (const s of samples) {
+        assert.ok(!logs.includes(s.b64.slice(1000, 1064)), `${s.file}: base64 in the logs`);
+      }
+      assert.doesNotMatch(logs, /\/9j\//, 'no JPEG (base64) in the logs');
+      if (!onDisk) return; // PostgreSQL's files are not ours to read
+      await t.close();
+      closed = true;
+      const stored = filesUnder(dataDir).filter((f) => statSync(f).size > 0);
+      assert.ok(stored.length > 10, 'the database wrote its files');
+      for (const path of stored) {
+        const bytes = readFileSync(path);
+        for (const s of samples) {
+          assert.ok(!bytes.includes(s.raw), `${path} holds bytes of ${s.file}`);
+          assert.ok(!bytes.includes(s.b64.slice(1000, 1064)), `${path} holds ${s.file} in base64`);
+        }
+      }
+    });
+  },
+);
