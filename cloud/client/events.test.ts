@@ -42,6 +42,7 @@ const sale: Sale = {
     },
   ],
   refundedFen: 0,
+  operator: { id: 'C1', name: 'Li' },
 };
 const refund: Refund = {
   id: 'R1',
@@ -52,6 +53,7 @@ const refund: Refund = {
   amountFen: 300,
   byMethod: [{ paymentId: 'P2', method: 'cash', amountFen: 300 }],
   createdAt: at,
+  operator: { id: 'C1', name: 'Li' },
 };
 const shopDate = () => '2026-03-01';
 

@@ -27,6 +27,12 @@ export const ERROR_CODES = [
   'PIN_WRONG',
   /** Too many wrong PINs in a row: PINs are refused for a while. */
   'PIN_LOCKED',
+  /** Nobody is signed in at the till: selling, payments, refunds and shifts need a cashier. */
+  'SIGN_IN_REQUIRED',
+  /** The channel is the manager's: this screen has no open manager session (or it ended). */
+  'MANAGER_REQUIRED',
+  /** This terminal cannot do that here (e.g. a window the browser host does not have). */
+  'NOT_SUPPORTED',
   'INTERNAL',
 ] as const;
 

@@ -253,7 +253,7 @@ describe('face pay orchestration', () => {
 
   async function toConfirm(): Promise<void> {
     cloud.identifyAnswers = [MATCH];
-    service.start(sale.id);
+    service.start(sale.id, t.op);
     backend.last.ready();
     await until(() => state().phase === 'confirm', 'confirm');
   }
@@ -267,7 +267,7 @@ describe('face pay orchestration', () => {
 
   beforeEach(() => {
     t = openTestLedger();
-    t.ledger.openShift(10_000);
+    t.ledger.openShift(10_000, t.op);
     const product = DEMO_PRODUCTS[5];
     assert.ok(product);
     sale = t.ledger.addItem({ barcode: product.barcode, qty: 2 });
@@ -301,7 +301,7 @@ describe('face pay orchestration', () => {
     service.attachCamera(camera);
     service.attachCloud({ baseUrl: 'http://cloud.test', client: cloud });
     await until(() => service.availability().reason === 'OFFLINE', 'offline');
-    const started = service.start(sale.id);
+    const started = service.start(sale.id, t.op);
     assert.equal(started.phase, 'failed');
     assert.equal(started.failure?.code, 'UNAVAILABLE');
     assert.equal(camera.opened, 0);
@@ -314,7 +314,7 @@ describe('face pay orchestration', () => {
     await ready();
     cloud.identifyAnswers = [MATCH];
     cloud.authoriseAnswers = [approved];
-    const started = service.start(sale.id);
+    const started = service.start(sale.id, t.op);
     assert.equal(started.phase, 'capturing');
     assert.equal(started.step, 'searching');
     assert.equal(camera.opened, 1);
@@ -352,6 +352,7 @@ describe('face pay orchestration', () => {
     assert.equal(done.payments[0]?.method, 'face');
     assert.equal(done.payments[0]?.reference, 'pay-1');
     assert.equal(done.payments[0]?.amountFen, sale.dueFen);
+    assert.equal(done.operator?.id, t.op, 'recorded for who was at the till when it started');
     assert.equal(paidSales.length, 1);
     assert.equal(state().receiptNo, done.receiptNo);
     assert.deepEqual(state().membership, { status: 'offer', points: null, coupons: 0 });
@@ -382,7 +383,7 @@ describe('face pay orchestration', () => {
       MATCH,
     ];
     cloud.authoriseAnswers = [approved];
-    service.start(sale.id);
+    service.start(sale.id, t.op);
     backend.last.ready();
     await until(() => state().phase === 'phoneTail', 'phone tail');
     assert.equal(state().phoneTailTriesLeft, 2);
@@ -405,7 +406,7 @@ describe('face pay orchestration', () => {
   it('a wrong phone tail twice is no match; the sale stays open', async () => {
     await ready();
     cloud.identifyAnswers = [{ result: 'ambiguous', ask: 'phone_tail' }, { result: 'no_match' }];
-    service.start(sale.id);
+    service.start(sale.id, t.op);
     backend.last.ready();
     await until(() => state().phase === 'phoneTail', 'phone tail');
     service.phoneTail(sale.id, '1111');
@@ -423,7 +424,7 @@ describe('face pay orchestration', () => {
   ] as const) {
     it(`${what}: fails ${code}, the sale stays open, and face pay can start again`, async () => {
       await ready();
-      service.start(sale.id);
+      service.start(sale.id, t.op);
       backend.last.frame();
       backend.last.fail(code);
       await until(() => state().phase === 'failed', 'failed');
@@ -431,7 +432,7 @@ describe('face pay orchestration', () => {
       assert.equal(cloud.calls.length, 0, 'nothing went to the cloud');
       assertStillOpen();
 
-      const again = service.start(sale.id);
+      const again = service.start(sale.id, t.op);
       assert.equal(again.phase, 'capturing');
       assert.equal(again.attempt, 2);
     });
@@ -441,7 +442,7 @@ describe('face pay orchestration', () => {
     await service.close();
     make({ firstFrameTimeoutMs: 50 });
     await ready();
-    service.start(sale.id);
+    service.start(sale.id, t.op);
     await until(() => state().phase === 'failed', 'failed');
     assert.equal(state().failure?.code, 'CAMERA_ERROR');
     assert.equal(backend.last.cancelled, true);
@@ -460,7 +461,7 @@ describe('face pay orchestration', () => {
     it(`identify with ${what}: fails ${code}, sale open`, async () => {
       await ready();
       cloud.identifyAnswers = [answer as Answer<IdentifyResponse>];
-      service.start(sale.id);
+      service.start(sale.id, t.op);
       backend.last.ready();
       await until(() => state().phase === 'failed', 'failed');
       assert.equal(state().failure?.code, code);
@@ -472,7 +473,7 @@ describe('face pay orchestration', () => {
   it('identify that never answers times out as CLOUD_UNREACHABLE', async () => {
     await ready();
     cloud.identifyAnswers = [() => new Promise<IdentifyResponse>(() => undefined)];
-    service.start(sale.id);
+    service.start(sale.id, t.op);
     backend.last.ready();
     await until(() => state().phase === 'failed', 'failed');
     assert.equal(state().failure?.code, 'CLOUD_UNREACHABLE');
@@ -506,7 +507,7 @@ describe('face pay orchestration', () => {
     assertStillOpen();
 
     cloud.identifyAnswers = [{ result: 'ambiguous', ask: 'phone_tail' }];
-    service.start(sale.id);
+    service.start(sale.id, t.op);
     backend.last.ready();
     await until(() => state().phase === 'phoneTail', 'phone tail');
     await until(() => state().phase === 'failed', 'phone tail timeout');
@@ -517,7 +518,7 @@ describe('face pay orchestration', () => {
 
   it('cancel while capturing stops the session and the camera; cancel at confirm too', async () => {
     await ready();
-    service.start(sale.id);
+    service.start(sale.id, t.op);
     const session = backend.last;
     const cancelled = service.cancel(sale.id);
     assert.equal(cancelled.phase, 'failed');
@@ -601,7 +602,7 @@ describe('face pay orchestration', () => {
     assert.equal(state().failure?.code, 'PAYMENT_UNCERTAIN');
     assertStillOpen();
     // No new attempt while the first one's fate is unknown.
-    assert.equal(service.start(sale.id).failure?.code, 'PAYMENT_UNCERTAIN');
+    assert.equal(service.start(sale.id, t.op).failure?.code, 'PAYMENT_UNCERTAIN');
     assert.equal(camera.opened, 1);
 
     cloudBack = true;
@@ -625,7 +626,11 @@ describe('face pay orchestration', () => {
     ];
     service.confirm(sale.id);
     await until(() => state().failure?.code === 'PAYMENT_UNCERTAIN', 'uncertain');
-    t.ledger.pay(sale.id, { method: 'cash', amountFen: sale.dueFen, tenderedFen: sale.dueFen });
+    t.ledger.pay(
+      sale.id,
+      { method: 'cash', amountFen: sale.dueFen, tenderedFen: sale.dueFen },
+      t.op,
+    );
     cloudBack = true;
     await until(() => cloud.refunds.length === 1, 'refund');
     assert.deepEqual(cloud.refunds[0], {
@@ -643,8 +648,8 @@ describe('face pay orchestration', () => {
 
   it('refuses to start on a sale that cannot be paid', async () => {
     await ready();
-    assert.throws(() => service.start('no-such-sale'), { code: 'NOT_FOUND' });
-    t.ledger.pay(sale.id, { method: 'cash', amountFen: sale.dueFen });
-    assert.throws(() => service.start(sale.id), { code: 'SALE_NOT_OPEN' });
+    assert.throws(() => service.start('no-such-sale', t.op), { code: 'NOT_FOUND' });
+    t.ledger.pay(sale.id, { method: 'cash', amountFen: sale.dueFen }, t.op);
+    assert.throws(() => service.start(sale.id, t.op), { code: 'SALE_NOT_OPEN' });
   });
 });

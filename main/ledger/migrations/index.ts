@@ -9,6 +9,7 @@ import { migration001 } from './001-initial';
 import { migration002 } from './002-report-indexes';
 import { migration003 } from './003-staff-approvals-settings';
 import { migration004 } from './004-sync-state';
+import { migration005 } from './005-operators';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration002,
   migration003,
   migration004,
+  migration005,
 ];
 export const LATEST_VERSION = MIGRATIONS.length;
 
