@@ -78,7 +78,9 @@ async function until(check: () => boolean, what: string, ms = 30_000): Promise<v
   }
 }
 
-core.ledger.openShift(0);
+// The demo cashier (seeded with the core) opens the shift and is who face pay records.
+const cashier = core.ledger.verifyPin('1234');
+core.ledger.openShift(0, cashier.id);
 const product = DEMO_PRODUCTS[3];
 if (product === undefined) throw new Error('no demo product');
 const sale = core.ledger.addItem({ barcode: product.barcode });
@@ -120,7 +122,7 @@ async function decisions(mode: 'capture' | 'file'): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < WARMUP + RUNS; i++) {
     confirmedAt = 0;
-    core.facePay.start(sale.id);
+    core.facePay.start(sale.id, cashier.id);
     await until(() => confirmedAt !== 0, 'the identify answer');
     const state = latest as FacePayState | null;
     if (state?.phase !== 'confirm') {

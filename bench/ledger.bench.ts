@@ -58,7 +58,9 @@ interface CommitFigures {
 function measureCommit(dir: string): CommitFigures {
   const ledger = Ledger.open({ file: join(dir, 'commit.db') });
   ledger.upsertProducts([...DEMO_PRODUCTS]);
-  ledger.openShift(100_000);
+  // Every money row names its operator (one indexed lookup per payment, part of the cost).
+  const op = ledger.addStaff({ name: 'Bench cashier', role: 'cashier', pin: '1234' }).id;
+  ledger.openShift(100_000, op);
   const skus = DEMO_PRODUCTS.map((p) => p.sku);
   let i = 0;
   const payMs: number[] = [];
@@ -70,7 +72,7 @@ function measureCommit(dir: string): CommitFigures {
       ledger.addItem({ sku: skus[(3 * i + 1) % skus.length] ?? '', qty: 2 });
       const sale = ledger.addItem({ sku: skus[(3 * i + 2) % skus.length] ?? '' });
       const t0 = performance.now();
-      ledger.pay(sale.id, { method: 'cash', amountFen: sale.totalFen, tenderedFen: 100_000 });
+      ledger.pay(sale.id, { method: 'cash', amountFen: sale.totalFen, tenderedFen: 100_000 }, op);
       payMs.push(performance.now() - t0);
       i += 1;
       n += 1;
@@ -164,7 +166,7 @@ function commitBench(): void {
 const BIG_SALES = 1_000_000;
 const BIG_DAYS = 365;
 /** Bump when the generated data changes, so stale caches are not reused. */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 /** Day 0 is 2024-01-01 in Asia/Shanghai (UTC+8, no DST). */
 const DAY0_UTC_MS = Date.UTC(2024, 0, 1) - 8 * 3600_000;
 
@@ -198,6 +200,8 @@ function generateBigLedger(file: string): void {
   removeDb(building);
   const ledger = Ledger.open({ file: building, now: () => new Date(DAY0_UTC_MS) });
   ledger.upsertProducts([...DEMO_PRODUCTS]);
+  // Money rows name their operator (the schema refuses one that does not).
+  const operator = ledger.addStaff({ name: 'Bench cashier', role: 'cashier', pin: '1234' }).id;
   ledger.close();
 
   const db = new Database(building);
@@ -257,6 +261,7 @@ function generateBigLedger(file: string): void {
         opened_at: openedAt.toISOString(),
         business_date: date,
         float_fen: 50_000,
+        operator_id: operator,
       });
       let cashSales = 0;
       let cashRefunds = 0;
@@ -310,6 +315,7 @@ function generateBigLedger(file: string): void {
           tax_fen: lines.reduce((a, l) => a + l.tax_fen, 0),
           paid_fen: total,
           change_fen: tendered === null ? 0 : tendered - total,
+          operator_id: operator,
         });
         for (const l of lines) ins.line.run(l);
         const paymentId = uuidv7(ms);
@@ -323,6 +329,7 @@ function generateBigLedger(file: string): void {
           change_fen: tendered === null ? 0 : tendered - total,
           reference: null,
           created_at: closedAt,
+          operator_id: operator,
         });
         if (method === 'cash') cashSales += total;
         // About 1 % of sales get their first line refunded a little later the same day.
@@ -340,6 +347,7 @@ function generateBigLedger(file: string): void {
             created_at: new Date(at).toISOString(),
             business_date: date,
             hour: hour + 1 + 8 < 24 ? hour + 1 : hour,
+            operator_id: operator,
           });
           ins.refundLine.run({
             refund_id: refundId,
@@ -369,6 +377,7 @@ function generateBigLedger(file: string): void {
         expected_fen: expected,
         counted_fen: expected,
         variance_fen: 0,
+        operator_id: operator,
       });
     })();
   }

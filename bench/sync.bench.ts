@@ -28,7 +28,7 @@ import Database from 'better-sqlite3';
 import { AdminClient } from '../cloud/client/admin';
 import { CloudClient, type TerminalCredentials } from '../cloud/client/index';
 import { startCloud, type RunningCloud } from '../cloud/server';
-import { DEMO_PRODUCTS, Ledger } from '../main/ledger';
+import { DEMO_PRODUCTS, LATEST_VERSION, Ledger } from '../main/ledger';
 import { BusinessClock } from '../main/ledger/clock';
 import { Ctx } from '../main/ledger/context';
 import { appendOutbox, type OutboxType } from '../main/ledger/outbox';
@@ -51,7 +51,7 @@ function makeLedger(dir: string, events: number): string {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  const ctx = new Ctx(db, 'T01', new BusinessClock(TIMEZONE), () => new Date());
+  const ctx = new Ctx(db, 'T01', new BusinessClock(TIMEZONE), () => new Date(), LATEST_VERSION);
   ctx.tx(() => {
     for (let i = real.length; i < events; i++) {
       const e = real[i % real.length] as (typeof real)[number];

@@ -69,6 +69,7 @@ test('scan two products, pay cash with change, customer display follows, manager
   await expect(receipt.getByTestId('receipt-total')).toContainText(yuan(total));
   await expect(receipt.getByTestId('receipt-change')).toContainText(yuan(change));
   const receiptNo = (await receipt.getByTestId('receipt-no').innerText()).trim();
+  await expect(receipt.getByTestId('receipt-cashier')).toHaveText('李收银');
   await expect(customer.getByTestId('customer-paid')).toBeVisible();
   await expect(customer.getByTestId('customer-change')).toContainText(yuan(change));
 
@@ -97,6 +98,15 @@ test('scan two products, pay cash with change, customer display follows, manager
       .prepare('SELECT method, amount_fen, tendered_fen FROM payments WHERE sale_id = ?')
       .all(sale[0]?.id);
     expect(pay).toEqual([{ method: 'cash', amount_fen: total, tendered_fen: tenderedYuan * 100 }]);
+    // Recorded for the cashier who signed in, on the sale and on its payment.
+    const who = db
+      .prepare(
+        `SELECT st.name AS sale_by, (SELECT name FROM staff WHERE id = p.operator_id) AS paid_by
+         FROM sales s JOIN staff st ON st.id = s.operator_id JOIN payments p ON p.sale_id = s.id
+         WHERE s.id = ?`,
+      )
+      .get(sale[0]?.id);
+    expect(who).toEqual({ sale_by: '李收银', paid_by: '李收银' });
   } finally {
     db.close();
   }

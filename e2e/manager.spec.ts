@@ -5,15 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
-import { contract, demoProduct, FIRST_STEP_MS, MANAGER_PIN, yuan } from './pos';
+import { asCashier, demoProduct, FIRST_STEP_MS, MANAGER_PIN, yuan } from './pos';
 import { pdfText } from './pdf-text';
 
 test('the daily report: PIN, figures, charts, CSV and PDF', async ({ page, host }, testInfo) => {
   // A day of trade through the contract: cash and card sales, one refund.
-  const api = await contract(host.url);
   const [a, b, c] = [demoProduct(3), demoProduct(11), demoProduct(42)];
-  let net: number;
-  try {
+  const net = await asCashier(host.url, async (api) => {
     await api.invoke('shift.open', { floatFen: 20_000 });
     const first = await api.invoke('sale.addItem', { barcode: a.barcode, qty: 2 });
     const paidCash = await api.invoke('sale.pay', {
@@ -31,10 +29,8 @@ test('the daily report: PIN, figures, charts, CSV and PDF', async ({ page, host 
       reason: 'damaged',
       managerPin: MANAGER_PIN,
     });
-    net = paidCash.totalFen + second.totalFen - refund.amountFen;
-  } finally {
-    await api.close();
-  }
+    return paidCash.totalFen + second.totalFen - refund.amountFen;
+  });
 
   await page.goto(`${host.url}/manager`);
   const gate = page.getByRole('dialog', { name: '店长登录' });
@@ -51,7 +47,10 @@ test('the daily report: PIN, figures, charts, CSV and PDF', async ({ page, host 
   await expect(page.getByRole('img', { name: '支付方式构成' })).toBeVisible();
   await expect(page.getByTestId('chart-methods')).toContainText('银行卡');
   await expect(page.getByRole('table', { name: '退款记录' })).toContainText('damaged');
-  await expect(page.getByRole('table', { name: '班次与现金清点' })).toContainText('进行中');
+  const shifts = page.getByRole('table', { name: '班次与现金清点' });
+  await expect(shifts).toContainText('进行中');
+  // Who opened the shift: the cashier signed in at the till.
+  await expect(shifts.getByTestId('shift-opened-by')).toHaveText('李收银');
   await expect(page.getByTestId('sync-pending')).toHaveText(/^\d+$/);
 
   const csvDownload = page.waitForEvent('download');

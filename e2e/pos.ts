@@ -67,3 +67,22 @@ export async function contract(url: string): Promise<WsContractClient> {
   const origin = new URL(url);
   return connectWs(`ws://${origin.host}/ws`);
 }
+
+/**
+ * Trade set up through the contract as a cashier does it: signed in at the till (selling needs
+ * it), with a manager session on this connection only when `manager` asks for one, and signed
+ * out again afterwards so the screens under test find the till as a person would.
+ */
+export async function asCashier<T>(
+  url: string,
+  run: (api: WsContractClient) => Promise<T>,
+): Promise<T> {
+  const api = await contract(url);
+  try {
+    await api.invoke('auth.signIn', { pin: CASHIER_PIN });
+    return await run(api);
+  } finally {
+    await api.invoke('auth.signOut', {}).catch(() => undefined);
+    await api.close();
+  }
+}

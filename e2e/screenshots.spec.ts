@@ -3,12 +3,11 @@
  * test-results/ (not committed) so that a person can look at them after the run.
  */
 import { expect, test } from './fixtures';
-import { contract, demoProduct, MANAGER_PIN, scan, signIn, unlockManager } from './pos';
+import { asCashier, demoProduct, MANAGER_PIN, scan, signIn, unlockManager } from './pos';
 
 test('the three screens in zh-CN and English', async ({ browser, host }, testInfo) => {
   // Earlier trade for the manager's report, through the contract.
-  const api = await contract(host.url);
-  try {
+  await asCashier(host.url, async (api) => {
     await api.invoke('shift.open', { floatFen: 20_000 });
     for (const [i, method] of [
       [3, 'cash'],
@@ -31,9 +30,7 @@ test('the three screens in zh-CN and English', async ({ browser, host }, testInf
           managerPin: MANAGER_PIN,
         });
     }
-  } finally {
-    await api.close();
-  }
+  });
 
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const cashier = await context.newPage();

@@ -42,6 +42,7 @@ const sale: Sale = {
     },
   ],
   refundedFen: 0,
+  operator: { id: 'C1', name: 'Li' },
 };
 const refund: Refund = {
   id: 'R1',
@@ -53,6 +54,7 @@ const refund: Refund = {
   taxFen: 35,
   byMethod: [{ paymentId: 'P2', method: 'cash', amountFen: 300 }],
   createdAt: at,
+  operator: { id: 'C1', name: 'Li' },
 };
 const shopDate = () => '2026-03-01';
 

@@ -1,22 +1,45 @@
 /**
  * Carries the contract over Electron IPC. Requests are accepted only from the main frame of our
- * own windows showing our bundle; the core validates every payload. Events go to every window.
+ * own windows showing our bundle; the core validates every payload and decides what each window
+ * may do. Each window is one caller of the core, of the kind main gave it when it opened the
+ * window (never what the page says of itself): the customer display's window is a customer
+ * caller, the cashier's and the manager's are staff callers, and a manager session opened in
+ * one window stays in that window. Events go to every window that may hear them.
  */
-import { ipcMain, type BrowserWindow } from 'electron';
+import { ipcMain } from 'electron';
 import { pathToFileURL } from 'node:url';
 import { IPC_EVENT, IPC_INVOKE } from '../contract';
-import type { PosCore } from '../core';
-import { isTrustedSender } from './sender';
+import { eventVisibleTo, type Caller, type PosCore } from '../core';
+import { callerKindOfScreen, isTrustedSender } from './sender';
+import type { ScreenWindow } from './windows';
 
 export function registerIpc(
   core: PosCore,
-  windows: () => BrowserWindow[],
+  windows: () => ScreenWindow[],
   rendererIndex: string,
 ): () => void {
   const rendererUrl = pathToFileURL(rendererIndex).href;
+  /** webContents id -> its caller, opened on the window's first request. */
+  const callers = new Map<number, Caller>();
+
+  function callerOf({ window, screen }: ScreenWindow): Caller {
+    const contents = window.webContents;
+    let caller = callers.get(contents.id);
+    if (caller === undefined) {
+      const opened = core.openCaller(callerKindOfScreen(screen));
+      callers.set(contents.id, opened);
+      contents.once('destroyed', () => {
+        callers.delete(contents.id);
+        core.closeCaller(opened);
+      });
+      caller = opened;
+    }
+    return caller;
+  }
 
   ipcMain.handle(IPC_INVOKE, (event, channel: unknown, payload: unknown) => {
-    const own = new Set(windows().map((w) => w.webContents.id));
+    const live = windows().filter((w) => !w.window.isDestroyed());
+    const own = new Set(live.map((w) => w.window.webContents.id));
     const frame = event.senderFrame;
     const trusted = isTrustedSender(
       {
@@ -27,20 +50,25 @@ export function registerIpc(
       own,
       rendererUrl,
     );
-    if (!trusted) {
+    const sender = live.find((w) => w.window.webContents.id === event.sender.id);
+    if (!trusted || sender === undefined) {
       return { ok: false, error: { code: 'FORBIDDEN', message: 'sender not allowed' } };
     }
-    return core.dispatch(channel, payload);
+    return core.dispatch(channel, payload, callerOf(sender));
   });
 
   const unsubscribe = core.onEvent((name, payload) => {
-    for (const window of windows()) {
-      if (!window.isDestroyed()) window.webContents.send(IPC_EVENT, name, payload);
+    for (const w of windows()) {
+      if (w.window.isDestroyed()) continue;
+      if (eventVisibleTo(callerKindOfScreen(w.screen), name))
+        w.window.webContents.send(IPC_EVENT, name, payload);
     }
   });
 
   return () => {
     unsubscribe();
     ipcMain.removeHandler(IPC_INVOKE);
+    for (const caller of callers.values()) core.closeCaller(caller);
+    callers.clear();
   };
 }

@@ -3,14 +3,14 @@
  * it). It builds the core, opens the windows and wires IPC; everything else lives in layers
  * that run under plain Node.
  */
-import { app, session, type BrowserWindow } from 'electron';
+import { app, session } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { consoleLogger, createPosCore, loadConfig, type PosCore } from '../core';
 import { startCloudSync, type CloudSync } from '../host/cloud-sync';
 import { startCaptureWindow } from './capture';
 import { registerIpc } from './ipc';
-import { openTerminalWindows, shellPaths } from './windows';
+import { managerWindowOpener, openTerminalWindows, shellPaths, type ScreenWindow } from './windows';
 
 // build/app/main.js -> build/
 const buildDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,7 +20,8 @@ if (!app.requestSingleInstanceLock()) app.quit();
 
 let core: PosCore | null = null;
 let cloud: CloudSync | null = null;
-let windows: BrowserWindow[] = [];
+/** The cashier's and customer's windows, then the manager's once it has been opened. */
+let windows: ScreenWindow[] = [];
 
 app.on('web-contents-created', (_event, contents) => {
   contents.on('will-attach-webview', (event) => event.preventDefault());
@@ -38,10 +39,21 @@ void app.whenReady().then(() => {
     config.dataDir = app.getPath('userData');
   }
   core = createPosCore(config, consoleLogger);
-  windows = openTerminalWindows(paths);
-  registerIpc(core, () => windows.filter((w) => !w.isDestroyed()), paths.rendererIndex);
+  const terminal = openTerminalWindows(paths);
+  windows = [...terminal];
+  registerIpc(core, () => windows.filter((w) => !w.window.isDestroyed()), paths.rendererIndex);
+  // The cashier's screen asks for the manager's (screen.openManager): this shell opens it.
+  const openManager = managerWindowOpener(paths, (opened) => {
+    windows = [...windows.filter((w) => !w.window.isDestroyed()), opened];
+  });
+  core.attachShell({ openManager });
   // Face pay's camera: a hidden window of its own, frames to main over a MessagePort.
-  startCaptureWindow(core, buildDir, windows, consoleLogger);
+  startCaptureWindow(
+    core,
+    buildDir,
+    terminal.map((w) => w.window),
+    consoleLogger,
+  );
   // After the windows: the till sells offline until (and unless) the cloud is linked.
   cloud = startCloudSync({
     core,
@@ -51,7 +63,7 @@ void app.whenReady().then(() => {
   });
 });
 
-app.on('second-instance', () => windows[0]?.focus());
+app.on('second-instance', () => windows[0]?.window.focus());
 app.on('window-all-closed', () => app.quit());
 app.on('will-quit', (event) => {
   const linked = cloud;

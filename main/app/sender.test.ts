@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isTrustedSender } from './sender';
+import { callerKindOfScreen, isTrustedSender } from './sender';
 
 const index = 'file:///opt/pos/build/renderer/index.html';
 const own = new Set([3, 4]);
@@ -29,4 +29,10 @@ test('other windows, iframes, destroyed frames and foreign pages are refused', (
       false,
     );
   }
+});
+
+test("a window's caller kind comes from the screen main loaded, the customer's the narrow one", () => {
+  assert.equal(callerKindOfScreen('customer'), 'customer');
+  assert.equal(callerKindOfScreen('cashier'), 'staff');
+  assert.equal(callerKindOfScreen('manager'), 'staff');
 });

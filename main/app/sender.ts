@@ -1,3 +1,6 @@
+import type { Screen } from '../contract';
+import type { CallerKind } from '../core';
+
 /**
  * Which IPC senders main trusts: the main frame of one of its own windows, showing the
  * renderer bundle it loaded. Kept free of Electron imports so it is tested under plain Node.
@@ -30,4 +33,12 @@ export function isTrustedSender(
     url.pathname === expected.pathname &&
     url.host === expected.host
   );
+}
+
+/**
+ * What a window is to the core, from the screen main loaded into it (never from what the page
+ * says of itself): the customer display is a customer caller, the others staff callers.
+ */
+export function callerKindOfScreen(screen: Screen): CallerKind {
+  return screen === 'customer' ? 'customer' : 'staff';
 }

@@ -6,6 +6,13 @@
 import { BrowserWindow, screen, type Rectangle } from 'electron';
 import { join } from 'node:path';
 import type { Screen } from '../contract';
+import { singleWindow } from './single-window';
+
+/** A window main opened, and which screen it loaded into it (which decides what it may do). */
+export interface ScreenWindow {
+  window: BrowserWindow;
+  screen: Screen;
+}
 
 export interface ShellPaths {
   preload: string;
@@ -37,7 +44,7 @@ function load(window: BrowserWindow, paths: ShellPaths, which: Screen): void {
   void window.loadFile(paths.rendererIndex, { query: { screen: which } });
 }
 
-export function openTerminalWindows(paths: ShellPaths): BrowserWindow[] {
+export function openTerminalWindows(paths: ShellPaths): ScreenWindow[] {
   const primary = screen.getPrimaryDisplay();
   const secondary = screen.getAllDisplays().find((d) => d.id !== primary.id);
 
@@ -52,13 +59,34 @@ export function openTerminalWindows(paths: ShellPaths): BrowserWindow[] {
   if (secondary) customer.setFullScreen(true);
   load(customer, paths, 'customer');
 
-  return [cashier, customer];
+  return [
+    { window: cashier, screen: 'cashier' },
+    { window: customer, screen: 'customer' },
+  ];
 }
 
-export function openManagerWindow(paths: ShellPaths): BrowserWindow {
+export function openManagerWindow(paths: ShellPaths): ScreenWindow {
   const window = secureWindow(paths, { width: 1100, height: 800 }, 'Manager');
   load(window, paths, 'manager');
-  return window;
+  return { window, screen: 'manager' };
+}
+
+/**
+ * The manager's window, one at a time: opened on the first request (screen.openManager, from
+ * the cashier's screen), brought to the front on the next ones while it is open.
+ */
+export function managerWindowOpener(
+  paths: ShellPaths,
+  onOpened: (opened: ScreenWindow) => void,
+): () => void {
+  const bringUp = singleWindow(() => {
+    const opened = openManagerWindow(paths);
+    onOpened(opened);
+    return opened.window;
+  });
+  return () => {
+    bringUp();
+  };
 }
 
 export function shellPaths(buildDir: string): ShellPaths {

@@ -24,7 +24,7 @@ import {
 } from './domain';
 import { facePayState, facePayStatus } from './facepay';
 import { peripheralsStatus, printResult } from './peripherals';
-import { pin, staff } from './staff';
+import { managerSession, pin, staff } from './staff';
 import { displayPayment, poster, settings, syncStatus } from './terminal-status';
 
 const nothing = z.object({}).strict();
@@ -215,12 +215,24 @@ export const channels = {
     response: z.array(product),
   },
 
-  /** Sign a person in on this terminal (cashier or manager); the screens show who is working. */
+  /**
+   * Sign a person in at the till (cashier or manager): selling, payments, refunds and shifts
+   * need someone signed in, and record who it was. One till, one drawer: every staff screen of
+   * the terminal sees the same person (a restart signs everyone out).
+   */
   'auth.signIn': { request: z.object({ pin }).strict(), response: staff },
+  /** Sign the till's person out (and end this screen's manager session, if any). */
   'auth.signOut': { request: nothing, response: z.null() },
   'auth.current': { request: nothing, response: staff.nullable() },
-  /** Check a manager's PIN (e.g. to open the manager's screen) without changing who is signed in. */
-  'auth.verifyManager': { request: z.object({ pin }).strict(), response: staff },
+  /**
+   * Open a manager session for this screen only (this WebSocket connection, this Electron
+   * window) with a manager's PIN. The manager's reports need one (MANAGER_REQUIRED without it);
+   * it does not change who is signed in at the till.
+   */
+  'manager.signIn': { request: z.object({ pin }).strict(), response: managerSession },
+  'manager.signOut': { request: nothing, response: z.null() },
+  /** This screen's manager session, or null (looking does not keep it alive). */
+  'manager.current': { request: nothing, response: managerSession.nullable() },
   'staff.list': { request: nothing, response: z.array(staff) },
   'staff.setPin': {
     request: z.object({ staffId: id, pin, ...approval }).strict(),
@@ -272,6 +284,12 @@ export const channels = {
 
   /** Outbox delivery to the cloud, as the status bar and the manager show it. */
   'sync.status': { request: nothing, response: syncStatus },
+
+  /**
+   * Bring up the manager's screen: the Electron shell opens (or focuses) its window. The
+   * browser host has no windows of its own (NOT_SUPPORTED): its page opens /manager instead.
+   */
+  'screen.openManager': { request: nothing, response: z.null() },
 
   /** The customer display's idle posters. */
   'display.posters': { request: nothing, response: z.array(poster) },

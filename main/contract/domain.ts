@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { MAX_AMOUNT_FEN, MAX_LINE_FEN, MAX_QTY, MAX_TAX_RATE_BP } from './money';
+import { staffRef } from './staff';
 
 /** An amount of money in fen, within the sane bound, never fractional. */
 export const fen = z
@@ -104,6 +105,11 @@ export const sale = z.object({
   changeFen: fen,
   payments: z.array(payment),
   refundedFen: fen,
+  /**
+   * Who completed (or voided) the sale: the person signed in at the till then. Null while the
+   * sale is open or held, and for sales from before operators were recorded (ledger version 5).
+   */
+  operator: staffRef.nullable(),
 });
 export type Sale = z.infer<typeof sale>;
 
@@ -135,6 +141,8 @@ export const refund = z.object({
   /** How the money went back, per original payment method. */
   byMethod: z.array(z.object({ paymentId: id, method: paymentMethod, amountFen: fen })),
   createdAt: isoTime,
+  /** Who was signed in at the till (the manager who approved it is in the approvals). */
+  operator: staffRef.nullable(),
 });
 export type Refund = z.infer<typeof refund>;
 
@@ -173,6 +181,10 @@ export const shift = z.object({
   countedCashFen: fen.nullable(),
   /** counted - expected, once closed */
   varianceFen: fen.nullable(),
+  /** The cashier who opened the shift (null for shifts from before ledger version 5). */
+  openedBy: staffRef.nullable(),
+  /** Who closed it and counted the drawer; null while open. */
+  closedBy: staffRef.nullable(),
 });
 export type Shift = z.infer<typeof shift>;
 

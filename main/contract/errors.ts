@@ -33,6 +33,12 @@ export const ERROR_CODES = [
   'NO_PRINTER',
   /** The printer did not take the job (unplugged, paper, I/O): the sale is kept, reprint it. */
   'PRINTER_ERROR',
+  /** Nobody is signed in at the till: selling, payments, refunds and shifts need a cashier. */
+  'SIGN_IN_REQUIRED',
+  /** The channel is the manager's: this screen has no open manager session (or it ended). */
+  'MANAGER_REQUIRED',
+  /** This terminal cannot do that here (e.g. a window the browser host does not have). */
+  'NOT_SUPPORTED',
   'INTERNAL',
 ] as const;
 

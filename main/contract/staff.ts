@@ -18,6 +18,26 @@ export const staff = z.object({
 });
 export type Staff = z.infer<typeof staff>;
 
+/** Who did something, as records and reports show it (the role may have changed since). */
+export const staffRef = z.object({ id: staff.shape.id, name: staff.shape.name });
+export type StaffRef = z.infer<typeof staffRef>;
+
+/**
+ * A manager's session on one screen (one WebSocket connection, one Electron window): opened by a
+ * manager's PIN, ended by signing out, by closing the screen, or after this long without a
+ * manager-only request. The manager's screen locks itself after the same time without input.
+ */
+export const MANAGER_IDLE_MS = 10 * 60_000;
+
+export const managerSession = z.object({
+  manager: staff,
+  /** How long the session lasts without use. */
+  idleMs: z.number().int().min(1),
+  /** When it ends unless used again before. */
+  expiresAt: z.string().max(40),
+});
+export type ManagerSession = z.infer<typeof managerSession>;
+
 /**
  * Actions that need a manager's PIN at the moment they are taken (the core checks it, not only
  * the screen). Each use is recorded with who approved it.

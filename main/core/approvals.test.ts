@@ -4,9 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { Channel, EventName, RequestInput, Response } from '../contract';
+import type { EventName } from '../contract';
 import { createPosCore, type PosCore } from './core';
 import { discountNeedsApproval } from './handlers';
+import { call, refusal, signInCashier } from './test-support/calls';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -24,23 +25,12 @@ function newCore(): { core: PosCore; dataDir: string } {
   return { core, dataDir };
 }
 
-async function call<C extends Channel>(core: PosCore, channel: C, payload: RequestInput<C>) {
-  const reply = await core.dispatch(channel, payload);
-  if (!reply.ok) throw Object.assign(new Error(reply.error.message), reply.error);
-  return reply.result as Response<C>;
-}
-
-async function refusal(core: PosCore, channel: Channel, payload: unknown): Promise<string> {
-  const reply = await core.dispatch(channel, payload);
-  assert.equal(reply.ok, false, `${channel} should have been refused`);
-  return reply.ok ? '' : reply.error.code;
-}
-
 test('refund, void of a paid sale, price override, big discounts and Z need a manager PIN', async () => {
   const { core } = newCore();
   const events: EventName[] = [];
   core.onEvent((name) => events.push(name));
   try {
+    await signInCashier(core);
     await call(core, 'shift.open', { floatFen: 0 });
     let sale = await call(core, 'sale.addItem', { sku: 'DRK-001', qty: 10 });
     // 20 % of the line is allowed without a PIN; more needs one.
@@ -137,7 +127,7 @@ test('refund, void of a paid sale, price override, big discounts and Z need a ma
   }
 });
 
-test('sign in and out, the manager check, posters from the data directory', async () => {
+test('sign in and out, the manager session, posters from the data directory', async () => {
   const { core, dataDir } = newCore();
   const changes: unknown[] = [];
   core.onEvent((name, payload) => {
@@ -149,9 +139,12 @@ test('sign in and out, the manager check, posters from the data directory', asyn
     const cashier = await call(core, 'auth.signIn', { pin: '1234' });
     assert.equal(cashier.role, 'cashier');
     assert.deepEqual(await call(core, 'auth.current', {}), cashier);
-    assert.equal(await refusal(core, 'auth.verifyManager', { pin: '1234' }), 'PIN_WRONG');
-    assert.equal((await call(core, 'auth.verifyManager', { pin: '8888' })).role, 'manager');
+    assert.equal(await refusal(core, 'manager.signIn', { pin: '1234' }), 'PIN_WRONG');
+    const session = await call(core, 'manager.signIn', { pin: '8888' });
+    assert.equal(session.manager.role, 'manager');
+    assert.deepEqual(await call(core, 'auth.current', {}), cashier, 'the till keeps its cashier');
     await call(core, 'auth.signOut', {});
+    assert.equal(await call(core, 'manager.current', {}), null, 'signing out ends it too');
     assert.equal(changes.length, 2);
 
     assert.equal((await call(core, 'display.posters', {})).length, 3);

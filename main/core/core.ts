@@ -1,12 +1,16 @@
 /**
  * The POS core: builds the services from a config and serves the typed contract. It knows
  * nothing of Electron or WebSockets; the transports (main/app's IPC, main/host's WebSocket)
- * hand it untrusted (channel, payload) pairs and relay its events.
+ * open a caller for each connection or window, hand the core untrusted (channel, payload) pairs
+ * from it, and relay the events that caller may hear. Who may call what is decided here, for
+ * both transports alike (access.ts).
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   errorToWire,
+  isChannel,
   parseRequest,
   PosError,
   type Channel,
@@ -19,6 +23,8 @@ import {
 } from '../contract';
 import { Ledger, seedDemoCatalog, seedDemoStaff } from '../ledger';
 import { Peripherals } from '../../native';
+import { CUSTOMER_CHANNELS, RULES, type Caller, type CallerKind } from './access';
+import type { CallContext } from './call';
 import type { CloudLink } from './cloud-link';
 import type { PosConfig } from './config';
 import { FacePayService, startFaceBackend, type FacePayOptions } from './facepay';
@@ -29,9 +35,11 @@ import {
   SALE_CHANGING,
   SHIFT_CHANGING,
   type Handler,
+  type TerminalShell,
 } from './handlers';
 import { silentLogger, type Logger } from './logger';
 import { PrintService, type PeripheralsPort } from './peripherals';
+import { ManagerSessions } from './manager-sessions';
 import { loadPosters } from './posters';
 import { TerminalState } from './terminal-state';
 import { WalletCredits } from './wallet-credits';
@@ -42,9 +50,22 @@ export type EventListener = <E extends EventName>(name: E, payload: EventPayload
 export interface PosCore {
   readonly config: PosConfig;
   readonly ledger: Ledger;
-  /** Validate and serve one request. Never throws: failures come back as typed errors. */
-  dispatch(channel: unknown, payload: unknown): Promise<DispatchResult>;
+  /**
+   * A transport's connection or window. Its manager session (if any) is its own; close it when
+   * the connection or window goes away.
+   */
+  openCaller(kind: CallerKind): Caller;
+  closeCaller(caller: Caller): void;
+  /**
+   * Validate and serve one request from a caller. Never throws: failures come back as typed
+   * errors (FORBIDDEN for a caller that is closed or may not use the channel,
+   * SIGN_IN_REQUIRED, MANAGER_REQUIRED).
+   */
+  dispatch(channel: unknown, payload: unknown, caller: Caller): Promise<DispatchResult>;
+  /** Every event; a transport passes on to each caller those `eventVisibleTo` its kind. */
   onEvent(listener: EventListener): () => void;
+  /** The Electron shell attaches itself (null to detach): screen.openManager needs it. */
+  attachShell(shell: TerminalShell | null): void;
   /**
    * For the sync worker: report its state (and, after a delivery, when it last succeeded). The
    * screens get a 'sync.status' event with the outbox's pending count.
@@ -76,6 +97,8 @@ export interface CoreOptions {
   peripherals?: PeripheralsPort;
   /** How long a refund's answer waits for the cloud to credit the wallet. */
   walletCreditWaitMs?: number;
+  /** The clock of the manager sessions' idle limit (ms since the epoch). */
+  now?: () => number;
 }
 
 export const APP_VERSION = '0.1.0';
@@ -152,6 +175,9 @@ export function createPosCore(
     ...(options.walletCreditWaitMs === undefined ? {} : { waitMs: options.walletCreditWaitMs }),
     onSettled: () => emit('sync.status', state.syncStatus()),
   });
+  const sessions = new ManagerSessions(options.now ?? Date.now);
+  const callers = new Map<string, Caller>();
+  let shell: TerminalShell | null = null;
 
   const handlers = createHandlers(
     ledger,
@@ -168,8 +194,34 @@ export function createPosCore(
       facePay,
       printing,
       walletCredits,
+      sessions,
+      shell: () => shell,
     },
   );
+
+  /** Who is asking, and may they: the context the handler runs with, or the refusal. */
+  function authorise(channel: Channel, caller: Caller): CallContext {
+    if (callers.get(caller.id) !== caller)
+      throw new PosError('FORBIDDEN', 'this connection is closed');
+    if (caller.kind === 'customer' && !CUSTOMER_CHANNELS.has(channel))
+      throw new PosError('FORBIDDEN', `the customer display may not use ${channel}`, 'channel');
+    const rule = RULES[channel];
+    const call: CallContext = { caller, operator: state.operator, manager: null };
+    if (rule === 'operator' && call.operator === null)
+      throw new PosError(
+        'SIGN_IN_REQUIRED',
+        `${channel} needs someone signed in at the till (a cashier or a manager)`,
+      );
+    if (rule === 'manager') {
+      call.manager = sessions.use(caller.id);
+      if (call.manager === null)
+        throw new PosError(
+          'MANAGER_REQUIRED',
+          `${channel} is the manager's: sign in with a manager's PIN on this screen`,
+        );
+    }
+    return call;
+  }
 
   function emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
     for (const listener of listeners) {
@@ -211,11 +263,33 @@ export function createPosCore(
       cloud = link;
       facePay.attachCloud(link);
     },
-    async dispatch(channel, payload) {
+    openCaller(kind) {
+      const caller: Caller = Object.freeze({ id: randomUUID(), kind });
+      callers.set(caller.id, caller);
+      return caller;
+    },
+    closeCaller(caller) {
+      if (callers.get(caller.id) !== caller) return;
+      callers.delete(caller.id);
+      sessions.end(caller.id);
+    },
+    attachShell(next) {
+      shell = next;
+    },
+    async dispatch(channel, payload, caller) {
       try {
+        // The channel first (UNKNOWN_CHANNEL), then who may use it, then the payload: a caller
+        // that may not use a channel learns nothing from its validation.
+        if (!isChannel(channel))
+          throw new PosError(
+            'UNKNOWN_CHANNEL',
+            `unknown channel: ${String(channel).slice(0, 64)}`,
+            'channel',
+          );
+        const call = authorise(channel, caller);
         const request = parseRequest(channel, payload);
         const handler = handlers[request.channel] as Handler<typeof request.channel>;
-        const answer = handler(request.payload);
+        const answer = handler(request.payload, call);
         // Only device channels (printer, drawer) and refunds (their wallet credits) answer
         // later; every other answer, and the events after it, stay in the same turn as the
         // ledger write.
@@ -245,6 +319,7 @@ export function createPosCore(
       void facePay.close();
       void printing.close();
       listeners.clear();
+      callers.clear();
       ledger.close();
     },
   };

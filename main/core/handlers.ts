@@ -1,8 +1,13 @@
 /**
- * One handler per contract channel. Handlers receive validated payloads and return plain
- * values that satisfy the channel's response schema; they throw PosError for anything the
- * caller can act on. Which channels change the active sale or the shift is declared here too,
- * so the dispatcher knows which events to emit.
+ * One handler per contract channel. Handlers receive validated payloads and the call's context
+ * (who is asking, who is signed in at the till, this caller's manager) and return plain values
+ * that satisfy the channel's response schema; they throw PosError for anything the caller can
+ * act on. Which channels change the active sale or the shift is declared here too, so the
+ * dispatcher knows which events to emit.
+ *
+ * Who may call what is decided before a handler runs (access.ts): a handler of an 'operator'
+ * channel always has an operator, one of a 'manager' channel a manager. Money rows record the
+ * operator (the person signed in at the till).
  *
  * Manager approvals are enforced here, at the moment of the action: a refund, the void of a
  * paid sale, a price override, a discount above the shop's limit, the Z report and settings
@@ -27,13 +32,25 @@ import {
   type TerminalInfo,
 } from '../contract';
 import type { Ledger } from '../ledger';
+import { operatorId, type CallContext } from './call';
 import { facePayHandlers, type FacePayService } from './facepay';
 import type { PrintService } from './peripherals';
+import { ManagerSessions } from './manager-sessions';
 import { TerminalState } from './terminal-state';
 import type { WalletCredits } from './wallet-credits';
 
+/**
+ * What the Electron shell does for the contract (the core knows no windows). The browser host
+ * attaches none: its pages open their own URLs.
+ */
+export interface TerminalShell {
+  /** Open the manager's window, or bring it to the front. */
+  openManager(): void;
+}
+
 export type Handler<C extends Channel> = (
   payload: Request<C>,
+  call: CallContext,
 ) => Response<C> | Promise<Response<C>>;
 export type Handlers = { [C in Channel]: Handler<C> };
 
@@ -46,6 +63,10 @@ export interface HandlerServices {
   printing?: PrintService;
   /** Sends refunds' wallet credits to the cloud (absent: they wait for the sync worker). */
   walletCredits?: WalletCredits;
+  /** Manager sessions, per caller. */
+  sessions?: ManagerSessions;
+  /** The Electron shell, once it has attached itself. */
+  shell?: () => TerminalShell | null;
 }
 
 /** A discount above `limitBp` of `baseFen` needs a manager (integer arithmetic, fen). */
@@ -59,6 +80,7 @@ export function createHandlers(
   services: HandlerServices = { state: new TerminalState(ledger), posters: () => [] },
 ): Handlers {
   const { state } = services;
+  const sessions = services.sessions ?? new ManagerSessions();
 
   /** The refund as the cashier sees it, its wallet credits sent first when they can be. */
   function withCredits(refund: Refund): RefundResult | Promise<RefundResult> {
@@ -139,13 +161,13 @@ export function createHandlers(
     'sale.hold': (r) => ledger.hold(r.saleId),
     'sale.listHeld': () => ledger.listHeld(),
     'sale.recall': (r) => ledger.recall(r.saleId),
-    'sale.void': (r) => ledger.voidSale(r.saleId),
-    'sale.voidCompleted': (r) => {
+    'sale.void': (r, call) => ledger.voidSale(r.saleId, operatorId(call)),
+    'sale.voidCompleted': (r, call) => {
       const approver = manager(r.managerPin, 'sale.voidCompleted');
       const refund = ledger.withApproval(
         approver,
         'sale.voidCompleted',
-        () => ledger.voidCompletedSale(r.saleId, r.reason),
+        () => ledger.voidCompletedSale(r.saleId, r.reason, operatorId(call)),
         (done) => ({
           ref: done.id,
           details: { saleId: r.saleId, amountFen: done.amountFen },
@@ -153,19 +175,19 @@ export function createHandlers(
       );
       return withCredits(refund);
     },
-    'sale.pay': ({ saleId, ...tender }) => ledger.pay(saleId, tender),
+    'sale.pay': ({ saleId, ...tender }, call) => ledger.pay(saleId, tender, operatorId(call)),
     'sale.get': (r) =>
       r.saleId !== undefined
         ? ledger.getSale(r.saleId)
         : ledger.getSaleByReceipt(r.receiptNo ?? ''),
     'sale.refundable': (r) => ledger.refundableLines(r.saleId),
 
-    'refund.create': (r) => {
+    'refund.create': (r, call) => {
       const approver = manager(r.managerPin, 'refund');
       const refund = ledger.withApproval(
         approver,
         'refund',
-        () => ledger.refund(r.saleId, r.lines, r.reason),
+        () => ledger.refund(r.saleId, r.lines, r.reason, operatorId(call)),
         (done) => ({
           ref: done.id,
           details: { saleId: r.saleId, amountFen: done.amountFen },
@@ -175,9 +197,9 @@ export function createHandlers(
     },
 
     'shift.current': () => ledger.currentShift(),
-    'shift.open': (r) => ledger.openShift(r.floatFen),
-    'shift.cash': (r) => ledger.cashMovement(r.kind, r.amountFen, r.reason),
-    'shift.close': (r) => ledger.closeShift(r.countedFen),
+    'shift.open': (r, call) => ledger.openShift(r.floatFen, operatorId(call)),
+    'shift.cash': (r, call) => ledger.cashMovement(r.kind, r.amountFen, r.reason, operatorId(call)),
+    'shift.close': (r, call) => ledger.closeShift(r.countedFen, operatorId(call)),
 
     'report.x': () => ledger.xReport(),
     'report.daily': (r) => ledger.dailyReport(r.businessDate),
@@ -200,12 +222,20 @@ export function createHandlers(
       state.operator = ledger.verifyPin(pin);
       return state.operator;
     },
-    'auth.signOut': () => {
+    'auth.signOut': (_r, call) => {
       state.operator = null;
+      // Whoever leaves the till leaves this screen's manager session too.
+      sessions.end(call.caller.id);
       return null;
     },
     'auth.current': () => state.operator,
-    'auth.verifyManager': ({ pin }) => ledger.verifyPin(pin, ['manager']),
+    'manager.signIn': ({ pin }, call) =>
+      sessions.open(call.caller.id, ledger.verifyPin(pin, ['manager'])),
+    'manager.signOut': (_r, call) => {
+      sessions.end(call.caller.id);
+      return null;
+    },
+    'manager.current': (_r, call) => sessions.peek(call.caller.id),
     'staff.list': () => ledger.listStaff(),
     'staff.setPin': (r) => {
       const approver = manager(r.managerPin, 'staff.setPin');
@@ -260,6 +290,17 @@ export function createHandlers(
     },
 
     'sync.status': () => state.syncStatus(),
+
+    'screen.openManager': () => {
+      const shell = services.shell?.() ?? null;
+      if (shell === null)
+        throw new PosError(
+          'NOT_SUPPORTED',
+          'this terminal has no manager window to open: open /manager in the browser',
+        );
+      shell.openManager();
+      return null;
+    },
 
     'display.posters': () => services.posters(),
     'display.payment': () => null,

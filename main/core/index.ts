@@ -1,4 +1,7 @@
 export * from './config';
 export * from './core';
+export * from './access';
+export type { TerminalShell } from './handlers';
+export { ManagerSessions } from './manager-sessions';
 export * from './logger';
 export * from './facepay';

@@ -4,7 +4,14 @@
  * request from off the machine must carry the pairing token. WebSocket upgrades must also come
  * from a page this host served (Origin check), so that a web page open in some other tab of a
  * browser on this machine cannot drive the till over ws://127.0.0.1.
+ *
+ * The pairing token admits a customer display and nothing more: whatever arrives from off the
+ * machine is the customer display (it gets only the customer's page, and its WebSocket is a
+ * customer caller, which the core lets follow the cart and pay by face, never act for the
+ * cashier or the manager). On the machine, a page that says it is the customer display gets
+ * the same narrow caller; the cashier's and manager's pages get staff callers.
  */
+import type { CallerKind } from '../core';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -63,4 +70,20 @@ export function originAllowed(origin: string | undefined, host: string | undefin
   } catch {
     return false;
   }
+}
+
+/** What a WebSocket connection is to the core. Only ever narrowed by what the page says. */
+export function callerKindFor(request: {
+  remoteAddress: string | undefined;
+  screen: string | undefined;
+}): CallerKind {
+  if (!isLoopback(request.remoteAddress)) return 'customer';
+  return request.screen === 'customer' ? 'customer' : 'staff';
+}
+
+/** The screens a device off the machine may load: the customer display's, nothing else. */
+export const REMOTE_SCREEN_PATHS: ReadonlySet<string> = new Set(['/customer']);
+
+export function screenAllowed(path: string, remoteAddress: string | undefined): boolean {
+  return isLoopback(remoteAddress) || REMOTE_SCREEN_PATHS.has(path);
 }

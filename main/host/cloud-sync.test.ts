@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { startTestCloud } from '../../cloud/test-support';
-import type { Channel, RequestInput, Response, SyncStatus } from '../contract';
+import type { SyncStatus } from '../contract';
 import { createPosCore, silentLogger, type PosCore } from '../core';
+import { call, signInCashier } from '../core/test-support/calls';
 import { startCloudSync } from './cloud-sync';
 
 const dirs: string[] = [];
@@ -28,13 +29,8 @@ function newCore(dataDir = mkdtempSync(join(tmpdir(), 'pos-cloud-sync-'))): PosC
   });
 }
 
-async function call<C extends Channel>(core: PosCore, channel: C, payload: RequestInput<C>) {
-  const reply = await core.dispatch(channel, payload);
-  if (!reply.ok) throw Object.assign(new Error(reply.error.message), reply.error);
-  return reply.result as Response<C>;
-}
-
 async function sell(core: PosCore): Promise<void> {
+  if ((await call(core, 'auth.current', {})) === null) await signInCashier(core);
   if ((await call(core, 'shift.current', {})) === null) {
     await call(core, 'shift.open', { floatFen: 0 });
   }

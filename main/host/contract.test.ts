@@ -40,9 +40,11 @@ function newCore(): PosCore {
   });
 }
 
+/** The core's own API, through one caller (as one connection of a transport). */
 function directInvoke(core: PosCore): Invoke {
+  const caller = core.openCaller('staff');
   return async (channel, payload) => {
-    const reply = await core.dispatch(channel, payload);
+    const reply = await core.dispatch(channel, payload, caller);
     if (reply.ok) return parseResponse(channel, reply.result);
     throw errorFromWire(reply.error);
   };
@@ -60,12 +62,16 @@ async function rejects(promise: Promise<unknown>, code: string, field?: string):
   throw new Error(`expected ${code}, but the call succeeded`);
 }
 
-/** Ring up two products, pay cash with change, and read the sale back from the daily report. */
+/**
+ * Sign in, ring up two products, pay cash with change, and read the sale back from the daily
+ * report (the manager's, so with a manager session on this connection).
+ */
 async function cashierScenario(invoke: Invoke) {
   const products = await invoke('catalog.search', { query: '6', limit: 2 });
   assert.equal(products.length, 2);
   const [a, b] = products as [(typeof products)[0], (typeof products)[0]];
 
+  await invoke('auth.signIn', { pin: '1234' });
   await invoke('shift.open', { floatFen: 20_000 });
   await invoke('sale.addItem', { barcode: a.barcode });
   const sale = await invoke('sale.addItem', { barcode: b.barcode, qty: 2 });
@@ -86,6 +92,7 @@ async function cashierScenario(invoke: Invoke) {
   assert.equal(await invoke('sale.current', {}), null);
 
   const date = paid.completedAt?.slice(0, 10) ?? '';
+  await invoke('manager.signIn', { pin: '8888' });
   const report = await invoke('report.daily', { businessDate: businessDateOf(paid.completedAt) });
   assert.equal(report.totals.salesCount, 1, `daily report for ${date}`);
   assert.equal(report.totals.netFen, total);
@@ -121,6 +128,8 @@ async function ledgerState(invoke: Invoke) {
 async function hostileMessages(invoke: Invoke) {
   const products = await invoke('catalog.search', { query: '6', limit: 1 });
   const barcode = products[0]?.barcode ?? '';
+  await invoke('auth.signIn', { pin: '1234' });
+  await invoke('manager.signIn', { pin: '8888' });
   await invoke('shift.open', { floatFen: 0 });
   const sale = await invoke('sale.addItem', { barcode });
   const before = await ledgerState(invoke);

@@ -152,6 +152,7 @@ it('the cloud killed between debit and answer: the terminal resolves by status q
     'face pay offered',
   );
 
+  await client.invoke('auth.signIn', { pin: '1234' });
   await client.invoke('shift.open', { floatFen: 0 });
   const product = DEMO_PRODUCTS[11];
   assert.ok(product);

@@ -126,8 +126,9 @@ async function startRig(
   };
 }
 
-/** Opens a shift and rings up two products; returns the sale. */
+/** Signs the cashier in, opens a shift and rings up two products; returns the sale. */
 async function ringUp(ws: WsContractClient) {
+  await ws.invoke('auth.signIn', { pin: '1234' });
   await ws.invoke('shift.open', { floatFen: 10_000 });
   const [a, b] = [DEMO_PRODUCTS[3], DEMO_PRODUCTS[7]];
   assert.ok(a && b);

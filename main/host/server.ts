@@ -10,8 +10,14 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { CAPTURE_MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, type EventPayload } from '../contract';
-import { silentLogger, type Logger, type PosCore } from '../core';
-import { checkAccess, originAllowed, type AccessPolicy } from './access';
+import { eventVisibleTo, silentLogger, type Caller, type Logger, type PosCore } from '../core';
+import {
+  callerKindFor,
+  checkAccess,
+  originAllowed,
+  screenAllowed,
+  type AccessPolicy,
+} from './access';
 import { CaptureHub, registerCaptureRoute } from './capture';
 import { handleSocketMessage } from './socket';
 
@@ -48,9 +54,13 @@ export interface RunningHost {
 
 export const DEFAULT_RENDERER_DIR = resolve(import.meta.dirname, '../../build/renderer');
 
+function queryParam(request: FastifyRequest, name: string): string | undefined {
+  const value = (request.query as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
 function tokenOf(request: FastifyRequest): string | undefined {
-  const token = (request.query as Record<string, unknown> | undefined)?.token;
-  return typeof token === 'string' ? token : undefined;
+  return queryParam(request, 'token');
 }
 
 export async function startHost(options: HostOptions): Promise<RunningHost> {
@@ -85,7 +95,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   });
   await app.register(fastifyStatic, { root: rendererDir, index: false, wildcard: false });
 
-  const sockets = new Set<WebSocket>();
+  /** Each open contract socket and the core's caller for it. */
+  const sockets = new Map<WebSocket, Caller>();
   const capture = new CaptureHub(options.logger ?? silentLogger);
   const detachCamera = core.facePay.attachCamera(capture);
   registerCaptureRoute(app, capture);
@@ -96,7 +107,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       return;
     }
     const frame = JSON.stringify({ kind: 'event', name, payload });
-    for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(frame);
+    for (const [socket, caller] of sockets) {
+      if (socket.readyState === socket.OPEN && eventVisibleTo(caller.kind, name))
+        socket.send(frame);
+    }
   });
 
   app.get(
@@ -110,11 +124,18 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         return undefined;
       },
     },
-    (socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
+    (socket, request) => {
+      // One caller per connection: its manager session (if any) dies with it.
+      const caller = core.openCaller(
+        callerKindFor({ remoteAddress: request.ip, screen: queryParam(request, 'screen') }),
+      );
+      sockets.set(socket, caller);
+      socket.on('close', () => {
+        sockets.delete(socket);
+        core.closeCaller(caller);
+      });
       socket.on('message', (data, isBinary) => {
-        void handleSocketMessage(core, data, isBinary).then((reply) => {
+        void handleSocketMessage(core, caller, data, isBinary).then((reply) => {
           if (socket.readyState === socket.OPEN) socket.send(reply);
         });
       });
@@ -122,7 +143,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   );
 
   for (const path of SCREEN_PATHS) {
-    app.get(path, (_request, reply) => reply.type('text/html').sendFile('index.html'));
+    app.get(path, (request, reply) => {
+      if (!screenAllowed(path, request.ip))
+        return reply.code(403).send({ error: 'only the customer display may be opened remotely' });
+      return reply.type('text/html').sendFile('index.html');
+    });
   }
 
   await app.listen({ port: options.port, host: access.remoteDisplays ? '0.0.0.0' : '127.0.0.1' });
@@ -137,7 +162,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       unsubscribe();
       detachCamera();
       capture.close();
-      for (const socket of sockets) socket.terminate();
+      for (const socket of sockets.keys()) socket.terminate();
       await app.close();
     },
   };

@@ -4,7 +4,7 @@
  */
 import type { RawData } from 'ws';
 import { MAX_MESSAGE_BYTES, PosError, errorToWire, toPosError, wsClientFrame } from '../contract';
-import type { PosCore } from '../core';
+import type { Caller, PosCore } from '../core';
 
 function errorFrame(id: number, error: PosError): string {
   return JSON.stringify({ kind: 'response', id, ok: false, error: errorToWire(error) });
@@ -18,6 +18,7 @@ function rawBytes(data: RawData): Buffer {
 
 export async function handleSocketMessage(
   core: PosCore,
+  caller: Caller,
   data: RawData,
   isBinary: boolean,
 ): Promise<string> {
@@ -37,6 +38,6 @@ export async function handleSocketMessage(
   const frame = wsClientFrame.safeParse(json);
   if (!frame.success) return errorFrame(0, toPosError(frame.error, 'frame'));
   const { id, channel, payload } = frame.data;
-  const result = await core.dispatch(channel, payload);
+  const result = await core.dispatch(channel, payload, caller);
   return JSON.stringify({ kind: 'response', id, ...result });
 }

@@ -13,18 +13,18 @@ afterEach(() => t.cleanup());
 /** A small day of trade: every kind of money row. */
 function trade() {
   const l = t.ledger;
-  l.openShift(1000);
+  l.openShift(1000, t.op);
   l.addItem({ sku: 'DRK-001', qty: 2 });
   let a = l.addItem({ sku: 'SNK-001' });
-  a = l.pay(a.id, { method: 'face', amountFen: 500 });
-  a = l.pay(a.id, { method: 'cash', amountFen: 650 });
+  a = l.pay(a.id, { method: 'face', amountFen: 500 }, t.op);
+  a = l.pay(a.id, { method: 'cash', amountFen: 650 }, t.op);
   const b = l.addItem({ sku: 'DRY-001' });
-  const bPaid = l.pay(b.id, { method: 'qr', amountFen: 350 });
-  l.refund(a.id, [{ lineNo: 1, qty: 1 }], 'x');
-  l.cashMovement('in', 100, 'coins');
+  const bPaid = l.pay(b.id, { method: 'qr', amountFen: 350 }, t.op);
+  l.refund(a.id, [{ lineNo: 1, qty: 1 }], 'x', t.op);
+  l.cashMovement('in', 100, 'coins', t.op);
   const v = l.addItem({ sku: 'DRK-002' });
-  l.voidSale(v.id);
-  l.closeShift(1750);
+  l.voidSale(v.id, t.op);
+  l.closeShift(1750, t.op);
   l.takeZReport();
   return { a, b: bPaid };
 }
@@ -84,6 +84,40 @@ test('changing a completed sale line is caught at the sale link', () => {
   assert.deepEqual(v.firstBroken && [v.firstBroken.seq, v.firstBroken.kind], [seq, 'sale']);
 });
 
+test('who sold it is part of the chain: changing or clearing an operator is caught', () => {
+  const { b } = trade();
+  const other = t.ledger.addStaff({ name: 'Someone else', role: 'cashier', pin: '7777' });
+  const saleSeq = auditSeqOf('sale', b.id);
+  let v = tamper(`UPDATE sales SET operator_id = '${other.id}' WHERE id = '${b.id}'`).verifyAudit();
+  assert.deepEqual(v.firstBroken && [v.firstBroken.seq, v.firstBroken.kind], [saleSeq, 'sale']);
+
+  t.cleanup();
+  t = openTestLedger();
+  trade();
+  // NULL is how a row from before the operator column reads; one written since cannot pass.
+  v = tamper('UPDATE shifts SET operator_id = NULL').verifyAudit();
+  assert.deepEqual(v.firstBroken && [v.firstBroken.seq, v.firstBroken.kind], [1, 'shift_open']);
+});
+
+test('a money row that names nobody is refused by the database itself', () => {
+  trade();
+  t.ledger.close();
+  const raw = new Database(t.file);
+  try {
+    assert.throws(
+      () =>
+        raw.exec(
+          `INSERT INTO cash_movements (id, shift_id, kind, amount_fen, reason, created_at)
+           VALUES ('x', (SELECT id FROM shifts LIMIT 1), 'in', 1, 'x', '2025-01-01T00:00:00Z')`,
+        ),
+      /records who was signed in/,
+    );
+  } finally {
+    raw.close();
+    t.reopen();
+  }
+});
+
 test('a deleted row, a deleted audit row, an edited hash and a stray row are all caught', () => {
   const { a, b } = trade();
   const refundSeq = auditSeqOf('refund', '%');
@@ -100,7 +134,11 @@ test('a deleted row, a deleted audit row, an edited hash and a stray row are all
   t.cleanup();
   t = openTestLedger();
   trade();
-  v = tamper("UPDATE audit SET hash = 'f' || substr(hash, 2) WHERE seq = 5").verifyAudit();
+  // Flip the first hex digit (a hash may already start with 'f': ids, and so hashes, vary).
+  v = tamper(
+    `UPDATE audit SET hash = (CASE substr(hash, 1, 1) WHEN 'f' THEN 'e' ELSE 'f' END)
+       || substr(hash, 2) WHERE seq = 5`,
+  ).verifyAudit();
   assert.ok(v.firstBroken && v.firstBroken.seq <= 6 && v.firstBroken.seq >= 5);
 
   t.cleanup();
@@ -108,7 +146,7 @@ test('a deleted row, a deleted audit row, an edited hash and a stray row are all
   const again = trade();
   v = tamper(
     `INSERT INTO payments VALUES ('${again.b.id}', 'zzz', (SELECT id FROM shifts LIMIT 1),
-     'card', 1, NULL, 0, NULL, '2025-01-01T00:00:00.000Z')`,
+     'card', 1, NULL, 0, NULL, '2025-01-01T00:00:00.000Z', (SELECT id FROM staff LIMIT 1))`,
   ).verifyAudit();
   assert.equal(v.ok, false);
   assert.equal(v.firstBroken?.kind, 'payment');
@@ -119,7 +157,7 @@ test('a deleted row, a deleted audit row, an edited hash and a stray row are all
 test('outbox: one event per money movement, in order, until marked sent', () => {
   const l = t.ledger;
   const { a } = trade();
-  throwsCode(() => l.pay(a.id, { method: 'cash', amountFen: 1 }), 'SALE_NOT_OPEN');
+  throwsCode(() => l.pay(a.id, { method: 'cash', amountFen: 1 }, t.op), 'SALE_NOT_OPEN');
   const events = l.pendingOutbox(100);
   assert.deepEqual(
     events.map((e) => e.type),

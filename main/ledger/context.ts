@@ -20,6 +20,8 @@ export class Ctx {
     readonly terminalId: string,
     readonly clock: BusinessClock,
     readonly now: () => Date,
+    /** The schema the database is at (the newest, except in tests of older versions). */
+    readonly schemaVersion: number,
   ) {
     this.runInTx = db.transaction((fn: () => unknown) => fn());
   }

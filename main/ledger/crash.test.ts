@@ -2,7 +2,7 @@
  * Crash safety: a child process sells in a loop and is killed with SIGKILL at random moments,
  * many times. After every kill the ledger must open, hold every sale the child saw committed,
  * hold each completed sale whole (lines, payment, outbox events, audit links, consistent
- * totals), hold nothing partial, and verify.
+ * totals, the cashier who sold it), hold nothing partial, and verify.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -67,13 +67,14 @@ function checkWhole(file: string, promised: ReadonlySet<string>): number {
   try {
     const q = (sql: string) => db.prepare(sql).all() as Row[];
     const sales = q(
-      "SELECT id, receipt_seq, total_fen, paid_fen FROM sales WHERE status = 'completed'",
+      "SELECT id, receipt_seq, total_fen, paid_fen, operator_id FROM sales WHERE status = 'completed'",
     );
     const lines = new Map<string, Row[]>();
     for (const l of q('SELECT sale_id, net_fen FROM sale_lines'))
       lines.set(String(l.sale_id), [...(lines.get(String(l.sale_id)) ?? []), l]);
     const payments = new Map<string, Row[]>();
-    for (const p of q('SELECT sale_id, id, method, amount_fen FROM payments'))
+    const staff = new Set(q('SELECT id FROM staff').map((r) => String(r.id)));
+    for (const p of q('SELECT sale_id, id, method, amount_fen, operator_id FROM payments'))
       payments.set(String(p.sale_id), [...(payments.get(String(p.sale_id)) ?? []), p]);
     const events = q('SELECT type, payload FROM outbox').map((e) => ({
       type: String(e.type),
@@ -104,6 +105,8 @@ function checkWhole(file: string, promised: ReadonlySet<string>): number {
       );
       assert.equal(p.amount_fen, s.total_fen);
       assert.equal(s.paid_fen, s.total_fen);
+      assert.ok(staff.has(String(s.operator_id)), `sale ${id} names who sold it`);
+      assert.equal(p.operator_id, s.operator_id, `payment of ${id} names the same cashier`);
       assert.ok(completedEvents.has(id), `sale ${id} has its outbox event`);
       assert.ok(paymentEvents.has(String(p.id)), `payment of ${id} has its outbox event`);
       assert.ok(audited.has(`sale ${id}`) && audited.has(`payment ${id}/${String(p.id)}`));

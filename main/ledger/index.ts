@@ -88,7 +88,7 @@ export class Ledger {
       now,
       options.targetVersion ?? LATEST_VERSION,
     );
-    const ctx = new Ctx(db, terminalId, clock, now);
+    const ctx = new Ctx(db, terminalId, clock, now, schemaVersion);
     try {
       ctx.tx(() => reconcileCarts(db));
       ctx.lastZDate = z.lastZDate(ctx);
@@ -150,14 +150,19 @@ export class Ledger {
   recall(saleId: string): Sale {
     return sales.recall(this.ctx, saleId);
   }
-  voidSale(saleId: string): Sale {
-    return sales.voidSale(this.ctx, saleId);
+  /**
+   * The calls that write money rows take `operatorId`: the member of staff signed in at the
+   * till, recorded on the row (see requireOperator in staff.ts).
+   */
+  voidSale(saleId: string, operatorId: string): Sale {
+    return sales.voidSale(this.ctx, saleId, operatorId);
   }
   pay(
     saleId: string,
     tender: { method: PaymentMethod; amountFen: number; tenderedFen?: number; reference?: string },
+    operatorId: string,
   ): Sale {
-    return pay(this.ctx, saleId, tender);
+    return pay(this.ctx, saleId, tender, operatorId);
   }
   getSale(saleId: string): Sale {
     return getSale(this.ctx, saleId);
@@ -169,22 +174,23 @@ export class Ledger {
     saleId: string,
     lines: { lineNo: number; qty: number }[] | undefined,
     reason: string,
+    operatorId: string,
   ): Refund {
-    return refund(this.ctx, saleId, lines, reason);
+    return refund(this.ctx, saleId, lines, reason, operatorId);
   }
 
   // shifts
   currentShift(): Shift | null {
     return shifts.currentShift(this.ctx);
   }
-  openShift(floatFen: number): Shift {
-    return shifts.openShift(this.ctx, floatFen);
+  openShift(floatFen: number, operatorId: string): Shift {
+    return shifts.openShift(this.ctx, floatFen, operatorId);
   }
-  cashMovement(kind: 'in' | 'out', amountFen: number, reason: string): Shift {
-    return shifts.cashMovement(this.ctx, kind, amountFen, reason);
+  cashMovement(kind: 'in' | 'out', amountFen: number, reason: string, operatorId: string): Shift {
+    return shifts.cashMovement(this.ctx, kind, amountFen, reason, operatorId);
   }
-  closeShift(countedFen: number): Shift {
-    return shifts.closeShift(this.ctx, countedFen);
+  closeShift(countedFen: number, operatorId: string): Shift {
+    return shifts.closeShift(this.ctx, countedFen, operatorId);
   }
 
   // reports
@@ -300,8 +306,8 @@ export class Ledger {
    * Voids a completed sale: refunds everything not yet refunded, to the original methods
    * (the ledger is append-only, so a paid sale is reversed by a refund, never changed).
    */
-  voidCompletedSale(saleId: string, reason: string): Refund {
-    return refund(this.ctx, saleId, undefined, reason);
+  voidCompletedSale(saleId: string, reason: string, operatorId: string): Refund {
+    return refund(this.ctx, saleId, undefined, reason, operatorId);
   }
 
   // settings
@@ -313,12 +319,6 @@ export class Ledger {
   }
 
   // receipts (receipts.ts): who rang the sale up, and the copies printed
-  recordSaleCashier(saleId: string, staff: Staff): void {
-    receipts.recordSaleCashier(this.ctx, saleId, staff);
-  }
-  saleCashier(saleId: string): string | null {
-    return receipts.saleCashier(this.ctx, saleId);
-  }
   /** Whether a copy of the sale's receipt has printed (the next one is then a reprint). */
   receiptPrinted(saleId: string): boolean {
     return receipts.receiptPrinted(this.ctx, saleId);

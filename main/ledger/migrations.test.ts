@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { Ledger, LATEST_VERSION, seedDemoCatalog } from './index';
 import { cartsPathFor } from './db';
 import { MIGRATIONS, migrate } from './migrations';
-import { TestClock, tempDir, throwsCode } from './test-support/helpers';
+import { operatorOf, TestClock, tempDir, throwsCode } from './test-support/helpers';
 
 /** Every migration this code knows, in order (numbers may have gaps: see migrations/index.ts). */
 const ALL_VERSIONS = MIGRATIONS.map((m) => m.version).sort((a, b) => a - b);
@@ -42,11 +42,13 @@ test('a version 1 database with data is migrated and keeps its data', () => {
     const old = Ledger.open({ file, now: clock.now, targetVersion: 1 });
     assert.equal(old.schemaVersion, 1);
     seedDemoCatalog(old);
-    old.openShift(500);
+    // Version 1 had no staff: the operator is not recorded (the ledger ignores the id).
+    const nobody = 'before-staff';
+    old.openShift(500, nobody);
     let s = old.addItem({ sku: 'DRK-001', qty: 2 });
     s = old.addItem({ sku: 'SNK-001' });
-    const sold = old.pay(s.id, { method: 'cash', amountFen: 2000 });
-    old.refund(sold.id, [{ lineNo: 2, qty: 1 }], 'returned');
+    const sold = old.pay(s.id, { method: 'cash', amountFen: 2000 }, nobody);
+    old.refund(sold.id, [{ lineNo: 2, qty: 1 }], 'returned', nobody);
     const held = old.hold(old.addItem({ sku: 'DRY-001' }).id);
     const before = {
       sale: old.getSale(sold.id),
@@ -70,9 +72,16 @@ test('a version 1 database with data is migrated and keeps its data', () => {
     assert.deepEqual(now.listHeld(), [held]);
     assert.equal(now.productCount(), 220);
     assert.deepEqual(now.verifyAudit().ok, true);
-    // And it keeps working: the next receipt follows on.
+    // Rows from before operators were recorded say so (null), and still verify.
+    assert.equal(before.sale.operator, null);
+    assert.equal(before.shift?.openedBy, null);
+    // And it keeps working: the next receipt follows on, recorded for its operator.
+    const op = operatorOf(now);
     const next = now.addItem({ sku: 'DRK-001' });
-    assert.equal(now.pay(next.id, { method: 'qr', amountFen: 200 }).receiptNo, 'T01-000002');
+    const paid = now.pay(next.id, { method: 'qr', amountFen: 200 }, op);
+    assert.equal(paid.receiptNo, 'T01-000002');
+    assert.equal(paid.operator?.id, op);
+    assert.equal(now.verifyAudit().ok, true);
     now.close();
     // Reopening applies nothing twice.
     Ledger.open({ file }).close();
@@ -137,11 +146,15 @@ test('a ledger written by the first shipped code (schema 2) opens, migrates and 
       const open = ledger.currentSale();
       assert.ok(open !== null);
       assert.equal(open.lines[0]?.sku, 'DRY-001');
-      const paid = ledger.pay(open.id, { method: 'cash', amountFen: open.totalFen });
+      // Rows from before operators were recorded have none; new ones name who rang them up.
+      assert.equal(first.operator, null);
+      const op = operatorOf(ledger);
+      const paid = ledger.pay(open.id, { method: 'cash', amountFen: open.totalFen }, op);
       assert.equal(paid.receiptNo, 'T01-000004', 'receipt numbers follow on');
+      assert.equal(paid.operator?.id, op);
       // A refund of an old sale, bounded by what the old sale paid.
       throwsCode(
-        () => ledger.refund(first.id, [{ lineNo: 2, qty: 1 }], 'again'),
+        () => ledger.refund(first.id, [{ lineNo: 2, qty: 1 }], 'again', op),
         'REFUND_EXCEEDS_PAID',
       );
       assert.equal(ledger.verifyAudit().ok, true);

@@ -4,7 +4,9 @@
  * transaction, which is the only fsync a sale costs (see db.ts for why the cart is not fsynced).
  *
  * Rules:
- * - A payment needs an open shift (NO_OPEN_SHIFT) and a sale with lines (SALE_EMPTY).
+ * - A payment needs an open shift (NO_OPEN_SHIFT) and a sale with lines (SALE_EMPTY), and is
+ *   recorded for the person signed in at the till (the operator); the tender that completes
+ *   the sale records that person on the sale too.
  * - Non-cash (face, QR, card) may not exceed what is due (OVERPAYMENT): the money is taken by a
  *   third party and could not be handed back as change.
  * - Cash: tendered (default: the amount) may not be below the amount (INSUFFICIENT_TENDER).
@@ -12,7 +14,13 @@
  * - A tender that leaves something due (split tender) first makes the cart durable (one extra
  *   fsync, split tenders only), so that a power cut cannot keep the payment and lose the cart.
  */
-import { PAYMENT_METHODS, PosError, type PaymentMethod, type Sale } from '../contract';
+import {
+  PAYMENT_METHODS,
+  PosError,
+  type PaymentMethod,
+  type Sale,
+  type StaffRef,
+} from '../contract';
 import { appendAudit, content, paymentRef } from './audit';
 import { saveCart } from './carts';
 import type { Ctx } from './context';
@@ -22,6 +30,7 @@ import { PAYMENTS, type PaymentRow } from './rows';
 import { cartToSale, formatReceiptNo, paymentRowsOf, rowToSale, toPayment } from './sale-view';
 import { requireOpenCart, writeSale } from './sales';
 import { requireOpenShift } from './shifts';
+import { requireOperator } from './staff';
 import { checkAmount } from './validate';
 
 export interface Tender {
@@ -59,8 +68,9 @@ function checkTender(t: Tender): Required<Pick<Tender, 'method' | 'amountFen'>> 
   return { method: t.method, amountFen, tenderedFen, reference: t.reference ?? null };
 }
 
-export function pay(ctx: Ctx, saleId: string, tender: Tender): Sale {
+export function pay(ctx: Ctx, saleId: string, tender: Tender, operatorId: string): Sale {
   const t = checkTender(tender);
+  const operator = requireOperator(ctx, operatorId);
   // Decide up front whether this tender completes the sale (the ledger has one writer, so the
   // state cannot change before the transaction below, which checks everything again).
   const cart = requireOpenCart(ctx, saleId);
@@ -69,10 +79,15 @@ export function pay(ctx: Ctx, saleId: string, tender: Tender): Sale {
     paymentRowsOf(ctx, saleId).reduce((a, p) => a + p.amount_fen, 0);
   if (Math.min(t.amountFen, due) < due && cart.lines.length > 0)
     ctx.durableCartsTx(() => saveCart(ctx, cart));
-  return ctx.tx(() => payInTx(ctx, saleId, t));
+  return ctx.tx(() => payInTx(ctx, saleId, t, operator));
 }
 
-function payInTx(ctx: Ctx, saleId: string, t: ReturnType<typeof checkTender>): Sale {
+function payInTx(
+  ctx: Ctx,
+  saleId: string,
+  t: ReturnType<typeof checkTender>,
+  operator: StaffRef | null,
+): Sale {
   const cart = requireOpenCart(ctx, saleId);
   if (cart.lines.length === 0)
     throw new PosError('SALE_EMPTY', `sale ${saleId} has no lines to pay for`, 'saleId');
@@ -105,13 +120,14 @@ function payInTx(ctx: Ctx, saleId: string, t: ReturnType<typeof checkTender>): S
     change_fen: t.tenderedFen === null ? 0 : t.tenderedFen - applied,
     reference: t.reference,
     created_at: createdAt,
+    operator_id: operator?.id ?? null,
   };
   PAYMENTS.insert(ctx, row);
   appendAudit(ctx, 'payment', paymentRef(row), content.payment(row), createdAt);
   appendOutbox(
     ctx,
     'payment.recorded',
-    { saleId, shiftId: shift.id, payment: toPayment(row) },
+    { saleId, shiftId: shift.id, payment: toPayment(row), operator },
     at,
     createdAt,
   );
@@ -136,10 +152,11 @@ function payInTx(ctx: Ctx, saleId: string, t: ReturnType<typeof checkTender>): S
       shift_id: shift.id,
       paid_fen: priced.totalFen,
       change_fen: payments.reduce((a, p) => a + p.change_fen, 0),
+      operator_id: operator?.id ?? null,
     },
     at,
   );
-  const sale = rowToSale(saleRow, lines, payments, 0);
+  const sale = rowToSale(saleRow, lines, payments, 0, operator);
   appendOutbox(ctx, 'sale.completed', sale, at, createdAt);
   return sale;
 }

@@ -1,27 +1,10 @@
 /**
- * What the receipt printer keeps in the ledger (migration 7): who rang up each sale, and every
- * copy of a receipt sent to the printer. Neither is money: they are written beside the sale,
- * after its commit, and never change it.
+ * What the receipt printer keeps in the ledger (migration 7): every copy of a receipt sent to the
+ * printer. Not money: written beside the sale, after its commit, never changing it. (The cashier
+ * a receipt names is the sale's operator, recorded with the sale itself: migration 5.)
  */
-import { PosError, type PrinterFault, type Staff } from '../contract';
+import { PosError, type PrinterFault } from '../contract';
 import type { Ctx } from './context';
-
-/** Remembers who was signed in when the sale completed; the first record for a sale stands. */
-export function recordSaleCashier(ctx: Ctx, saleId: string, staff: Staff): void {
-  const at = ctx.now().toISOString();
-  ctx
-    .stmt(
-      `INSERT INTO sale_cashiers (sale_id, staff_id, staff_name, recorded_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (sale_id) DO NOTHING`,
-    )
-    .run(saleId, staff.id, staff.name, at);
-}
-
-export function saleCashier(ctx: Ctx, saleId: string): string | null {
-  const row = ctx.stmt('SELECT staff_name FROM sale_cashiers WHERE sale_id = ?').get(saleId) as
-    { staff_name: string } | undefined;
-  return row?.staff_name ?? null;
-}
 
 /** True once a copy of this sale's receipt has printed: any further copy is a reprint. */
 export function receiptPrinted(ctx: Ctx, saleId: string): boolean {

@@ -6,7 +6,7 @@ import { openTestLedger, prng, throwsCode, type TestLedger } from './test-suppor
 let t: TestLedger;
 beforeEach(() => {
   t = openTestLedger();
-  t.ledger.openShift(10_000);
+  t.ledger.openShift(10_000, t.op);
 });
 afterEach(() => t.cleanup());
 
@@ -17,7 +17,7 @@ function sellMixed(tenders: { method: 'cash' | 'face' | 'qr' | 'card'; amountFen
   l.addItem({ sku: 'SNK-001' });
   let s = l.addItem({ sku: 'DRY-001', qty: 2 });
   s = l.setSaleDiscount(s.id, 101);
-  for (const tender of tenders) s = l.pay(s.id, tender);
+  for (const tender of tenders) s = l.pay(s.id, tender, t.op);
   assert.equal(s.status, 'completed');
   return s;
 }
@@ -27,7 +27,7 @@ test('partial refund by line, then an over-refund is refused', () => {
   const s = sellMixed([{ method: 'cash', amountFen: 2000 }]);
   const line1 = s.lines[0];
   assert.ok(line1);
-  const r1 = l.refund(s.id, [{ lineNo: 1, qty: 2 }], 'customer changed mind');
+  const r1 = l.refund(s.id, [{ lineNo: 1, qty: 2 }], 'customer changed mind', t.op);
   refundSchema.parse(r1);
   // cum(2 of 3) of the line's net, half up.
   const expected = Math.floor((2 * line1.netFen * 2 + 3) / 6);
@@ -39,14 +39,14 @@ test('partial refund by line, then an over-refund is refused', () => {
     [['cash', expected]],
   );
   const err = throwsCode(
-    () => l.refund(s.id, [{ lineNo: 1, qty: 2 }], 'again'),
+    () => l.refund(s.id, [{ lineNo: 1, qty: 2 }], 'again', t.op),
     'REFUND_EXCEEDS_PAID',
     /3 sold, 2 already refunded, 2 requested/,
   );
   assert.equal(err.field, 'lines.0.qty');
-  throwsCode(() => l.refund(s.id, [{ lineNo: 4, qty: 1 }], 'x'), 'VALIDATION');
-  throwsCode(() => l.refund(s.id, [{ lineNo: 1, qty: 0 }], 'x'), 'VALIDATION');
-  throwsCode(() => l.refund(s.id, [{ lineNo: 1, qty: 1 }], '  '), 'VALIDATION');
+  throwsCode(() => l.refund(s.id, [{ lineNo: 4, qty: 1 }], 'x', t.op), 'VALIDATION');
+  throwsCode(() => l.refund(s.id, [{ lineNo: 1, qty: 0 }], 'x', t.op), 'VALIDATION');
+  throwsCode(() => l.refund(s.id, [{ lineNo: 1, qty: 1 }], '  ', t.op), 'VALIDATION');
   throwsCode(
     () =>
       l.refund(
@@ -56,11 +56,12 @@ test('partial refund by line, then an over-refund is refused', () => {
           { lineNo: 2, qty: 1 },
         ],
         'x',
+        t.op,
       ),
     'VALIDATION',
   );
   // The rest (undefined = everything not yet refunded) brings the total to exactly what was paid.
-  const r2 = l.refund(s.id, undefined, 'store closing');
+  const r2 = l.refund(s.id, undefined, 'store closing', t.op);
   assert.deepEqual(
     r2.lines.map((x) => [x.lineNo, x.qty]),
     [
@@ -70,7 +71,7 @@ test('partial refund by line, then an over-refund is refused', () => {
     ],
   );
   assert.equal(r1.amountFen + r2.amountFen, s.totalFen);
-  throwsCode(() => l.refund(s.id, undefined, 'x'), 'REFUND_EXCEEDS_PAID', /fully refunded/);
+  throwsCode(() => l.refund(s.id, undefined, 'x', t.op), 'REFUND_EXCEEDS_PAID', /fully refunded/);
   const after = l.getSale(s.id);
   saleSchema.parse(after);
   assert.equal(after.refundedFen, s.totalFen);
@@ -88,7 +89,7 @@ test('refunding every line in random pieces totals exactly what was paid, per li
     s = l.addItem({ sku: 'DRY-002', qty: 11 });
     s = l.setLineDiscount(s.id, 2, 333);
     s = l.setSaleDiscount(s.id, 997);
-    s = l.pay(s.id, { method: 'face', amountFen: s.totalFen });
+    s = l.pay(s.id, { method: 'face', amountFen: s.totalFen }, t.op);
     const left = new Map(s.lines.map((x) => [x.lineNo, x.qty]));
     const perLine = new Map<number, number>();
     let total = 0;
@@ -96,7 +97,7 @@ test('refunding every line in random pieces totals exactly what was paid, per li
       const open = [...left.entries()].filter(([, q]) => q > 0);
       const pick = open.slice(0, 1 + Math.floor(rand() * open.length));
       const lines = pick.map(([lineNo, q]) => ({ lineNo, qty: 1 + Math.floor(rand() * q) }));
-      const r = l.refund(s.id, lines, 'piece');
+      const r = l.refund(s.id, lines, 'piece', t.op);
       for (const x of r.lines) {
         left.set(x.lineNo, (left.get(x.lineNo) ?? 0) - x.qty);
         perLine.set(x.lineNo, (perLine.get(x.lineNo) ?? 0) + x.amountFen);
@@ -105,7 +106,7 @@ test('refunding every line in random pieces totals exactly what was paid, per li
     }
     assert.equal(total, s.totalFen);
     for (const x of s.lines) assert.equal(perLine.get(x.lineNo), x.netFen);
-    throwsCode(() => l.refund(s.id, [{ lineNo: 1, qty: 1 }], 'more'), 'REFUND_EXCEEDS_PAID');
+    throwsCode(() => l.refund(s.id, [{ lineNo: 1, qty: 1 }], 'more', t.op), 'REFUND_EXCEEDS_PAID');
   }
 });
 
@@ -118,9 +119,9 @@ test('money goes back to non-cash payments first, cash last, never above a payme
   ]);
   const [cash, face, card] = s.payments;
   assert.ok(cash && face && card);
-  const r1 = l.refund(s.id, [{ lineNo: 2, qty: 1 }], 'damaged'); // chips: about 711
+  const r1 = l.refund(s.id, [{ lineNo: 2, qty: 1 }], 'damaged', t.op); // chips: about 711
   assert.deepEqual(r1.byMethod, [{ paymentId: face.id, method: 'face', amountFen: r1.amountFen }]);
-  const r2 = l.refund(s.id, undefined, 'all');
+  const r2 = l.refund(s.id, undefined, 'all', t.op);
   const back = new Map<string, number>();
   for (const m of [...r1.byMethod, ...r2.byMethod])
     back.set(m.paymentId, (back.get(m.paymentId) ?? 0) + m.amountFen);
@@ -134,11 +135,11 @@ test('money goes back to non-cash payments first, cash last, never above a payme
 test('refunds need a completed sale and an open shift', () => {
   const l = t.ledger;
   const open = l.addItem({ sku: 'DRK-001' });
-  throwsCode(() => l.refund(open.id, undefined, 'x'), 'NOT_FOUND');
-  const voided = l.voidSale(open.id);
-  throwsCode(() => l.refund(voided.id, undefined, 'x'), 'REFUND_EXCEEDS_PAID');
+  throwsCode(() => l.refund(open.id, undefined, 'x', t.op), 'NOT_FOUND');
+  const voided = l.voidSale(open.id, t.op);
+  throwsCode(() => l.refund(voided.id, undefined, 'x', t.op), 'REFUND_EXCEEDS_PAID');
   const s = sellMixed([{ method: 'qr', amountFen: 1949 }]);
-  l.closeShift(10_000);
-  throwsCode(() => l.refund(s.id, undefined, 'x'), 'NO_OPEN_SHIFT');
+  l.closeShift(10_000, t.op);
+  throwsCode(() => l.refund(s.id, undefined, 'x', t.op), 'NO_OPEN_SHIFT');
   assert.equal(l.getSale(s.id).refundedFen, 0);
 });

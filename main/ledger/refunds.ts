@@ -2,7 +2,8 @@
  * Refunds: new rows linked to the sale and to the payments the money goes back to; the sale
  * itself is never touched. Amounts follow pricing.ts rules 6 (pro rata of the line's net,
  * cumulative rounding, so pieces sum exactly to what was paid) and 7 (non-cash payments first,
- * cash last). A refund needs an open shift, which any cash paid back is taken from.
+ * cash last). A refund needs an open shift, which any cash paid back is taken from, and records
+ * the person signed in at the till (the manager who approved it is in the approvals).
  *
  * Money refunded to a face payment also goes back to the payer's wallet in the cloud: the same
  * transaction writes the wallet credit it owes (wallet-credits.ts), delivered afterwards.
@@ -24,6 +25,7 @@ import {
 } from './rows';
 import { paymentRowsOf, saleRow } from './sale-view';
 import { requireOpenShift } from './shifts';
+import { requireOperator } from './staff';
 import { checkId, checkLineNo, checkQty, checkText } from './validate';
 import { addWalletCredits } from './wallet-credits';
 
@@ -61,6 +63,7 @@ export function refund(
   saleId: string,
   lines: readonly { lineNo: number; qty: number }[] | undefined,
   reason: string,
+  operatorId: string,
 ): Refund {
   checkId(saleId, 'saleId');
   const why = checkText(reason, 'reason');
@@ -75,6 +78,7 @@ export function refund(
     qty: checkQty(l.qty, `lines.${i}.qty`),
   }));
   return ctx.tx(() => {
+    const operator = requireOperator(ctx, operatorId);
     const sale = saleRow(ctx, saleId);
     if (!sale) throw new PosError('NOT_FOUND', `no completed sale ${saleId}`, 'saleId');
     if (sale.status !== 'completed')
@@ -147,6 +151,7 @@ export function refund(
       created_at: createdAt,
       business_date: moment.date,
       hour: moment.hour,
+      operator_id: operator?.id ?? null,
     };
     const payRows: RefundPaymentRow[] = allocation
       .map((a) => ({
@@ -188,6 +193,7 @@ export function refund(
         amountFen: a.amountFen,
       })),
       createdAt,
+      operator,
     };
     appendOutbox(ctx, 'refund.created', { ...result, shiftId: shift.id }, at, createdAt);
     return result;

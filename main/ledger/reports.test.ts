@@ -21,37 +21,41 @@ function sell(skus: string[], method: 'cash' | 'face' | 'qr' | 'card', tendered?
   const l = t.ledger;
   let s = l.addItem({ sku: skus[0] ?? '' });
   for (const sku of skus.slice(1)) s = l.addItem({ sku });
-  return l.pay(s.id, {
-    method,
-    amountFen: s.totalFen,
-    ...(tendered === undefined ? {} : { tenderedFen: tendered }),
-  });
+  return l.pay(
+    s.id,
+    {
+      method,
+      amountFen: s.totalFen,
+      ...(tendered === undefined ? {} : { tenderedFen: tendered }),
+    },
+    t.op,
+  );
 }
 
 test('shift: one at a time, cash in/out, close with counted cash and variance', () => {
   const l = t.ledger;
   assert.equal(l.currentShift(), null);
-  throwsCode(() => l.cashMovement('in', 100, 'x'), 'NO_OPEN_SHIFT');
-  throwsCode(() => l.closeShift(0), 'NO_OPEN_SHIFT');
-  throwsCode(() => l.openShift(-1), 'AMOUNT_OUT_OF_RANGE');
-  const opened = l.openShift(20_000);
+  throwsCode(() => l.cashMovement('in', 100, 'x', t.op), 'NO_OPEN_SHIFT');
+  throwsCode(() => l.closeShift(0, t.op), 'NO_OPEN_SHIFT');
+  throwsCode(() => l.openShift(-1, t.op), 'AMOUNT_OUT_OF_RANGE');
+  const opened = l.openShift(20_000, t.op);
   shiftSchema.parse(opened);
-  throwsCode(() => l.openShift(0), 'SHIFT_ALREADY_OPEN');
+  throwsCode(() => l.openShift(0, t.op), 'SHIFT_ALREADY_OPEN');
   sell(['DRK-001', 'SNK-001'], 'cash', 2000); // 950 applied, 1050 change
   sell(['DRY-001'], 'face');
   const refunded = sell(['SNK-002'], 'cash'); // 750
-  l.refund(refunded.id, undefined, 'returned');
-  l.cashMovement('in', 5000, 'change from bank');
-  throwsCode(() => l.cashMovement('out', 0, 'x'), 'VALIDATION');
-  throwsCode(() => l.cashMovement('out', 100, ''), 'VALIDATION');
-  throwsCode(() => l.cashMovement('out', 1_000_000, 'too much'), 'AMOUNT_OUT_OF_RANGE');
-  const s = l.cashMovement('out', 3000, 'supplier paid');
+  l.refund(refunded.id, undefined, 'returned', t.op);
+  l.cashMovement('in', 5000, 'change from bank', t.op);
+  throwsCode(() => l.cashMovement('out', 0, 'x', t.op), 'VALIDATION');
+  throwsCode(() => l.cashMovement('out', 100, '', t.op), 'VALIDATION');
+  throwsCode(() => l.cashMovement('out', 1_000_000, 'too much', t.op), 'AMOUNT_OUT_OF_RANGE');
+  const s = l.cashMovement('out', 3000, 'supplier paid', t.op);
   const expected = 20_000 + 950 + 750 - 750 + 5000 - 3000;
   assert.deepEqual(
     [s.cashSalesFen, s.cashRefundsFen, s.cashInFen, s.cashOutFen, s.expectedCashFen],
     [1700, 750, 5000, 3000, expected],
   );
-  const closed = l.closeShift(expected - 120);
+  const closed = l.closeShift(expected - 120, t.op);
   shiftSchema.parse(closed);
   assert.equal(closed.status, 'closed');
   assert.equal(closed.countedCashFen, expected - 120);
@@ -60,32 +64,32 @@ test('shift: one at a time, cash in/out, close with counted cash and variance', 
   // The closed shift reads back the same after a restart.
   t.reopen();
   assert.deepEqual(t.ledger.xReport().shift, closed);
-  assert.equal(t.ledger.openShift(0).floatFen, 0);
+  assert.equal(t.ledger.openShift(0, t.op).floatFen, 0);
 });
 
 test('a part-paid sale blocks closing the shift', () => {
   const l = t.ledger;
-  l.openShift(0);
+  l.openShift(0, t.op);
   const s = l.addItem({ sku: 'SNK-001' });
-  l.pay(s.id, { method: 'cash', amountFen: 100 });
-  throwsCode(() => l.closeShift(100), 'SALE_HAS_PAYMENTS');
-  l.pay(s.id, { method: 'face', amountFen: 650 });
-  assert.equal(l.closeShift(100).varianceFen, 0);
+  l.pay(s.id, { method: 'cash', amountFen: 100 }, t.op);
+  throwsCode(() => l.closeShift(100, t.op), 'SALE_HAS_PAYMENTS');
+  l.pay(s.id, { method: 'face', amountFen: 650 }, t.op);
+  assert.equal(l.closeShift(100, t.op).varianceFen, 0);
 });
 
 test('daily report: totals net of refunds, by hour, by method, top items, face share', () => {
   const l = t.ledger;
-  l.openShift(0);
+  l.openShift(0, t.op);
   const a = sell(['DRK-001', 'DRK-001', 'SNK-001'], 'face'); // 1150 at 10:xx
   t.clock.set('2025-03-14T06:30:00.000Z'); // 14:30
   const b = sell(['SNK-001', 'DRY-001'], 'cash', 2000); // 1100
   const c = sell(['DRY-001'], 'qr'); // 350
   t.clock.set('2025-03-14T15:59:00.000Z'); // 23:59
-  l.refund(b.id, [{ lineNo: 1, qty: 1 }], 'stale'); // 750 back in cash
+  l.refund(b.id, [{ lineNo: 1, qty: 1 }], 'stale', t.op); // 750 back in cash
   t.clock.set('2025-03-14T16:01:00.000Z'); // 00:01 on the 15th
   const d = sell(['DRK-001'], 'card'); // next business day
   const voided = l.addItem({ sku: 'SNK-001' });
-  l.voidSale(voided.id);
+  l.voidSale(voided.id, t.op);
 
   const r = l.dailyReport('2025-03-14');
   dailySchema.parse(r);
@@ -157,12 +161,12 @@ test('daily report: totals net of refunds, by hour, by method, top items, face s
 test('X report covers the shift so far', () => {
   const l = t.ledger;
   throwsCode(() => l.xReport(), 'NO_OPEN_SHIFT');
-  l.openShift(1000);
+  l.openShift(1000, t.op);
   sell(['DRK-001'], 'cash');
-  l.closeShift(1200);
-  l.openShift(500);
+  l.closeShift(1200, t.op);
+  l.openShift(500, t.op);
   const s = sell(['SNK-001', 'DRY-001'], 'face');
-  l.refund(s.id, [{ lineNo: 2, qty: 1 }], 'x');
+  l.refund(s.id, [{ lineNo: 2, qty: 1 }], 'x', t.op);
   const x = l.xReport();
   xSchema.parse(x);
   assert.equal(x.shift.status, 'open');
@@ -174,10 +178,10 @@ test('X report covers the shift so far', () => {
 
 test('Z report: numbered, once per day, not while a shift is open, immutable, reprintable', () => {
   const l = t.ledger;
-  l.openShift(1000);
+  l.openShift(1000, t.op);
   sell(['DRK-001', 'SNK-001'], 'cash');
   throwsCode(() => l.takeZReport(), 'SHIFT_OPEN');
-  l.closeShift(1950);
+  l.closeShift(1950, t.op);
   throwsCode(() => l.takeZReport('2025-03-15'), 'VALIDATION', /not begun/);
   const z1 = l.takeZReport();
   zSchema.parse(z1);
@@ -189,9 +193,9 @@ test('Z report: numbered, once per day, not while a shift is open, immutable, re
   throwsCode(() => l.takeZReport('2025-03-14'), 'Z_ALREADY_TAKEN');
   // After the Z the terminal is in the next business day, even before midnight.
   assert.equal(l.businessDate(), '2025-03-15');
-  l.openShift(0);
+  l.openShift(0, t.op);
   const late = sell(['DRY-001'], 'card');
-  l.closeShift(0);
+  l.closeShift(0, t.op);
   assert.equal(l.dailyReport('2025-03-14').totals.salesCount, 1, 'the closed day is unchanged');
   assert.equal(l.dailyReport('2025-03-15').totals.salesFen, late.totalFen);
   const z0 = l.takeZReport('2025-03-13'); // a day with no trade may still be closed

@@ -2,8 +2,13 @@
  * The money rows as stored, one interface per table, with their column lists. The same list
  * builds the INSERT, the SELECT that reads a row back, and the row's canonical content for the
  * audit chain, so what is hashed at write time is exactly what verification reads later.
+ *
+ * A column added by a later migration (operator_id, version 5) is named with that version. Rows
+ * written before it have NULL there, and their canonical content leaves the column out, so the
+ * hashes chained before the migration still verify; every row written since carries a value,
+ * which is hashed (so clearing it later breaks the chain). A ledger opened at an older schema
+ * version (tests build one with targetVersion) neither writes nor reads the newer columns.
  */
-import type { Statement } from 'better-sqlite3';
 import type { Ctx } from './context';
 
 export interface SaleRow {
@@ -24,6 +29,8 @@ export interface SaleRow {
   tax_fen: number;
   paid_fen: number;
   change_fen: number;
+  /** The staff member signed in when the sale completed or was voided (since version 5). */
+  operator_id: string | null;
 }
 
 export interface SaleLineRow {
@@ -53,6 +60,7 @@ export interface PaymentRow {
   change_fen: number;
   reference: string | null;
   created_at: string;
+  operator_id: string | null;
 }
 
 export interface RefundRow {
@@ -65,6 +73,7 @@ export interface RefundRow {
   created_at: string;
   business_date: string;
   hour: number;
+  operator_id: string | null;
 }
 
 export interface RefundLineRow {
@@ -88,6 +97,7 @@ export interface ShiftRow {
   opened_at: string;
   business_date: string;
   float_fen: number;
+  operator_id: string | null;
 }
 
 export interface ShiftCloseRow {
@@ -100,6 +110,7 @@ export interface ShiftCloseRow {
   expected_fen: number;
   counted_fen: number;
   variance_fen: number;
+  operator_id: string | null;
 }
 
 export interface CashMovementRow {
@@ -109,6 +120,7 @@ export interface CashMovementRow {
   amount_fen: number;
   reason: string;
   created_at: string;
+  operator_id: string | null;
 }
 
 export interface ZRow {
@@ -119,38 +131,100 @@ export interface ZRow {
   hash: string;
 }
 
-/** A table and its columns in a fixed order; the Record makes TypeScript check the list is complete. */
-function table<T>(name: string, columns: Record<keyof T, true>): Table<T> {
-  return new Table<T>(name, Object.keys(columns) as (keyof T & string)[]);
+/**
+ * A table and its columns in a fixed order; the Record makes TypeScript check the list is
+ * complete. `true` marks a column of the table's first version, a number the schema version
+ * whose migration added it.
+ */
+function table<T>(name: string, columns: Record<keyof T, true | number>): Table<T> {
+  const names = Object.keys(columns) as (keyof T & string)[];
+  const added = new Map<keyof T & string, number>();
+  for (const c of names) {
+    const since = columns[c];
+    if (typeof since === 'number') added.set(c, since);
+  }
+  return new Table<T>(name, names, added);
 }
 
 export class Table<T> {
+  /** The INSERT of the newest schema (benchmarks write rows with it directly). */
   readonly insertSql: string;
-  readonly selectList: string;
+  private readonly byVersion = new Map<number, { insert: string; select: string }>();
 
   constructor(
     readonly name: string,
     readonly columns: readonly (keyof T & string)[],
+    /** Columns added by a later migration, with the schema version that added them. */
+    private readonly added: ReadonlyMap<keyof T & string, number> = new Map(),
   ) {
-    this.insertSql = `INSERT INTO ${name} (${columns.join(', ')}) VALUES (${columns
-      .map((c) => `@${c}`)
-      .join(', ')})`;
-    this.selectList = columns.join(', ');
+    this.insertSql = this.sqlAt(Number.MAX_SAFE_INTEGER).insert;
+  }
+
+  private columnsAt(version: number): (keyof T & string)[] {
+    return this.columns.filter((c) => (this.added.get(c) ?? 0) <= version);
+  }
+
+  private sqlAt(version: number): { insert: string; select: string } {
+    let sql = this.byVersion.get(version);
+    if (sql === undefined) {
+      const columns = this.columnsAt(version);
+      sql = {
+        insert: `INSERT INTO ${this.name} (${columns.join(', ')}) VALUES (${columns
+          .map((c) => `@${c}`)
+          .join(', ')})`,
+        select: columns.join(', '),
+      };
+      this.byVersion.set(version, sql);
+    }
+    return sql;
   }
 
   insert(ctx: Ctx, row: T): void {
-    ctx.stmt(this.insertSql).run(row as Record<string, unknown>);
+    const values: Record<string, unknown> = {};
+    for (const c of this.columnsAt(ctx.schemaVersion)) values[c] = row[c];
+    ctx.stmt(this.sqlAt(ctx.schemaVersion).insert).run(values);
   }
 
-  /** The row's values in column order: its canonical content. */
+  /**
+   * The row's values in column order: its canonical content. A later column is left out while
+   * it is empty (a row from before its migration), so old hashes stay valid.
+   */
   values(row: T): unknown[] {
-    return this.columns.map((c) => row[c]);
+    return this.columns
+      .filter((c) => !this.added.has(c) || (row[c] !== null && row[c] !== undefined))
+      .map((c) => row[c]);
   }
 
-  select(ctx: Ctx, where: string): Statement {
-    return ctx.stmt(`SELECT ${this.selectList} FROM ${this.name} WHERE ${where}`);
+  /** Reads rows back; a column the schema does not have yet comes back as null. */
+  select(ctx: Ctx, where: string): Reader<T> {
+    const statement = ctx.stmt(
+      `SELECT ${this.sqlAt(ctx.schemaVersion).select} FROM ${this.name} WHERE ${where}`,
+    );
+    const missing = this.columns.filter((c) => (this.added.get(c) ?? 0) > ctx.schemaVersion);
+    const fill = (row: unknown): T => {
+      if (row === undefined || missing.length === 0) return row as T;
+      const filled = row as Record<string, unknown>;
+      for (const c of missing) filled[c] = null;
+      return filled as T;
+    };
+    return {
+      get: (...params) => {
+        const row = statement.get(...params);
+        return row === undefined ? undefined : fill(row);
+      },
+      all: (...params) => statement.all(...params).map(fill),
+    };
   }
 }
+
+/** A prepared SELECT of whole rows. */
+export interface Reader<T> {
+  get(...params: unknown[]): T | undefined;
+  all(...params: unknown[]): T[];
+}
+
+/** The schema version whose migration added operator_id to the money tables. */
+export const OPERATOR_SINCE = 5;
 
 const yes = true as const;
 
@@ -172,6 +246,7 @@ export const SALES = table<SaleRow>('sales', {
   tax_fen: yes,
   paid_fen: yes,
   change_fen: yes,
+  operator_id: OPERATOR_SINCE,
 });
 
 export const SALE_LINES = table<SaleLineRow>('sale_lines', {
@@ -201,6 +276,7 @@ export const PAYMENTS = table<PaymentRow>('payments', {
   change_fen: yes,
   reference: yes,
   created_at: yes,
+  operator_id: OPERATOR_SINCE,
 });
 
 export const REFUNDS = table<RefundRow>('refunds', {
@@ -213,6 +289,7 @@ export const REFUNDS = table<RefundRow>('refunds', {
   created_at: yes,
   business_date: yes,
   hour: yes,
+  operator_id: OPERATOR_SINCE,
 });
 
 export const REFUND_LINES = table<RefundLineRow>('refund_lines', {
@@ -236,6 +313,7 @@ export const SHIFTS = table<ShiftRow>('shifts', {
   opened_at: yes,
   business_date: yes,
   float_fen: yes,
+  operator_id: OPERATOR_SINCE,
 });
 
 export const SHIFT_CLOSES = table<ShiftCloseRow>('shift_closes', {
@@ -248,6 +326,7 @@ export const SHIFT_CLOSES = table<ShiftCloseRow>('shift_closes', {
   expected_fen: yes,
   counted_fen: yes,
   variance_fen: yes,
+  operator_id: OPERATOR_SINCE,
 });
 
 export const CASH_MOVEMENTS = table<CashMovementRow>('cash_movements', {
@@ -257,6 +336,7 @@ export const CASH_MOVEMENTS = table<CashMovementRow>('cash_movements', {
   amount_fen: yes,
   reason: yes,
   created_at: yes,
+  operator_id: OPERATOR_SINCE,
 });
 
 export const Z_REPORTS = table<ZRow>('z_reports', {

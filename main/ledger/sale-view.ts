@@ -1,8 +1,16 @@
 /** Reading sales back as the contract's Sale and SaleSummary, from a cart or the ledger. */
-import { PosError, type Payment, type Sale, type SaleLine, type SaleSummary } from '../contract';
+import {
+  PosError,
+  type Payment,
+  type Sale,
+  type SaleLine,
+  type SaleSummary,
+  type StaffRef,
+} from '../contract';
 import { loadCart, type Cart } from './carts';
 import type { Ctx } from './context';
 import { priceSale } from './pricing';
+import { staffRefOf } from './staff';
 import {
   PAYMENTS,
   SALE_LINES,
@@ -73,6 +81,8 @@ export function cartToSale(ctx: Ctx, cart: Cart, payments = paymentRowsOf(ctx, c
     changeFen: payments.reduce((a, p) => a + p.change_fen, 0),
     payments: payments.map(toPayment),
     refundedFen: 0,
+    // Recorded when the sale completes or is voided.
+    operator: null,
   };
 }
 
@@ -82,6 +92,7 @@ export function rowToSale(
   lines: readonly SaleLineRow[],
   payments: readonly PaymentRow[],
   refundedFen: number,
+  operator: StaffRef | null,
 ): Sale {
   return {
     id: row.id,
@@ -102,6 +113,7 @@ export function rowToSale(
     changeFen: row.change_fen,
     payments: payments.map(toPayment),
     refundedFen,
+    operator,
   };
 }
 
@@ -114,7 +126,13 @@ export function loadStoredSale(ctx: Ctx, row: SaleRow): Sale {
   const refunded = ctx
     .stmt('SELECT COALESCE(SUM(amount_fen), 0) AS v FROM refunds WHERE sale_id = ?')
     .get(row.id) as { v: number };
-  return rowToSale(row, lines, paymentRowsOf(ctx, row.id), refunded.v);
+  return rowToSale(
+    row,
+    lines,
+    paymentRowsOf(ctx, row.id),
+    refunded.v,
+    staffRefOf(ctx, row.operator_id),
+  );
 }
 
 export function getSale(ctx: Ctx, id: string): Sale {

@@ -21,6 +21,7 @@ import {
   type Product,
   type Sale,
   type SaleSummary,
+  type StaffRef,
 } from '../contract';
 import { appendAudit, content } from './audit';
 import { activeCart, deleteCart, heldCarts, loadCart, saveCart, type Cart } from './carts';
@@ -30,6 +31,7 @@ import { priceSale, type PricedSale } from './pricing';
 import { SALE_LINES, SALES, type SaleLineRow, type SaleRow } from './rows';
 import { cartSummary, cartToSale, hasPayments, rowToSale, saleRow } from './sale-view';
 import { openShiftRow } from './shifts';
+import { requireOperator } from './staff';
 import { checkAmount, checkId, checkLineNo, checkQty } from './validate';
 
 /** The cart of a sale that is still open or held, or the reason there is none. */
@@ -217,7 +219,7 @@ export function writeSale(
   priced: PricedSale,
   fields: Pick<
     SaleRow,
-    'status' | 'receipt_seq' | 'receipt_no' | 'shift_id' | 'paid_fen' | 'change_fen'
+    'status' | 'receipt_seq' | 'receipt_no' | 'shift_id' | 'paid_fen' | 'change_fen' | 'operator_id'
   >,
   at: Date,
 ): { row: SaleRow; lines: SaleLineRow[] } {
@@ -241,6 +243,7 @@ export function writeSale(
     tax_fen: priced.taxFen,
     paid_fen: fields.paid_fen,
     change_fen: fields.change_fen,
+    operator_id: fields.operator_id,
   };
   const lines: SaleLineRow[] = priced.lines.map((l) => ({
     sale_id: cart.id,
@@ -265,8 +268,10 @@ export function writeSale(
   return { row, lines };
 }
 
-export function voidSale(ctx: Ctx, saleId: string): Sale {
+/** Voids a sale that has no payments; `operatorId` is who is signed in at the till. */
+export function voidSale(ctx: Ctx, saleId: string, operatorId: string): Sale {
   return ctx.tx(() => {
+    const operator: StaffRef | null = requireOperator(ctx, operatorId);
     const cart = requireCart(ctx, saleId);
     refuseIfPaid(ctx, saleId);
     const priced = priceSale(cart.lines, cart.saleDiscountFen);
@@ -281,9 +286,10 @@ export function voidSale(ctx: Ctx, saleId: string): Sale {
         shift_id: openShiftRow(ctx)?.id ?? null,
         paid_fen: 0,
         change_fen: 0,
+        operator_id: operator?.id ?? null,
       },
       ctx.now(),
     );
-    return rowToSale(row, lines, [], 0);
+    return rowToSale(row, lines, [], 0, operator);
   });
 }

@@ -3,6 +3,9 @@
  * movement and closing are append-only rows (a closing is its own row), chained in the audit
  * log and announced in the outbox.
  *
+ * Each of these rows records the person signed in at the till (opened by, closed by, who moved
+ * the cash).
+ *
  * Expected cash = float + cash sales - cash refunds + cash in - cash out, where cash sales are
  * the cash applied to sales during the shift (what stayed in the drawer: tendered minus change)
  * and cash refunds the cash paid back during the shift. Variance = counted - expected.
@@ -21,6 +24,7 @@ import {
   type ShiftRow,
 } from './rows';
 import { hasPayments } from './sale-view';
+import { requireOperator, staffRefOf } from './staff';
 import { checkAmount, checkText } from './validate';
 
 export function latestShiftRow(ctx: Ctx): ShiftRow | undefined {
@@ -100,6 +104,8 @@ export function toShift(ctx: Ctx, s: ShiftRow): Shift {
       expectedCashFen: closed.expected_fen,
       countedCashFen: closed.counted_fen,
       varianceFen: closed.variance_fen,
+      openedBy: staffRefOf(ctx, s.operator_id),
+      closedBy: staffRefOf(ctx, closed.operator_id),
     };
   const f = liveFigures(ctx, s.id);
   return {
@@ -112,6 +118,8 @@ export function toShift(ctx: Ctx, s: ShiftRow): Shift {
     expectedCashFen: expected(s.float_fen, f),
     countedCashFen: null,
     varianceFen: null,
+    openedBy: staffRefOf(ctx, s.operator_id),
+    closedBy: null,
   };
 }
 
@@ -128,9 +136,10 @@ export function shiftsOfDate(ctx: Ctx, businessDate: string): Shift[] {
   return rows.map((r) => toShift(ctx, r));
 }
 
-export function openShift(ctx: Ctx, floatFen: number): Shift {
+export function openShift(ctx: Ctx, floatFen: number, operatorId: string): Shift {
   const float = checkAmount(floatFen, 'floatFen');
   return ctx.tx(() => {
+    const operator = requireOperator(ctx, operatorId);
     const open = openShiftRow(ctx);
     if (open)
       throw new PosError('SHIFT_ALREADY_OPEN', `shift ${open.id} is already open; close it first`);
@@ -142,6 +151,7 @@ export function openShift(ctx: Ctx, floatFen: number): Shift {
       opened_at: openedAt,
       business_date: ctx.businessMoment(at).date,
       float_fen: float,
+      operator_id: operator?.id ?? null,
     };
     SHIFTS.insert(ctx, row);
     appendAudit(ctx, 'shift_open', row.id, content.shiftOpen(row), openedAt);
@@ -156,12 +166,14 @@ export function cashMovement(
   kind: 'in' | 'out',
   amountFen: number,
   reason: string,
+  operatorId: string,
 ): Shift {
   if (kind !== 'in' && kind !== 'out')
     throw new PosError('VALIDATION', "kind: expected 'in' or 'out'", 'kind');
   const amount = checkAmount(amountFen, 'amountFen', true);
   const why = checkText(reason, 'reason');
   return ctx.tx(() => {
+    const operator = requireOperator(ctx, operatorId);
     const s = requireOpenShift(ctx);
     if (kind === 'out') {
       const inDrawer = expected(s.float_fen, liveFigures(ctx, s.id));
@@ -181,6 +193,7 @@ export function cashMovement(
       amount_fen: amount,
       reason: why,
       created_at: createdAt,
+      operator_id: operator?.id ?? null,
     };
     CASH_MOVEMENTS.insert(ctx, row);
     appendAudit(ctx, 'cash', row.id, content.cash(row), createdAt);
@@ -196,6 +209,7 @@ export function cashMovement(
           amountFen: amount,
           reason: why,
           createdAt,
+          operator,
         },
         shift,
       },
@@ -206,9 +220,10 @@ export function cashMovement(
   });
 }
 
-export function closeShift(ctx: Ctx, countedFen: number): Shift {
+export function closeShift(ctx: Ctx, countedFen: number, operatorId: string): Shift {
   const counted = checkAmount(countedFen, 'countedFen');
   return ctx.tx(() => {
+    const operator = requireOperator(ctx, operatorId);
     const s = requireOpenShift(ctx);
     // A part-paid sale would otherwise complete in the next shift with its cash in this one.
     const cart = activeCart(ctx);
@@ -231,6 +246,7 @@ export function closeShift(ctx: Ctx, countedFen: number): Shift {
       expected_fen: exp,
       counted_fen: counted,
       variance_fen: counted - exp,
+      operator_id: operator?.id ?? null,
     };
     SHIFT_CLOSES.insert(ctx, row);
     appendAudit(ctx, 'shift_close', s.id, content.shiftClose(row), closedAt);

@@ -79,14 +79,14 @@ test('an approved action is written with its approval and outbox event, or not a
   try {
     seedDemoStaff(t.ledger);
     const manager = t.ledger.verifyPin('8888');
-    t.ledger.openShift(0);
+    t.ledger.openShift(0, t.op);
     const sale = t.ledger.addItem({ sku: 'DRK-001' });
-    const paid = t.ledger.pay(sale.id, { method: 'cash', amountFen: sale.totalFen });
+    const paid = t.ledger.pay(sale.id, { method: 'cash', amountFen: sale.totalFen }, t.op);
     const before = t.ledger.pendingOutboxCount();
     const refund = t.ledger.withApproval(
       manager,
       'sale.voidCompleted',
-      () => t.ledger.voidCompletedSale(paid.id, 'customer changed mind'),
+      () => t.ledger.voidCompletedSale(paid.id, 'customer changed mind', t.op),
       (r) => ({ ref: r.id }),
     );
     assert.equal(refund.amountFen, paid.totalFen);
@@ -100,7 +100,7 @@ test('an approved action is written with its approval and outbox event, or not a
         t.ledger.withApproval(
           manager,
           'refund',
-          () => t.ledger.refund(paid.id, undefined, 'again'),
+          () => t.ledger.refund(paid.id, undefined, 'again', t.op),
           (r) => ({ ref: r.id }),
         ),
       'REFUND_EXCEEDS_PAID',

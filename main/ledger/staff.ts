@@ -6,8 +6,9 @@
  * further failure up to MAX_LOCK_MS. A correct PIN resets the count.
  */
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
-import { PosError, type Staff, type StaffRole } from '../contract';
+import { PosError, type Staff, type StaffRef, type StaffRole } from '../contract';
 import type { Ctx } from './context';
+import { OPERATOR_SINCE } from './rows';
 import { checkText } from './validate';
 
 const SCRYPT = { N: 16_384, r: 8, p: 1, keylen: 32 } as const;
@@ -164,4 +165,32 @@ export function verifyPin(ctx: Ctx, pinInput: unknown, roles?: readonly StaffRol
   });
   if (outcome instanceof PosError) throw outcome;
   return outcome;
+}
+
+/**
+ * The person a money row is written for (the one signed in at the till). Every sale, payment,
+ * refund, shift and cash movement records its operator, who must be an active member of staff.
+ * A ledger opened at a schema older than OPERATOR_SINCE (tests only) records none: null.
+ */
+export function requireOperator(ctx: Ctx, operatorId: unknown): StaffRef | null {
+  if (ctx.schemaVersion < OPERATOR_SINCE) return null;
+  if (typeof operatorId !== 'string' || operatorId.length === 0 || operatorId.length > 64)
+    throw new PosError('SIGN_IN_REQUIRED', 'operatorId: who is at the till?', 'operatorId');
+  const row = ctx.stmt('SELECT id, name FROM staff WHERE id = ? AND active = 1').get(operatorId) as
+    StaffRef | undefined;
+  if (!row)
+    throw new PosError(
+      'SIGN_IN_REQUIRED',
+      `operatorId: ${operatorId} is not an active member of staff`,
+      'operatorId',
+    );
+  return { id: row.id, name: row.name };
+}
+
+/** Who a stored row names (former staff included: records keep their names). */
+export function staffRefOf(ctx: Ctx, staffId: string | null | undefined): StaffRef | null {
+  if (staffId === null || staffId === undefined) return null;
+  const row = ctx.stmt('SELECT id, name FROM staff WHERE id = ?').get(staffId) as
+    StaffRef | undefined;
+  return row ? { id: row.id, name: row.name } : { id: staffId, name: '' };
 }

@@ -4,18 +4,18 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { makeEan13 } from '../contract';
 import { DEMO_PRODUCTS, LATEST_VERSION, Ledger, SyncStore } from './index';
-import { openTestLedger, tempDir, throwsCode } from './test-support/helpers';
+import { openTestLedger, operatorOf, tempDir, throwsCode } from './test-support/helpers';
 
 function sell(ledger: Ledger, sku = 'DRK-001'): void {
   const sale = ledger.addItem({ sku, qty: 2 });
-  ledger.pay(sale.id, { method: 'card', amountFen: sale.dueFen });
+  ledger.pay(sale.id, { method: 'card', amountFen: sale.dueFen }, operatorOf(ledger));
 }
 
 test('reads the outbox beside the till and records deliveries in any order', () => {
   const t = openTestLedger();
   const store = SyncStore.open({ file: t.file });
   try {
-    t.ledger.openShift(0);
+    t.ledger.openShift(0, t.op);
     for (let i = 0; i < 5; i++) sell(t.ledger);
     const all = store.pendingOutbox(100);
     assert.equal(all.length, 11); // shift.opened, then payment.recorded + sale.completed each
@@ -58,14 +58,14 @@ test('business dates are the ledger’s own, including a day a Z report moved on
   const store = SyncStore.open({ file: t.file, timezone: 'Asia/Shanghai' });
   try {
     t.clock.set('2025-03-14T10:00:00.000Z'); // 18:00 in Shanghai
-    t.ledger.openShift(0);
+    t.ledger.openShift(0, t.op);
     sell(t.ledger);
-    t.ledger.closeShift(0);
+    t.ledger.closeShift(0, t.op);
     t.ledger.takeZReport('2025-03-14');
-    t.ledger.openShift(0);
+    t.ledger.openShift(0, t.op);
     sell(t.ledger); // same calendar day, but the Z closed it: counts on the 15th
     const sale = t.ledger.getSaleByReceipt('T01-000002');
-    t.ledger.refund(sale.id, undefined, 'returned');
+    t.ledger.refund(sale.id, undefined, 'returned', t.op);
     const dates = store
       .pendingOutbox(100)
       .filter((e) => e.type === 'sale.completed' || e.type === 'refund.created')

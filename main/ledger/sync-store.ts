@@ -71,7 +71,7 @@ export class SyncStore {
         );
       }
       const clock = new BusinessClock(options.timezone ?? 'Asia/Shanghai');
-      return new SyncStore(new Ctx(db, 'T01', clock, options.now ?? (() => new Date())));
+      return new SyncStore(new Ctx(db, 'T01', clock, options.now ?? (() => new Date()), version));
     } catch (error) {
       db.close();
       throw error;

@@ -13,7 +13,7 @@ import { openTestLedger, type TestLedger } from './test-support/helpers';
 let t: TestLedger;
 beforeEach(() => {
   t = openTestLedger();
-  t.ledger.openShift(10_000);
+  t.ledger.openShift(10_000, t.op);
 });
 afterEach(() => t.cleanup());
 
@@ -22,8 +22,8 @@ function sellSplit() {
   const l = t.ledger;
   l.addItem({ sku: 'DRK-001', qty: 3 });
   let s = l.addItem({ sku: 'SNK-001' });
-  s = l.pay(s.id, { method: 'cash', amountFen: 500 });
-  s = l.pay(s.id, { method: 'face', amountFen: s.dueFen, reference: 'pay_cloud-1' });
+  s = l.pay(s.id, { method: 'cash', amountFen: 500 }, t.op);
+  s = l.pay(s.id, { method: 'face', amountFen: s.dueFen, reference: 'pay_cloud-1' }, t.op);
   assert.equal(s.status, 'completed');
   return s;
 }
@@ -33,7 +33,7 @@ test('a refund to a face payment owes that payment a credit, written with the re
   const face = s.payments.find((p) => p.method === 'face');
   assert.ok(face);
   // Non-cash first (pricing rule 7): the face payment gets the money back before cash.
-  const refund = t.ledger.refund(s.id, [{ lineNo: 1, qty: 1 }], 'damaged');
+  const refund = t.ledger.refund(s.id, [{ lineNo: 1, qty: 1 }], 'damaged', t.op);
   assert.deepEqual(
     refund.byMethod.map((m) => m.method),
     ['face'],
@@ -61,26 +61,26 @@ test('a refund to a face payment owes that payment a credit, written with the re
 test('the cash part of a refund and a face payment without a cloud id owe nothing', () => {
   const l = t.ledger;
   const s = sellSplit();
-  const all = l.voidCompletedSale(s.id, 'void');
+  const all = l.voidCompletedSale(s.id, 'void', t.op);
   const credits = l.walletCreditsOf(all.id);
   assert.equal(credits.length, 1, 'one credit: the face part, not the cash');
   assert.equal(credits[0]?.amountFen, all.byMethod.find((m) => m.method === 'face')?.amountFen);
 
   l.addItem({ sku: 'DRK-001' });
-  const noRef = l.pay(l.currentSale()?.id ?? '', { method: 'face', amountFen: 200 });
-  const r = l.refund(noRef.id, undefined, 'void');
+  const noRef = l.pay(l.currentSale()?.id ?? '', { method: 'face', amountFen: 200 }, t.op);
+  const r = l.refund(noRef.id, undefined, 'void', t.op);
   assert.deepEqual(l.walletCreditsOf(r.id), []);
 });
 
 test('a refund that fails writes no credit (one transaction)', () => {
   const s = sellSplit();
-  assert.throws(() => t.ledger.refund(s.id, [{ lineNo: 1, qty: 9 }], 'too many'));
+  assert.throws(() => t.ledger.refund(s.id, [{ lineNo: 1, qty: 9 }], 'too many', t.op));
   assert.equal(t.ledger.pendingWalletCreditCount(), 0);
 });
 
 test("the cloud's first answer is recorded, once; a pending credit is what has none", () => {
   const s = sellSplit();
-  const refund = t.ledger.refund(s.id, [{ lineNo: 2, qty: 1 }], 'damaged');
+  const refund = t.ledger.refund(s.id, [{ lineNo: 2, qty: 1 }], 'damaged', t.op);
   const [owed] = t.ledger.pendingWalletCreditsOf(refund.id);
   assert.ok(owed);
   assert.equal(
@@ -100,7 +100,7 @@ test("the cloud's first answer is recorded, once; a pending credit is what has n
     'no answer for a credit nobody owes',
   );
 
-  const second = t.ledger.voidCompletedSale(s.id, 'void');
+  const second = t.ledger.voidCompletedSale(s.id, 'void', t.op);
   const [owedToo] = t.ledger.pendingWalletCreditsOf(second.id);
   assert.ok(owedToo);
   t.ledger.recordWalletCredit(owedToo.key, {
@@ -118,7 +118,7 @@ test("the cloud's first answer is recorded, once; a pending credit is what has n
 
 test('credits and their answers are append-only', () => {
   const s = sellSplit();
-  const refund = t.ledger.refund(s.id, [{ lineNo: 1, qty: 1 }], 'damaged');
+  const refund = t.ledger.refund(s.id, [{ lineNo: 1, qty: 1 }], 'damaged', t.op);
   const [owed] = t.ledger.pendingWalletCreditsOf(refund.id);
   assert.ok(owed);
   t.ledger.recordWalletCredit(owed.key, { status: 'credited', cloudRefundId: 'r1' });
@@ -141,9 +141,9 @@ test('credits and their answers are append-only', () => {
 
 test("the sync worker's connection sees pending credits in order and records answers", () => {
   const s = sellSplit();
-  const first = t.ledger.refund(s.id, [{ lineNo: 1, qty: 1 }], 'one');
+  const first = t.ledger.refund(s.id, [{ lineNo: 1, qty: 1 }], 'one', t.op);
   t.clock.advance(60_000);
-  const second = t.ledger.refund(s.id, [{ lineNo: 1, qty: 1 }], 'two');
+  const second = t.ledger.refund(s.id, [{ lineNo: 1, qty: 1 }], 'two', t.op);
   const store = SyncStore.open({ file: t.file, now: t.clock.now });
   try {
     assert.equal(store.pendingWalletCreditCount(), 2);

@@ -66,16 +66,33 @@ export function takeZReport(ctx: Ctx, businessDate?: string): ZReport {
   return report;
 }
 
+/**
+ * A stored Z report as the contract shows it. The snapshot is kept byte for byte (its hash is
+ * chained); one taken before ledger version 5 has no openedBy/closedBy on its shifts, which
+ * are then unknown (null). The hash still covers exactly what was stored.
+ */
+function fromSnapshot(snapshot: string): ZReport {
+  const z = JSON.parse(snapshot) as ZReport;
+  return {
+    ...z,
+    shifts: z.shifts.map((s) => ({
+      ...s,
+      openedBy: s.openedBy ?? null,
+      closedBy: s.closedBy ?? null,
+    })),
+  };
+}
+
 export function listZReports(ctx: Ctx): ZReport[] {
   const rows = ctx.stmt('SELECT snapshot FROM z_reports ORDER BY number').all() as {
     snapshot: string;
   }[];
-  return rows.map((r) => JSON.parse(r.snapshot) as ZReport);
+  return rows.map((r) => fromSnapshot(r.snapshot));
 }
 
 export function getZReport(ctx: Ctx, n: number): ZReport {
   const row = ctx.stmt('SELECT snapshot FROM z_reports WHERE number = ?').get(n) as
     { snapshot: string } | undefined;
   if (!row) throw new PosError('NOT_FOUND', `no Z report ${n}`, 'number');
-  return JSON.parse(row.snapshot) as ZReport;
+  return fromSnapshot(row.snapshot);
 }

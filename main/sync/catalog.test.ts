@@ -9,6 +9,7 @@ import { makeEan13 } from '../contract';
 import { DEMO_PRODUCTS } from '../ledger';
 import { SyncWorker } from './index';
 import { openShop, startShopCloud, until } from './test-support/shop';
+import { operatorOf } from '../ledger/test-support/helpers';
 
 const productPrice = (shop: ReturnType<typeof openShop>, sku: string): number | null => {
   try {
@@ -73,10 +74,10 @@ test('a price changed in the back office arrives in the terminal catalogue', asy
     assert.equal(changes[0]?.removed, 2);
 
     // A sale rung up now is at the new price.
-    shop.ledger.openShift(0);
+    shop.ledger.openShift(0, operatorOf(shop.ledger));
     const sale = shop.ledger.addItem({ sku: repriced.sku });
     assert.equal(sale.lines[0]?.unitPriceFen, repriced.priceFen + 100);
-    shop.ledger.voidSale(sale.id);
+    shop.ledger.voidSale(sale.id, operatorOf(shop.ledger));
 
     // A later change follows from the cursor.
     await cloud.test.admin.upsertProducts([{ ...repriced, priceFen: 99 }]);

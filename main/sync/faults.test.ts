@@ -17,6 +17,7 @@ import {
   startShopCloud,
   until,
 } from './test-support/shop';
+import { operatorOf } from '../ledger/test-support/helpers';
 
 const FAST = {
   batchSize: 7,
@@ -47,7 +48,7 @@ test('a day of trading reaches the cloud whole: to the fen, nothing doubled', as
     // The day is closed with a Z report; selling goes on, on the next business day (the same
     // calendar day), while the worker runs.
     const firstDay = shop.ledger.businessDate();
-    shop.ledger.closeShift(0);
+    shop.ledger.closeShift(0, operatorOf(shop.ledger));
     shop.ledger.takeZReport(firstDay);
     ringUp(shop.ledger, 10, 8);
     const nextDay = shop.ledger.businessDate();

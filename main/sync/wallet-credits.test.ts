@@ -23,11 +23,12 @@ import {
   startTestCloud,
   type TestCloud,
 } from '../../cloud/test-support';
-import type { Channel, RequestInput, Response, Sale } from '../contract';
+import type { Sale } from '../contract';
 import { createPosCore, type PosCore } from '../core';
 import { SyncWorker } from './index';
 import { startFaultProxy, type Fault, type FaultProxy } from './test-support/fault-proxy';
 import { assertSameTotals, shopOn, until, type ShopCloud } from './test-support/shop';
+import { call, signInCashier } from '../core/test-support/calls';
 
 const MANAGER_PIN = '8888';
 const OPENING_BALANCE = 50_000;
@@ -40,12 +41,6 @@ const FAST_SYNC = {
   backoff: { baseMs: 20, capMs: 200 },
   walletCreditDelayMs: 0,
 };
-
-async function call<C extends Channel>(core: PosCore, channel: C, payload: RequestInput<C>) {
-  const reply = await core.dispatch(channel, payload);
-  if (!reply.ok) throw Object.assign(new Error(reply.error.message), reply.error);
-  return reply.result as Response<C>;
-}
 
 describe('refunds of face-paid sales credit the wallet exactly once', () => {
   // One cloud for the suite (it takes seconds to start); each test has a store of its own.
@@ -94,6 +89,7 @@ describe('refunds of face-paid sales credit the wallet exactly once', () => {
       client: new CloudClient({ baseUrl: proxy.url, credentials: cloud.credentials }),
     });
     sync = null;
+    await signInCashier(core);
     await call(core, 'shift.open', { floatFen: 10_000 });
   });
 

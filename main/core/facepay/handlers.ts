@@ -1,5 +1,6 @@
 /** The contract's face-pay channels, served by the FacePayService. */
 import { IDLE_FACEPAY_STATE, type Channel } from '../../contract';
+import { operatorId } from '../call';
 import type { Handlers } from '../handlers';
 import type { FacePayService } from './service';
 
@@ -24,7 +25,7 @@ export function facePayHandlers(
   }
   return {
     'facepay.status': () => service.status(),
-    'facepay.start': ({ saleId }) => service.start(saleId),
+    'facepay.start': ({ saleId }, call) => service.start(saleId, operatorId(call)),
     'facepay.cancel': ({ saleId }) => service.cancel(saleId),
     'facepay.confirm': ({ saleId }) => service.confirm(saleId),
     'facepay.phoneTail': ({ saleId, digits }) => service.phoneTail(saleId, digits),

@@ -80,6 +80,7 @@ export interface FacePayLedger {
   pay(
     saleId: string,
     tender: { method: PaymentMethod; amountFen: number; tenderedFen?: number; reference?: string },
+    operatorId: string,
   ): Sale;
 }
 

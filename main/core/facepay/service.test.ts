@@ -269,7 +269,7 @@ describe('face pay orchestration', () => {
 
   async function toConfirm(): Promise<void> {
     cloud.identifyAnswers = [MATCH];
-    service.start(sale.id);
+    service.start(sale.id, t.op);
     backend.last.ready();
     await until(() => state().phase === 'confirm', 'confirm');
   }
@@ -283,7 +283,7 @@ describe('face pay orchestration', () => {
 
   beforeEach(() => {
     t = openTestLedger();
-    t.ledger.openShift(10_000);
+    t.ledger.openShift(10_000, t.op);
     const product = DEMO_PRODUCTS[5];
     assert.ok(product);
     sale = t.ledger.addItem({ barcode: product.barcode, qty: 2 });
@@ -317,7 +317,7 @@ describe('face pay orchestration', () => {
     service.attachCamera(camera);
     service.attachCloud({ baseUrl: 'http://cloud.test', client: cloud });
     await until(() => service.availability().reason === 'OFFLINE', 'offline');
-    const started = service.start(sale.id);
+    const started = service.start(sale.id, t.op);
     assert.equal(started.phase, 'failed');
     assert.equal(started.failure?.code, 'UNAVAILABLE');
     assert.equal(camera.opened, 0);
@@ -330,7 +330,7 @@ describe('face pay orchestration', () => {
     await ready();
     cloud.identifyAnswers = [MATCH];
     cloud.authoriseAnswers = [approved];
-    const started = service.start(sale.id);
+    const started = service.start(sale.id, t.op);
     assert.equal(started.phase, 'capturing');
     assert.equal(started.step, 'searching');
     assert.equal(camera.opened, 1);
@@ -368,6 +368,7 @@ describe('face pay orchestration', () => {
     assert.equal(done.payments[0]?.method, 'face');
     assert.equal(done.payments[0]?.reference, 'pay-1');
     assert.equal(done.payments[0]?.amountFen, sale.dueFen);
+    assert.equal(done.operator?.id, t.op, 'recorded for who was at the till when it started');
     assert.equal(paidSales.length, 1);
     assert.equal(state().receiptNo, done.receiptNo);
     assert.deepEqual(state().membership, { status: 'offer', points: null, coupons: [] });
@@ -398,7 +399,7 @@ describe('face pay orchestration', () => {
       MATCH,
     ];
     cloud.authoriseAnswers = [approved];
-    service.start(sale.id);
+    service.start(sale.id, t.op);
     backend.last.ready();
     await until(() => state().phase === 'phoneTail', 'phone tail');
     assert.equal(state().phoneTailTriesLeft, 2);
@@ -421,7 +422,7 @@ describe('face pay orchestration', () => {
   it('a wrong phone tail twice is no match; the sale stays open', async () => {
     await ready();
     cloud.identifyAnswers = [{ result: 'ambiguous', ask: 'phone_tail' }, { result: 'no_match' }];
-    service.start(sale.id);
+    service.start(sale.id, t.op);
     backend.last.ready();
     await until(() => state().phase === 'phoneTail', 'phone tail');
     service.phoneTail(sale.id, '1111');
@@ -439,7 +440,7 @@ describe('face pay orchestration', () => {
   ] as const) {
     it(`${what}: fails ${code}, the sale stays open, and face pay can start again`, async () => {
       await ready();
-      service.start(sale.id);
+      service.start(sale.id, t.op);
       backend.last.frame();
       backend.last.fail(code);
       await until(() => state().phase === 'failed', 'failed');
@@ -447,7 +448,7 @@ describe('face pay orchestration', () => {
       assert.equal(cloud.calls.length, 0, 'nothing went to the cloud');
       assertStillOpen();
 
-      const again = service.start(sale.id);
+      const again = service.start(sale.id, t.op);
       assert.equal(again.phase, 'capturing');
       assert.equal(again.attempt, 2);
     });
@@ -457,7 +458,7 @@ describe('face pay orchestration', () => {
     await service.close();
     make({ firstFrameTimeoutMs: 50 });
     await ready();
-    service.start(sale.id);
+    service.start(sale.id, t.op);
     await until(() => state().phase === 'failed', 'failed');
     assert.equal(state().failure?.code, 'CAMERA_ERROR');
     assert.equal(backend.last.cancelled, true);
@@ -476,7 +477,7 @@ describe('face pay orchestration', () => {
     it(`identify with ${what}: fails ${code}, sale open`, async () => {
       await ready();
       cloud.identifyAnswers = [answer as Answer<IdentifyResponse>];
-      service.start(sale.id);
+      service.start(sale.id, t.op);
       backend.last.ready();
       await until(() => state().phase === 'failed', 'failed');
       assert.equal(state().failure?.code, code);
@@ -488,7 +489,7 @@ describe('face pay orchestration', () => {
   it('identify that never answers times out as CLOUD_UNREACHABLE', async () => {
     await ready();
     cloud.identifyAnswers = [() => new Promise<IdentifyResponse>(() => undefined)];
-    service.start(sale.id);
+    service.start(sale.id, t.op);
     backend.last.ready();
     await until(() => state().phase === 'failed', 'failed');
     assert.equal(state().failure?.code, 'CLOUD_UNREACHABLE');
@@ -522,7 +523,7 @@ describe('face pay orchestration', () => {
     assertStillOpen();
 
     cloud.identifyAnswers = [{ result: 'ambiguous', ask: 'phone_tail' }];
-    service.start(sale.id);
+    service.start(sale.id, t.op);
     backend.last.ready();
     await until(() => state().phase === 'phoneTail', 'phone tail');
     await until(() => state().phase === 'failed', 'phone tail timeout');
@@ -533,7 +534,7 @@ describe('face pay orchestration', () => {
 
   it('cancel while capturing stops the session and the camera; cancel at confirm too', async () => {
     await ready();
-    service.start(sale.id);
+    service.start(sale.id, t.op);
     const session = backend.last;
     const cancelled = service.cancel(sale.id);
     assert.equal(cancelled.phase, 'failed');
@@ -617,7 +618,7 @@ describe('face pay orchestration', () => {
     assert.equal(state().failure?.code, 'PAYMENT_UNCERTAIN');
     assertStillOpen();
     // No new attempt while the first one's fate is unknown.
-    assert.equal(service.start(sale.id).failure?.code, 'PAYMENT_UNCERTAIN');
+    assert.equal(service.start(sale.id, t.op).failure?.code, 'PAYMENT_UNCERTAIN');
     assert.equal(camera.opened, 1);
 
     cloudBack = true;
@@ -641,7 +642,11 @@ describe('face pay orchestration', () => {
     ];
     service.confirm(sale.id);
     await until(() => state().failure?.code === 'PAYMENT_UNCERTAIN', 'uncertain');
-    t.ledger.pay(sale.id, { method: 'cash', amountFen: sale.dueFen, tenderedFen: sale.dueFen });
+    t.ledger.pay(
+      sale.id,
+      { method: 'cash', amountFen: sale.dueFen, tenderedFen: sale.dueFen },
+      t.op,
+    );
     cloudBack = true;
     await until(() => cloud.refunds.length === 1, 'refund');
     assert.deepEqual(cloud.refunds[0], {
@@ -661,7 +666,7 @@ describe('face pay orchestration', () => {
     await ready();
     cloud.identifyAnswers = [MEMBER_MATCH];
     cloud.authoriseAnswers = [approved];
-    service.start(sale.id);
+    service.start(sale.id, t.op);
     backend.last.ready();
     await until(() => state().phase === 'confirm', 'confirm');
     assert.equal(state().maskedName, '张*三');
@@ -691,7 +696,7 @@ describe('face pay orchestration', () => {
   it('a member whose payment the background resolver finds later is greeted, not offered', async () => {
     await ready();
     cloud.identifyAnswers = [MEMBER_MATCH];
-    service.start(sale.id);
+    service.start(sale.id, t.op);
     backend.last.ready();
     await until(() => state().phase === 'confirm', 'confirm');
     let cloudBack = false;
@@ -715,8 +720,8 @@ describe('face pay orchestration', () => {
 
   it('refuses to start on a sale that cannot be paid', async () => {
     await ready();
-    assert.throws(() => service.start('no-such-sale'), { code: 'NOT_FOUND' });
-    t.ledger.pay(sale.id, { method: 'cash', amountFen: sale.dueFen });
-    assert.throws(() => service.start(sale.id), { code: 'SALE_NOT_OPEN' });
+    assert.throws(() => service.start('no-such-sale', t.op), { code: 'NOT_FOUND' });
+    t.ledger.pay(sale.id, { method: 'cash', amountFen: sale.dueFen }, t.op);
+    assert.throws(() => service.start(sale.id, t.op), { code: 'SALE_NOT_OPEN' });
   });
 });

@@ -6,6 +6,10 @@
  *   (idempotency key fp:<saleId>:<attempt>) → paid (ledger.pay, method 'face', the cloud's
  *   payment id as the reference: one ledger transaction completes the sale) | failed {code}.
  *
+ * The payment is recorded for the person signed in at the till when the attempt started
+ * (whoever confirms it, and even if the cashier has signed out by the time the cloud answers:
+ * the customer's money must reach the ledger).
+ *
  * Every failure leaves the sale open; the screens offer QR or cash. An authorisation whose answer
  * is lost (no answer, timeout, 5xx) is never guessed at: the terminal asks `status(key)` until it
  * knows (sending the same request again only when the cloud says it never got it). If the cloud
@@ -157,6 +161,8 @@ function membershipFor(member: MemberGreeting | null): NonNullable<FacePayState[
 interface Flow {
   saleId: string;
   attempt: number;
+  /** Who was signed in at the till when the attempt started: the payment is recorded for them. */
+  operatorId: string;
   phase: FacePayPhase;
   step: FacePayStep | null;
   amountFen: number | null;
@@ -263,7 +269,7 @@ export class FacePayService {
   // -------------------------------------------------------------------------------------------
   // Requests (synchronous: progress follows as facepay.state events)
 
-  start(saleId: string): FacePayState {
+  start(saleId: string, operatorId: string): FacePayState {
     const sale = this.options.ledger.getSale(saleId);
     if (sale.status !== 'open')
       throw new PosError('SALE_NOT_OPEN', `sale ${saleId} is ${sale.status}`, 'saleId');
@@ -299,6 +305,7 @@ export class FacePayService {
     const flow: Flow = {
       saleId,
       attempt,
+      operatorId,
       phase: 'capturing',
       step: 'searching',
       amountFen: null,
@@ -736,7 +743,7 @@ export class FacePayService {
       this.fail(flow, code);
       return;
     }
-    const sale = this.record(link, flow.saleId, record);
+    const sale = this.record(link, flow, record);
     if (sale === null) {
       this.fail(flow, 'SALE_CHANGED');
       return;
@@ -754,13 +761,14 @@ export class FacePayService {
    * Writes an approved face payment to the ledger (completing the sale when it covers what is
    * due). If the ledger refuses (the sale was settled or changed meanwhile), the money goes back.
    */
-  private record(link: FacePayLink, saleId: string, record: PaymentRecord): Sale | null {
+  private record(link: FacePayLink, flow: Flow, record: PaymentRecord): Sale | null {
+    const { saleId } = flow;
     try {
-      const sale = this.options.ledger.pay(saleId, {
-        method: 'face',
-        amountFen: record.amountFen,
-        reference: record.paymentId,
-      });
+      const sale = this.options.ledger.pay(
+        saleId,
+        { method: 'face', amountFen: record.amountFen, reference: record.paymentId },
+        flow.operatorId,
+      );
       this.options.logger.info('face pay: paid', { saleId, receiptNo: sale.receiptNo });
       this.options.onSalePaid(sale);
       return sale;
@@ -840,7 +848,7 @@ export class FacePayService {
       });
       return true;
     }
-    const sale = this.record(link, flow.saleId, found);
+    const sale = this.record(link, flow, found);
     if (sale !== null && this.flow === flow && flow.phase === 'failed') {
       flow.phase = 'paid';
       flow.failure = null;

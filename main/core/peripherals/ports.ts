@@ -22,11 +22,5 @@ export interface PeripheralsPort {
 /** The ledger calls printing makes (the Ledger class satisfies it). */
 export type PrintLedger = Pick<
   Ledger,
-  | 'getSale'
-  | 'getSaleByReceipt'
-  | 'settings'
-  | 'recordSaleCashier'
-  | 'saleCashier'
-  | 'receiptPrinted'
-  | 'recordReceiptPrint'
+  'getSale' | 'getSaleByReceipt' | 'settings' | 'receiptPrinted' | 'recordReceiptPrint'
 >;

@@ -8,17 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import iconv from 'iconv-lite';
-import type {
-  Channel,
-  EventName,
-  EventPayload,
-  PeripheralsStatus,
-  RequestInput,
-  Response,
-} from '../../contract';
+import type { EventName, EventPayload, PeripheralsStatus } from '../../contract';
 import { Peripherals } from '../../../native';
 import { loadConfig, type PosConfig } from '../config';
 import { createPosCore, type CoreOptions, type PosCore } from '../core';
+import { call, managerSession, refusal, signInCashier } from '../test-support/calls';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -41,18 +35,6 @@ function newCore(args: string[] = [], options: CoreOptions = {}) {
   const events: { name: EventName; payload: unknown }[] = [];
   core.onEvent((name, payload) => events.push({ name, payload }));
   return { core, dataDir, printerFile: config.printerFile ?? '', events };
-}
-
-async function call<C extends Channel>(core: PosCore, channel: C, payload: RequestInput<C>) {
-  const reply = await core.dispatch(channel, payload);
-  if (!reply.ok) throw Object.assign(new Error(reply.error.message), reply.error);
-  return reply.result as Response<C>;
-}
-
-async function refusal(core: PosCore, channel: Channel, payload: unknown): Promise<string> {
-  const reply = await core.dispatch(channel, payload);
-  assert.equal(reply.ok, false, `${channel} should have been refused`);
-  return reply.ok ? '' : reply.error.code;
 }
 
 /** Signed-in cashier, open shift, two lines, paid by `method` (cash with a ¥100 note). */
@@ -168,6 +150,7 @@ describe('printing after a sale', () => {
   test('with auto-print off a cash sale still opens the drawer but prints nothing', async () => {
     const { core, printerFile, events } = newCore();
     try {
+      await managerSession(core);
       await call(core, 'settings.set', { autoPrintReceipt: false, managerPin: '8888' });
       const status = events.filter((e) => e.name === 'peripherals.status').at(-1)
         ?.payload as PeripheralsStatus;
@@ -295,6 +278,12 @@ describe('drawer.open (no sale)', () => {
     const { core, printerFile } = newCore();
     try {
       const request = { reason: 'customer needs change' };
+      assert.equal(
+        await refusal(core, 'drawer.open', { ...request, managerPin: '8888' }),
+        'SIGN_IN_REQUIRED',
+        'the till is the signed-in cashier’s, even with a manager’s PIN',
+      );
+      await signInCashier(core);
       assert.equal(await refusal(core, 'drawer.open', request), 'PIN_REQUIRED');
       assert.equal(
         await refusal(core, 'drawer.open', { ...request, managerPin: '1234' }),

@@ -103,8 +103,6 @@ export class PrintService {
    */
   saleCompleted(sale: Sale): void {
     try {
-      const operator = this.o.operator();
-      if (operator !== null) this.o.ledger.recordSaleCashier(sale.id, operator);
       if (!this.attached()) return;
       if (sale.payments.some((p) => p.method === 'cash'))
         this.openDrawer(sale.receiptNo).catch(() => undefined);
@@ -151,7 +149,7 @@ export class PrintService {
         await this.o.port.printReceipt({
           ...this.o.shop,
           sale,
-          cashier: this.o.ledger.saleCashier(sale.id),
+          cashier: sale.operator?.name ?? null,
           reprintAt: reprint ? printedAt : null,
         });
       },

@@ -1,10 +1,7 @@
 /**
- * Version 7: what the receipt printer needs from the ledger. (5 and 6 are other changes' numbers;
- * migrate() applies whichever versions a database lacks, in order, so the gap is harmless.)
+ * Version 7: what the receipt printer needs from the ledger (who rang up a sale, which the
+ * receipt names, is the sale's operator_id: migration 5).
  *
- * - sale_cashiers: who was signed in at the till when a sale completed, as their name was then,
- *   so that a receipt (and any reprint, years later) names its cashier. Written right after the
- *   sale's own commit; not money, so it is not part of the audit chain.
  * - receipt_prints: every copy of a receipt that was sent to the printer and how it went,
  *   append-only. The first copy that printed is the original; any later one is a reprint and says
  *   so on the paper, also after a restart (a second "original" is how receipt fraud starts).
@@ -12,13 +9,6 @@
 import type { Migration } from './types';
 
 const sql = `
-CREATE TABLE sale_cashiers (
-  sale_id TEXT PRIMARY KEY REFERENCES sales (id),
-  staff_id TEXT REFERENCES staff (id),
-  staff_name TEXT NOT NULL,
-  recorded_at TEXT NOT NULL
-) STRICT;
-
 CREATE TABLE receipt_prints (
   seq INTEGER PRIMARY KEY,
   id TEXT NOT NULL UNIQUE,
@@ -37,4 +27,4 @@ CREATE TRIGGER receipt_prints_no_delete BEFORE DELETE ON receipt_prints
 BEGIN SELECT RAISE(ABORT, 'receipt prints are append-only'); END;
 `;
 
-export const migration007: Migration = { version: 7, name: 'receipt cashiers and prints', sql };
+export const migration007: Migration = { version: 7, name: 'receipt prints', sql };

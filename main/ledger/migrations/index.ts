@@ -15,6 +15,7 @@ import { migration001 } from './001-initial';
 import { migration002 } from './002-report-indexes';
 import { migration003 } from './003-staff-approvals-settings';
 import { migration004 } from './004-sync-state';
+import { migration005 } from './005-operators';
 import { migration006 } from './006-wallet-credits';
 import { migration007 } from './007-receipts';
 import type { Migration } from './types';
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration002,
   migration003,
   migration004,
+  migration005,
   migration006,
   migration007,
 ];

@@ -5,15 +5,18 @@
  */
 import { writeSync } from 'node:fs';
 import { DEMO_PRODUCTS, Ledger } from '../index';
+import { operatorOf } from './helpers';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: crash-writer.ts LEDGER_FILE');
 const ledger = Ledger.open({ file });
 if (ledger.productCount() === 0) ledger.upsertProducts([...DEMO_PRODUCTS]);
-if (!ledger.currentShift()) ledger.openShift(10_000);
+// Every sale records who sold it; the first writer adds the cashier (a kill may land there too).
+const op = operatorOf(ledger);
+if (!ledger.currentShift()) ledger.openShift(10_000, op);
 // A cart left by the previous (killed) writer is not money: void it.
 const leftover = ledger.currentSale();
-if (leftover) ledger.voidSale(leftover.id);
+if (leftover) ledger.voidSale(leftover.id, op);
 writeSync(1, 'ready\n');
 
 const skus = DEMO_PRODUCTS.map((p) => p.sku);
@@ -23,7 +26,11 @@ for (let i = Number(process.argv[3] ?? 0); ; i++) {
   ledger.addItem({ sku: skus[(3 * i + 1) % skus.length] ?? '', qty: 2 });
   let sale = ledger.addItem({ sku: skus[(3 * i + 2) % skus.length] ?? '', qty: 1 });
   const tendered = Math.ceil(sale.totalFen / 10_000) * 10_000;
-  sale = ledger.pay(sale.id, { method: 'cash', amountFen: sale.totalFen, tenderedFen: tendered });
+  sale = ledger.pay(
+    sale.id,
+    { method: 'cash', amountFen: sale.totalFen, tenderedFen: tendered },
+    op,
+  );
   if (sale.status !== 'completed') throw new Error(`sale ${sale.id} did not complete`);
   writeSync(1, `committed ${sale.id}\n`);
 }

@@ -26,10 +26,25 @@ export function tempDir(): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * Someone to record on money rows (every sale, payment, refund and shift names its operator):
+ * the first active member of staff, or a test cashier added for the purpose (PIN 5555, which
+ * the demo staff do not use).
+ */
+export function operatorOf(ledger: Ledger): string {
+  const existing = ledger.listStaff()[0];
+  if (existing) return existing.id;
+  return ledger.addStaff({ name: 'Test cashier', role: 'cashier', pin: TEST_CASHIER_PIN }).id;
+}
+
+export const TEST_CASHIER_PIN = '5555';
+
 export interface TestLedger {
   ledger: Ledger;
   file: string;
   clock: TestClock;
+  /** The operator the test records its sales for (see operatorOf; added on first use). */
+  readonly op: string;
   reopen(options?: Partial<LedgerOptions>): Ledger;
   cleanup(): void;
 }
@@ -45,6 +60,9 @@ export function openTestLedger(
     ledger: Ledger.open({ file, now: clock.now, ...options }),
     file,
     clock,
+    get op() {
+      return operatorOf(t.ledger);
+    },
     reopen(more = {}) {
       t.ledger.close();
       t.ledger = Ledger.open({ file, now: clock.now, ...options, ...more });

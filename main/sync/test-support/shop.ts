@@ -13,6 +13,7 @@ import type { TerminalCredentials } from '../../../cloud/client';
 import { startTestCloud, type TestCloud } from '../../../cloud/test-support';
 import type { PaymentMethod, Sale } from '../../contract';
 import { DEMO_PRODUCTS, Ledger } from '../../ledger';
+import { operatorOf } from '../../ledger/test-support/helpers';
 import { seededRandom } from './fault-proxy';
 
 export interface Shop {
@@ -47,7 +48,8 @@ const METHODS: readonly PaymentMethod[] = ['cash', 'face', 'qr', 'card'];
 export function ringUp(ledger: Ledger, count: number, seed = 1): Sale[] {
   const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-  if (ledger.currentShift() === null) ledger.openShift(50_000);
+  const op = operatorOf(ledger);
+  if (ledger.currentShift() === null) ledger.openShift(50_000, op);
   const sold: Sale[] = [];
   for (let i = 0; i < count; i++) {
     let sale = ledger.addItem({ sku: pick(DEMO_PRODUCTS).sku, qty: 1 + Math.floor(random() * 3) });
@@ -63,12 +65,16 @@ export function ringUp(ledger: Ledger, count: number, seed = 1): Sale[] {
     if (random() < 0.2 && sale.dueFen > 1) {
       // Split tender: part by face, the rest in cash with change.
       const part = Math.floor(sale.dueFen / 2);
-      sale = ledger.pay(sale.id, { method: 'face', amountFen: part, reference: `pay-${i}` });
-      sale = ledger.pay(sale.id, {
-        method: 'cash',
-        amountFen: sale.dueFen,
-        tenderedFen: sale.dueFen + 100,
-      });
+      sale = ledger.pay(sale.id, { method: 'face', amountFen: part, reference: `pay-${i}` }, op);
+      sale = ledger.pay(
+        sale.id,
+        {
+          method: 'cash',
+          amountFen: sale.dueFen,
+          tenderedFen: sale.dueFen + 100,
+        },
+        op,
+      );
     } else {
       const method = pick(METHODS);
       sale = ledger.pay(
@@ -76,16 +82,17 @@ export function ringUp(ledger: Ledger, count: number, seed = 1): Sale[] {
         method === 'cash'
           ? { method, amountFen: sale.dueFen, tenderedFen: Math.ceil(sale.dueFen / 1000) * 1000 }
           : { method, amountFen: sale.dueFen },
+        op,
       );
     }
     sold.push(sale);
     if (random() < 0.15) {
       const line = pick(sale.lines);
-      ledger.refund(sale.id, [{ lineNo: line.lineNo, qty: 1 }], 'returned');
+      ledger.refund(sale.id, [{ lineNo: line.lineNo, qty: 1 }], 'returned', op);
     } else if (random() < 0.05) {
-      ledger.refund(sale.id, undefined, 'changed their mind');
+      ledger.refund(sale.id, undefined, 'changed their mind', op);
     }
-    if (random() < 0.05) ledger.cashMovement('in', 1_000, 'change float');
+    if (random() < 0.05) ledger.cashMovement('in', 1_000, 'change float', op);
   }
   return sold;
 }

@@ -82,6 +82,16 @@ describe('wsUrlFor', () => {
       'ws://10.0.0.2:5180/ws?token=ab_c-D',
     );
   });
+
+  it('says when it is the customer display (and only then)', () => {
+    const local = { protocol: 'http:', host: '127.0.0.1:5180', search: '' };
+    assert.equal(wsUrlFor(local, 'customer'), 'ws://127.0.0.1:5180/ws?screen=customer');
+    assert.equal(wsUrlFor(local, 'cashier'), 'ws://127.0.0.1:5180/ws');
+    assert.equal(
+      wsUrlFor({ ...local, search: '?token=ab_c-D' }, 'customer'),
+      'ws://127.0.0.1:5180/ws?token=ab_c-D&screen=customer',
+    );
+  });
 });
 
 describe('backoffDelay', () => {

@@ -19,6 +19,7 @@ import {
 import { bridgeTransport, findBridge } from './bridgeTransport';
 import type { ConnectionState, Transport } from './transport';
 import { wsTransport, wsUrlFor } from './wsTransport';
+import { pickScreen } from '../app/screen';
 
 type AnyEventHandler = (payload: never) => void;
 
@@ -118,6 +119,8 @@ export class PosClient {
 export function createClient(win: Window): PosClient {
   const bridge = findBridge(win);
   return new PosClient(
-    bridge !== null ? bridgeTransport(bridge) : wsTransport({ url: wsUrlFor(win.location) }),
+    bridge !== null
+      ? bridgeTransport(bridge)
+      : wsTransport({ url: wsUrlFor(win.location, pickScreen(win.location)) }),
   );
 }

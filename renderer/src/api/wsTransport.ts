@@ -31,11 +31,21 @@ export interface WsTransportOptions {
   random?: () => number;
 }
 
-/** ws(s)://<same host>/ws, carrying the page's pairing token if it has one. */
-export function wsUrlFor(location: { protocol: string; host: string; search: string }): string {
+/**
+ * ws(s)://<same host>/ws, carrying the page's pairing token if it has one. The customer
+ * display says what it is, so that the host gives it the customer's narrow caller (a page off
+ * the machine gets that one whatever it says).
+ */
+export function wsUrlFor(
+  location: { protocol: string; host: string; search: string },
+  screen?: string,
+): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const params = new URLSearchParams();
   const token = new URLSearchParams(location.search).get('token');
-  const query = token !== null && token !== '' ? `?token=${encodeURIComponent(token)}` : '';
+  if (token !== null && token !== '') params.set('token', token);
+  if (screen === 'customer') params.set('screen', 'customer');
+  const query = params.size > 0 ? `?${params.toString()}` : '';
   return `${scheme}://${location.host}/ws${query}`;
 }
 

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ConnectionState } from '../api/transport';
-import type { EventName, EventPayload } from '../contract';
+import { PosError, type EventName, type EventPayload } from '../contract';
+import { loadShifts, unlockManager } from '../features/manager/managerSlice';
+import { dateChosen, loadDailyReport } from '../features/report/reportSlice';
 import { cola, completed, line, openShift, sale } from '../test/fixtures';
 import { fakeApi } from '../test/fakeApi';
 import { createAppStore } from './store';
@@ -115,5 +117,52 @@ describe('syncStoreWithClient', () => {
       'sale.current',
       'system.info',
     ]);
+  });
+
+  it('the manager screen asks for no figures until main has accepted the PIN', async () => {
+    const manager = { id: 'm1', name: '王店长', role: 'manager' as const };
+    const session = { manager, idleMs: 600_000, expiresAt: '2025-01-01T00:10:00.000Z' };
+    let sessionOpen = false;
+    const report = { businessDate: '2025-01-01' } as never;
+    const { api, calls } = fakeApi({
+      'system.info': () => info,
+      'sync.status': () => ({ state: 'offline', pendingEvents: 0, lastSuccessAt: null }),
+      'manager.current': () => (sessionOpen ? session : null),
+      'manager.signIn': () => {
+        sessionOpen = true;
+        return session;
+      },
+      'report.daily': () => {
+        if (!sessionOpen) throw new PosError('MANAGER_REQUIRED', 'no session');
+        return report;
+      },
+      'report.shifts': () => [],
+    });
+    const store = createAppStore(api);
+    const events = fakeEvents('connected');
+    store.dispatch(dateChosen('2025-01-01'));
+    syncStoreWithClient(store, events, 'manager');
+    await new Promise((r) => setImmediate(r));
+    // A sale elsewhere, a reload: still nothing of the manager's.
+    events.emit('sale.completed', { sale: completed(sale('s1', [line(cola, 1, 1)]), 500) });
+    await store.dispatch(loadDailyReport('2025-01-01'));
+    await store.dispatch(loadShifts('2025-01-01'));
+    assert.deepEqual(calls.map((c) => c.channel).sort(), [
+      'manager.current',
+      'sync.status',
+      'system.info',
+    ]);
+    assert.equal(store.getState().report.report, null);
+
+    await store.dispatch(unlockManager('8888'));
+    await store.dispatch(loadDailyReport('2025-01-01'));
+    assert.equal(store.getState().report.report, report);
+
+    // Main ends the session (idle, or a new connection): the screen locks and drops the figures.
+    sessionOpen = false;
+    await store.dispatch(loadDailyReport('2025-01-01'));
+    assert.equal(store.getState().manager.manager, null);
+    assert.equal(store.getState().report.report, null);
+    assert.deepEqual(store.getState().manager.error, { kind: 'pos', code: 'MANAGER_REQUIRED' });
   });
 });

@@ -9,6 +9,7 @@ import { loadCategories } from '../features/categories/categoriesSlice';
 import { connectionChanged } from '../features/connection/connectionSlice';
 import { loadPosters, paymentAnnounced } from '../features/display/displaySlice';
 import { loadPeripherals, peripheralsChanged } from '../features/peripherals/peripheralsSlice';
+import { loadManagerSession, loadShifts } from '../features/manager/managerSlice';
 import { loadDailyReport } from '../features/report/reportSlice';
 import { loadCurrentSale, saleChanged, saleCompleted } from '../features/sale/saleSlice';
 import { loadShift, shiftChanged } from '../features/shift/shiftSlice';
@@ -26,16 +27,20 @@ export function syncStoreWithClient(
 ): () => void {
   const { dispatch } = store;
 
+  // The manager's figures: the thunks do not start without a manager session on this screen.
   const reloadReport = (): void => {
     const date = store.getState().report.date;
-    if (date !== null) void dispatch(loadDailyReport(date));
+    if (date === null) return;
+    void dispatch(loadDailyReport(date));
+    void dispatch(loadShifts(date));
   };
 
   const reload = (): void => {
     void dispatch(loadSystemInfo());
     if (screen === 'manager') {
       void dispatch(loadSyncStatus());
-      reloadReport();
+      // A new connection has no session (main binds it to the connection): ask, then reload.
+      void dispatch(loadManagerSession()).then(reloadReport);
       return;
     }
     void dispatch(loadCurrentSale());

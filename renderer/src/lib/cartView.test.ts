@@ -60,6 +60,7 @@ function randomSale(random: () => number): Sale {
     changeFen: 0,
     payments: [],
     refundedFen: 0,
+    operator: null,
   };
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DailyReport } from '../contract';
+import type { DailyReport, Shift } from '../contract';
 import { reportCsv, type CsvLabels } from './reportCsv';
 
 const labels: CsvLabels = {
@@ -25,7 +25,9 @@ const labels: CsvLabels = {
   reason: 'Reason',
   shifts: 'Shifts',
   opened: 'Opened',
+  openedBy: 'Opened by',
   closed: 'Closed',
+  closedBy: 'Closed by',
   expected: 'Expected',
   counted: 'Counted',
   variance: 'Variance',
@@ -62,5 +64,31 @@ describe('report CSV', () => {
     assert.ok(csv.includes('9,1,1234.50'));
     assert.ok(csv.includes('A-1,"饼干, 原味","Biscuits ""plain""",3,1234.50'));
     assert.ok(csv.includes('cash,1,1234.50'));
+  });
+
+  it('names who opened and closed each shift', () => {
+    const shift: Shift = {
+      id: 'sh1',
+      status: 'closed',
+      openedAt: '2025-03-14T01:00:00.000Z',
+      closedAt: '2025-03-14T09:00:00.000Z',
+      floatFen: 20_000,
+      cashInFen: 0,
+      cashOutFen: 0,
+      cashSalesFen: 1_000,
+      cashRefundsFen: 0,
+      expectedCashFen: 21_000,
+      countedCashFen: 20_900,
+      varianceFen: -100,
+      openedBy: { id: 'c1', name: '李收银' },
+      closedBy: { id: 'm1', name: '王店长' },
+    };
+    const csv = reportCsv(report, [shift], labels);
+    assert.ok(csv.includes('Opened,Opened by,Closed,Closed by,Expected,Counted,Variance'));
+    assert.ok(
+      csv.includes(
+        '2025-03-14T01:00:00.000Z,李收银,2025-03-14T09:00:00.000Z,王店长,210.00,209.00,-1.00',
+      ),
+    );
   });
 });

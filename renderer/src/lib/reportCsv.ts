@@ -27,7 +27,9 @@ export interface CsvLabels {
   reason: string;
   shifts: string;
   opened: string;
+  openedBy: string;
   closed: string;
+  closedBy: string;
   expected: string;
   counted: string;
   variance: string;
@@ -59,12 +61,18 @@ export function reportCsv(report: DailyReport, shifts: readonly Shift[], l: CsvL
   lines.push('', row([l.refunds]), row([l.receipt, l.time, l.amount, l.reason]));
   for (const r of report.refunds)
     lines.push(row([r.receiptNo ?? '', r.createdAt, yuan(r.amountFen), r.reason]));
-  lines.push('', row([l.shifts]), row([l.opened, l.closed, l.expected, l.counted, l.variance]));
+  lines.push(
+    '',
+    row([l.shifts]),
+    row([l.opened, l.openedBy, l.closed, l.closedBy, l.expected, l.counted, l.variance]),
+  );
   for (const s of shifts)
     lines.push(
       row([
         s.openedAt,
+        s.openedBy?.name ?? '',
         s.closedAt ?? '',
+        s.closedBy?.name ?? '',
         yuan(s.expectedCashFen),
         s.countedCashFen === null ? '' : yuan(s.countedCashFen),
         s.varianceFen === null ? '' : yuan(s.varianceFen),

@@ -60,6 +60,7 @@ export function sale(id: string, lines: SaleLine[], overrides: Partial<Sale> = {
     changeFen: 0,
     payments: [],
     refundedFen: 0,
+    operator: null,
     ...overrides,
   };
 }
@@ -72,6 +73,7 @@ export function completed(open: Sale, tenderedFen: number): Sale {
     completedAt: '2024-05-01T02:05:00.000Z',
     paidFen: open.totalFen,
     dueFen: 0,
+    operator: cashier,
     changeFen: tenderedFen - open.totalFen,
     payments: [
       {
@@ -87,6 +89,8 @@ export function completed(open: Sale, tenderedFen: number): Sale {
   };
 }
 
+export const cashier = { id: 'staff-1', name: '李收银' };
+
 export const openShift: Shift = {
   id: 'shift-1',
   status: 'open',
@@ -100,4 +104,6 @@ export const openShift: Shift = {
   expectedCashFen: 20_000,
   countedCashFen: null,
   varianceFen: null,
+  openedBy: cashier,
+  closedBy: null,
 };

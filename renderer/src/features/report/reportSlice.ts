@@ -1,8 +1,12 @@
-/** The manager's daily report for a chosen business date. */
+/**
+ * The manager's daily report for a chosen business date: asked for only with a manager session
+ * on this screen, and dropped when the screen locks.
+ */
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
 import type { DailyReport } from '../../contract';
 import { createAppAsyncThunk } from '../../app/createAppAsyncThunk';
 import { toUiError, type UiError } from '../../lib/errors';
+import { endedByMain, managerLocked, unlocked } from '../manager/managerSlice';
 
 export interface ReportState {
   /** YYYY-MM-DD; null until the shop's "today" is known. */
@@ -28,6 +32,7 @@ export const loadDailyReport = createAppAsyncThunk(
       return rejectWithValue(toUiError(error));
     }
   },
+  { condition: (_, { getState }) => unlocked(getState()) },
 );
 
 export const reportSlice = createSlice({
@@ -51,10 +56,19 @@ export const reportSlice = createSlice({
         state.status = 'done';
       })
       .addCase(loadDailyReport.rejected, (state, action) => {
-        if (action.meta.arg !== state.date) return;
+        if (action.meta.arg !== state.date || endedByMain(action)) return;
         state.status = 'error';
         state.error = action.payload ?? { kind: 'unknown' };
-      });
+      })
+      // Locked (by the manager, the idle timer or main): no figures stay behind the gate.
+      .addMatcher(
+        (action) => managerLocked.match(action) || endedByMain(action),
+        (state) => {
+          state.report = null;
+          state.status = 'idle';
+          state.error = null;
+        },
+      );
   },
   selectors: {
     selectReportDate: (state) => state.date,

@@ -28,6 +28,11 @@ export function ReceiptView({ sale, reprint = false }: { sale: Sale; reprint?: b
             {formatDateTime(sale.completedAt ?? sale.openedAt, i18n.language, info?.timezone)}
           </time>
         </p>
+        {sale.operator !== null && (
+          <p>
+            {t('receipt.cashier')}: <span data-testid="receipt-cashier">{sale.operator.name}</span>
+          </p>
+        )}
       </header>
       <ul className="receipt__lines">
         {cartRows(sale.lines).map(({ line, amountFen }) => (

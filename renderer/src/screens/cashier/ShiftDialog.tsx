@@ -1,13 +1,15 @@
 /**
  * F3, the shift and the day: an X report at any time, cash in and out with a reason, opening the
  * drawer without a sale (a reason and a manager's PIN, recorded), closing the shift with the
- * counted cash (the variance is shown before confirming), and the Z report that closes the
- * business day (a manager's PIN; one per day).
+ * counted cash (the variance is shown before confirming), the Z report that closes the business
+ * day (a manager's PIN; one per day), and the way to the manager's screen (its own window in
+ * Electron, its own tab in the browser; it asks for a manager's PIN).
  */
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppSelector } from '../../app/hooks';
 import { useCall } from '../../app/invoke';
+import { openManagerScreen } from '../../app/openManager';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useMoney } from '../../components/hooks';
@@ -54,11 +56,31 @@ function TotalsList({ totals }: { totals: ReportTotals }) {
   );
 }
 
+/** Who opened (and closed) the shift. */
+function ShiftPeople({ shift }: { shift: Shift }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <div>
+        <dt>{t('shift.openedBy')}</dt>
+        <dd data-testid="shift-opened-by">{shift.openedBy?.name ?? '—'}</dd>
+      </div>
+      {shift.closedBy !== null && (
+        <div>
+          <dt>{t('shift.closedBy')}</dt>
+          <dd>{shift.closedBy.name}</dd>
+        </div>
+      )}
+    </>
+  );
+}
+
 function DrawerList({ shift }: { shift: Shift }) {
   const { t } = useTranslation();
   const money = useMoney();
   return (
     <dl className="figures">
+      <ShiftPeople shift={shift} />
       <div>
         <dt>{t('shift.floatShort')}</dt>
         <dd>{money(shift.floatFen)}</dd>
@@ -162,7 +184,7 @@ export function ShiftDialog({ onClose }: { onClose: () => void }) {
         {tab === 'x' && (
           <section aria-label={t('shift.tab.x')} className="tab-panel">
             {x === null ? (
-              <p className="muted">{t('app.loading')}</p>
+              error === null && <p className="muted">{t('app.loading')}</p>
             ) : (
               <div className="print-area x-report">
                 <h3>{t('shift.xTitle')}</h3>
@@ -170,6 +192,7 @@ export function ShiftDialog({ onClose }: { onClose: () => void }) {
                 <TotalsList totals={x.totals} />
               </div>
             )}
+            <ErrorMessage error={error} />
             <button type="button" className="btn btn-ghost" onClick={() => window.print()}>
               {t('receipt.print')}
             </button>
@@ -366,6 +389,12 @@ export function ShiftDialog({ onClose }: { onClose: () => void }) {
               <div className="print-area" data-testid="z-report">
                 <h3>{t('shift.zTitle', { number: z.number, date: z.businessDate })}</h3>
                 <TotalsList totals={z.totals} />
+                <h4>{t('shift.shiftsOfDay')}</h4>
+                {z.shifts.map((s) => (
+                  <dl key={s.id} className="figures">
+                    <ShiftPeople shift={s} />
+                  </dl>
+                ))}
               </div>
             ) : (
               <>
@@ -387,6 +416,19 @@ export function ShiftDialog({ onClose }: { onClose: () => void }) {
         )}
 
         <div className="dialog__actions">
+          <button
+            type="button"
+            className="btn btn-secondary btn-large"
+            onClick={() => {
+              void openManagerScreen(window, call).then((refused) => {
+                if (refused !== null) return setError(refused);
+                setError(null);
+                setNotice(t('shift.managerOpened'));
+              });
+            }}
+          >
+            {t('shift.manager')}
+          </button>
           <button type="button" className="btn btn-ghost btn-large" onClick={onClose}>
             {t('common.close')}
           </button>

@@ -1,10 +1,11 @@
 /**
  * The store manager's screen, behind a manager's PIN: the daily report for any date (key
  * figures, sales by hour, payment-method mix, top items, refunds), the day's shifts with their
- * cash variances, the Z report history with reprint, sync status, settings, and the report as
- * CSV and PDF.
+ * cashiers and cash variances, the Z report history with reprint, sync status, settings, and
+ * the report as CSV and PDF. Until main has accepted the PIN (a manager session on this
+ * screen) nothing of the manager's is asked for: the gate is all there is.
  */
-import { useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { downloadBlob } from '../../components/download';
@@ -15,10 +16,9 @@ import type { DailyReport } from '../../contract';
 import {
   IDLE_LOCK_MS,
   loadShifts,
-  managerLocked,
+  lockManager,
   selectManager,
   selectShifts,
-  selectShiftsFor,
 } from '../../features/manager/managerSlice';
 import {
   dateChosen,
@@ -96,7 +96,9 @@ function useExports(report: DailyReport | null) {
       reason: t('manager.reason'),
       shifts: t('manager.shifts'),
       opened: t('manager.opened'),
+      openedBy: t('manager.openedBy'),
       closed: t('manager.closed'),
+      closedBy: t('manager.closedBy'),
       expected: t('shift.expected'),
       counted: t('shift.countedShort'),
       variance: t('shift.variance'),
@@ -132,28 +134,33 @@ export function ManagerScreen() {
   const status = useAppSelector(selectReportStatus);
   const error = useAppSelector(selectReportError);
   const shifts = useAppSelector(selectShifts);
-  const shiftsFor = useAppSelector(selectShiftsFor);
   const dateId = useId();
   const [exporting, setExporting] = useState(false);
 
   const shown = report !== null && report.businessDate === date ? report : null;
   const exports = useExports(shown);
-  const lock = (): void => {
-    dispatch(managerLocked());
-  };
+  const lock = useCallback((): void => {
+    void dispatch(lockManager());
+  }, [dispatch]);
   useIdleLock(manager !== null, lock);
 
   // Default to today in the shop's time zone, once the terminal has told us which that is.
   useEffect(() => {
     if (date !== null || info === null) return;
-    const today = todayIn(info.timezone);
-    dispatch(dateChosen(today));
-    void dispatch(loadDailyReport(today));
+    dispatch(dateChosen(todayIn(info.timezone)));
   }, [date, info, dispatch]);
 
+  // The day's figures, once unlocked (and again for each date chosen or unlock).
+  const load = useCallback(
+    (day: string): void => {
+      void dispatch(loadDailyReport(day));
+      void dispatch(loadShifts(day));
+    },
+    [dispatch],
+  );
   useEffect(() => {
-    if (manager !== null && date !== null && shiftsFor !== date) void dispatch(loadShifts(date));
-  }, [manager, date, shiftsFor, dispatch]);
+    if (manager !== null && date !== null) load(date);
+  }, [manager, date, load]);
 
   if (manager === null) {
     return (
@@ -169,8 +176,6 @@ export function ManagerScreen() {
   const choose = (value: string): void => {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return;
     dispatch(dateChosen(value));
-    void dispatch(loadDailyReport(value));
-    void dispatch(loadShifts(value));
   };
 
   return (
@@ -181,7 +186,7 @@ export function ManagerScreen() {
           className="manager__controls"
           onSubmit={(event) => {
             event.preventDefault();
-            if (date !== null) choose(date);
+            if (date !== null) load(date);
           }}
         >
           <div className="field field--inline">

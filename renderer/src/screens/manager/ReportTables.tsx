@@ -148,7 +148,9 @@ export function ShiftsTable({ shifts }: { shifts: readonly Shift[] }) {
       <thead>
         <tr>
           <th scope="col">{t('manager.opened')}</th>
+          <th scope="col">{t('manager.openedBy')}</th>
           <th scope="col">{t('manager.closed')}</th>
+          <th scope="col">{t('manager.closedBy')}</th>
           <th scope="col" className="num">
             {t('shift.expected')}
           </th>
@@ -163,7 +165,7 @@ export function ShiftsTable({ shifts }: { shifts: readonly Shift[] }) {
       <tbody>
         {shifts.length === 0 && (
           <tr>
-            <td colSpan={5} className="muted">
+            <td colSpan={7} className="muted">
               {t('manager.noShifts')}
             </td>
           </tr>
@@ -171,11 +173,13 @@ export function ShiftsTable({ shifts }: { shifts: readonly Shift[] }) {
         {shifts.map((s) => (
           <tr key={s.id}>
             <th scope="row">{formatTime(s.openedAt, i18n.language, timeZone)}</th>
+            <td data-testid="shift-opened-by">{s.openedBy?.name ?? t('manager.unknownPerson')}</td>
             <td>
               {s.closedAt === null
                 ? t('manager.stillOpen')
                 : formatTime(s.closedAt, i18n.language, timeZone)}
             </td>
+            <td>{s.closedBy?.name ?? t('manager.unknownPerson')}</td>
             <td className="num">{money(s.expectedCashFen)}</td>
             <td className="num">{s.countedCashFen === null ? '—' : money(s.countedCashFen)}</td>
             <td

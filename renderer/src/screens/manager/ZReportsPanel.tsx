@@ -52,6 +52,18 @@ function ZReportDialog({ z, onClose }: { z: ZReport; onClose: () => void }) {
               </div>
             ))}
           </dl>
+          <h4>{t('manager.shifts')}</h4>
+          <dl className="figures">
+            {z.shifts.map((s) => (
+              <div key={s.id}>
+                <dt>{formatDateTime(s.openedAt, i18n.language, timeZone)}</dt>
+                <dd>
+                  {t('manager.openedBy')}: {s.openedBy?.name ?? t('manager.unknownPerson')} ·{' '}
+                  {t('manager.closedBy')}: {s.closedBy?.name ?? t('manager.unknownPerson')}
+                </dd>
+              </div>
+            ))}
+          </dl>
           <p className="muted hash">SHA-256 {z.hash}</p>
         </div>
         <div className="dialog__actions">
