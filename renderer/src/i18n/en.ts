@@ -347,6 +347,10 @@ export const en = {
     byHour: 'By hour',
     byHourChart: 'Net sales by hour',
     methodMixChart: 'Payment-method mix',
+    byHourDesc:
+      'Net sales for each hour from {{from}} to {{to}}; the highest, {{peak}}, in {{peakHour}}.',
+    byHourTable: 'Net sales by hour (figures)',
+    methodMixLegend: 'Payment methods with amounts and shares',
     hour: 'Hour',
     hoursNote: 'Hours are in the shop’s time zone ({{example}} is 9 to 10 in the morning).',
     topItems: 'Top items',

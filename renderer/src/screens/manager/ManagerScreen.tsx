@@ -110,7 +110,7 @@ function useExports(report: DailyReport | null) {
     if (report === null) return;
     // jsPDF is loaded only when a PDF is asked for: the screens start without it.
     const { reportPdf } = await import('../../lib/reportPdf');
-    const doc = reportPdf({
+    const doc = await reportPdf({
       report,
       shifts,
       shopName: info?.shopName ?? '',
