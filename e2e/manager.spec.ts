@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
 import type { DailyReport } from '../main/contract';
 import { BAR_COLOUR, METHOD_COLOURS } from '../renderer/src/features/charts/chartData';
-import { todayIn } from '../renderer/src/lib/time';
+import { hourRange, todayIn } from '../renderer/src/lib/time';
 import { contract, demoProduct, FIRST_STEP_MS, MANAGER_PIN, yuan } from './pos';
 import { fillsNear, pdfFillsByColour, pdfText } from './pdf-text';
 
@@ -107,7 +107,13 @@ test('the daily report: PIN, figures, charts, CSV and PDF', async ({ page, host 
   expect(text).toMatch(new RegExp(`Net sales\\s+¥${yuan(net).replace('.', '\\.')}`));
   expect(text).toContain(c.nameEn);
   // The charts are in the PDF too: the hours under the bars, the mix with its shares.
-  for (const h of sold) expect(text).toContain(label(h.hour));
+  // (The axis label stands alone; the hourly table below it writes "09:00–10:00".)
+  for (const h of sold) {
+    expect(text).toMatch(new RegExp(`(^|\\s)${label(h.hour)}(\\s|$)`));
+    expect(text).toMatch(
+      new RegExp(`${hourRange(h.hour)}\\s+${h.count}\\s+¥${yuan(h.netFen).replace('.', '\\.')}`),
+    );
+  }
   expect(text).toContain(`Card: ¥${yuan(cardFen)} (${share(cardFen)})`);
   // ...drawn as vectors: a bar for each hour with sales, a slice and a swatch for each method.
   const fills = await pdfFillsByColour(pdfFile);

@@ -3,19 +3,22 @@
  * (the screen's own Recharts drawings, as vectors through svg2pdf.js) and the tables.
  *
  * The PDF is in English with the products' English names, set in the PDF's built-in Helvetica.
- * Why: a PDF can only show Chinese with an embedded CJK font, and the renderer bundle has none:
- * a subset cannot be prepared in advance for a shop's own product names, and a whole CJK font
- * would add several megabytes to every screen's bundle. Every catalogue entry carries an English
- * name, and the filed copy's figures are language-neutral. (The screen and CSV are bilingual.)
+ * Why not Chinese: jsPDF embeds TrueType (glyf) fonts only. The screens' Noto Sans SC comes as
+ * WOFF2 slices (fontsource), which jsPDF cannot read; the npm packages that carry it as TTF ship
+ * every weight at 10.5 MB each (@expo-google-fonts/noto-sans-sc, 57 MB to download), and the
+ * GB2312 subset (@embedpdf/fonts-sc) is CFF-flavoured OTF, which jsPDF cannot embed. Carrying
+ * Chinese would mean 10+ MB more in the app, parsed on every export. Every catalogue entry has an
+ * English name, and the filed copy's figures are language-neutral; the screen and the CSV are
+ * bilingual.
  */
 import { jsPDF } from 'jspdf';
-// Adds doc.svg(): SVG to PDF vectors, from the makers of jsPDF's own plugins.
+// Adds doc.svg(): SVG to PDF vectors (svg2pdf.js, kept by yWorks beside jsPDF itself).
 import 'svg2pdf.js';
 import type { DailyReport, PaymentMethod, Shift } from '../contract';
-import { METHOD_COLOURS, methodMix } from '../features/charts/chartData';
+import { hourSeries, METHOD_COLOURS, methodMix } from '../features/charts/chartData';
 import { formatFen } from './money';
 import { pdfCharts, type PdfCharts, type PdfChartSizes } from './reportPdfCharts';
-import { formatBp, formatDateTime, formatTime } from './time';
+import { formatBp, formatDateTime, formatTime, hourRange } from './time';
 
 export interface PdfInput {
   report: DailyReport;
@@ -222,6 +225,20 @@ async function layout(input: PdfInput, charts: PdfCharts): Promise<jsPDF> {
     y += PDF_CHART_SIZES.hourly.height + 10;
     doc.setFont('helvetica', 'normal');
     doc.setTextColor('#101828');
+  }
+
+  // The bars' figures, exactly: a busy day has too many bars to label each one.
+  const hours = hourSeries(report);
+  if (hours.length > 0) {
+    heading('Sales by hour');
+    table(
+      [
+        { title: 'Hour', share: 0.4 },
+        { title: 'Sales', share: 0.25, align: 'right' },
+        { title: 'Net', share: 0.35, align: 'right' },
+      ],
+      hours.map((h) => [hourRange(h.hour), String(h.count), money(h.netFen)]),
+    );
   }
 
   // Payment-method mix: the screen's donut, and its legend as text (copyable, searchable).

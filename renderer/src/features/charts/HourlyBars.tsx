@@ -4,7 +4,7 @@
  * vectors by svg2pdf.js), so the two cannot drift apart. Labels and formatting come in as props:
  * this file knows nothing of i18next.
  */
-import { Bar, BarChart, CartesianGrid, LabelList, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, LabelList, Tooltip, XAxis, YAxis } from 'recharts';
 import { BAR_COLOUR, type HourPoint } from './chartData';
 
 export interface HourlyBarsProps {
@@ -20,7 +20,12 @@ export interface HourlyBarsProps {
   fontSize?: number;
   /** Set for the PDF (svg2pdf.js maps it to a PDF font); the screen inherits its CSS font. */
   fontFamily?: string;
+  /** On screen: a bar's figures on hover or tap (`hourLabel` names its hour). */
+  tooltip?: { hourLabel: (hour: number) => string };
 }
+
+/** More bars than this and their amounts would overlap: the tooltip and tables carry them. */
+export const MAX_LABELLED_BARS = 10;
 
 export function HourlyBars({
   data,
@@ -31,7 +36,9 @@ export function HourlyBars({
   height,
   fontSize = 12,
   fontFamily,
+  tooltip,
 }: HourlyBarsProps) {
+  const labelled = data.length <= MAX_LABELLED_BARS;
   const tick = { fontSize, fontFamily, fill: '#475467' };
   return (
     <BarChart
@@ -61,17 +68,33 @@ export function HourlyBars({
         axisLine={{ stroke: '#98a2b3' }}
       />
       <YAxis hide domain={[0, 'dataMax']} />
-      <Bar dataKey="barFen" fill={BAR_COLOUR} radius={[3, 3, 0, 0]} isAnimationActive={false}>
-        <LabelList
-          dataKey="barFen"
-          position="top"
-          fontSize={fontSize - 1}
-          fontFamily={fontFamily}
-          fill="#101828"
-          formatter={(value: unknown) =>
-            typeof value === 'number' && value > 0 ? money(value) : ''
-          }
+      {tooltip !== undefined && (
+        <Tooltip
+          cursor={{ fill: '#eef5ff' }}
+          isAnimationActive={false}
+          labelFormatter={(_, payload) => {
+            const point = payload[0]?.payload as HourPoint | undefined;
+            return point === undefined ? '' : tooltip.hourLabel(point.hour);
+          }}
+          formatter={(_, __, item) => {
+            const point = item.payload as HourPoint;
+            return [money(point.netFen), null];
+          }}
         />
+      )}
+      <Bar dataKey="barFen" fill={BAR_COLOUR} radius={[3, 3, 0, 0]} isAnimationActive={false}>
+        {labelled && (
+          <LabelList
+            dataKey="barFen"
+            position="top"
+            fontSize={fontSize - 1}
+            fontFamily={fontFamily}
+            fill="#101828"
+            formatter={(value: unknown) =>
+              typeof value === 'number' && value > 0 ? money(value) : ''
+            }
+          />
+        )}
       </Bar>
     </BarChart>
   );

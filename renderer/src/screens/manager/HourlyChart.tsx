@@ -35,6 +35,7 @@ export function HourlyChart({ report }: { report: DailyReport }) {
                 peakHour: hourRange(peak.hour),
               })}
               money={money}
+              tooltip={{ hourLabel: hourRange }}
             />
           </div>
           <table className="visually-hidden" data-testid="chart-by-hour-table">
