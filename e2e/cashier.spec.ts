@@ -61,8 +61,13 @@ test('a whole sale by keyboard alone: scan, search, quantity, pay cash, next sal
   await page.keyboard.press('F1');
   const help = page.getByRole('dialog', { name: '快捷键' });
   await expect(help.getByRole('row', { name: /F8/ })).toContainText('小票与退货');
+  // Every key the till answers to is listed, face pay's F11 too, and sits in the key bar.
+  await expect(help.getByRole('row', { name: /F11/ })).toContainText('刷脸支付');
+  await expect(help.getByRole('row', { name: /↓/ })).toContainText('选择下一行');
   await page.keyboard.press('Escape');
   await expect(help).toBeHidden();
+  const keyBar = page.getByRole('navigation', { name: '功能键' });
+  await expect(keyBar.locator('[aria-keyshortcuts="F11"]')).toContainText('刷脸支付');
 });
 
 test('a line discount and split tender: part by card, the rest in cash', async ({ page, host }) => {

@@ -5,12 +5,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
+import type { DailyReport } from '../main/contract';
+import { BAR_COLOUR, METHOD_COLOURS } from '../renderer/src/features/charts/chartData';
+import { hourRange, todayIn } from '../renderer/src/lib/time';
 import { asCashier, demoProduct, FIRST_STEP_MS, MANAGER_PIN, yuan } from './pos';
-import { pdfText } from './pdf-text';
+import { fillsNear, pdfFillsByColour, pdfText } from './pdf-text';
 
 test('the daily report: PIN, figures, charts, CSV and PDF', async ({ page, host }, testInfo) => {
   // A day of trade through the contract: cash and card sales, one refund.
   const [a, b, c] = [demoProduct(3), demoProduct(11), demoProduct(42)];
+  let cashFen = 0;
+  let cardFen = 0;
   const net = await asCashier(host.url, async (api) => {
     await api.invoke('shift.open', { floatFen: 20_000 });
     const first = await api.invoke('sale.addItem', { barcode: a.barcode, qty: 2 });
@@ -29,7 +34,15 @@ test('the daily report: PIN, figures, charts, CSV and PDF', async ({ page, host 
       reason: 'damaged',
       managerPin: MANAGER_PIN,
     });
+    cashFen = paidCash.totalFen - refund.amountFen;
+    cardFen = second.totalFen;
     return paidCash.totalFen + second.totalFen - refund.amountFen;
+  });
+  // The ledger's own figures for the day, read as the manager (a session on that connection).
+  const report: DailyReport = await asCashier(host.url, async (api) => {
+    await api.invoke('manager.signIn', { pin: MANAGER_PIN });
+    const { timezone } = await api.invoke('system.info', {});
+    return api.invoke('report.daily', { businessDate: todayIn(timezone) });
   });
 
   await page.goto(`${host.url}/manager`);
@@ -43,9 +56,32 @@ test('the daily report: PIN, figures, charts, CSV and PDF', async ({ page, host 
 
   await expect(page.getByTestId('report-net')).toHaveText(`¥${yuan(net)}`);
   await expect(page.getByTestId('report-sales-count')).toHaveText('2');
-  await expect(page.getByRole('img', { name: '各时段净销售额' })).toBeVisible();
-  await expect(page.getByRole('img', { name: '支付方式构成' })).toBeVisible();
-  await expect(page.getByTestId('chart-methods')).toContainText('银行卡');
+  // Sales by hour: one bar for each hour with sales (the ledger's hours, not a fixed count),
+  // and the same figures in the chart's table for screen readers.
+  const byHour = page.getByTestId('chart-by-hour');
+  await expect(byHour.getByRole('img', { name: '各时段净销售额' })).toBeVisible();
+  const sold = report.byHour.filter((h) => h.netFen > 0);
+  expect(sold.length).toBeGreaterThan(0);
+  await expect(byHour.locator('path.recharts-rectangle')).toHaveCount(sold.length);
+  const hourTable = byHour.getByRole('table', { name: '各时段净销售额（数据）' });
+  const label = (hour: number): string => String(hour).padStart(2, '0');
+  await expect(byHour.locator('.recharts-cartesian-axis-tick-value')).toContainText(
+    sold.map((h) => label(h.hour)),
+  );
+  for (const h of sold) {
+    await expect(
+      hourTable.getByRole('row', { name: new RegExp(`^${label(h.hour)}:00`) }),
+    ).toContainText(`¥${yuan(h.netFen)}`);
+  }
+  // The mix: a slice for each method that took money, the shares in the legend.
+  const methods = page.getByTestId('chart-methods');
+  await expect(methods.getByRole('img', { name: '支付方式构成' })).toBeVisible();
+  await expect(methods.locator('path.recharts-sector')).toHaveCount(2);
+  const share = (fen: number): string => `${((fen * 100) / (cashFen + cardFen)).toFixed(1)}%`;
+  await expect(methods.getByTestId('mix-entry')).toHaveText([
+    `现金¥${yuan(cashFen)} · ${share(cashFen)}`,
+    `银行卡¥${yuan(cardFen)} · ${share(cardFen)}`,
+  ]);
   await expect(page.getByRole('table', { name: '退款记录' })).toContainText('damaged');
   const shifts = page.getByRole('table', { name: '班次与现金清点' });
   await expect(shifts).toContainText('进行中');
@@ -58,7 +94,7 @@ test('the daily report: PIN, figures, charts, CSV and PDF', async ({ page, host 
   const csvFile = testInfo.outputPath('daily-report.csv');
   await (await csvDownload).saveAs(csvFile);
   const csv = readFileSync(csvFile, 'utf8');
-  expect(csv).toContain(`净销售额,¥${yuan(net)}`);
+  expect(csv).toContain(`净销售额,${yuan(net)}`);
   expect(csv).toContain(`${c.sku},${c.nameZh},`);
 
   const pdfDownload = page.waitForEvent('download');
@@ -72,4 +108,18 @@ test('the daily report: PIN, figures, charts, CSV and PDF', async ({ page, host 
   expect(text).toContain('Demo Mart');
   expect(text).toMatch(new RegExp(`Net sales\\s+¥${yuan(net).replace('.', '\\.')}`));
   expect(text).toContain(c.nameEn);
+  // The charts are in the PDF too: the hours under the bars, the mix with its shares.
+  // (The axis label stands alone; the hourly table below it writes "09:00–10:00".)
+  for (const h of sold) {
+    expect(text).toMatch(new RegExp(`(^|\\s)${label(h.hour)}(\\s|$)`));
+    expect(text).toMatch(
+      new RegExp(`${hourRange(h.hour)}\\s+${h.count}\\s+¥${yuan(h.netFen).replace('.', '\\.')}`),
+    );
+  }
+  expect(text).toContain(`Card: ¥${yuan(cardFen)} (${share(cardFen)})`);
+  // ...drawn as vectors: a bar for each hour with sales, a slice and a swatch for each method.
+  const fills = await pdfFillsByColour(pdfFile);
+  expect(fillsNear(fills, BAR_COLOUR)).toBe(sold.length);
+  expect(fillsNear(fills, METHOD_COLOURS.cash)).toBe(2);
+  expect(fillsNear(fills, METHOD_COLOURS.card)).toBe(2);
 });

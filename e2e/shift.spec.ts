@@ -3,8 +3,10 @@
  * counted amount (the variance shown before confirming), take the Z report with the manager's
  * PIN, and a second Z for the same day is refused.
  */
+import { datesUpTo } from '../renderer/src/features/shift/zDate';
+import { formatBusinessDate, todayIn } from '../renderer/src/lib/time';
 import { expect, test } from './fixtures';
-import { demoProduct, scan, startTill, yuan } from './pos';
+import { contract, demoProduct, scan, startTill, yuan } from './pos';
 
 test('open, sell, cash out, close with a variance, Z report; a second Z is refused', async ({
   page,
@@ -41,16 +43,31 @@ test('open, sell, cash out, close with a variance, Z report; a second Z is refus
   await menu.getByRole('button', { name: '确认结班' }).click();
   await expect(menu.getByTestId('shift-variance')).toHaveText('-¥2.00');
 
+  const api = await contract(host.url);
+  const { timezone } = await api.invoke('system.info', {});
+  await api.close();
+  const today = todayIn(timezone);
+  const [yesterday] = datesUpTo(today, 2);
+
   await menu.getByRole('tab', { name: 'Z 报表（日结）' }).click();
+  // The day proposed is the oldest without a Z that had trade: today, here.
+  const zDate = menu.getByLabel('要结束的营业日');
+  await expect(zDate).toHaveValue(today);
   await menu.getByLabel('店长密码').fill('8888');
   await menu.getByRole('button', { name: '生成 Z 报表' }).click();
   const z = menu.getByTestId('z-report');
-  await expect(z).toContainText('Z 报表 1');
+  await expect(z).toContainText(`Z 报表 1 · ${formatBusinessDate(today, 'zh-CN')}`);
   await expect(z.getByTestId('totals-net')).toHaveText(`¥${yuan(item.priceFen)}`);
 
   await menu.getByLabel('店长密码').fill('8888');
   await menu.getByRole('button', { name: '生成 Z 报表' }).click();
   await expect(menu.getByTestId('z-error')).toHaveText('当日的 Z 报表已生成，请重印');
+
+  // The manager may close another day: yesterday (no trade, still a day to close).
+  await zDate.fill(yesterday ?? '');
+  await menu.getByLabel('店长密码').fill('8888');
+  await menu.getByRole('button', { name: '生成 Z 报表' }).click();
+  await expect(z).toContainText(`Z 报表 2 · ${formatBusinessDate(yesterday ?? '', 'zh-CN')}`);
 
   // Closing the menu leaves the till asking for the next shift's float.
   await menu.getByRole('button', { name: '关闭' }).last().click();

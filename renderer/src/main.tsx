@@ -4,13 +4,18 @@
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { ErrorBoundary } from 'react-error-boundary';
 import { Provider } from 'react-redux';
+// Self-hosted Noto Sans SC (variable weight, unicode-range slices), so that Chinese renders on a
+// machine without CJK fonts; Vite emits the woff2 slices beside the bundle.
+import '@fontsource-variable/noto-sans-sc';
 import './styles/base.css';
 import './styles/cashier.css';
 import './styles/customer.css';
 import './styles/manager.css';
 import { createClient } from './api/client';
 import { App } from './app/App';
+import { ScreenError } from './components/ScreenError';
 import { pickScreen } from './app/screen';
 import { createAppStore } from './app/store';
 import { syncStoreWithClient } from './app/sync';
@@ -46,8 +51,14 @@ const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <Provider store={store}>
-      <App screen={screen} />
-    </Provider>
+    <ErrorBoundary
+      FallbackComponent={ScreenError}
+      // The console is what the Electron log and the test runner keep.
+      onError={(error, info) => console.error('screen crashed', error, info.componentStack)}
+    >
+      <Provider store={store}>
+        <App screen={screen} />
+      </Provider>
+    </ErrorBoundary>
   </StrictMode>,
 );

@@ -1,9 +1,14 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CashierScreen } from '../screens/cashier/CashierScreen';
 import { CustomerScreen } from '../screens/customer/CustomerScreen';
-import { ManagerScreen } from '../screens/manager/ManagerScreen';
 import type { Screen } from './screen';
+
+// The manager's screen (and its chart library) loads only where it is shown: the till and the
+// customer display start without it.
+const ManagerScreen = lazy(() =>
+  import('../screens/manager/ManagerScreen').then((m) => ({ default: m.ManagerScreen })),
+);
 
 const TITLES = {
   cashier: 'app.cashierTitle',
@@ -21,7 +26,11 @@ export function App({ screen }: { screen: Screen }) {
     case 'customer':
       return <CustomerScreen />;
     case 'manager':
-      return <ManagerScreen />;
+      return (
+        <Suspense fallback={<p className="muted">{t('app.loading')}</p>}>
+          <ManagerScreen />
+        </Suspense>
+      );
     default:
       return <CashierScreen />;
   }

@@ -7,7 +7,15 @@ const labels: CsvLabels = {
   title: 'Daily report',
   figure: 'Figure',
   value: 'Value',
-  rows: [{ label: 'Net sales', value: '¥1,234.50' }],
+  figures: {
+    salesCount: 'Sales',
+    gross: 'Gross sales',
+    discounts: 'Discounts',
+    refunds: 'Refunds',
+    net: 'Net sales',
+    averageTicket: 'Average ticket',
+    faceSharePercent: 'Face-pay share (%)',
+  },
   byHour: 'By hour',
   hour: 'Hour',
   count: 'Count',
@@ -47,7 +55,7 @@ const report: DailyReport = {
     taxFen: 0,
     averageTicketFen: 123_450,
     byMethod: [{ method: 'cash', count: 1, amountFen: 123_450 }],
-    facePayShareBp: 0,
+    facePayShareBp: 1_250,
   },
   byHour: [{ hour: 9, count: 1, netFen: 123_450 }],
   topItems: [
@@ -60,7 +68,13 @@ describe('report CSV', () => {
   it('quotes what needs quoting, keeps amounts summable, starts with a BOM', () => {
     const csv = reportCsv(report, [], labels);
     assert.ok(csv.startsWith('\uFEFFDaily report,2025-03-14,Asia/Shanghai'));
-    assert.ok(csv.includes('Net sales,"¥1,234.50"'));
+    // The key figures are plain numbers a spreadsheet sums: no currency sign, no grouping.
+    assert.ok(csv.includes('\r\nSales,1\r\n'));
+    assert.ok(csv.includes('\r\nGross sales,1234.50\r\n'));
+    assert.ok(csv.includes('\r\nNet sales,1234.50\r\n'));
+    assert.ok(csv.includes('\r\nRefunds,0.00\r\n'));
+    assert.ok(csv.includes('\r\nFace-pay share (%),12.50\r\n'));
+    assert.doesNotMatch(csv, /¥/);
     assert.ok(csv.includes('9,1,1234.50'));
     assert.ok(csv.includes('A-1,"饼干, 原味","Biscuits ""plain""",3,1234.50'));
     assert.ok(csv.includes('cash,1,1234.50'));

@@ -5,11 +5,23 @@
 import type { DailyReport, Shift } from '../contract';
 import { fenToYuanInput } from './money';
 
+/** The key figures' names; their values are the report's own (amounts in plain yuan). */
+export interface FigureLabels {
+  salesCount: string;
+  gross: string;
+  discounts: string;
+  refunds: string;
+  net: string;
+  averageTicket: string;
+  /** Written as a plain percentage (12.50 for 12.5 %): say so in the label. */
+  faceSharePercent: string;
+}
+
 export interface CsvLabels {
   title: string;
   figure: string;
   value: string;
-  rows: { label: string; value: string }[];
+  figures: FigureLabels;
   byHour: string;
   hour: string;
   count: string;
@@ -47,8 +59,19 @@ function row(values: (string | number)[]): string {
 export function reportCsv(report: DailyReport, shifts: readonly Shift[], l: CsvLabels): string {
   const yuan = fenToYuanInput;
   const lines: string[] = [row([l.title, report.businessDate, report.timezone]), ''];
-  lines.push(row([l.figure, l.value]));
-  for (const r of l.rows) lines.push(row([r.label, r.value]));
+  const t = report.totals;
+  const f = l.figures;
+  lines.push(
+    row([l.figure, l.value]),
+    row([f.salesCount, t.salesCount]),
+    row([f.gross, yuan(t.grossFen)]),
+    row([f.discounts, yuan(t.discountFen)]),
+    row([f.refunds, yuan(t.refundsFen)]),
+    row([f.net, yuan(t.netFen)]),
+    row([f.averageTicket, yuan(t.averageTicketFen)]),
+    // Basis points to a percentage with two decimals, by integer arithmetic.
+    row([f.faceSharePercent, fenToYuanInput(t.facePayShareBp)]),
+  );
   lines.push('', row([l.byHour]), row([l.hour, l.count, l.amount]));
   for (const h of report.byHour)
     if (h.count !== 0 || h.netFen !== 0) lines.push(row([h.hour, h.count, yuan(h.netFen)]));

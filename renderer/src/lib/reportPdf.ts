@@ -1,24 +1,24 @@
 /**
  * The daily report as a PDF a manager files: title, shop, date, key figures, the two charts
- * (drawn as vectors from the same geometry as the screen's) and the tables.
+ * (the screen's own Recharts drawings, as vectors through svg2pdf.js) and the tables.
  *
  * The PDF is in English with the products' English names, set in the PDF's built-in Helvetica.
- * Why: a PDF can only show Chinese with an embedded CJK font, and the renderer bundle has none:
- * a subset cannot be prepared in advance for a shop's own product names, and a whole CJK font
- * would add several megabytes to every screen's bundle. Every catalogue entry carries an English
- * name, and the filed copy's figures are language-neutral. (The screen and CSV are bilingual.)
+ * Why not Chinese: jsPDF embeds TrueType (glyf) fonts only. The screens' Noto Sans SC comes as
+ * WOFF2 slices (fontsource), which jsPDF cannot read; the npm packages that carry it as TTF ship
+ * every weight at 10.5 MB each (@expo-google-fonts/noto-sans-sc, 57 MB to download), and the
+ * GB2312 subset (@embedpdf/fonts-sc) is CFF-flavoured OTF, which jsPDF cannot embed. Carrying
+ * Chinese would mean 10+ MB more in the app, parsed on every export. Every catalogue entry has an
+ * English name, and the filed copy's figures are language-neutral; the screen and the CSV are
+ * bilingual.
  */
 import { jsPDF } from 'jspdf';
-import type { DailyReport, Shift } from '../contract';
-import {
-  barLayout,
-  METHOD_COLOURS,
-  pieLayout,
-  slicePolygon,
-} from '../features/charts/chartGeometry';
+// Adds doc.svg(): SVG to PDF vectors (svg2pdf.js, kept by yWorks beside jsPDF itself).
+import 'svg2pdf.js';
+import type { DailyReport, PaymentMethod, Shift } from '../contract';
+import { hourSeries, METHOD_COLOURS, methodMix } from '../features/charts/chartData';
 import { formatFen } from './money';
-import { tradingHours } from './report';
-import { formatBp, formatDateTime, formatTime } from './time';
+import { pdfCharts, type PdfCharts, type PdfChartSizes } from './reportPdfCharts';
+import { formatBp, formatDateTime, formatTime, hourRange } from './time';
 
 export interface PdfInput {
   report: DailyReport;
@@ -28,7 +28,7 @@ export interface PdfInput {
   generatedAt: Date;
 }
 
-const METHOD_NAMES: Record<string, string> = {
+const METHOD_NAMES: Record<PaymentMethod, string> = {
   cash: 'Cash',
   face: 'Face pay',
   qr: 'QR code',
@@ -45,12 +45,30 @@ export function latinOnly(text: string): string {
 
 const money = (fen: number): string => formatFen(fen, 'en');
 
-export function reportPdf(input: PdfInput): jsPDF {
+const MARGIN = 48;
+const A4_WIDTH = 595.28;
+
+/** The charts' size on paper, in points (the SVG is drawn at this size: 1 px = 1 pt). */
+export const PDF_CHART_SIZES: PdfChartSizes = {
+  hourly: { width: A4_WIDTH - 2 * MARGIN, height: 140 },
+  donut: 110,
+};
+
+export async function reportPdf(input: PdfInput): Promise<jsPDF> {
+  const charts = await pdfCharts(input.report, PDF_CHART_SIZES);
+  try {
+    return await layout(input, charts);
+  } finally {
+    charts.dispose();
+  }
+}
+
+async function layout(input: PdfInput, charts: PdfCharts): Promise<jsPDF> {
   const { report } = input;
   const doc = new jsPDF({ unit: 'pt', format: 'a4' });
   const pageW = doc.internal.pageSize.getWidth();
   const pageH = doc.internal.pageSize.getHeight();
-  const margin = 48;
+  const margin = MARGIN;
   const contentW = pageW - 2 * margin;
   let y = margin;
 
@@ -191,73 +209,59 @@ export function reportPdf(input: PdfInput): jsPDF {
   );
   y += 8;
 
-  // Sales by hour: bars.
+  // Sales by hour: the screen's Recharts bars, as vectors.
   heading('Net sales by hour');
-  const hours = tradingHours(report.byHour);
-  const chartH = 130;
-  ensure(chartH + 30);
-  if (hours.length === 0) {
+  ensure(PDF_CHART_SIZES.hourly.height + 10);
+  if (charts.hourly === null) {
     doc.text('No sales on this day', margin, y);
     y += 16;
   } else {
-    const bars = barLayout(
-      hours.map((h) => ({ key: h.hour, value: h.netFen })),
-      contentW,
-      chartH,
-      0.25,
-      40,
-    );
-    doc.setFillColor('#0b5cd5');
-    doc.setFontSize(8);
-    for (const b of bars) {
-      if (b.height > 0) doc.rect(margin + b.x, y + b.y, b.width, b.height, 'F');
-      doc.setTextColor('#475467');
-      doc.text(String(b.key).padStart(2, '0'), margin + b.x + b.width / 2, y + chartH + 12, {
-        align: 'center',
-      });
-      if (b.height > 0) {
-        doc.setTextColor('#101828');
-        doc.text(money(b.value), margin + b.x + b.width / 2, y + b.y - 3, { align: 'center' });
-      }
-    }
-    doc.setDrawColor('#98a2b3');
-    doc.line(margin, y + chartH, margin + contentW, y + chartH);
+    await doc.svg(charts.hourly, {
+      x: margin,
+      y,
+      width: PDF_CHART_SIZES.hourly.width,
+      height: PDF_CHART_SIZES.hourly.height,
+    });
+    y += PDF_CHART_SIZES.hourly.height + 10;
+    doc.setFont('helvetica', 'normal');
     doc.setTextColor('#101828');
-    y += chartH + 24;
   }
 
-  // Payment-method mix: a donut and its legend.
+  // The bars' figures, exactly: a busy day has too many bars to label each one.
+  const hours = hourSeries(report);
+  if (hours.length > 0) {
+    heading('Sales by hour');
+    table(
+      [
+        { title: 'Hour', share: 0.4 },
+        { title: 'Sales', share: 0.25, align: 'right' },
+        { title: 'Net', share: 0.35, align: 'right' },
+      ],
+      hours.map((h) => [hourRange(h.hour), String(h.count), money(h.netFen)]),
+    );
+  }
+
+  // Payment-method mix: the screen's donut, and its legend as text (copyable, searchable).
   heading('Payment-method mix (net of refunds)');
-  const slices = pieLayout(t.byMethod.map((m) => ({ key: m.method, value: m.amountFen })));
-  ensure(130);
-  if (slices.length === 0) {
+  const slices = methodMix(report);
+  const r = PDF_CHART_SIZES.donut / 2;
+  ensure(2 * r + 14);
+  if (charts.donut === null) {
     doc.text('No payments on this day', margin, y);
     y += 16;
   } else {
-    const r = 55;
-    const cx = margin + r + 4;
-    const cy = y + r;
-    for (const s of slices) {
-      const points = slicePolygon(cx, cy, r, r * 0.5, s);
-      const [first, ...rest] = points;
-      if (first === undefined) continue;
-      const deltas: [number, number][] = [];
-      let prev = first;
-      for (const p of rest) {
-        deltas.push([p[0] - prev[0], p[1] - prev[1]]);
-        prev = p;
-      }
-      doc.setFillColor(METHOD_COLOURS[s.key] ?? '#667085');
-      doc.lines(deltas, first[0], first[1], [1, 1], 'F', true);
-    }
+    await doc.svg(charts.donut, { x: margin, y, width: 2 * r, height: 2 * r });
+    // svg2pdf.js leaves its own font and colours set.
+    doc.setFont('helvetica', 'normal');
     doc.setFontSize(10);
+    doc.setTextColor('#101828');
     slices.forEach((s, i) => {
       const ly = y + 14 + i * 20;
-      doc.setFillColor(METHOD_COLOURS[s.key] ?? '#667085');
-      doc.rect(cx + r + 30, ly - 9, 10, 10, 'F');
+      doc.setFillColor(METHOD_COLOURS[s.method]);
+      doc.rect(margin + 2 * r + 30, ly - 9, 10, 10, 'F');
       doc.text(
-        `${METHOD_NAMES[s.key] ?? s.key}: ${money(s.value)} (${formatBp(Math.round(s.share * 10_000), 'en')})`,
-        cx + r + 46,
+        `${METHOD_NAMES[s.method]}: ${money(s.amountFen)} (${formatBp(s.shareBp, 'en')})`,
+        margin + 2 * r + 46,
         ly,
       );
     });
@@ -271,11 +275,7 @@ export function reportPdf(input: PdfInput): jsPDF {
       { title: 'Payments', share: 0.2, align: 'right' },
       { title: 'Net amount', share: 0.3, align: 'right' },
     ],
-    t.byMethod.map((m) => [
-      METHOD_NAMES[m.method] ?? m.method,
-      String(m.count),
-      money(m.amountFen),
-    ]),
+    t.byMethod.map((m) => [METHOD_NAMES[m.method], String(m.count), money(m.amountFen)]),
   );
 
   heading('Top items');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatBp, formatTime, hourRange, todayIn } from './time';
+import { formatBp, formatBusinessDate, formatTime, hourRange, todayIn } from './time';
 
 describe('todayIn', () => {
   it("gives the business date in the shop's time zone", () => {
@@ -27,5 +27,15 @@ describe('formatting', () => {
     assert.equal(hourRange(9), '09:00–10:00');
     assert.equal(hourRange(23), '23:00–00:00');
     assert.equal(formatBp(2_500, 'en'), '25.0%');
+  });
+});
+
+describe('formatBusinessDate', () => {
+  it('shows the calendar day in the language, never shifted by a time zone', () => {
+    assert.equal(formatBusinessDate('2024-05-02', 'zh-CN'), '2024年5月2日');
+    assert.equal(formatBusinessDate('2024-05-02', 'en'), 'May 2, 2024');
+    assert.equal(formatBusinessDate('2024-05-02', 'zh-CN', 'long'), '2024年5月2日星期四');
+    assert.equal(formatBusinessDate('2024-12-31', 'en', 'long'), 'Tuesday, December 31, 2024');
+    assert.equal(formatBusinessDate('not-a-date', 'en'), 'not-a-date');
   });
 });

@@ -95,3 +95,24 @@ export function formatBp(bp: number, locale: string): string {
     maximumFractionDigits: 1,
   }).format(bp / 10_000);
 }
+
+/**
+ * A business date (YYYY-MM-DD, already the shop's calendar day) for a person: "2024年5月2日" or
+ * "2 May 2024" style. Formatted at UTC noon, so no time zone can move it to another day.
+ */
+export function formatBusinessDate(
+  date: string,
+  locale: string,
+  style: 'short' | 'long' = 'short',
+): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return date;
+  const instant = new Date(`${date}T12:00:00Z`);
+  if (Number.isNaN(instant.getTime())) return date;
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: 'UTC',
+    year: 'numeric',
+    month: style === 'long' ? 'long' : 'short',
+    day: 'numeric',
+    ...(style === 'long' ? { weekday: 'long' } : {}),
+  }).format(instant);
+}

@@ -4,10 +4,11 @@
  * card or cash), with the sale still open. The camera picture is the customer's only: the
  * cashier's screen never shows it.
  */
-import { useCallback, useEffect } from 'react';
+import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import type { Sale } from '../../contract';
+import { FUNCTION_KEYS } from '../keyboard/keymap';
 import {
   attemptFor,
   cancelFacePay,
@@ -19,30 +20,30 @@ import {
 } from './facePaySlice';
 import './facepay.css';
 
-export const FACE_PAY_KEY = 'F11';
+/** The key is the keymap's (F11), so the help overlay and the function-key bar list it too. */
+export const FACE_PAY_KEY = FUNCTION_KEYS.find((f) => f.command === 'facePay')?.key ?? 'F11';
+
+/**
+ * Starting face pay for the sale, when it can start: used by the button here and by the
+ * cashier's screen for the F11 key and the function-key bar.
+ */
+export function useFacePayStart(sale: Sale | null, allowed: boolean) {
+  const dispatch = useAppDispatch();
+  const availability = useAppSelector(selectFacePayAvailability);
+  const attempt = attemptFor(useAppSelector(selectFacePayState), sale?.id ?? null);
+  const active = isActive(attempt);
+  const canStart = allowed && sale !== null && sale.dueFen > 0 && availability.available && !active;
+  const start = useCallback(() => {
+    if (canStart && sale !== null) void dispatch(startFacePay(sale.id));
+  }, [canStart, sale, dispatch]);
+  return { canStart, start, attempt, active, availability };
+}
 
 export function CashierFacePay({ sale, allowed }: { sale: Sale | null; allowed: boolean }) {
   const { t } = useTranslation();
   const dispatch = useAppDispatch();
-  const availability = useAppSelector(selectFacePayAvailability);
   const error = useAppSelector(selectFacePayError);
-  const attempt = attemptFor(useAppSelector(selectFacePayState), sale?.id ?? null);
-  const active = isActive(attempt);
-  const canStart = allowed && sale !== null && sale.dueFen > 0 && availability.available && !active;
-
-  const start = useCallback(() => {
-    if (canStart && sale !== null) void dispatch(startFacePay(sale.id));
-  }, [canStart, sale, dispatch]);
-
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent): void => {
-      if (event.key !== FACE_PAY_KEY || event.ctrlKey || event.altKey || event.metaKey) return;
-      event.preventDefault();
-      start();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [start]);
+  const { canStart, start, attempt, active, availability } = useFacePayStart(sale, allowed);
 
   let status: string | null = null;
   let hint: string | null = null;

@@ -20,13 +20,24 @@ describe('cashier keys', () => {
       assert.equal(commandFor({ key }, { typing: true }), null, key);
   });
 
-  it('every command has a key, each key one command', () => {
-    const keyed = new Set([
-      ...FUNCTION_KEYS.map((f) => f.command),
-      ...EDIT_KEYS.map((e) => e.command),
-      'selectDown',
-    ]);
+  it('every command has a key, and each key listed runs its command', () => {
+    // The help overlay and the function-key bar are drawn from these tables: what they show is
+    // what the keys do.
+    for (const f of FUNCTION_KEYS)
+      assert.equal(commandFor({ key: f.key }, { typing: true }), f.command);
+    for (const e of EDIT_KEYS)
+      assert.equal(commandFor({ key: e.event }, { typing: false }), e.command);
+    const keyed = new Set([...FUNCTION_KEYS, ...EDIT_KEYS].map((k) => k.command));
     for (const command of CASHIER_COMMANDS) assert.ok(keyed.has(command), command);
     assert.equal(new Set(FUNCTION_KEYS.map((f) => f.key)).size, FUNCTION_KEYS.length);
+    assert.equal(new Set(EDIT_KEYS.map((e) => e.event)).size, EDIT_KEYS.length);
+  });
+
+  it('F11 is face pay, in the bar between F10 and F12', () => {
+    assert.equal(commandFor({ key: 'F11' }, { typing: true }), 'facePay');
+    assert.deepEqual(
+      FUNCTION_KEYS.slice(-3).map((f) => f.key),
+      ['F10', 'F11', 'F12'],
+    );
   });
 });

@@ -14,6 +14,7 @@ export const CASHIER_COMMANDS = [
   'receipts',
   'priceOverride',
   'voidSale',
+  'facePay',
   'pay',
   'qtyUp',
   'qtyDown',
@@ -36,16 +37,18 @@ export const FUNCTION_KEYS: readonly { key: string; command: CashierCommand }[] 
   { key: 'F8', command: 'receipts' },
   { key: 'F9', command: 'priceOverride' },
   { key: 'F10', command: 'voidSale' },
+  { key: 'F11', command: 'facePay' },
   { key: 'F12', command: 'pay' },
 ];
 
-/** The other keys, as the help overlay lists them. */
-export const EDIT_KEYS: readonly { keys: string; command: CashierCommand }[] = [
-  { keys: '+', command: 'qtyUp' },
-  { keys: '−', command: 'qtyDown' },
-  { keys: 'Del', command: 'removeLine' },
-  { keys: '↑ ↓', command: 'selectUp' },
-  { keys: 'Esc', command: 'back' },
+/** The other keys: as the help overlay shows them (`keys`) and as the browser names them. */
+export const EDIT_KEYS: readonly { keys: string; event: string; command: CashierCommand }[] = [
+  { keys: '+', event: '+', command: 'qtyUp' },
+  { keys: '−', event: '-', command: 'qtyDown' },
+  { keys: 'Del', event: 'Delete', command: 'removeLine' },
+  { keys: '↑', event: 'ArrowUp', command: 'selectUp' },
+  { keys: '↓', event: 'ArrowDown', command: 'selectDown' },
+  { keys: 'Esc', event: 'Escape', command: 'back' },
 ];
 
 export interface KeyContext {
@@ -68,20 +71,5 @@ export function commandFor(event: KeyLike, context: KeyContext): CashierCommand 
   const fn = FUNCTION_KEYS.find((f) => f.key === event.key);
   if (fn !== undefined) return fn.command;
   if (context.typing) return null;
-  switch (event.key) {
-    case '+':
-      return 'qtyUp';
-    case '-':
-      return 'qtyDown';
-    case 'Delete':
-      return 'removeLine';
-    case 'ArrowUp':
-      return 'selectUp';
-    case 'ArrowDown':
-      return 'selectDown';
-    case 'Escape':
-      return 'back';
-    default:
-      return null;
-  }
+  return EDIT_KEYS.find((e) => e.event === event.key)?.command ?? null;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ScannerDetector, type ScanDecision } from './detector';
+import { joinSplitScan, ScannerDetector, type ScanDecision } from './detector';
 
 /** Feed keys with a fixed gap; return every decision. */
 function feed(
@@ -158,5 +158,20 @@ describe('ScannerDetector', () => {
     const enter = decisions.at(-1);
     assert.equal(enter?.scan, null);
     assert.equal(enter?.release, code);
+  });
+});
+
+describe('joinSplitScan', () => {
+  const ean13 = (code: string) => code === '6901234567892';
+  it('rejoins a scan whose first digits a stall gave to the field', () => {
+    assert.equal(joinSplitScan('690', '1234567892', ean13), '6901234567892');
+  });
+  it('leaves a valid scan alone, and typing that does not complete a code', () => {
+    assert.equal(joinSplitScan('12', '6901234567892', ean13), null);
+    assert.equal(joinSplitScan('555', '1234567892', ean13), null);
+    assert.equal(
+      joinSplitScan('ab', '1234567892', () => true),
+      null,
+    );
   });
 });

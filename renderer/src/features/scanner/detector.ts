@@ -131,3 +131,21 @@ export class ScannerDetector {
     return text;
   }
 }
+
+/**
+ * A scan that a stall split in two. A busy machine (or a scanner's hiccup) can hold one keystroke
+ * back for longer than `maxGapMs`: the digits before it were then given to the focused field as
+ * typing, and the rest arrived as a scan of its own. When that tail is no valid code but the
+ * head and tail together are, it was one scan: the caller takes the head back out of the field.
+ * Returns the whole code, or null when the two are not one scan.
+ */
+export function joinSplitScan(
+  head: string,
+  tail: string,
+  isValid: (code: string) => boolean,
+  maxLength: number = DEFAULT_SCANNER_OPTIONS.maxLength,
+): string | null {
+  if (!/^\d+$/.test(head) || isValid(tail)) return null;
+  const whole = head + tail;
+  return whole.length <= maxLength && isValid(whole) ? whole : null;
+}

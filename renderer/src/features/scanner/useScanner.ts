@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { checkBarcode } from '../../contract';
 import { attachScanner } from './attach';
 import type { ScannerOptions } from './detector';
 
@@ -19,6 +20,9 @@ export function useScanner(
     if (maxGapMs !== undefined) opts.maxGapMs = maxGapMs;
     if (minLength !== undefined) opts.minLength = minLength;
     if (maxLength !== undefined) opts.maxLength = maxLength;
-    return attachScanner(window, (code) => handler.current(code), opts);
+    return attachScanner(window, (code) => handler.current(code), {
+      ...opts,
+      isValidCode: (code) => checkBarcode(code).ok,
+    });
   }, [maxGapMs, minLength, maxLength]);
 }

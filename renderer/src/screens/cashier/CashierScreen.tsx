@@ -13,7 +13,7 @@ import { StatusBar } from '../../components/StatusBar';
 import type { Product } from '../../contract';
 import { selectNeedsSignIn, selectOperatorLoaded } from '../../features/auth/authSlice';
 import { queryChanged } from '../../features/catalog/catalogSlice';
-import { CashierFacePay } from '../../features/facepay/CashierFacePay';
+import { CashierFacePay, useFacePayStart } from '../../features/facepay/CashierFacePay';
 import { holdSale } from '../../features/held/heldSlice';
 import { commandFor, type CashierCommand } from '../../features/keyboard/keymap';
 import {
@@ -125,8 +125,11 @@ export function CashierScreen() {
     [dispatch],
   );
 
-  // A scan is never typed into a field. With the receipt showing it starts the next sale; with
-  // any other window open it is refused with a word, so an item never lands where it should not.
+  // A scan is never typed into a field. With the receipt showing it starts the next sale; while
+  // paying it adds to the sale being paid (the customer hands over one more thing: the payment
+  // window shows the new total, or why the sale cannot change after a part payment); with any
+  // other window open it is refused with a word, so an item never lands where it should not.
+  const paying = window_?.kind === 'pay' && !showSignIn && !showOpenShift;
   const onScan = useCallback(
     (barcode: string) => {
       if (showReceipt) {
@@ -135,13 +138,17 @@ export function CashierScreen() {
         focusBarcode();
         return;
       }
+      if (paying) {
+        addBarcode(barcode);
+        return;
+      }
       if (anyWindow) {
         dispatch(saleErrorShown({ kind: 'local', reason: 'scanWhileOpen' }));
         return;
       }
       addBarcode(barcode);
     },
-    [showReceipt, anyWindow, dispatch, addBarcode, focusBarcode],
+    [showReceipt, paying, anyWindow, dispatch, addBarcode, focusBarcode],
   );
   useScanner(onScan);
 
@@ -163,6 +170,9 @@ export function CashierScreen() {
     },
     [dispatch, paymentAllowed, sale],
   );
+
+  const facePay = useFacePayStart(sale, paymentAllowed && !anyWindow);
+  const startFacePay = facePay.start;
 
   const run = useCallback(
     (command: CashierCommand) => {
@@ -194,6 +204,8 @@ export function CashierScreen() {
           return hasLines ? setOpen({ kind: 'void' }) : undefined;
         case 'pay':
           return openPayment('cash');
+        case 'facePay':
+          return startFacePay();
         case 'qtyUp':
         case 'qtyDown': {
           if (selectedLine === null) return;
@@ -212,7 +224,7 @@ export function CashierScreen() {
           return focusBarcode();
       }
     },
-    [sale, selectedLine, dispatch, say, t, focusBarcode, openPayment],
+    [sale, selectedLine, dispatch, say, t, focusBarcode, openPayment, startFacePay],
   );
 
   useEffect(() => {

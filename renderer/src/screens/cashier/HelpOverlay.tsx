@@ -9,7 +9,7 @@ export function HelpOverlay({ onClose }: { onClose: () => void }) {
   const closeRef = useRef<HTMLButtonElement>(null);
   const rows = [
     ...FUNCTION_KEYS.map((f) => ({ keys: f.key, command: f.command })),
-    ...EDIT_KEYS,
+    ...EDIT_KEYS.map((e) => ({ keys: e.keys, command: e.command })),
     { keys: 'Alt+1/2/3', command: 'payMethod' as const },
   ];
   return (

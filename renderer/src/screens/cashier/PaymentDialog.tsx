@@ -47,13 +47,20 @@ export function PaymentDialog({
 
   const due = sale.dueFen;
   const [dueSeen, setDueSeen] = useState(due);
-  if (dueSeen !== due) {
+  const [paidSeen, setPaidSeen] = useState(sale.paidFen);
+  if (paidSeen !== sale.paidFen) {
     // A part payment went through: the next tender starts from what is left.
+    setPaidSeen(sale.paidFen);
     setDueSeen(due);
     setAmount(fenToYuanInput(due));
     setTendered('');
     setReference('');
     setTouched(false);
+  } else if (dueSeen !== due) {
+    // An item scanned while paying: the amount follows the new total, what the customer handed
+    // over (typed in the cash field) stays and the change is worked out again.
+    setDueSeen(due);
+    setAmount(fenToYuanInput(due));
   }
   const parsedTendered = parseYuanToFen(tendered);
   const parsedAmount = parseYuanToFen(amount);

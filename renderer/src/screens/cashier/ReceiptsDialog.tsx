@@ -5,6 +5,7 @@
  */
 import { useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useAppSelector } from '../../app/hooks';
 import { useCall } from '../../app/invoke';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -12,6 +13,7 @@ import { useLocalName, useMoney } from '../../components/hooks';
 import { isPinShaped, PinField } from '../../components/PinField';
 import type { RefundResult, Sale, WalletCredit } from '../../contract';
 import { usePrintReceipt } from '../../features/peripherals/usePrintReceipt';
+import { selectInfo } from '../../features/system/systemSlice';
 import type { UiError } from '../../lib/errors';
 import { ReceiptView } from './ReceiptView';
 
@@ -55,6 +57,8 @@ export function ReceiptsDialog({
 }) {
   const { t } = useTranslation();
   const call = useCall();
+  // Receipt numbers start with the terminal's id: the example shows this till's.
+  const terminalId = useAppSelector(selectInfo)?.terminalId ?? 'T01';
   const money = useMoney();
   const name = useLocalName();
   const [receiptNo, setReceiptNo] = useState(initialReceiptNo);
@@ -153,7 +157,7 @@ export function ReceiptsDialog({
               spellCheck={false}
               maxLength={64}
               value={receiptNo}
-              placeholder="T01-000001"
+              placeholder={t('receipts.placeholder', { example: `${terminalId}-000001` })}
               onChange={(event) => setReceiptNo(event.target.value)}
             />
           </label>

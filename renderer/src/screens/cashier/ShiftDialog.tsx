@@ -5,7 +5,7 @@
  * day (a manager's PIN; one per day), and the way to the manager's screen (its own window in
  * Electron, its own tab in the browser; it asks for a manager's PIN).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppSelector } from '../../app/hooks';
 import { useCall } from '../../app/invoke';
@@ -16,10 +16,11 @@ import { useMoney } from '../../components/hooks';
 import { isPinShaped, PinField } from '../../components/PinField';
 import type { ReportTotals, Shift, XReport, ZReport } from '../../contract';
 import { selectShift } from '../../features/shift/shiftSlice';
+import { defaultZDate } from '../../features/shift/zDate';
 import { selectTimezone } from '../../features/system/systemSlice';
 import type { UiError } from '../../lib/errors';
 import { parseYuanToFen } from '../../lib/money';
-import { todayIn } from '../../lib/time';
+import { formatBusinessDate, todayIn } from '../../lib/time';
 import { AmountField } from './AmountField';
 
 const TABS = ['x', 'cash', 'drawer', 'close', 'z'] as const;
@@ -116,7 +117,7 @@ function DrawerList({ shift }: { shift: Shift }) {
 }
 
 export function ShiftDialog({ onClose }: { onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const call = useCall();
   const money = useMoney();
   const shift = useAppSelector(selectShift);
@@ -132,6 +133,10 @@ export function ShiftDialog({ onClose }: { onClose: () => void }) {
   const [closed, setClosed] = useState<Shift | null>(null);
   const [pin, setPin] = useState('');
   const [z, setZ] = useState<ZReport | null>(null);
+  // The day the Z report closes: chosen by the manager, proposed when the tab opens.
+  const [zDate, setZDate] = useState<string | null>(null);
+  const zDateId = useId();
+  const today = todayIn(timeZone);
   const [notice, setNotice] = useState<string | null>(null);
   const firstRef = useRef<HTMLButtonElement>(null);
 
@@ -139,6 +144,23 @@ export function ShiftDialog({ onClose }: { onClose: () => void }) {
     if (tab !== 'x') return;
     void call('report.x', {}).then((r) => (r.ok ? setX(r.value) : setError(r.error)));
   }, [call, tab, shift]);
+
+  useEffect(() => {
+    if (tab !== 'z' || zDate !== null) return;
+    let live = true;
+    void (async () => {
+      const list = await call('report.zList', {});
+      const closed = new Set(list.ok ? list.value.map((r) => r.businessDate) : []);
+      const date = await defaultZDate(today, closed, async (businessDate) => {
+        const r = await call('report.daily', { businessDate });
+        return r.ok && (r.value.totals.salesCount > 0 || r.value.totals.refundsCount > 0);
+      });
+      if (live) setZDate((current) => current ?? date);
+    })();
+    return () => {
+      live = false;
+    };
+  }, [call, tab, zDate, today]);
 
   const choose = (next: Tab): void => {
     setTab(next);
@@ -374,20 +396,24 @@ export function ShiftDialog({ onClose }: { onClose: () => void }) {
             className="tab-panel"
             onSubmit={(event) => {
               event.preventDefault();
+              if (zDate === null) return;
               if (!isPinShaped(pin)) return setError({ kind: 'local', reason: 'pinRequired' });
-              void call('report.z', { businessDate: todayIn(timeZone), managerPin: pin }).then(
-                (r) => {
-                  setPin('');
-                  if (!r.ok) return setError(r.error);
-                  setError(null);
-                  setZ(r.value);
-                },
-              );
+              void call('report.z', { businessDate: zDate, managerPin: pin }).then((r) => {
+                setPin('');
+                if (!r.ok) return setError(r.error);
+                setError(null);
+                setZ(r.value);
+              });
             }}
           >
             {z !== null ? (
               <div className="print-area" data-testid="z-report">
-                <h3>{t('shift.zTitle', { number: z.number, date: z.businessDate })}</h3>
+                <h3>
+                  {t('shift.zTitle', {
+                    number: z.number,
+                    date: formatBusinessDate(z.businessDate, i18n.language),
+                  })}
+                </h3>
                 <TotalsList totals={z.totals} />
                 <h4>{t('shift.shiftsOfDay')}</h4>
                 {z.shifts.map((s) => (
@@ -396,12 +422,36 @@ export function ShiftDialog({ onClose }: { onClose: () => void }) {
                   </dl>
                 ))}
               </div>
+            ) : zDate === null ? (
+              <p className="muted">{t('app.loading')}</p>
             ) : (
               <>
-                <p>{t('shift.zIntro', { date: todayIn(timeZone) })}</p>
+                <p>
+                  {t('shift.zIntro', { date: formatBusinessDate(zDate, i18n.language, 'long') })}
+                </p>
                 {shift !== null && <p className="hint">{t('shift.zNeedsClose')}</p>}
               </>
             )}
+            <div className="field field--inline">
+              <label htmlFor={zDateId} className="field-label">
+                {t('shift.zDate')}
+              </label>
+              <input
+                id={zDateId}
+                className="input"
+                type="date"
+                max={today}
+                required
+                value={zDate ?? ''}
+                disabled={zDate === null}
+                onChange={(event) => {
+                  if (!/^\d{4}-\d{2}-\d{2}$/.test(event.target.value)) return;
+                  setZDate(event.target.value);
+                  setZ(null);
+                  setError(null);
+                }}
+              />
+            </div>
             <PinField
               label={t('approval.managerPin')}
               value={pin}
@@ -409,7 +459,7 @@ export function ShiftDialog({ onClose }: { onClose: () => void }) {
               withKeypad={false}
             />
             <ErrorMessage error={error} testId="z-error" />
-            <button type="submit" className="btn btn-primary btn-large">
+            <button type="submit" className="btn btn-primary btn-large" disabled={zDate === null}>
               {t('shift.zTake')}
             </button>
           </form>

@@ -10,7 +10,6 @@ import { useTranslation } from 'react-i18next';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { downloadBlob } from '../../components/download';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { useMoney } from '../../components/hooks';
 import { StatusBar } from '../../components/StatusBar';
 import type { DailyReport } from '../../contract';
 import {
@@ -30,7 +29,7 @@ import {
 } from '../../features/report/reportSlice';
 import { selectInfo } from '../../features/system/systemSlice';
 import { reportCsv } from '../../lib/reportCsv';
-import { formatBp, hourRange, todayIn } from '../../lib/time';
+import { formatBusinessDate, hourRange, todayIn } from '../../lib/time';
 import { HourlyChart } from './HourlyChart';
 import { ManagerGate } from './ManagerGate';
 import { MethodMixChart } from './MethodMixChart';
@@ -58,26 +57,24 @@ function useIdleLock(active: boolean, lock: () => void): void {
 }
 
 function useExports(report: DailyReport | null) {
-  const { t, i18n } = useTranslation();
-  const money = useMoney();
+  const { t } = useTranslation();
   const info = useAppSelector(selectInfo);
   const shifts = useAppSelector(selectShifts);
   const csv = (): void => {
     if (report === null) return;
-    const totals = report.totals;
     const text = reportCsv(report, shifts, {
       title: t('manager.title'),
       figure: t('manager.figure'),
       value: t('manager.value'),
-      rows: [
-        { label: t('manager.salesCount'), value: String(totals.salesCount) },
-        { label: t('manager.gross'), value: money(totals.grossFen) },
-        { label: t('manager.discounts'), value: money(totals.discountFen) },
-        { label: t('manager.refunds'), value: money(totals.refundsFen) },
-        { label: t('manager.net'), value: money(totals.netFen) },
-        { label: t('manager.averageTicket'), value: money(totals.averageTicketFen) },
-        { label: t('manager.faceShare'), value: formatBp(totals.facePayShareBp, i18n.language) },
-      ],
+      figures: {
+        salesCount: t('manager.salesCount'),
+        gross: t('manager.gross'),
+        discounts: t('manager.discounts'),
+        refunds: t('manager.refunds'),
+        net: t('manager.net'),
+        averageTicket: t('manager.averageTicket'),
+        faceSharePercent: t('manager.faceSharePercent'),
+      },
       byHour: t('manager.byHour'),
       hour: t('manager.hour'),
       count: t('manager.count'),
@@ -86,7 +83,7 @@ function useExports(report: DailyReport | null) {
       method: (m) =>
         m === 'method' ? t('manager.method') : t(`methods.${m as 'cash' | 'face' | 'qr' | 'card'}`),
       topItems: t('manager.topItems'),
-      sku: 'SKU',
+      sku: t('manager.sku'),
       nameZh: t('manager.nameZh'),
       nameEn: t('manager.nameEn'),
       qty: t('manager.qty'),
@@ -112,7 +109,7 @@ function useExports(report: DailyReport | null) {
     if (report === null) return;
     // jsPDF is loaded only when a PDF is asked for: the screens start without it.
     const { reportPdf } = await import('../../lib/reportPdf');
-    const doc = reportPdf({
+    const doc = await reportPdf({
       report,
       shifts,
       shopName: info?.shopName ?? '',
@@ -125,7 +122,7 @@ function useExports(report: DailyReport | null) {
 }
 
 export function ManagerScreen() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const dispatch = useAppDispatch();
   const info = useAppSelector(selectInfo);
   const manager = useAppSelector(selectManager);
@@ -201,6 +198,12 @@ export function ManagerScreen() {
               required
               onChange={(event) => choose(event.target.value)}
             />
+            {/* The date input shows the browser's format; this is the shop's. */}
+            {date !== null && (
+              <output htmlFor={dateId} className="muted" data-testid="report-date">
+                {formatBusinessDate(date, i18n.language, 'long')}
+              </output>
+            )}
           </div>
           <button type="submit" className="btn btn-secondary" disabled={date === null}>
             {t('manager.refresh')}

@@ -1,50 +1,45 @@
 import { useTranslation } from 'react-i18next';
 import { useMoney } from '../../components/hooks';
 import type { DailyReport } from '../../contract';
-import { donutPath, METHOD_COLOURS, pieLayout } from '../../features/charts/chartGeometry';
+import { METHOD_COLOURS, methodMix } from '../../features/charts/chartData';
+import { MethodDonut } from '../../features/charts/MethodDonut';
 import { formatBp } from '../../lib/time';
 
-const SIZE = 200;
+const SIZE = 180;
 
-/** The payment-method mix (net of refunds) as an SVG donut with a legend. */
+/** The payment-method mix (net of refunds): a Recharts donut, and its legend as text. */
 export function MethodMixChart({ report }: { report: DailyReport }) {
   const { t, i18n } = useTranslation();
   const money = useMoney();
-  const slices = pieLayout(
-    report.totals.byMethod.map((m) => ({ key: m.method, value: m.amountFen })),
-  );
+  const slices = methodMix(report);
+  const entries = slices.map((s) => ({
+    ...s,
+    name: t(`methods.${s.method}`),
+    share: formatBp(s.shareBp, i18n.language),
+  }));
   return (
     <figure className="chart chart--donut" data-testid="chart-methods">
       <figcaption className="chart__title">{t('manager.methodMixChart')}</figcaption>
-      {slices.length === 0 ? (
+      {entries.length === 0 ? (
         <p className="muted">{t('manager.noData')}</p>
       ) : (
         <div className="chart__donut">
-          <svg
-            viewBox={`0 0 ${SIZE} ${SIZE}`}
-            role="img"
-            aria-label={t('manager.methodMixChart')}
-            className="chart__svg chart__svg--donut"
-          >
-            {slices.map((s) => (
-              <path
-                key={s.key}
-                d={donutPath(SIZE / 2, SIZE / 2, SIZE / 2 - 4, SIZE / 4, s)}
-                fill={METHOD_COLOURS[s.key] ?? '#667085'}
-              >
-                <title>{`${t(`methods.${s.key as 'cash'}`)} ${money(s.value)}`}</title>
-              </path>
-            ))}
-          </svg>
-          <ul className="legend">
-            {slices.map((s) => (
-              <li key={s.key}>
+          <MethodDonut
+            data={slices}
+            size={SIZE}
+            title={t('manager.methodMixChart')}
+            description={entries.map((e) => `${e.name} ${e.share}`).join(', ')}
+          />
+          <ul className="legend" aria-label={t('manager.methodMixLegend')}>
+            {entries.map((e) => (
+              <li key={e.method} data-testid="mix-entry">
+                {/* An SVG swatch: a fill attribute, where an inline style would break the CSP. */}
                 <svg width="14" height="14" aria-hidden="true">
-                  <rect width="14" height="14" rx="3" fill={METHOD_COLOURS[s.key] ?? '#667085'} />
+                  <rect width="14" height="14" rx="3" fill={METHOD_COLOURS[e.method]} />
                 </svg>
-                <span>{t(`methods.${s.key as 'cash'}`)}</span>
+                <span>{e.name}</span>
                 <span className="legend__value">
-                  {money(s.value)} · {formatBp(Math.round(s.share * 10_000), i18n.language)}
+                  {money(e.amountFen)} · {e.share}
                 </span>
               </li>
             ))}

@@ -6,7 +6,7 @@ import { useMoney } from '../../components/hooks';
 import type { ZReport } from '../../contract';
 import { loadZReports, selectZReports } from '../../features/manager/managerSlice';
 import { selectTimezone } from '../../features/system/systemSlice';
-import { formatDateTime } from '../../lib/time';
+import { formatBusinessDate, formatDateTime } from '../../lib/time';
 
 /** A stored Z report, exactly as it was taken, ready to reprint. */
 function ZReportDialog({ z, onClose }: { z: ZReport; onClose: () => void }) {
@@ -25,7 +25,7 @@ function ZReportDialog({ z, onClose }: { z: ZReport; onClose: () => void }) {
         <div className="print-area">
           <h3>{t('manager.zTitle', { number: z.number })}</h3>
           <p>
-            {t('manager.date')}: {z.businessDate} ·{' '}
+            {t('manager.date')}: {formatBusinessDate(z.businessDate, i18n.language)} ·{' '}
             {formatDateTime(z.createdAt, i18n.language, timeZone)}
           </p>
           <dl className="figures">
@@ -85,7 +85,7 @@ function ZReportDialog({ z, onClose }: { z: ZReport; onClose: () => void }) {
 }
 
 export function ZReportsPanel() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const dispatch = useAppDispatch();
   const money = useMoney();
   const reports = useAppSelector(selectZReports);
@@ -119,8 +119,8 @@ export function ZReportsPanel() {
           )}
           {reports.map((z) => (
             <tr key={z.number}>
-              <th scope="row">Z{z.number}</th>
-              <td>{z.businessDate}</td>
+              <th scope="row">{t('manager.zLabel', { number: z.number })}</th>
+              <td>{formatBusinessDate(z.businessDate, i18n.language)}</td>
               <td className="num">{money(z.totals.netFen)}</td>
               <td>
                 <button
