@@ -64,5 +64,6 @@ export function cashSale(lines: SaleLine[], tenderedFen: number, saleDiscountFen
       },
     ],
     refundedFen: 0,
+    operator: { id: '0195e6a0-0000-7000-8000-0000000000c1', name: '李收银' },
   });
 }
