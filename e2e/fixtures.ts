@@ -54,18 +54,39 @@ async function startHost(
   return { child, host: { url, dataDir, printerFile, output: () => output } };
 }
 
+const STOP_MS = 15_000;
+
+/** SIGTERM, as a shop's shutdown sends; true if it exited in time (else it is SIGKILLed). */
+async function stopHost(child: ChildProcess): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return true;
+  const exited = new Promise<boolean>((r) => child.once('exit', () => r(true)));
+  child.kill('SIGTERM');
+  const inTime = await Promise.race([
+    exited,
+    new Promise<boolean>((r) => setTimeout(() => r(false), STOP_MS)),
+  ]);
+  if (!inTime) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+  return inTime;
+}
+
 export const test = base.extend<{ host: Host; printer: boolean }>({
   printer: [false, { option: true }],
   host: async ({ printer }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pos-e2e-'));
     const { child, host } = await startHost(dataDir, printer);
-    try {
-      await use(host);
-    } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    const failure = await use(host).then(
+      () => null,
+      (error: unknown) => ({ error }),
+    );
+    const stopped = await stopHost(child);
+    rmSync(dataDir, { recursive: true, force: true });
+    if (failure !== null) throw failure.error;
+    // A terminal that does not quit when told is a bug a shop would meet at closing time.
+    if (!stopped)
+      throw new Error(`host did not exit within ${STOP_MS} ms of SIGTERM:\n${host.output()}`);
   },
 });
 

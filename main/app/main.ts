@@ -65,17 +65,18 @@ void app.whenReady().then(() => {
 
 app.on('second-instance', () => windows[0]?.window.focus());
 app.on('window-all-closed', () => app.quit());
+let quitting = false;
 app.on('will-quit', (event) => {
+  if (quitting) return;
+  quitting = true;
+  // Let the sync worker record what the cloud acknowledged, the local cloud shut down and the
+  // face engine stop (a process that exits inside ONNX Runtime's start-up aborts), then quit.
+  event.preventDefault();
   const linked = cloud;
   cloud = null;
-  if (linked === null) {
-    core?.close();
-    return;
-  }
-  // Let the sync worker record what the cloud acknowledged and the local cloud shut down.
-  event.preventDefault();
-  void linked.stop().finally(() => {
-    core?.close();
-    app.exit(0);
-  });
+  void (linked?.stop() ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(() => core?.shutdown())
+    .catch(() => undefined)
+    .finally(() => app.exit(0));
 });

@@ -85,7 +85,14 @@ export interface PosCore {
   readonly cloud: CloudLink | null;
   /** The host attaches the link once paired (null to detach); face pay gets it too. */
   attachCloud(link: CloudLink | null): void;
+  /** Closes at once: the workers it started stop in the background (tests, benchmarks). */
   close(): void;
+  /**
+   * Closes for the process to exit: waits for the face engine (also one still loading its
+   * models) and the printer to stop, then closes the ledger. A process that exits with the face
+   * worker inside ONNX Runtime aborts.
+   */
+  shutdown(): Promise<void>;
 }
 
 /**
@@ -318,6 +325,12 @@ export function createPosCore(
     close() {
       void facePay.close();
       void printing.close();
+      listeners.clear();
+      callers.clear();
+      ledger.close();
+    },
+    async shutdown() {
+      await Promise.all([facePay.close(), printing.close()]);
       listeners.clear();
       callers.clear();
       ledger.close();

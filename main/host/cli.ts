@@ -59,13 +59,13 @@ async function main(): Promise<void> {
   const shutdown = (): void => {
     if (closing) return;
     closing = true;
-    void host
-      .close()
-      .then(() => cloud.stop())
-      .finally(() => {
-        core.close();
-        process.exit(0);
-      });
+    // Each step runs whatever the one before did: the ledger must be closed before exiting.
+    const quietly = (step: () => Promise<void>) => () => step().catch(() => undefined);
+    void Promise.resolve()
+      .then(quietly(() => host.close()))
+      .then(quietly(() => cloud.stop()))
+      .then(quietly(() => core.shutdown()))
+      .finally(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

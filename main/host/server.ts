@@ -76,6 +76,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     // No request logging: URLs may carry the pairing token; the core logs what matters.
     logger: false,
     bodyLimit: MAX_MESSAGE_BYTES,
+    // Closing drops every connection, busy or kept alive: otherwise a screen still loading its
+    // files holds the terminal's shutdown for the keep-alive timeout (72 s).
+    forceCloseConnections: true,
   });
 
   app.addHook('onRequest', async (request, reply) => {

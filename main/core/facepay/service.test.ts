@@ -300,6 +300,34 @@ describe('face pay orchestration', () => {
     t.cleanup();
   });
 
+  it('closing waits for a face engine still loading, and closes it once it is up', async () => {
+    // The process exits after close(): with the face worker still inside ONNX Runtime's
+    // start-up it would abort (seen on these machines), so close() waits for the start.
+    await service.close();
+    let finishStart!: () => void;
+    let closedEngine = false;
+    const slow: FaceBackend = { ...backend, close: async () => void (closedEngine = true) };
+    service = new FacePayService({
+      ledger: t.ledger,
+      logger: silentLogger,
+      emit: () => undefined,
+      onSalePaid: () => undefined,
+      face: () => new Promise<FaceBackend>((resolve) => (finishStart = () => resolve(slow))),
+      timing: FAST,
+      probe: async () => true,
+    });
+    service.attachCamera(camera);
+    service.attachCloud({ baseUrl: 'http://cloud.test', client: cloud });
+    await until(() => finishStart !== undefined, 'the engine to be starting');
+    let closed = false;
+    const closing = service.close().then(() => (closed = true));
+    await tick(30);
+    assert.equal(closed, false, 'close() returned while the engine was still starting');
+    finishStart();
+    await closing;
+    assert.equal(closedEngine, true, 'the engine that came up after close() was closed');
+  });
+
   it('is not offered without a cloud link, a camera, or while the cloud does not answer', async () => {
     assert.deepEqual(service.availability(), { available: false, reason: 'NO_CLOUD' });
     service.attachCloud({ baseUrl: 'http://cloud.test', client: cloud });

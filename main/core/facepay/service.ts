@@ -126,6 +126,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** How long closing waits for a face engine that is still loading its models. */
+const ENGINE_START_WAIT_MS = 20_000;
+
 const sleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms).unref());
 
@@ -201,6 +204,8 @@ export class FacePayService {
   private readonly unresolved = new Set<string>();
   private readonly background = new Set<NodeJS.Timeout>();
   private closed = false;
+  /** The face engine's start while it loads (then done, whichever way it went). */
+  private starting: Promise<void> | null = null;
 
   constructor(private readonly options: FacePayOptions) {
     this.timing = { ...DEFAULT_FACEPAY_TIMING, ...options.timing };
@@ -438,6 +443,13 @@ export class FacePayService {
 
   async close(): Promise<void> {
     this.closed = true;
+    // An engine still loading its models is waited for (it closes itself when it is ready, see
+    // maybeStartBackend): a process that exits while the worker is inside ONNX Runtime's
+    // start-up aborts, or hangs until the load is over.
+    const starting = this.starting;
+    this.starting = null;
+    if (starting !== null)
+      await withTimeout(starting, ENGINE_START_WAIT_MS, 'face engine start').catch(() => undefined);
     if (this.probeTimer !== null) clearInterval(this.probeTimer);
     for (const timer of this.background) clearInterval(timer);
     this.background.clear();
@@ -950,10 +962,10 @@ export class FacePayService {
     if (this.closed || this.backendState !== 'none' || this.link === null || this.camera === null)
       return;
     this.backendState = 'starting';
-    this.options.face().then(
-      (backend) => {
+    this.starting = this.options.face().then(
+      async (backend) => {
         if (this.closed) {
-          void backend.close();
+          await backend.close().catch(() => undefined);
           return;
         }
         this.backend = backend;

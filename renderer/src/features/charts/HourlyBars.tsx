@@ -5,6 +5,7 @@
  * this file knows nothing of i18next.
  */
 import { Bar, BarChart, CartesianGrid, LabelList, Tooltip, XAxis, YAxis } from 'recharts';
+import { useForgetMeasuredText } from './useForgetMeasuredText';
 import { BAR_COLOUR, type HourPoint } from './chartData';
 
 export interface HourlyBarsProps {
@@ -38,6 +39,7 @@ export function HourlyBars({
   fontFamily,
   tooltip,
 }: HourlyBarsProps) {
+  useForgetMeasuredText();
   const labelled = data.length <= MAX_LABELLED_BARS;
   const tick = { fontSize, fontFamily, fill: '#475467' };
   return (

@@ -4,6 +4,7 @@
  * caller (HTML on screen, PDF text on paper) so that it stays readable and copyable text.
  */
 import { Pie, PieChart } from 'recharts';
+import { useForgetMeasuredText } from './useForgetMeasuredText';
 import { METHOD_COLOURS, type MixSlice } from './chartData';
 
 export interface MethodDonutProps {
@@ -14,6 +15,7 @@ export interface MethodDonutProps {
 }
 
 export function MethodDonut({ data, title, description, size }: MethodDonutProps) {
+  useForgetMeasuredText();
   return (
     <PieChart
       width={size}
