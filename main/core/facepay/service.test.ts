@@ -306,7 +306,8 @@ describe('face pay orchestration', () => {
     await service.close();
     let finishStart!: () => void;
     let closedEngine = false;
-    const slow: FaceBackend = { ...backend, close: async () => void (closedEngine = true) };
+    const slow = new FakeBackend();
+    slow.close = async () => void (closedEngine = true);
     service = new FacePayService({
       ledger: t.ledger,
       logger: silentLogger,
