@@ -169,8 +169,12 @@ function buildApp(s: Services): FastifyInstance {
   return app;
 }
 
-export async function startCloud(options: CloudOptions = {}): Promise<RunningCloud> {
-  const config = resolveConfig(options);
+/** `env` (default: the process's) supplies what `options` leaves unset: DATABASE_URL, CLOUD_*. */
+export async function startCloud(
+  options: CloudOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningCloud> {
+  const config = resolveConfig(options, env);
   const admin =
     config.adminToken !== undefined
       ? { token: config.adminToken, generated: false }

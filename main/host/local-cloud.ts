@@ -18,13 +18,19 @@ export interface LocalCloud {
 }
 
 export async function startLocalCloud(config: PosConfig, port = 0): Promise<LocalCloud> {
-  const cloud = await startCloud({
-    dataDir: join(config.dataDir, 'cloud'),
-    host: '127.0.0.1',
-    port,
-    timezone: config.timezone,
-    logger: false,
-  });
+  // The terminal's own cloud keeps its data in the terminal's data directory (PGlite), whatever
+  // DATABASE_URL or CLOUD_* the shell holds: those configure a cloud run on its own, and a
+  // shared database would mix this terminal's payers and sales with another's.
+  const cloud = await startCloud(
+    {
+      dataDir: join(config.dataDir, 'cloud'),
+      host: '127.0.0.1',
+      port,
+      timezone: config.timezone,
+      logger: false,
+    },
+    {},
+  );
   await cloud.ensureStore(LOCAL_STORE_ID, config.shopName, config.timezone);
   return {
     url: cloud.url,
