@@ -54,14 +54,18 @@ let port = 0;
 let cloudProcess: ChildProcess | null = null;
 let output = '';
 
-/** Starts `npm run cloud` (serve) on the fixed port and data directory. */
+/**
+ * Starts `npm run cloud` (serve) on the fixed port and data directory: PGlite on disk, whatever
+ * DATABASE_URL the shell holds (a shared database would hold other runs' payers: ambiguity).
+ */
 async function startCloudProcess(): Promise<string> {
+  const { DATABASE_URL: _url, CLOUD_DB_SCHEMA: _schema, ...env } = process.env;
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(repoRoot, 'cloud/cli.ts'), 'serve', '--data-dir', cloudDir],
     {
       cwd: repoRoot,
-      env: { ...process.env, CLOUD_PORT: String(port), CLOUD_ADMIN_TOKEN: adminToken },
+      env: { ...env, CLOUD_PORT: String(port), CLOUD_ADMIN_TOKEN: adminToken },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
