@@ -4,6 +4,8 @@
  * - face.worker_frame_ms: one frame through FaceEngine.processFrame (worker round trip);
  * - face.threading.*: the whole pipeline per frame under each ORT thread setting (the default
  *   in models.ts was chosen from these);
+ * - face.optlevel.*: each model's raw run() at each graph optimisation level (GRAPH_OPTIMIZATION
+ *   in models.ts was chosen from these);
  * - face.stage.*, face.pipeline_ms, face.raw_inference_ms, face.pipeline_ratio: per frame of the
  *   camera clip, median and p95 over RUNS frames, the models' own run() time measured in the
  *   same frames, and pipeline / raw;
@@ -19,7 +21,14 @@ import { FaceEngine } from '../main/face/engine';
 import { runFaceSession } from '../main/face/face-session';
 import type { Frame } from '../main/face/frame';
 import { Gallery } from '../main/face/gallery';
-import { DEFAULT_THREADING, type OrtThreading } from '../main/face/models';
+import ort from 'onnxruntime-node';
+import {
+  DEFAULT_THREADING,
+  GRAPH_OPTIMIZATION,
+  loadVerifiedModels,
+  type ModelName,
+  type OrtThreading,
+} from '../main/face/models';
 import { FacePipeline, type StageTimings } from '../main/face/pipeline';
 import { Y4mFileSource } from '../main/face/y4m';
 import { emit, median, quantile, round } from './report';
@@ -116,6 +125,45 @@ async function timePipeline(threading: OrtThreading, runs: number): Promise<Stag
   }
   await pipeline.close();
   return out;
+}
+
+/**
+ * Each model's raw run() at each ORT graph optimisation level (1 thread, random input of the
+ * model's shape, median of 30): the figures GRAPH_OPTIMIZATION in models.ts was chosen from.
+ */
+async function optimisationChoice(): Promise<void> {
+  const models = await loadVerifiedModels();
+  for (const name of Object.keys(models) as ModelName[]) {
+    for (const level of ['basic', 'extended', 'all'] as const) {
+      const session = await ort.InferenceSession.create(models[name], {
+        executionProviders: ['cpu'],
+        graphOptimizationLevel: level,
+        intraOpNumThreads: 1,
+        interOpNumThreads: 1,
+      });
+      const input = session.inputNames[0] as string;
+      const meta = session.inputMetadata[0];
+      const shape = (meta !== undefined && 'shape' in meta ? meta.shape : []).map((d) =>
+        typeof d === 'number' && d > 0 ? d : 1,
+      );
+      const size = shape.reduce((a, b) => a * b, 1);
+      const tensor = new ort.Tensor(
+        'float32',
+        Float32Array.from({ length: size }, Math.random),
+        shape,
+      );
+      const times: number[] = [];
+      for (let i = 0; i < 35; i++) {
+        const started = performance.now();
+        await session.run({ [input]: tensor });
+        if (i >= 5) times.push(performance.now() - started);
+      }
+      await session.release();
+      stats(`face.optlevel.${name}_${level}_ms`, times, {
+        chosen: GRAPH_OPTIMIZATION[name] === level,
+      });
+    }
+  }
 }
 
 async function threadingChoice(): Promise<void> {
@@ -242,6 +290,7 @@ async function identify(): Promise<void> {
 
 await workerRss();
 await workerRoundTrip();
+await optimisationChoice();
 await threadingChoice();
 await stages();
 await sessionReady();

@@ -8,6 +8,8 @@
  *   acknowledgement is lost);
  * - status: answered with an error status (e.g. 500), before or after the cloud acted on it;
  * - delay: held back before forwarding or before answering (a slow network or cloud);
+ * - hold: forwarded, the cloud acts on it, and the answer never comes while the client waits
+ *   (a process killed in that window has lost an acknowledgement the cloud already stored);
  * - duplicate: delivered twice (one after the other, or both at once), answered with one of the
  *   two answers.
  *
@@ -22,6 +24,7 @@ export type Fault =
   | { kind: 'drop-after' }
   | { kind: 'status'; status: number; after?: boolean }
   | { kind: 'delay'; ms: number; after?: boolean }
+  | { kind: 'hold' }
   | { kind: 'duplicate'; concurrent?: boolean; answer?: 'first' | 'second' };
 
 export interface ProxiedRequest {
@@ -40,6 +43,8 @@ export interface FaultProxy {
   counts: Record<Fault['kind'] | 'refused', number>;
   /** Requests that reached the cloud (a duplicate counts twice). */
   forwarded: number;
+  /** Held requests the cloud has answered (their answers withheld from the client). */
+  held: number;
   setPolicy(policy: FaultPolicy): void;
   setDown(down: boolean): void;
   close(): Promise<void>;
@@ -103,10 +108,11 @@ export async function startFaultProxy(
     'drop-after': 0,
     status: 0,
     delay: 0,
+    hold: 0,
     duplicate: 0,
     refused: 0,
   };
-  const state = { forwarded: 0 };
+  const state = { forwarded: 0, held: 0 };
 
   function forward(req: IncomingMessage, body: Buffer): Promise<Answer> {
     state.forwarded += 1;
@@ -180,6 +186,11 @@ export async function startFaultProxy(
           await wait(fault.ms);
           if (res.destroyed) return undefined;
           return reply(await forward(req, body));
+        case 'hold':
+          // No timer: the open response goes when the client's socket does.
+          await forward(req, body);
+          state.held += 1;
+          return undefined;
         case 'duplicate': {
           const answers =
             fault.concurrent === true
@@ -215,6 +226,9 @@ export async function startFaultProxy(
     counts,
     get forwarded() {
       return state.forwarded;
+    },
+    get held() {
+      return state.held;
     },
     setPolicy(next) {
       policy = next;
