@@ -24,11 +24,11 @@ import { Gallery } from '../main/face/gallery';
 import ort from 'onnxruntime-node';
 import {
   DEFAULT_THREADING,
-  GRAPH_OPTIMIZATION,
   loadVerifiedModels,
   type ModelName,
   type OrtThreading,
 } from '../main/face/models';
+import { GRAPH_OPTIMIZATION } from '../main/face/sessions';
 import { FacePipeline, type StageTimings } from '../main/face/pipeline';
 import { Y4mFileSource } from '../main/face/y4m';
 import { emit, median, quantile, round } from './report';
@@ -129,7 +129,7 @@ async function timePipeline(threading: OrtThreading, runs: number): Promise<Stag
 
 /**
  * Each model's raw run() at each ORT graph optimisation level (1 thread, random input of the
- * model's shape, median of 30): the figures GRAPH_OPTIMIZATION in models.ts was chosen from.
+ * model's shape, median of 30): the figures GRAPH_OPTIMIZATION in sessions.ts was chosen from.
  */
 async function optimisationChoice(): Promise<void> {
   const models = await loadVerifiedModels();

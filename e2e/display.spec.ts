@@ -71,3 +71,26 @@ test('the language switch is remembered, per screen', async ({ page, context, ho
   await page.getByRole('button', { name: '中文' }).click();
   await expect(page.getByRole('heading', { name: '收银台' })).toBeVisible();
 });
+
+test('the status bar keeps the screen title whole when it has more to say than room', async ({
+  page,
+  host,
+}) => {
+  // The narrowest till window that keeps the one-row bar, in English (the longer labels).
+  await page.setViewportSize({ width: 1100, height: 720 });
+  await startTill(page, host.url);
+  await page.getByRole('button', { name: 'English' }).click();
+  const title = page.getByRole('heading', { name: 'Checkout' });
+  await expect(title).toBeVisible();
+  const fits = await title.evaluate((el) => el.scrollWidth <= el.clientWidth);
+  expect(fits, 'the title is not cut short').toBe(true);
+  // Every status item stays on screen (they wrap inside the bar rather than run off it).
+  const bar = page.getByRole('banner', { name: 'Status bar' });
+  for (const item of [bar.getByRole('button', { name: 'Sign out' }), bar.getByRole('time')]) {
+    const box = await item.boundingBox();
+    expect(box, 'the item is laid out').not.toBeNull();
+    expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(1100);
+  }
+  await expect(page.getByRole('button', { name: '中文' })).toBeInViewport();
+  await expect(page.getByRole('table', { name: 'Cart' })).toBeVisible();
+});

@@ -32,6 +32,7 @@ export async function buildMainBundles() {
     entryPoints: {
       'app/main': join(root, 'main/app/main.ts'),
       'host/cli': join(root, 'main/host/cli.ts'),
+      'host/local-cloud-worker': join(root, 'main/host/local-cloud-worker.ts'),
       'sync/worker': join(root, 'main/sync/worker.ts'),
       'face/worker': join(root, 'main/face/worker.ts'),
     },

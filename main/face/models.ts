@@ -8,7 +8,6 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as ort from 'onnxruntime-node';
 import pinned from './models.json' with { type: 'json' };
 
 export type ModelName = 'detect' | 'landmark' | 'liveness' | 'feature' | 'eye';
@@ -84,25 +83,6 @@ export interface OrtThreading {
 
 export const DEFAULT_THREADING: OrtThreading = { intraOpThreads: 1, spinning: false };
 
-export type Sessions = Record<ModelName, ort.InferenceSession>;
-
-type GraphOptimization = NonNullable<ort.InferenceSession.SessionOptions['graphOptimizationLevel']>;
-
-/**
- * ORT's graph optimisation level per model, chosen by measurement (`npm run bench -- face`:
- * face.optlevel.*; 1 thread, median of 30 runs on this 2-core Xeon with AVX-512): 'all' adds the
- * NCHWc layout transforms, which make the detector, landmarks and eye models 3x faster (detect
- * 2.4 vs 7.4 ms) but the embedding model 2.5-3x slower (fr_feature 77-90 ms vs 26-33 ms with
- * 'extended'); the embeddings agree either way (accuracy.test.ts holds the same floors).
- */
-export const GRAPH_OPTIMIZATION: Record<ModelName, GraphOptimization> = {
-  detect: 'all',
-  landmark: 'all',
-  liveness: 'all',
-  feature: 'extended',
-  eye: 'all',
-};
-
 /**
  * onnxruntime 1.30 on Linux starts Microsoft telemetry with its first session: it writes a
  * device id and an event store under ~/.cache/Microsoft/DeveloperTools/.onnxruntime, files in
@@ -113,32 +93,4 @@ export const GRAPH_OPTIMIZATION: Record<ModelName, GraphOptimization> = {
  */
 export function disableOrtTelemetry(): void {
   process.env.ORT_DISABLE_TELEMETRY = '1';
-}
-
-/** Creates the ONNX Runtime sessions from verified model bytes, CPU only. */
-export async function createSessions(
-  models: Record<ModelName, Uint8Array>,
-  threading: OrtThreading = DEFAULT_THREADING,
-): Promise<Sessions> {
-  disableOrtTelemetry();
-  const options: ort.InferenceSession.SessionOptions = {
-    executionProviders: ['cpu'],
-    executionMode: 'sequential',
-    intraOpNumThreads: threading.intraOpThreads,
-    interOpNumThreads: 1,
-    extra: { session: { intra_op: { allow_spinning: threading.spinning ? '1' : '0' } } },
-  };
-  const entries = await Promise.all(
-    (Object.keys(MODEL_FILES) as ModelName[]).map(
-      async (name) =>
-        [
-          name,
-          await ort.InferenceSession.create(models[name], {
-            ...options,
-            graphOptimizationLevel: GRAPH_OPTIMIZATION[name],
-          }),
-        ] as const,
-    ),
-  );
-  return Object.fromEntries(entries) as Sessions;
 }

@@ -33,14 +33,8 @@ import {
   recentredCrop,
 } from './landmarks';
 import { LIVENESS_SIZE, LIVENESS_SPEC, livenessCrop, softmax } from './liveness';
-import {
-  DEFAULT_THREADING,
-  createSessions,
-  loadVerifiedModels,
-  type ModelName,
-  type OrtThreading,
-  type Sessions,
-} from './models';
+import { DEFAULT_THREADING, loadVerifiedModels, type ModelName, type OrtThreading } from './models';
+import { createSessions, type Sessions } from './sessions';
 import {
   DEFAULT_GATES,
   estimatePose,
