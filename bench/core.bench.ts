@@ -1,8 +1,10 @@
 /**
  * core.cold_start_ms: from spawning the terminal's process (the browser host, as `npm start`
  * runs it where Electron is absent) to the contract answering `system.info` over its WebSocket.
- * Measured on an existing data directory (the usual start of a shop's day); the first start,
- * which also creates the ledger and seeds the demo catalogue, is reported separately.
+ * Measured on an existing data directory (the usual start of a shop's day), with the compile
+ * cache that earlier starts left in build/.compile-cache (main/host/cli.ts); the first start,
+ * which also creates the ledger, seeds the demo catalogue and fills that cache, is reported
+ * separately.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

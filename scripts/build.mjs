@@ -32,6 +32,7 @@ export async function buildMainBundles() {
     entryPoints: {
       'app/main': join(root, 'main/app/main.ts'),
       'host/cli': join(root, 'main/host/cli.ts'),
+      'host/host-main': join(root, 'main/host/host-main.ts'),
       'host/local-cloud-worker': join(root, 'main/host/local-cloud-worker.ts'),
       'sync/worker': join(root, 'main/sync/worker.ts'),
       'face/worker': join(root, 'main/face/worker.ts'),
@@ -39,6 +40,8 @@ export async function buildMainBundles() {
     outdir: join(root, 'build'),
     format: 'esm',
     packages: 'external',
+    // cli.js loads the host after turning the compile cache on (main/host/cli.ts).
+    external: ['./host-main.js'],
   });
   // Preload: sandboxed renderers can only require 'electron', so everything else is bundled in.
   await esbuild.build({
