@@ -5,7 +5,7 @@
  * - face.threading.*: the whole pipeline per frame under each ORT thread setting (the default
  *   in models.ts was chosen from these);
  * - face.optlevel.*: each model's raw run() at each graph optimisation level (GRAPH_OPTIMIZATION
- *   in models.ts was chosen from these);
+ *   in sessions.ts was chosen from these);
  * - face.stage.*, face.pipeline_ms, face.raw_inference_ms, face.pipeline_ratio: per frame of the
  *   camera clip, median and p95 over RUNS frames, the models' own run() time measured in the
  *   same frames, and pipeline / raw;
@@ -24,6 +24,7 @@ import { Gallery } from '../main/face/gallery';
 import ort from 'onnxruntime-node';
 import {
   DEFAULT_THREADING,
+  disableOrtTelemetry,
   loadVerifiedModels,
   type ModelName,
   type OrtThreading,
@@ -132,6 +133,7 @@ async function timePipeline(threading: OrtThreading, runs: number): Promise<Stag
  * model's shape, median of 30): the figures GRAPH_OPTIMIZATION in sessions.ts was chosen from.
  */
 async function optimisationChoice(): Promise<void> {
+  disableOrtTelemetry(); // before this process's first session, whichever bench runs first
   const models = await loadVerifiedModels();
   for (const name of Object.keys(models) as ModelName[]) {
     for (const level of ['basic', 'extended', 'all'] as const) {

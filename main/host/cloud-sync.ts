@@ -77,11 +77,11 @@ export function startCloudSync(options: CloudSyncOptions): CloudSync {
 
   async function startLocal(): Promise<LocalCloud> {
     try {
-      return await startLocalCloud(config, cloudPort);
+      return await startLocalCloud(config, cloudPort, logger);
     } catch (error) {
       if ((error as { code?: string }).code !== 'EADDRINUSE' || cloudPort === 0) throw error;
       logger.warn(`port ${cloudPort} is taken: the local cloud takes a free port instead`);
-      return startLocalCloud(config, 0);
+      return startLocalCloud(config, 0, logger);
     }
   }
 

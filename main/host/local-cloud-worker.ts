@@ -26,7 +26,10 @@ port.on('message', (raw: unknown) => {
   const message = parsed.data;
   if (message.kind === 'pairing-code') {
     const running = cloud;
-    if (running === null) return;
+    if (running === null) {
+      post({ kind: 'pairing-code', id: message.id, error: 'the local cloud is not running' });
+      return;
+    }
     running.createPairingCode(LOCAL_STORE_ID, start.terminalId).then(
       ({ code }) => post({ kind: 'pairing-code', id: message.id, code }),
       (error: unknown) => post({ kind: 'pairing-code', id: message.id, error: messageOf(error) }),
@@ -57,8 +60,14 @@ startCloud(
   {},
 )
   .then(async (running) => {
+    try {
+      await running.ensureStore(LOCAL_STORE_ID, start.shopName, start.timezone);
+    } catch (error) {
+      // Half started: close the database cleanly before the thread is ended.
+      await running.close().catch(() => undefined);
+      throw error;
+    }
     cloud = running;
-    await running.ensureStore(LOCAL_STORE_ID, start.shopName, start.timezone);
     post({ kind: 'ready', url: running.url });
   })
   .catch((error: unknown) => {

@@ -30,3 +30,20 @@ test('the local cloud keeps to PGlite in the data directory even with DATABASE_U
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('a taken port fails the start with EADDRINUSE, carried across the thread', async () => {
+  const dirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'pos-local-cloud-')));
+  const first = await startLocalCloud(loadConfig(['--data-dir', dirs[0] as string], {}));
+  try {
+    const port = Number(new URL(first.url).port);
+    await assert.rejects(
+      startLocalCloud(loadConfig(['--data-dir', dirs[1] as string], {}), port),
+      (error: unknown) => (error as { code?: string }).code === 'EADDRINUSE',
+    );
+    // The first is untouched and still answers.
+    assert.match(await first.pairingCode(), /\S/);
+  } finally {
+    await first.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
+});

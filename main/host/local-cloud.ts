@@ -8,7 +8,7 @@
  * for its modules to load nor shares an event loop with its database and its 1:N scans.
  */
 import { Worker } from 'node:worker_threads';
-import type { PosConfig } from '../core';
+import type { Logger, PosConfig } from '../core';
 import { workerUrl } from '../shared/worker-url';
 import {
   fromLocalCloud,
@@ -16,8 +16,6 @@ import {
   type LocalCloudStart,
   type ToLocalCloud,
 } from './local-cloud-messages';
-
-export { LOCAL_STORE_ID } from './local-cloud-messages';
 
 export interface LocalCloud {
   url: string;
@@ -37,7 +35,8 @@ class LocalCloudError extends Error {
   }
 }
 
-export function startLocalCloud(config: PosConfig, port = 0): Promise<LocalCloud> {
+/** `logger` hears of the cloud's thread ending on its own once it has started. */
+export function startLocalCloud(config: PosConfig, port = 0, logger?: Logger): Promise<LocalCloud> {
   const start: LocalCloudStart = {
     dataDir: config.dataDir,
     port,
@@ -52,6 +51,7 @@ export function startLocalCloud(config: PosConfig, port = 0): Promise<LocalCloud
   const codes = new Map<number, { resolve: (code: string) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let exited = false;
+  let closing = false;
   const exit = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
 
   return new Promise<LocalCloud>((resolveStart, rejectStart) => {
@@ -66,6 +66,11 @@ export function startLocalCloud(config: PosConfig, port = 0): Promise<LocalCloud
     );
     worker.on('exit', (code) => {
       exited = true;
+      if (started && !closing) {
+        logger?.error('the local cloud stopped: face pay and sync are offline until a restart', {
+          code,
+        });
+      }
       fail(new LocalCloudError(`the local cloud's thread exited (code ${code})`));
     });
     worker.on('message', (raw: unknown) => {
@@ -105,6 +110,7 @@ export function startLocalCloud(config: PosConfig, port = 0): Promise<LocalCloud
       },
       async close() {
         if (exited) return;
+        closing = true;
         send({ kind: 'close' });
         const timer = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
         await exit;

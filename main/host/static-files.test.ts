@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { createPosCore } from '../core';
+import { createPosCore, loadConfig } from '../core';
 import { startHost } from './server';
 
 test('renderer files are served with the CSP; unknown paths, dotfiles and escapes are not', async () => {
@@ -18,13 +18,7 @@ test('renderer files are served with the CSP; unknown paths, dotfiles and escape
   writeFileSync(join(rendererDir, 'assets', 'app-1234.js'), 'console.log("app")');
   writeFileSync(join(rendererDir, '.stamp'), 'built');
   writeFileSync(join(root, 'secret.txt'), 'outside the renderer');
-  const core = createPosCore({
-    dataDir: join(root, 'data'),
-    shopName: 'Test Shop',
-    terminalId: 'T01',
-    timezone: 'Asia/Shanghai',
-    defaultLocale: 'zh-CN',
-  });
+  const core = createPosCore(loadConfig(['--data-dir', join(root, 'data')], {}));
   const host = await startHost({
     core,
     port: 0,

@@ -146,6 +146,14 @@ function table<T>(name: string, columns: Record<keyof T, true | number>): Table<
   return new Table<T>(name, names, added);
 }
 
+function insertStatement(
+  table: string,
+  columns: readonly string[],
+  parameter: (column: string) => string,
+): string {
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(parameter).join(', ')})`;
+}
+
 export class Table<T> {
   /** The INSERT of the newest schema, named parameters (benchmarks write rows with it directly). */
   readonly insertSql: string;
@@ -160,9 +168,7 @@ export class Table<T> {
     /** Columns added by a later migration, with the schema version that added them. */
     private readonly added: ReadonlyMap<keyof T & string, number> = new Map(),
   ) {
-    this.insertSql = `INSERT INTO ${name} (${columns.join(', ')}) VALUES (${columns
-      .map((c) => `@${c}`)
-      .join(', ')})`;
+    this.insertSql = insertStatement(name, columns, (c) => `@${c}`);
   }
 
   private columnsAt(version: number): (keyof T & string)[] {
@@ -181,9 +187,7 @@ export class Table<T> {
         columns,
         // Positional parameters: binding an array is cheaper than a named-parameter object, and
         // a sale writes a dozen rows in its one transaction.
-        insert: `INSERT INTO ${this.name} (${columns.join(', ')}) VALUES (${columns
-          .map(() => '?')
-          .join(', ')})`,
+        insert: insertStatement(this.name, columns, () => '?'),
         select: columns.join(', '),
       };
       this.byVersion.set(version, sql);
