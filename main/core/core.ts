@@ -23,6 +23,7 @@ import {
 } from '../contract';
 import { Ledger, seedDemoCatalog, seedDemoStaff } from '../ledger';
 import { Peripherals } from '../../native';
+import { FileSecretStore, secretsDirFor, type SecretStore } from '../shared/secret-store';
 import { CUSTOMER_CHANNELS, RULES, type Caller, type CallerKind } from './access';
 import type { CallContext } from './call';
 import type { CloudLink } from './cloud-link';
@@ -50,6 +51,8 @@ export type EventListener = <E extends EventName>(name: E, payload: EventPayload
 export interface PosCore {
   readonly config: PosConfig;
   readonly ledger: Ledger;
+  /** The terminal's secrets, apart from the ledger (main/shared/secret-store.ts). */
+  readonly secrets: SecretStore;
   /**
    * A transport's connection or window. Its manager session (if any) is its own; close it when
    * the connection or window goes away.
@@ -106,6 +109,12 @@ export interface CoreOptions {
   walletCreditWaitMs?: number;
   /** The clock of the manager sessions' idle limit (ms since the epoch). */
   now?: () => number;
+  /**
+   * Where the terminal's secrets live (cloud credentials, audit key, PIN pepper, TLS key):
+   * Electron passes a store sealed by safeStorage; default: owner-only files in
+   * `<data dir>/secrets`.
+   */
+  secrets?: SecretStore;
 }
 
 export const APP_VERSION = '0.1.0';
@@ -115,7 +124,8 @@ export function createPosCore(
   logger: Logger = silentLogger,
   options: CoreOptions = {},
 ): PosCore {
-  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const secrets = options.secrets ?? new FileSecretStore(secretsDirFor(config.dataDir));
   const ledger = Ledger.open({
     file: join(config.dataDir, 'ledger.db'),
     terminalId: config.terminalId,
@@ -260,6 +270,7 @@ export function createPosCore(
 
   return {
     config,
+    secrets,
     ledger,
     facePay,
     printing,
