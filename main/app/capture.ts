@@ -13,7 +13,7 @@ import type { FacePayCamera, Logger } from '../core';
 import { PushFrameError, PushFrameSource, type FrameSource, type PushedFrame } from '../face';
 import { guardPermissions } from './permissions';
 import { APP_SCHEME, appProtocolHandler, CAPTURE_PAGE_URL } from './protocol';
-import { confineContents, secureWebPreferences } from './windows';
+import { confineContents } from './windows';
 
 const CAPTURE_PORT_CHANNEL = 'capture:port';
 const PARTITION = 'capture';
@@ -41,9 +41,21 @@ export class CaptureWindow implements FacePayCamera {
       show: false,
       width: 320,
       height: 240,
+      // As the screens' windows (windows.ts), in the literal for Electronegativity to read.
       webPreferences: {
-        ...secureWebPreferences(this.preload),
+        preload: this.preload,
         partition: PARTITION,
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        nodeIntegrationInSubFrames: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        experimentalFeatures: false,
+        webviewTag: false,
+        navigateOnDragDrop: false,
+        disableBlinkFeatures: 'Auxclick',
         backgroundThrottling: false,
       },
     });

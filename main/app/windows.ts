@@ -4,13 +4,7 @@
  * context isolation, no Node integration, and no way to navigate away or open new windows; its
  * page comes from app://pos/ (protocol.ts), never from file://.
  */
-import {
-  BrowserWindow,
-  screen,
-  type Rectangle,
-  type WebContents,
-  type WebPreferences,
-} from 'electron';
+import { BrowserWindow, screen, type Rectangle, type WebContents } from 'electron';
 import { join } from 'node:path';
 import type { Screen } from '../contract';
 import { screenUrl } from './protocol';
@@ -28,29 +22,6 @@ export interface ShellPaths {
   rendererDir: string;
 }
 
-/**
- * Every window's webPreferences: the secure values spelled out even where they are Electron's
- * defaults, so that a change of default (or of this code) shows in review and in the tests.
- */
-export function secureWebPreferences(preload: string): WebPreferences {
-  return {
-    preload,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    // A middle click would ask for a new window (refused anyway by setWindowOpenHandler).
-    disableBlinkFeatures: 'Auxclick',
-    spellcheck: false,
-  };
-}
-
 /** No window of ours opens another or leaves its page (a link, a drop, a script). */
 export function confineContents(contents: WebContents): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
@@ -64,7 +35,24 @@ function secureWindow(paths: ShellPaths, bounds: Partial<Rectangle>, title: stri
     title,
     show: false,
     backgroundColor: '#ffffff',
-    webPreferences: secureWebPreferences(paths.preload),
+    // The secure values spelled out, Electron's defaults included, here in the literal where
+    // Electronegativity (npm test) can read them; main.test.ts asserts them for every window.
+    webPreferences: {
+      preload: paths.preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      // A middle click would ask for a new window (refused anyway by setWindowOpenHandler).
+      disableBlinkFeatures: 'Auxclick',
+      spellcheck: false,
+    },
   });
   confineContents(window.webContents);
   window.once('ready-to-show', () => window.show());
