@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -78,4 +78,12 @@ test('only app://pos is ours', () => {
     null,
   ])
     assert.equal(isAppUrl(other), false, String(other));
+});
+
+test("the bundle's <meta> CSP is the served one (less frame-ancestors, which a <meta> cannot set)", () => {
+  const html = readFileSync(join(import.meta.dirname, '../../renderer/index.html'), 'utf8');
+  const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+  assert.ok(meta, 'index.html carries a CSP');
+  const served = CSP.split('; ').filter((d) => !d.startsWith('frame-ancestors'));
+  assert.deepEqual(meta.split('; '), served);
 });
