@@ -61,7 +61,13 @@ export class CaptureWindow implements FacePayCamera {
     });
     confineContents(window.webContents);
     this.window = window;
-    window.webContents.once('did-finish-load', () => {
+    window.webContents.on('did-finish-load', () => {
+      if (this.port !== null) return;
+      // The camera's port only to our own capture page, whatever else the window came to show.
+      if (window.webContents.getURL() !== CAPTURE_PAGE_URL) {
+        this.logger.warn('face pay: the capture window shows another page; no camera for it');
+        return;
+      }
       const { port1, port2 } = new MessageChannelMain();
       this.port = port1;
       port1.on('message', (event) => this.receive(event.data));

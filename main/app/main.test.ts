@@ -276,12 +276,25 @@ test('IPC from an unknown frame, an iframe, a foreign page or the capture window
   }
 });
 
+test("the camera's port goes to the capture window only while it shows its own page", async () => {
+  await ready();
+  const capture = windowLoading('app://pos/capture.html').webContents;
+  const ports = () => capture.sent.filter((m) => m.channel === 'capture:port').length;
+  capture.mainFrame.url = 'https://evil.example/';
+  capture.emit('did-finish-load');
+  assert.equal(ports(), 0, 'a foreign page gets no port');
+  capture.mainFrame.url = 'app://pos/capture.html';
+  capture.emit('did-finish-load');
+  assert.equal(ports(), 1);
+});
+
 test("the terminal's secrets are sealed by safeStorage, asked for once the app is ready", async () => {
   await ready();
   const asked = record.calls.filter((c) => c.what === 'safeStorage.isEncryptionAvailable');
   assert.ok(asked.length > 0 && asked.every((c) => c.ready));
   const dir = join(dataDir, 'secrets');
-  // Whatever secrets the core made at start are sealed, none in clear.
+  // Whatever secrets the core made at start are sealed, none in clear (secrets.test.ts shows
+  // the sealing itself, and the fallback without a keyring).
   for (const name of readdirSync(dir)) {
     assert.match(readFileSync(join(dir, name), 'utf8'), /^sealed:/, name);
   }
