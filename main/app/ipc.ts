@@ -1,10 +1,11 @@
 /**
  * Carries the contract over Electron IPC. Requests are accepted only from the main frame of our
  * own windows showing our bundle (app://pos/index.html); any other sender gets FORBIDDEN. The
- * core validates every payload and decides what each window may do. Each window is one caller of the core, of the kind main gave it when it opened the
- * window (never what the page says of itself): the customer display's window is a customer
- * caller, the cashier's and the manager's are staff callers, and a manager session opened in
- * one window stays in that window. Events go to every window that may hear them.
+ * core validates every payload and decides what each window may do. Each window is one caller
+ * of the core, of the kind main gave it when it opened the window (never what the page says of
+ * itself): the customer display's window is a customer caller, the cashier's and the manager's
+ * are staff callers, and a manager session opened in one window stays in that window. Events go
+ * to every window that may hear them.
  */
 import { ipcMain } from 'electron';
 import { IPC_EVENT, IPC_INVOKE } from '../contract';
