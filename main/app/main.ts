@@ -32,7 +32,7 @@ const paths = shellPaths(buildDir);
 // Only before the app is ready: app:// as a standard, secure scheme (protocol.ts says why).
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
-// One terminal per data directory: a second launch brings the first one's window forward.
+// One terminal process per OS user: a second launch brings the first one's window forward.
 if (!app.requestSingleInstanceLock()) app.quit();
 
 let core: PosCore | null = null;
