@@ -1,6 +1,6 @@
 /**
  * The renderer bundle: one build, three screens (cashier, customer, manager). Relative asset URLs
- * (`base: './'`) let the same files load from file:// in Electron and from the browser host at
+ * (`base: './'`) let the same files load from app://pos/ in Electron and from the browser host at
  * `/`, `/customer` and `/manager`.
  */
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,6 @@
 /**
  * Electron's camera for face pay: a hidden window owned by main (its own session, which may
- * use the camera and nothing else), whose preload (preload/capture.ts) captures with
+ * use the camera and nothing else, from its own app://pos/capture.html page: permissions.ts), whose preload (preload/capture.ts) captures with
  * getUserMedia when asked and posts frames to main over a MessagePort. Frames go straight into a
  * PushFrameSource (newest kept) and on to the face worker; the preview main makes goes to the
  * customer display as the 'facepay.preview' event. Cannot be launched on machines without the
@@ -11,6 +11,9 @@ import { join } from 'node:path';
 import { CAPTURE_FPS, CAPTURE_MAX_HEIGHT, CAPTURE_MAX_WIDTH, captureControl } from '../contract';
 import type { FacePayCamera, Logger } from '../core';
 import { PushFrameError, PushFrameSource, type FrameSource, type PushedFrame } from '../face';
+import { guardPermissions } from './permissions';
+import { APP_SCHEME, appProtocolHandler, CAPTURE_PAGE_URL } from './protocol';
+import { confineContents } from './windows';
 
 const CAPTURE_PORT_CHANNEL = 'capture:port';
 const PARTITION = 'capture';
@@ -30,29 +33,41 @@ export class CaptureWindow implements FacePayCamera {
   /** Opens the hidden window and hands it its end of the channel. */
   start(): void {
     const capture = session.fromPartition(PARTITION);
-    capture.setPermissionRequestHandler((contents, permission, callback) =>
-      callback(permission === 'media' && contents === this.window?.webContents),
-    );
-    capture.setPermissionCheckHandler((contents, permission) => {
-      return permission === 'media' && contents === this.window?.webContents;
-    });
+    // This session serves only the capture page (no renderer files) and grants only the camera.
+    if (!capture.protocol.isProtocolHandled(APP_SCHEME))
+      capture.protocol.handle(APP_SCHEME, appProtocolHandler(null));
+    guardPermissions(capture, () => this.window?.webContents ?? null);
     const window = new BrowserWindow({
       show: false,
       width: 320,
       height: 240,
+      // As the screens' windows (windows.ts), in the literal for Electronegativity to read.
       webPreferences: {
         preload: this.preload,
         partition: PARTITION,
         contextIsolation: true,
         sandbox: true,
         nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        nodeIntegrationInSubFrames: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        experimentalFeatures: false,
+        webviewTag: false,
+        navigateOnDragDrop: false,
+        disableBlinkFeatures: 'Auxclick',
         backgroundThrottling: false,
       },
     });
-    window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-    window.webContents.on('will-navigate', (event) => event.preventDefault());
+    confineContents(window.webContents);
     this.window = window;
-    window.webContents.once('did-finish-load', () => {
+    window.webContents.on('did-finish-load', () => {
+      if (this.port !== null) return;
+      // The camera's port only to our own capture page, whatever else the window came to show.
+      if (window.webContents.getURL() !== CAPTURE_PAGE_URL) {
+        this.logger.warn('face pay: the capture window shows another page; no camera for it');
+        return;
+      }
       const { port1, port2 } = new MessageChannelMain();
       this.port = port1;
       port1.on('message', (event) => this.receive(event.data));
@@ -67,7 +82,7 @@ export class CaptureWindow implements FacePayCamera {
       this.active = null;
       this.changed();
     });
-    void window.loadURL('data:text/html;charset=utf-8,<!doctype html><title>capture</title>');
+    void window.loadURL(CAPTURE_PAGE_URL);
   }
 
   get connected(): boolean {

@@ -1,24 +1,20 @@
 /**
  * Carries the contract over Electron IPC. Requests are accepted only from the main frame of our
- * own windows showing our bundle; the core validates every payload and decides what each window
- * may do. Each window is one caller of the core, of the kind main gave it when it opened the
- * window (never what the page says of itself): the customer display's window is a customer
- * caller, the cashier's and the manager's are staff callers, and a manager session opened in
- * one window stays in that window. Events go to every window that may hear them.
+ * own windows showing our bundle (app://pos/index.html); any other sender gets FORBIDDEN. The
+ * core validates every payload and decides what each window may do. Each window is one caller
+ * of the core, of the kind main gave it when it opened the window (never what the page says of
+ * itself): the customer display's window is a customer caller, the cashier's and the manager's
+ * are staff callers, and a manager session opened in one window stays in that window. Events go
+ * to every window that may hear them.
  */
 import { ipcMain } from 'electron';
-import { pathToFileURL } from 'node:url';
 import { IPC_EVENT, IPC_INVOKE } from '../contract';
 import { eventVisibleTo, type Caller, type PosCore } from '../core';
+import { RENDERER_INDEX_URL } from './protocol';
 import { callerKindOfScreen, isTrustedSender } from './sender';
 import type { ScreenWindow } from './windows';
 
-export function registerIpc(
-  core: PosCore,
-  windows: () => ScreenWindow[],
-  rendererIndex: string,
-): () => void {
-  const rendererUrl = pathToFileURL(rendererIndex).href;
+export function registerIpc(core: PosCore, windows: () => ScreenWindow[]): () => void {
   /** webContents id -> its caller, opened on the window's first request. */
   const callers = new Map<number, Caller>();
 
@@ -48,7 +44,7 @@ export function registerIpc(
         isMainFrame: frame !== null && frame === event.sender.mainFrame,
       },
       own,
-      rendererUrl,
+      RENDERER_INDEX_URL,
     );
     const sender = live.find((w) => w.window.webContents.id === event.sender.id);
     if (!trusted || sender === undefined) {

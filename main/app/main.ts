@@ -1,21 +1,38 @@
 /**
  * Electron entry: the only place that imports 'electron' (with windows.ts and ipc.ts beside
  * it). It builds the core, opens the windows and wires IPC; everything else lives in layers
- * that run under plain Node.
+ * that run under plain Node. The hardening: pages from app://pos/ (protocol.ts) with the CSP,
+ * every permission refused but the capture window's camera (permissions.ts), no window opens
+ * another or navigates, IPC only from our windows' main frames (ipc.ts), secrets sealed by
+ * safeStorage (secrets.ts), one instance. main.test.ts runs this file against a stand-in for
+ * the electron module and checks each of these.
  */
-import { app, session } from 'electron';
+import { app, protocol, safeStorage, session } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { consoleLogger, createPosCore, loadConfig, type PosCore } from '../core';
 import { startCloudSync, type CloudSync } from '../host/cloud-sync';
 import { startCaptureWindow } from './capture';
 import { registerIpc } from './ipc';
-import { managerWindowOpener, openTerminalWindows, shellPaths, type ScreenWindow } from './windows';
+import { guardPermissions } from './permissions';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './protocol';
+import { terminalSecretStore } from './secrets';
+import {
+  confineContents,
+  managerWindowOpener,
+  openTerminalWindows,
+  shellPaths,
+  type ScreenWindow,
+} from './windows';
 
 // build/app/main.js -> build/
 const buildDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const paths = shellPaths(buildDir);
 
+// Only before the app is ready: app:// as a standard, secure scheme (protocol.ts says why).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+
+// One terminal process per OS user: a second launch brings the first one's window forward.
 if (!app.requestSingleInstanceLock()) app.quit();
 
 let core: PosCore | null = null;
@@ -23,25 +40,29 @@ let cloud: CloudSync | null = null;
 /** The cashier's and customer's windows, then the manager's once it has been opened. */
 let windows: ScreenWindow[] = [];
 
+// Every webContents, including any we did not make ourselves: no webviews, no new windows, no
+// navigation away from its page.
 app.on('web-contents-created', (_event, contents) => {
   contents.on('will-attach-webview', (event) => event.preventDefault());
+  confineContents(contents);
 });
 
 void app.whenReady().then(() => {
-  // Deny every permission (camera access will be granted to the capture window only).
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
-    callback(false),
-  );
+  // The staff and customer screens' session: our pages on app://, and no permission at all
+  // (the camera is the capture window's, in a session of its own: capture.ts).
+  session.defaultSession.protocol.handle(APP_SCHEME, appProtocolHandler(paths.rendererDir));
+  guardPermissions(session.defaultSession);
 
   const argv = process.argv.slice(app.isPackaged ? 1 : 2);
   const config = loadConfig(argv, process.env);
   if (!process.argv.some((a) => a.startsWith('--data-dir')) && !process.env.POS_DATA_DIR) {
     config.dataDir = app.getPath('userData');
   }
-  core = createPosCore(config, consoleLogger);
+  const secrets = terminalSecretStore(config.dataDir, safeStorage, consoleLogger);
+  core = createPosCore(config, consoleLogger, { secrets });
   const terminal = openTerminalWindows(paths);
   windows = [...terminal];
-  registerIpc(core, () => windows.filter((w) => !w.window.isDestroyed()), paths.rendererIndex);
+  registerIpc(core, () => windows.filter((w) => !w.window.isDestroyed()));
   // The cashier's screen asks for the manager's (screen.openManager): this shell opens it.
   const openManager = managerWindowOpener(paths, (opened) => {
     windows = [...windows.filter((w) => !w.window.isDestroyed()), opened];

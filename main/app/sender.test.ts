@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { callerKindOfScreen, isTrustedSender } from './sender';
 
-const index = 'file:///opt/pos/build/renderer/index.html';
+const index = 'app://pos/index.html';
 const own = new Set([3, 4]);
 
 test('the main frame of our own window showing our bundle is trusted', () => {
@@ -23,7 +23,13 @@ test('other windows, iframes, destroyed frames and foreign pages are refused', (
     isTrustedSender({ webContentsId: 3, frameUrl: null, isMainFrame: true }, own, index),
     false,
   );
-  for (const url of ['https://evil.example/index.html', 'file:///tmp/index.html', 'not a url']) {
+  for (const url of [
+    'https://evil.example/index.html',
+    'file:///opt/pos/build/renderer/index.html',
+    'app://pos.evil.example/index.html',
+    'app://pos/other.html',
+    'not a url',
+  ]) {
     assert.equal(
       isTrustedSender({ webContentsId: 3, frameUrl: url, isMainFrame: true }, own, index),
       false,

@@ -10,3 +10,4 @@ export * from './wire';
 export * from './ipc';
 export * from './facepay';
 export * from './peripherals';
+export * from './csp';

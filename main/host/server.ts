@@ -9,7 +9,7 @@ import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { CAPTURE_MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, type EventPayload } from '../contract';
+import { CAPTURE_MAX_FRAME_BYTES, CSP, MAX_MESSAGE_BYTES, type EventPayload } from '../contract';
 import { eventVisibleTo, silentLogger, type Caller, type Logger, type PosCore } from '../core';
 import {
   callerKindFor,
@@ -20,17 +20,6 @@ import {
 } from './access';
 import { CaptureHub, registerCaptureRoute } from './capture';
 import { handleSocketMessage } from './socket';
-
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 /** The three screens are client-side routes of one bundle. */
 const SCREEN_PATHS = ['/', '/customer', '/manager'];
