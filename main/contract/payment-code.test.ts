@@ -33,7 +33,13 @@ describe('payment codes', () => {
 
   it('scanner whitespace is ignored; letters, signs and blanks are not payment codes', () => {
     assert.equal(classifyPaymentCode(` ${digits('28', 18)}\r\n`).ok, true);
-    for (const code of ['', '   ', '28a456789012345678', '+28456789012345678', '28 456789012345678']) {
+    for (const code of [
+      '',
+      '   ',
+      '28a456789012345678',
+      '+28456789012345678',
+      '28 456789012345678',
+    ]) {
       const check = classifyPaymentCode(code);
       assert.equal(!check.ok && check.reason, 'not_a_payment_code', JSON.stringify(code));
     }
@@ -49,7 +55,13 @@ describe('payment codes', () => {
 
   it('a valid EAN-13 or UPC-A is never a payment code, and a payment code never a product', () => {
     // Every EAN-13 shape, including ones that start like a wallet's prefix.
-    for (const payload of ['690123456789', '280000000001', '134567890123', '620000000000', '036000291452']) {
+    for (const payload of [
+      '690123456789',
+      '280000000001',
+      '134567890123',
+      '620000000000',
+      '036000291452',
+    ]) {
       const ean = makeEan13(payload);
       assert.equal(checkBarcode(ean).ok, true, ean);
       assert.equal(classifyPaymentCode(ean).ok, false, ean);

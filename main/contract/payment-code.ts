@@ -42,11 +42,7 @@ export const PAYMENT_SCHEME_NAMES: Record<PaymentScheme, string> = {
 export function classifyPaymentCode(raw: string): PaymentCodeCheck {
   const code = raw.trim();
   const digits = /^\d+$/.test(code);
-  if (
-    !digits ||
-    code.length < PAYMENT_CODE_MIN_DIGITS ||
-    code.length > PAYMENT_CODE_MAX_DIGITS
-  ) {
+  if (!digits || code.length < PAYMENT_CODE_MIN_DIGITS || code.length > PAYMENT_CODE_MAX_DIGITS) {
     return {
       ok: false,
       reason: 'not_a_payment_code',

@@ -107,7 +107,12 @@ describe('Alipay pay by code', () => {
   });
 
   it('a proof rebuilt from JSON is not a proof', async () => {
-    const result = await flow().pay({ saleId: newSale(), amountFen: 500, code: CODE, subject: 'S' });
+    const result = await flow().pay({
+      saleId: newSale(),
+      amountFen: 500,
+      code: CODE,
+      subject: 'S',
+    });
     assert.ok(result.status === 'paid');
     if (result.status !== 'paid') return;
     const copy = JSON.parse(JSON.stringify(result.trade)) as unknown;
@@ -140,11 +145,19 @@ describe('Alipay pay by code', () => {
   it('a buyer who never confirms: polled for 30 s, then cancelled; nothing charged', async () => {
     gateway.script('alipay.trade.pay', 'wait');
     gateway.confirmAfterQueries = Infinity;
-    const result = await flow().pay({ saleId: newSale(), amountFen: 990, code: CODE, subject: 'S' });
+    const result = await flow().pay({
+      saleId: newSale(),
+      amountFen: 990,
+      code: CODE,
+      subject: 'S',
+    });
     assert.equal(result.status, 'refused');
     assert.equal(result.status === 'refused' && result.code, 'BUYER_TIMEOUT');
     assert.equal(gateway.calls('alipay.trade.cancel').length, 1);
-    assert.equal(clock.slept.reduce((a, b) => a + b, 0), 30_000);
+    assert.equal(
+      clock.slept.reduce((a, b) => a + b, 0),
+      30_000,
+    );
     assert.equal(gateway.chargedTrades().length, 0);
     assert.equal([...gateway.trades.values()][0]?.status, 'TRADE_CLOSED');
   });
@@ -168,7 +181,12 @@ describe('Alipay pay by code', () => {
   it('ACQ.SYSTEM_ERROR, HTTP 500 or silence without a charge: query, then cancel; never paid', async () => {
     for (const behaviour of ['system_error', 'http_500', 'silence'] as const) {
       gateway.script('alipay.trade.pay', behaviour);
-      const result = await flow().pay({ saleId: newSale(), amountFen: 700, code: CODE, subject: 'S' });
+      const result = await flow().pay({
+        saleId: newSale(),
+        amountFen: 700,
+        code: CODE,
+        subject: 'S',
+      });
       assert.equal(result.status, 'refused', behaviour);
     }
     assert.equal(gateway.chargedTrades().length, 0);
@@ -199,7 +217,12 @@ describe('Alipay pay by code', () => {
   it('ACQ.TRADE_HAS_SUCCESS (the number was already paid): paid by query, no second charge', async () => {
     const sale = newSale();
     // An earlier life of the terminal charged attempt 1 and lost its journal.
-    await acquirer().payByCode({ outTradeNo: outTradeNo(sale, 1), amountFen: 300, code: CODE, subject: 'S' });
+    await acquirer().payByCode({
+      outTradeNo: outTradeNo(sale, 1),
+      amountFen: 300,
+      code: CODE,
+      subject: 'S',
+    });
     const result = await flow().pay({ saleId: sale, amountFen: 300, code: CODE, subject: 'S' });
     assert.equal(result.status, 'paid');
     assert.equal(gateway.calls('alipay.trade.pay').length, 2);
@@ -207,7 +230,10 @@ describe('Alipay pay by code', () => {
   });
 
   it('a refusal carries the reason in words; a new scan then pays under a new number', async () => {
-    gateway.script('alipay.trade.pay', { refuse: 'ACQ.BUYER_BALANCE_NOT_ENOUGH', message: '余额不足' });
+    gateway.script('alipay.trade.pay', {
+      refuse: 'ACQ.BUYER_BALANCE_NOT_ENOUGH',
+      message: '余额不足',
+    });
     const sale = newSale();
     const payments = flow();
     const refused = await payments.pay({ saleId: sale, amountFen: 800, code: CODE, subject: 'S' });
@@ -222,7 +248,12 @@ describe('Alipay pay by code', () => {
 
   it('a forged "paid" (signed with another key, nothing charged) is never taken for paid', async () => {
     gateway.script('alipay.trade.pay', 'forged_paid');
-    const result = await flow().pay({ saleId: newSale(), amountFen: 100, code: CODE, subject: 'S' });
+    const result = await flow().pay({
+      saleId: newSale(),
+      amountFen: 100,
+      code: CODE,
+      subject: 'S',
+    });
     assert.equal(result.status, 'refused');
     assert.equal(gateway.chargedTrades().length, 0);
   });
@@ -266,7 +297,12 @@ describe('Alipay pay by code', () => {
         amountFen: 250,
       });
       if (charge)
-        await acquirer().payByCode({ outTradeNo: outTradeNo(sale, 1), amountFen: 250, code: CODE, subject: 'S' });
+        await acquirer().payByCode({
+          outTradeNo: outTradeNo(sale, 1),
+          amountFen: 250,
+          code: CODE,
+          subject: 'S',
+        });
     }
     journal.close();
     journal = new AttemptJournal(join(dir, 'payments.db'));
@@ -293,15 +329,23 @@ describe('Alipay pay by code', () => {
   });
 
   it('malformed, foreign and product codes are refused before any request; WeChat without keys too', async () => {
-    for (const code of ['', '28411234', '4006381333931', '99112345678901234567', '28a112345678901234']) {
+    for (const code of [
+      '',
+      '28411234',
+      '4006381333931',
+      '99112345678901234567',
+      '28a112345678901234',
+    ]) {
       assert.throws(
         () => flow().pay({ saleId: newSale(), amountFen: 100, code, subject: 'S' }),
-        (error: unknown) => PosError.is(error) && error.code === 'VALIDATION' && error.field === 'code',
+        (error: unknown) =>
+          PosError.is(error) && error.code === 'VALIDATION' && error.field === 'code',
         code,
       );
     }
     assert.throws(
-      () => flow().pay({ saleId: newSale(), amountFen: 100, code: '134567890123456789', subject: 'S' }),
+      () =>
+        flow().pay({ saleId: newSale(), amountFen: 100, code: '134567890123456789', subject: 'S' }),
       (error: unknown) =>
         PosError.is(error) && error.code === 'NOT_SUPPORTED' && /WeChat Pay/.test(error.message),
     );
@@ -346,7 +390,12 @@ describe('Alipay QR, refunds', () => {
   it('precreate gives a QR; once scanned, query says paid', async () => {
     const a = acquirer();
     const no = outTradeNo(SALE, 1);
-    const qr = await a.precreate({ outTradeNo: no, amountFen: 4200, subject: 'S', expiresInMinutes: 5 });
+    const qr = await a.precreate({
+      outTradeNo: no,
+      amountFen: 4200,
+      subject: 'S',
+      expiresInMinutes: 5,
+    });
     assert.equal(qr.kind, 'qr');
     if (qr.kind !== 'qr') return;
     assert.equal((await a.query(no)).kind, 'waiting');
@@ -369,7 +418,10 @@ describe('Alipay QR, refunds', () => {
     const over = await a.refund({ ...request, refundNo: 'R3', amountFen: 700 });
     assert.equal(over.kind, 'refused');
     const trade = gateway.trades.get(no);
-    assert.equal([...(trade?.refunds.values() ?? [])].reduce((s, r) => s + r.amountFen, 0), 400);
+    assert.equal(
+      [...(trade?.refunds.values() ?? [])].reduce((s, r) => s + r.amountFen, 0),
+      400,
+    );
   });
 
   it('a forged query answer is unknown, never paid', async () => {

@@ -7,10 +7,18 @@ import { MAX_AMOUNT_FEN, PosError } from '../../contract';
 /** Refuse zero, negative, fractional and over-limit amounts before anything leaves the terminal. */
 export function checkChargeFen(amountFen: unknown, limitFen: number = MAX_AMOUNT_FEN): number {
   if (typeof amountFen !== 'number' || !Number.isSafeInteger(amountFen)) {
-    throw new PosError('AMOUNT_OUT_OF_RANGE', 'The amount must be a whole number of fen.', 'amountFen');
+    throw new PosError(
+      'AMOUNT_OUT_OF_RANGE',
+      'The amount must be a whole number of fen.',
+      'amountFen',
+    );
   }
   if (amountFen <= 0) {
-    throw new PosError('AMOUNT_OUT_OF_RANGE', 'The amount to charge must be more than zero.', 'amountFen');
+    throw new PosError(
+      'AMOUNT_OUT_OF_RANGE',
+      'The amount to charge must be more than zero.',
+      'amountFen',
+    );
   }
   if (amountFen > limitFen) {
     throw new PosError(

@@ -68,7 +68,10 @@ function fromDb(row: DbRow): AttemptRow {
 export class AttemptJournal {
   private readonly db: Database.Database;
 
-  constructor(file: string, private readonly now: () => Date = () => new Date()) {
+  constructor(
+    file: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     // Create the file owner-only before SQLite opens it (SQLite would use the umask).
     if (file !== ':memory:' && !existsSync(file)) writePrivateFile(file, '');
     this.db = new Database(file);
@@ -119,7 +122,12 @@ export class AttemptJournal {
   }
 
   /** Written (fsynced) before the charge request is sent. */
-  begin(row: Pick<AttemptRow, 'outTradeNo' | 'saleId' | 'attempt' | 'acquirer' | 'scheme' | 'amountFen'>): void {
+  begin(
+    row: Pick<
+      AttemptRow,
+      'outTradeNo' | 'saleId' | 'attempt' | 'acquirer' | 'scheme' | 'amountFen'
+    >,
+  ): void {
     const at = this.now().toISOString();
     this.db
       .prepare(
@@ -127,7 +135,16 @@ export class AttemptJournal {
          (out_trade_no, sale_id, attempt, acquirer, scheme, amount_fen, state, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
       )
-      .run(row.outTradeNo, row.saleId, row.attempt, row.acquirer, row.scheme, row.amountFen, at, at);
+      .run(
+        row.outTradeNo,
+        row.saleId,
+        row.attempt,
+        row.acquirer,
+        row.scheme,
+        row.amountFen,
+        at,
+        at,
+      );
   }
 
   finish(

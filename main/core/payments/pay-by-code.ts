@@ -45,7 +45,11 @@ export const realClock: FlowClock = {
 export type PayProgress = 'charging' | 'waiting_for_buyer' | 'checking' | 'cancelling';
 
 export type PayByCodeResult =
-  | { status: 'paid'; trade: PaidTrade; /** an earlier scan's payment, not a new one */ replayed: boolean }
+  | {
+      status: 'paid';
+      trade: PaidTrade;
+      /** an earlier scan's payment, not a new one */ replayed: boolean;
+    }
   | ({ status: 'refused'; outTradeNo: string } & AcquirerReason)
   | ({ status: 'unknown'; outTradeNo: string } & AcquirerReason);
 
@@ -255,7 +259,10 @@ export class PayByCode {
       if (tries > 0) await this.clock.sleep(this.pollIntervalMs);
       last = await askCancel(() => acquirer.cancel(row.outTradeNo));
       if (last.kind === 'cancelled') {
-        this.logger.info('acquirer cancel', { outTradeNo: row.outTradeNo, refunded: last.refunded });
+        this.logger.info('acquirer cancel', {
+          outTradeNo: row.outTradeNo,
+          refunded: last.refunded,
+        });
         return this.end(row, 'cancelled', because);
       }
       if (last.kind === 'refused') break;
@@ -319,8 +326,15 @@ export class PayByCode {
     state: 'refused' | 'cancelled' | 'unknown',
     reason: AcquirerReason,
   ): PayByCodeResult {
-    this.options.journal.finish(row.outTradeNo, state, { code: reason.code, message: reason.message });
-    this.logger.info('acquirer attempt ended', { outTradeNo: row.outTradeNo, state, code: reason.code });
+    this.options.journal.finish(row.outTradeNo, state, {
+      code: reason.code,
+      message: reason.message,
+    });
+    this.logger.info('acquirer attempt ended', {
+      outTradeNo: row.outTradeNo,
+      state,
+      code: reason.code,
+    });
     return {
       status: state === 'unknown' ? 'unknown' : 'refused',
       outTradeNo: row.outTradeNo,

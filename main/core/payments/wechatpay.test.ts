@@ -34,7 +34,13 @@ function newSale(): string {
 
 function acquirer(apiKey = API_KEY): WechatPayAcquirer {
   return new WechatPayAcquirer(
-    { appId: APP_ID, mchId: MCH_ID, baseUrl: gateway.url, timeoutMs: 300, deviceIp: '192.168.1.20' },
+    {
+      appId: APP_ID,
+      mchId: MCH_ID,
+      baseUrl: gateway.url,
+      timeoutMs: 300,
+      deviceIp: '192.168.1.20',
+    },
     { apiKey },
   );
 }
@@ -81,8 +87,13 @@ describe('WeChat Pay XML and signatures', () => {
 
   it('reads flat XML and CDATA, and refuses DOCTYPE/ENTITY documents', () => {
     assert.deepEqual(fromXml(toXml({ a: '1 < 2 & 3', b: '' })), { a: '1 < 2 & 3', b: '' });
-    assert.deepEqual(fromXml('<xml><return_code>SUCCESS</return_code></xml>'), { return_code: 'SUCCESS' });
-    assert.equal(fromXml('<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><xml><a>&e;</a></xml>'), null);
+    assert.deepEqual(fromXml('<xml><return_code>SUCCESS</return_code></xml>'), {
+      return_code: 'SUCCESS',
+    });
+    assert.equal(
+      fromXml('<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><xml><a>&e;</a></xml>'),
+      null,
+    );
     assert.equal(fromXml('not xml'), null);
   });
 });
@@ -96,7 +107,12 @@ describe('WeChat Pay pay by code', () => {
     const [call] = gateway.calls('/pay/micropay');
     assert.equal(call?.signatureValid, true);
     assert.deepEqual(
-      [call?.fields.total_fee, call?.fields.auth_code, call?.fields.out_trade_no, call?.fields.sign_type],
+      [
+        call?.fields.total_fee,
+        call?.fields.auth_code,
+        call?.fields.out_trade_no,
+        call?.fields.sign_type,
+      ],
       ['1234', CODE, outTradeNo(sale, 1), 'HMAC-SHA256'],
     );
     assert.ok((call?.fields.out_trade_no ?? '').length <= 32);
@@ -106,7 +122,12 @@ describe('WeChat Pay pay by code', () => {
   it('USERPAYING: polls orderquery until paid', async () => {
     gateway.script('/pay/micropay', 'wait');
     gateway.confirmAfterQueries = 3;
-    const result = await flow().pay({ saleId: newSale(), amountFen: 500, code: CODE, subject: 'S' });
+    const result = await flow().pay({
+      saleId: newSale(),
+      amountFen: 500,
+      code: CODE,
+      subject: 'S',
+    });
     assert.equal(result.status, 'paid');
     assert.equal(gateway.calls('/pay/orderquery').length, 4);
     assert.equal(gateway.chargedTrades().length, 1);
@@ -115,7 +136,12 @@ describe('WeChat Pay pay by code', () => {
   it('USERPAYING for 30 s: reversed, nothing charged', async () => {
     gateway.script('/pay/micropay', 'wait');
     gateway.confirmAfterQueries = Infinity;
-    const result = await flow().pay({ saleId: newSale(), amountFen: 500, code: CODE, subject: 'S' });
+    const result = await flow().pay({
+      saleId: newSale(),
+      amountFen: 500,
+      code: CODE,
+      subject: 'S',
+    });
     assert.equal(result.status === 'refused' && result.code, 'BUYER_TIMEOUT');
     assert.equal(gateway.calls('/secapi/pay/reverse').length, 1);
     assert.equal(gateway.chargedTrades().length, 0);
@@ -124,10 +150,20 @@ describe('WeChat Pay pay by code', () => {
   it('SYSTEMERROR after charging: query finds it paid, once', async () => {
     // The gateway charges, then the answer is lost; then a SYSTEMERROR answer on a retry.
     gateway.script('/pay/micropay', 'act_then_silence');
-    const result = await flow().pay({ saleId: newSale(), amountFen: 800, code: CODE, subject: 'S' });
+    const result = await flow().pay({
+      saleId: newSale(),
+      amountFen: 800,
+      code: CODE,
+      subject: 'S',
+    });
     assert.equal(result.status, 'paid');
     gateway.script('/pay/micropay', 'system_error');
-    const second = await flow().pay({ saleId: newSale(), amountFen: 800, code: CODE, subject: 'S' });
+    const second = await flow().pay({
+      saleId: newSale(),
+      amountFen: 800,
+      code: CODE,
+      subject: 'S',
+    });
     assert.equal(second.status, 'refused');
     assert.equal(gateway.chargedTrades().length, 1);
     assert.equal(gateway.calls('/secapi/pay/reverse').length, 1);
@@ -148,10 +184,20 @@ describe('WeChat Pay pay by code', () => {
 
   it('a refusal in words (NOTENOUGH); a forged "paid" never counts', async () => {
     gateway.script('/pay/micropay', { refuse: 'NOTENOUGH' }, 'forged_paid');
-    const refused = await flow().pay({ saleId: newSale(), amountFen: 100, code: CODE, subject: 'S' });
+    const refused = await flow().pay({
+      saleId: newSale(),
+      amountFen: 100,
+      code: CODE,
+      subject: 'S',
+    });
     assert.equal(refused.status === 'refused' && refused.code, 'NOTENOUGH');
     assert.match(refused.status === 'refused' ? refused.message : '', /balance is not enough/);
-    const forged = await flow().pay({ saleId: newSale(), amountFen: 100, code: CODE, subject: 'S' });
+    const forged = await flow().pay({
+      saleId: newSale(),
+      amountFen: 100,
+      code: CODE,
+      subject: 'S',
+    });
     assert.notEqual(forged.status, 'paid');
     assert.equal(gateway.chargedTrades().length, 0);
   });
@@ -195,13 +241,28 @@ describe('WeChat Pay QR, refunds, bill', () => {
 
   it('precreate needs a notify URL; with one, the QR is paid and query says so', async () => {
     const no = outTradeNo(newSale(), 1);
-    const without = await acquirer().precreate({ outTradeNo: no, amountFen: 100, subject: 'S', expiresInMinutes: 5 });
+    const without = await acquirer().precreate({
+      outTradeNo: no,
+      amountFen: 100,
+      subject: 'S',
+      expiresInMinutes: 5,
+    });
     assert.equal(without.kind === 'refused' && without.code, 'NOT_CONFIGURED');
     const a = new WechatPayAcquirer(
-      { appId: APP_ID, mchId: MCH_ID, baseUrl: gateway.url, notifyUrl: 'https://shop.example/notify' },
+      {
+        appId: APP_ID,
+        mchId: MCH_ID,
+        baseUrl: gateway.url,
+        notifyUrl: 'https://shop.example/notify',
+      },
       { apiKey: API_KEY },
     );
-    const qr = await a.precreate({ outTradeNo: no, amountFen: 100, subject: 'S', expiresInMinutes: 5 });
+    const qr = await a.precreate({
+      outTradeNo: no,
+      amountFen: 100,
+      subject: 'S',
+      expiresInMinutes: 5,
+    });
     assert.equal(qr.kind, 'qr');
     if (qr.kind !== 'qr') return;
     assert.equal((await a.query(no)).kind, 'waiting');

@@ -52,7 +52,11 @@ export interface AlipayKeys {
 
 export function alipayKeysFrom(store: SecretStore): AlipayKeys {
   return {
-    appPrivateKeyPem: requireSecret(store, SECRET_NAMES.alipayAppPrivateKey, 'The Alipay app private key'),
+    appPrivateKeyPem: requireSecret(
+      store,
+      SECRET_NAMES.alipayAppPrivateKey,
+      'The Alipay app private key',
+    ),
     alipayPublicKeyPem: requireSecret(store, SECRET_NAMES.alipayPublicKey, 'The Alipay public key'),
   };
 }
@@ -83,7 +87,8 @@ const REASONS: Record<string, string> = {
 
 function reasonOf(result: AlipaySdkCommonResult): AcquirerReason {
   const code = result.sub_code ?? result.code;
-  const words = REASONS[code] ?? `Alipay refused: ${result.sub_msg ?? result.msg ?? 'no reason given'}.`;
+  const words =
+    REASONS[code] ?? `Alipay refused: ${result.sub_msg ?? result.msg ?? 'no reason given'}.`;
   return { code, message: words };
 }
 
@@ -170,14 +175,22 @@ export class AlipayAcquirer implements Acquirer {
     if (result.code === '10000') return this.paid(result, request.outTradeNo);
     if (result.code === '10003') return { kind: 'waiting' };
     // ACQ.TRADE_HAS_SUCCESS: this number is already paid (a retried request): the flow queries.
-    if (result.code === '20000' || result.sub_code === 'ACQ.SYSTEM_ERROR' || result.sub_code === 'ACQ.TRADE_HAS_SUCCESS')
+    if (
+      result.code === '20000' ||
+      result.sub_code === 'ACQ.SYSTEM_ERROR' ||
+      result.sub_code === 'ACQ.TRADE_HAS_SUCCESS'
+    )
       return { kind: 'unknown', ...reasonOf(result) };
     return { kind: 'refused', ...reasonOf(result) };
   }
 
   private paid(result: AlipaySdkCommonResult, outTradeNo: string): TradeOutcome {
     const amountFen = yuanToFen(result.total_amount);
-    if (result.out_trade_no !== outTradeNo || amountFen === null || typeof result.trade_no !== 'string') {
+    if (
+      result.out_trade_no !== outTradeNo ||
+      amountFen === null ||
+      typeof result.trade_no !== 'string'
+    ) {
       return {
         kind: 'unknown',
         code: 'MALFORMED_ANSWER',
@@ -248,7 +261,11 @@ export class AlipayAcquirer implements Acquirer {
     } catch (error) {
       return unknownFrom(error);
     }
-    if (result.retry_flag === 'Y' || result.code === '20000' || result.sub_code === 'ACQ.SYSTEM_ERROR')
+    if (
+      result.retry_flag === 'Y' ||
+      result.code === '20000' ||
+      result.sub_code === 'ACQ.SYSTEM_ERROR'
+    )
       return { kind: 'retry', ...reasonOf(result) };
     if (result.code === '10000') return { kind: 'cancelled', refunded: result.action === 'refund' };
     return { kind: 'refused', ...reasonOf(result) };

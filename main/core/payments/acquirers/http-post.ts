@@ -12,8 +12,7 @@ export interface ClientCertificate {
 }
 
 export type PostResult =
-  | { ok: true; status: number; body: string }
-  | { ok: false; reason: 'timeout' | 'network' };
+  { ok: true; status: number; body: string } | { ok: false; reason: 'timeout' | 'network' };
 
 export function postText(
   url: string,

@@ -21,7 +21,9 @@ export const SECRET_NAMES = {
 export function requireSecret(store: SecretStore, name: string, what: string): string {
   const value = store.get(name);
   if (value === null || value.length === 0) {
-    throw new Error(`${what} is not configured: put it in the secret "${name}" in ${store.location}`);
+    throw new Error(
+      `${what} is not configured: put it in the secret "${name}" in ${store.location}`,
+    );
   }
   return value.toString('utf8');
 }

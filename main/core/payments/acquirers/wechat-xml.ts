@@ -38,7 +38,10 @@ export function wechatSign(fields: XmlFields, apiKey: string): string {
     .sort()
     .map((name) => `${name}=${fields[name]}`)
     .join('&');
-  return createHmac('sha256', apiKey).update(`${text}&key=${apiKey}`, 'utf8').digest('hex').toUpperCase();
+  return createHmac('sha256', apiKey)
+    .update(`${text}&key=${apiKey}`, 'utf8')
+    .digest('hex')
+    .toUpperCase();
 }
 
 export function wechatSignatureValid(fields: XmlFields, apiKey: string): boolean {

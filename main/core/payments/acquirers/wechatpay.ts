@@ -104,9 +104,7 @@ function beijingCompactToIso(value: string | undefined, now: Date): string {
   return new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}+08:00`).toISOString();
 }
 
-type Answer =
-  | { ok: true; fields: XmlFields }
-  | ({ ok: false } & AcquirerReason);
+type Answer = { ok: true; fields: XmlFields } | ({ ok: false } & AcquirerReason);
 
 export class WechatPayAcquirer implements Acquirer {
   readonly name = 'wechatpay' as const;
@@ -137,11 +135,17 @@ export class WechatPayAcquirer implements Acquirer {
       ...business,
     };
     fields.sign = wechatSign(fields, this.keys.apiKey);
-    const sent = await postText(`${this.config.baseUrl ?? WECHATPAY_LIVE_BASE}${path}`, toXml(fields), {
-      timeoutMs: this.config.timeoutMs ?? 10_000,
-      contentType: 'text/xml; charset=utf-8',
-      ...(secure && this.keys.clientCert !== undefined ? { clientCert: this.keys.clientCert } : {}),
-    });
+    const sent = await postText(
+      `${this.config.baseUrl ?? WECHATPAY_LIVE_BASE}${path}`,
+      toXml(fields),
+      {
+        timeoutMs: this.config.timeoutMs ?? 10_000,
+        contentType: 'text/xml; charset=utf-8',
+        ...(secure && this.keys.clientCert !== undefined
+          ? { clientCert: this.keys.clientCert }
+          : {}),
+      },
+    );
     if (!sent.ok) {
       return sent.reason === 'timeout'
         ? { ok: false, code: 'TIMEOUT', message: 'WeChat Pay did not answer in time.' }
@@ -151,7 +155,11 @@ export class WechatPayAcquirer implements Acquirer {
       return { ok: false, code: 'HTTP_5XX', message: 'WeChat Pay answered with a server error.' };
     const answer = fromXml(sent.body);
     if (answer === null)
-      return { ok: false, code: 'MALFORMED_ANSWER', message: "WeChat Pay's answer could not be read." };
+      return {
+        ok: false,
+        code: 'MALFORMED_ANSWER',
+        message: "WeChat Pay's answer could not be read.",
+      };
     if (answer.return_code !== 'SUCCESS') return { ok: false, ...reasonOf(answer) };
     if (!wechatSignatureValid(answer, this.keys.apiKey))
       return {
@@ -227,7 +235,8 @@ export class WechatPayAcquirer implements Acquirer {
     if (!answer.ok) return { kind: 'unknown', code: answer.code, message: answer.message };
     if (answer.fields.result_code === 'SUCCESS' && answer.fields.code_url)
       return { kind: 'qr', qrCode: answer.fields.code_url };
-    if (answer.fields.err_code === 'SYSTEMERROR') return { kind: 'unknown', ...reasonOf(answer.fields) };
+    if (answer.fields.err_code === 'SYSTEMERROR')
+      return { kind: 'unknown', ...reasonOf(answer.fields) };
     return { kind: 'refused', ...reasonOf(answer.fields) };
   }
 
@@ -255,7 +264,11 @@ export class WechatPayAcquirer implements Acquirer {
           message: 'The payment was closed, reversed or failed: nothing was charged.',
         };
     }
-    return { kind: 'unknown', code: 'MALFORMED_ANSWER', message: 'WeChat Pay gave no trade state.' };
+    return {
+      kind: 'unknown',
+      code: 'MALFORMED_ANSWER',
+      message: 'WeChat Pay gave no trade state.',
+    };
   }
 
   async cancel(outTradeNo: string): Promise<CancelOutcome> {
@@ -283,7 +296,8 @@ export class WechatPayAcquirer implements Acquirer {
     if (!answer.ok) return { kind: 'unknown', code: answer.code, message: answer.message };
     // Accepted is not done: WeChat refunds asynchronously; refundQuery says when.
     if (answer.fields.result_code === 'SUCCESS') return { kind: 'processing' };
-    if (answer.fields.err_code === 'SYSTEMERROR') return { kind: 'unknown', ...reasonOf(answer.fields) };
+    if (answer.fields.err_code === 'SYSTEMERROR')
+      return { kind: 'unknown', ...reasonOf(answer.fields) };
     return { kind: 'refused', ...reasonOf(answer.fields) };
   }
 
@@ -313,9 +327,17 @@ export class WechatPayAcquirer implements Acquirer {
         return { kind: 'processing' };
       case 'REFUNDCLOSE':
       case 'CHANGE':
-        return { kind: 'refused', code: fields.refund_status_0, message: 'WeChat Pay could not complete the refund.' };
+        return {
+          kind: 'refused',
+          code: fields.refund_status_0,
+          message: 'WeChat Pay could not complete the refund.',
+        };
     }
-    return { kind: 'unknown', code: 'MALFORMED_ANSWER', message: 'WeChat Pay gave no refund state.' };
+    return {
+      kind: 'unknown',
+      code: 'MALFORMED_ANSWER',
+      message: 'WeChat Pay gave no refund state.',
+    };
   }
 
   async settlementList(day: string): Promise<SettlementLine[]> {
@@ -329,11 +351,15 @@ export class WechatPayAcquirer implements Acquirer {
       bill_type: 'ALL',
     };
     fields.sign = wechatSign(fields, this.keys.apiKey);
-    const sent = await postText(`${this.config.baseUrl ?? WECHATPAY_LIVE_BASE}/pay/downloadbill`, toXml(fields), {
-      timeoutMs: this.config.timeoutMs ?? 10_000,
-      contentType: 'text/xml; charset=utf-8',
-    });
-    if (!sent.ok || sent.status !== 200) throw new Error('WeChat Pay did not send the day\'s bill.');
+    const sent = await postText(
+      `${this.config.baseUrl ?? WECHATPAY_LIVE_BASE}/pay/downloadbill`,
+      toXml(fields),
+      {
+        timeoutMs: this.config.timeoutMs ?? 10_000,
+        contentType: 'text/xml; charset=utf-8',
+      },
+    );
+    if (!sent.ok || sent.status !== 200) throw new Error("WeChat Pay did not send the day's bill.");
     if (sent.body.trimStart().startsWith('<xml>')) {
       const error = fromXml(sent.body);
       // "No Bill Exist": nothing happened that day.

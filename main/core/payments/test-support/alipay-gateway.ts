@@ -122,7 +122,8 @@ export class AlipayGateway {
   /** The buyer scans a precreated QR and pays. */
   scanAndPay(qrCode: string): void {
     const trade = [...this.trades.values()].find((t) => t.qrCode === qrCode);
-    if (trade === undefined || trade.status !== 'WAIT_BUYER_PAY') throw new Error('no such open QR');
+    if (trade === undefined || trade.status !== 'WAIT_BUYER_PAY')
+      throw new Error('no such open QR');
     this.settle(trade);
   }
 
@@ -154,7 +155,7 @@ export class AlipayGateway {
     const params = new URLSearchParams(new URL(url, 'http://gateway').search);
     for (const [key, value] of new URLSearchParams(body)) params.set(key, value);
     const method = params.get('method') ?? '';
-    let biz: Record<string, unknown> = {};
+    let biz: Record<string, unknown>;
     try {
       biz = JSON.parse(params.get('biz_content') ?? '{}') as Record<string, unknown>;
     } catch {
@@ -199,7 +200,15 @@ export class AlipayGateway {
     }
     if (behaviour === 'forged_paid') {
       const amount = String(biz.total_amount ?? '0.01');
-      const fake = { code: '10000', msg: 'Success', out_trade_no: biz.out_trade_no, trade_no: '2026000000000000000000000666', total_amount: amount, trade_status: 'TRADE_SUCCESS', gmt_payment: beijingNow() };
+      const fake = {
+        code: '10000',
+        msg: 'Success',
+        out_trade_no: biz.out_trade_no,
+        trade_no: '2026000000000000000000000666',
+        total_amount: amount,
+        trade_status: 'TRADE_SUCCESS',
+        gmt_payment: beijingNow(),
+      };
       this.answer(response, key, fake, true);
       return;
     }
@@ -226,7 +235,11 @@ export class AlipayGateway {
   }
 
   /** What a real Alipay would do with a well-signed request. */
-  private act(method: string, biz: Record<string, unknown>, wait: boolean): Record<string, unknown> {
+  private act(
+    method: string,
+    biz: Record<string, unknown>,
+    wait: boolean,
+  ): Record<string, unknown> {
     const outTradeNo = String(biz.out_trade_no ?? '');
     const existing = this.trades.get(outTradeNo);
     switch (method) {
@@ -240,7 +253,11 @@ export class AlipayGateway {
             return this.failure('ACQ.TRADE_HAS_SUCCESS', '交易已被支付');
           if (existing.status === 'TRADE_CLOSED')
             return this.failure('ACQ.TRADE_HAS_CLOSE', '交易已经关闭');
-          return { code: '10003', msg: ' order success pay inprocess', ...this.tradeFields(existing) };
+          return {
+            code: '10003',
+            msg: ' order success pay inprocess',
+            ...this.tradeFields(existing),
+          };
         }
         const trade: Trade = {
           outTradeNo,
@@ -257,9 +274,15 @@ export class AlipayGateway {
           trade.qrCode = `https://qr.alipay.com/${randomBytes(9).toString('base64url')}`;
           return { code: '10000', msg: 'Success', out_trade_no: outTradeNo, qr_code: trade.qrCode };
         }
-        if (wait) return { code: '10003', msg: ' order success pay inprocess', ...this.tradeFields(trade) };
+        if (wait)
+          return { code: '10003', msg: ' order success pay inprocess', ...this.tradeFields(trade) };
         this.settle(trade);
-        return { code: '10000', msg: 'Success', ...this.tradeFields(trade), gmt_payment: trade.paidAt };
+        return {
+          code: '10000',
+          msg: 'Success',
+          ...this.tradeFields(trade),
+          gmt_payment: trade.paidAt,
+        };
       }
       case 'alipay.trade.query': {
         if (existing === undefined) return this.failure('ACQ.TRADE_NOT_EXIST', '交易不存在');
@@ -284,7 +307,8 @@ export class AlipayGateway {
       }
       case 'alipay.trade.refund': {
         if (existing === undefined) return this.failure('ACQ.TRADE_NOT_EXIST', '交易不存在');
-        if (existing.status !== 'TRADE_SUCCESS') return this.failure('ACQ.TRADE_STATUS_ERROR', '交易状态不合法');
+        if (existing.status !== 'TRADE_SUCCESS')
+          return this.failure('ACQ.TRADE_STATUS_ERROR', '交易状态不合法');
         const requestNo = String(biz.out_request_no ?? outTradeNo);
         const amountFen = yuanToFen(biz.refund_amount);
         if (amountFen === null || amountFen <= 0)
@@ -308,7 +332,8 @@ export class AlipayGateway {
       }
       case 'alipay.trade.fastpay.refund.query': {
         const refund = existing?.refunds.get(String(biz.out_request_no ?? ''));
-        if (existing === undefined || refund === undefined) return { code: '10000', msg: 'Success' };
+        if (existing === undefined || refund === undefined)
+          return { code: '10000', msg: 'Success' };
         return {
           code: '10000',
           msg: 'Success',

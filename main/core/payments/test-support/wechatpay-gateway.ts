@@ -10,7 +10,13 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { fenToYuan } from '../amount';
-import { fromXml, toXml, wechatSign, wechatSignatureValid, type XmlFields } from '../acquirers/wechat-xml';
+import {
+  fromXml,
+  toXml,
+  wechatSign,
+  wechatSignatureValid,
+  type XmlFields,
+} from '../acquirers/wechat-xml';
 import type { AlipayBehaviour as GatewayBehaviour } from './alipay-gateway';
 import { startLoopback, type LoopbackServer } from './loopback-server';
 
@@ -43,9 +49,7 @@ export interface WechatPayGatewayOptions {
 
 function beijing(compact: boolean): string {
   const at = new Date(Date.now() + 8 * 3600_000).toISOString();
-  return compact
-    ? at.slice(0, 19).replace(/[-T:]/g, '')
-    : `${at.slice(0, 10)} ${at.slice(11, 19)}`;
+  return compact ? at.slice(0, 19).replace(/[-T:]/g, '') : `${at.slice(0, 10)} ${at.slice(11, 19)}`;
 }
 
 export class WechatPayGateway {
@@ -127,11 +131,19 @@ export class WechatPayGateway {
       return;
     }
     if (behaviour === 'system_error') {
-      this.answer(response, { result_code: 'FAIL', err_code: 'SYSTEMERROR', err_code_des: '系统错误' });
+      this.answer(response, {
+        result_code: 'FAIL',
+        err_code: 'SYSTEMERROR',
+        err_code_des: '系统错误',
+      });
       return;
     }
     if (typeof behaviour === 'object') {
-      this.answer(response, { result_code: 'FAIL', err_code: behaviour.refuse, err_code_des: behaviour.message ?? '失败' });
+      this.answer(response, {
+        result_code: 'FAIL',
+        err_code: behaviour.refuse,
+        err_code_des: behaviour.message ?? '失败',
+      });
       return;
     }
     if (behaviour === 'forged_paid') {
@@ -184,9 +196,11 @@ export class WechatPayGateway {
       case '/pay/micropay':
       case '/pay/unifiedorder': {
         const amountFen = Number(fields.total_fee);
-        if (!/^\d+$/.test(fields.total_fee ?? '') || amountFen <= 0) return this.fail('PARAM_ERROR');
+        if (!/^\d+$/.test(fields.total_fee ?? '') || amountFen <= 0)
+          return this.fail('PARAM_ERROR');
         if (existing !== undefined) {
-          if (existing.state === 'SUCCESS' || existing.state === 'REFUND') return this.fail('ORDERPAID');
+          if (existing.state === 'SUCCESS' || existing.state === 'REFUND')
+            return this.fail('ORDERPAID');
           if (existing.state === 'REVOKED') return this.fail('ORDERREVERSED');
           if (existing.state === 'CLOSED') return this.fail('ORDERCLOSED');
           return this.fail('USERPAYING');
@@ -205,7 +219,12 @@ export class WechatPayGateway {
         if (path === '/pay/unifiedorder') {
           trade.state = 'NOTPAY';
           trade.codeUrl = `weixin://wxpay/bizpayurl?pr=${randomBytes(6).toString('base64url')}`;
-          return { result_code: 'SUCCESS', trade_type: 'NATIVE', prepay_id: `wx${trade.transactionId}`, code_url: trade.codeUrl };
+          return {
+            result_code: 'SUCCESS',
+            trade_type: 'NATIVE',
+            prepay_id: `wx${trade.transactionId}`,
+            code_url: trade.codeUrl,
+          };
         }
         if (wait) return this.fail('USERPAYING');
         this.settle(trade);
@@ -217,7 +236,11 @@ export class WechatPayGateway {
           existing.waitQueriesLeft -= 1;
           if (existing.waitQueriesLeft < 0) this.settle(existing);
         }
-        return { result_code: 'SUCCESS', ...this.tradeFields(existing), trade_state: existing.state };
+        return {
+          result_code: 'SUCCESS',
+          ...this.tradeFields(existing),
+          trade_state: existing.state,
+        };
       }
       case '/secapi/pay/reverse': {
         if (existing === undefined) return this.fail('ORDERNOTEXIST');
@@ -227,14 +250,16 @@ export class WechatPayGateway {
       }
       case '/secapi/pay/refund': {
         if (existing === undefined) return this.fail('ORDERNOTEXIST');
-        if (existing.state !== 'SUCCESS' && existing.state !== 'REFUND') return this.fail('TRADE_STATE_ERROR');
+        if (existing.state !== 'SUCCESS' && existing.state !== 'REFUND')
+          return this.fail('TRADE_STATE_ERROR');
         if (fields.total_fee !== String(existing.amountFen)) return this.fail('PARAM_ERROR');
         const refundNo = fields.out_refund_no ?? '';
         const amountFen = Number(fields.refund_fee);
         const known = existing.refunds.get(refundNo);
         if (known === undefined) {
           const refunded = [...existing.refunds.values()].reduce((s, r) => s + r.amountFen, 0);
-          if (!(amountFen > 0) || refunded + amountFen > existing.amountFen) return this.fail('NOTENOUGH');
+          if (!(amountFen > 0) || refunded + amountFen > existing.amountFen)
+            return this.fail('NOTENOUGH');
           existing.refunds.set(refundNo, {
             refundId: `50000${String(++this.serial).padStart(23, '0')}`,
             amountFen,
@@ -283,21 +308,84 @@ export class WechatPayGateway {
       const when = `${t.timeEnd.slice(0, 4)}-${t.timeEnd.slice(4, 6)}-${t.timeEnd.slice(6, 8)} ${t.timeEnd.slice(8, 10)}:${t.timeEnd.slice(10, 12)}:${t.timeEnd.slice(12, 14)}`;
       const yuan = fenToYuan(t.amountFen);
       rows.push(
-        [when, o.appId, o.mchId, '0', '', t.transactionId, t.outTradeNo, 'oUpF8u', 'MICROPAY', t.charged || t.state === 'REFUND' ? 'SUCCESS' : 'REVOKED', 'CMC', 'CNY', yuan, '0.00', '0', '0', '0.00', '0.00', '', '', 'goods', '', '0.00', '0.60%', yuan, '0.00', '']
+        [
+          when,
+          o.appId,
+          o.mchId,
+          '0',
+          '',
+          t.transactionId,
+          t.outTradeNo,
+          'oUpF8u',
+          'MICROPAY',
+          t.charged || t.state === 'REFUND' ? 'SUCCESS' : 'REVOKED',
+          'CMC',
+          'CNY',
+          yuan,
+          '0.00',
+          '0',
+          '0',
+          '0.00',
+          '0.00',
+          '',
+          '',
+          'goods',
+          '',
+          '0.00',
+          '0.60%',
+          yuan,
+          '0.00',
+          '',
+        ]
           .map((c) => `\`${c}`)
           .join(','),
       );
       for (const [refundNo, r] of t.refunds) {
         const ry = fenToYuan(r.amountFen);
         rows.push(
-          [r.at, o.appId, o.mchId, '0', '', t.transactionId, t.outTradeNo, 'oUpF8u', 'MICROPAY', 'REFUND', 'CMC', 'CNY', '0.00', '0.00', r.refundId, refundNo, ry, '0.00', 'ORIGINAL', 'SUCCESS', 'goods', '', '0.00', '0.60%', fenToYuan(t.amountFen), ry, '']
+          [
+            r.at,
+            o.appId,
+            o.mchId,
+            '0',
+            '',
+            t.transactionId,
+            t.outTradeNo,
+            'oUpF8u',
+            'MICROPAY',
+            'REFUND',
+            'CMC',
+            'CNY',
+            '0.00',
+            '0.00',
+            r.refundId,
+            refundNo,
+            ry,
+            '0.00',
+            'ORIGINAL',
+            'SUCCESS',
+            'goods',
+            '',
+            '0.00',
+            '0.60%',
+            fenToYuan(t.amountFen),
+            ry,
+            '',
+          ]
             .map((c) => `\`${c}`)
             .join(','),
         );
       }
     }
-    const summary = '总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额';
-    return [header, ...rows, summary, `\`${rows.length},\`0.00,\`0.00,\`0.00,\`0.00,\`0.00,\`0.00`, ''].join('\r\n');
+    const summary =
+      '总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额';
+    return [
+      header,
+      ...rows,
+      summary,
+      `\`${rows.length},\`0.00,\`0.00,\`0.00,\`0.00,\`0.00,\`0.00`,
+      '',
+    ].join('\r\n');
   }
 
   private answer(response: ServerResponse, content: XmlFields, forged = false): void {
@@ -309,7 +397,10 @@ export class WechatPayGateway {
       nonce_str: randomBytes(8).toString('hex'),
       ...content,
     };
-    fields.sign = wechatSign(fields, forged ? 'forged-key-that-is-not-the-merchants' : this.options.apiKey);
+    fields.sign = wechatSign(
+      fields,
+      forged ? 'forged-key-that-is-not-the-merchants' : this.options.apiKey,
+    );
     response.end(toXml(fields));
   }
 }
