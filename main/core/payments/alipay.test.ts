@@ -424,6 +424,28 @@ describe('Alipay QR, refunds', () => {
     );
   });
 
+  it('the day bill (zip of GBK CSV) lists the payments and refunds as Alipay saw them', async () => {
+    const a = acquirer();
+    const paidNo = outTradeNo(SALE, 1);
+    const reversedNo = outTradeNo(SALE, 2);
+    await a.payByCode({ outTradeNo: paidNo, amountFen: 1000, code: CODE, subject: 'S' });
+    await a.payByCode({ outTradeNo: reversedNo, amountFen: 50, code: CODE, subject: 'S' });
+    await a.cancel(reversedNo);
+    await a.refund({ outTradeNo: paidNo, refundNo: 'R1', amountFen: 250, totalFen: 1000 });
+    const lines = await a.settlementList('2026-12-06');
+    assert.deepEqual(
+      lines.map((l) => [l.kind, l.outTradeNo, l.amountFen, l.refundNo ?? '']),
+      [
+        ['payment', paidNo, 1000, ''],
+        ['refund', paidNo, 250, 'R1'],
+      ],
+    );
+    assert.equal(
+      gateway.calls('alipay.data.dataservice.bill.downloadurl.query')[0]?.biz.bill_date,
+      '2026-12-06',
+    );
+  });
+
   it('a forged query answer is unknown, never paid', async () => {
     const a = acquirer();
     const no = outTradeNo(SALE, 1);

@@ -10,12 +10,14 @@
  *   alipay.trade.cancel                 → cancel         action close | refund · retry_flag
  *   alipay.trade.refund                 → refund         out_request_no is the refund's key
  *   alipay.trade.fastpay.refund.query   → refundQuery
+ *   alipay.data.dataservice.bill.downloadurl.query → settlementList (a zip of GBK CSV)
  *
  * Amounts cross as yuan strings ("12.34") converted with integer arithmetic; times come in
  * Beijing time ("yyyy-MM-dd HH:mm:ss") and leave as ISO 8601.
  */
 import { AlipaySdk, type AlipaySdkCommonResult } from 'alipay-sdk';
-import { PosError, type PaymentScheme } from '../../../contract';
+import iconv from 'iconv-lite';
+import type { PaymentScheme } from '../../../contract';
 import type { SecretStore } from '../../../shared/secret-store';
 import { fenToYuan, yuanToFen } from '../amount';
 import type {
@@ -31,6 +33,7 @@ import type {
   TradeOutcome,
 } from '../types';
 import { requireSecret, SECRET_NAMES } from './secrets';
+import { readZipEntries } from './zip-entries';
 
 export const ALIPAY_LIVE_GATEWAY = 'https://openapi.alipay.com/gateway.do';
 
@@ -321,11 +324,67 @@ export class AlipayAcquirer implements Acquirer {
     };
   }
 
-  settlementList(_day: string): Promise<SettlementLine[]> {
-    // Alipay's day list is a bill file (alipay.data.dataservice.bill.downloadurl.query → a zip
-    // of GBK CSV at a short-lived URL); reading it is the reconciliation report's task.
-    return Promise.reject(
-      new PosError('NOT_SUPPORTED', "Alipay's daily bill is not read by this terminal yet."),
-    );
+  /**
+   * The day's trade bill: Alipay answers with a short-lived download URL of a zip holding the
+   * detail CSV and a summary CSV (GBK). Unlike the money calls this may throw: it is a report.
+   */
+  async settlementList(day: string): Promise<SettlementLine[]> {
+    if (!/^\d{4}-\d\d-\d\d$/.test(day)) throw new Error(`day must be YYYY-MM-DD: ${day}`);
+    const result = await this.exec('alipay.data.dataservice.bill.downloadurl.query', {
+      bill_type: 'trade',
+      bill_date: day,
+    });
+    if (result.code !== '10000') {
+      if (result.sub_code === 'isp.bill_not_exist') return [];
+      throw new Error(`Alipay refused the bill: ${reasonOf(result).message}`);
+    }
+    if (typeof result.bill_download_url !== 'string')
+      throw new Error('Alipay gave no bill download URL.');
+    const response = await fetch(result.bill_download_url, {
+      signal: AbortSignal.timeout(this.config.timeoutMs ?? 10_000),
+    });
+    if (!response.ok) throw new Error(`The Alipay bill download failed (HTTP ${response.status}).`);
+    const entries = readZipEntries(Buffer.from(await response.arrayBuffer()));
+    const detail = entries.find((entry) => !iconv.decode(entry.nameBytes, 'gbk').includes('汇总'));
+    if (detail === undefined) throw new Error('The Alipay bill has no detail file.');
+    return parseAlipayBill(iconv.decode(detail.data, 'gbk'));
   }
+}
+
+/**
+ * The detail CSV: "#" comment lines, a header naming the columns (支付宝交易号, 商户订单号,
+ * 业务类型, 完成时间, 订单金额（元）, 退款批次号/请求号 ...), rows until the next "#" line.
+ * 业务类型 交易 is a payment, 退款 a refund (its amount negative in the file).
+ */
+export function parseAlipayBill(csv: string): SettlementLine[] {
+  const lines = csv.split(/\r?\n/);
+  const start = lines.findIndex((line) => line.trim().startsWith('支付宝交易号'));
+  if (start < 0) throw new Error('The Alipay bill has an unknown layout.');
+  const header = (lines[start] as string).split(',').map((name) => name.trim());
+  const col = (name: string) => header.indexOf(name);
+  const tradeNo = col('支付宝交易号');
+  const outTradeNo = col('商户订单号');
+  const kind = col('业务类型');
+  const finished = col('完成时间');
+  const amount = col('订单金额（元）');
+  const refundNo = col('退款批次号/请求号');
+  if ([tradeNo, outTradeNo, kind, finished, amount].some((index) => index < 0))
+    throw new Error('The Alipay bill has an unknown layout.');
+  const result: SettlementLine[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (line.startsWith('#') || line.trim() === '') break;
+    const cells = line.split(',').map((cell) => cell.trim());
+    const fen = yuanToFen((cells[amount] ?? '').replace(/^-/, ''));
+    if (fen === null) continue;
+    const base = {
+      outTradeNo: cells[outTradeNo] ?? '',
+      acquirerTradeNo: cells[tradeNo] ?? '',
+      amountFen: fen,
+      at: beijingToIso(cells[finished], new Date()),
+    };
+    if (cells[kind] === '交易') result.push({ ...base, kind: 'payment' });
+    else if (cells[kind] === '退款')
+      result.push({ ...base, kind: 'refund', refundNo: cells[refundNo] ?? '' });
+  }
+  return result;
 }

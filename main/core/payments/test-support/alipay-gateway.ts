@@ -13,8 +13,10 @@
  */
 import { createSign, createVerify, generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import iconv from 'iconv-lite';
 import { fenToYuan, yuanToFen } from '../amount';
 import { startLoopback, type LoopbackServer } from './loopback-server';
+import { writeZip } from './zip-write';
 
 export interface RsaPair {
   privatePem: string;
@@ -152,6 +154,11 @@ export class AlipayGateway {
   }
 
   private handle(url: string, body: string, response: ServerResponse): void {
+    if (url.startsWith('/bill/')) {
+      response.setHeader('content-type', 'application/zip');
+      response.end(this.billZip());
+      return;
+    }
     const params = new URLSearchParams(new URL(url, 'http://gateway').search);
     for (const [key, value] of new URLSearchParams(body)) params.set(key, value);
     const method = params.get('method') ?? '';
@@ -346,8 +353,53 @@ export class AlipayGateway {
           gmt_refund_pay: refund.at,
         };
       }
+      case 'alipay.data.dataservice.bill.downloadurl.query':
+        return {
+          code: '10000',
+          msg: 'Success',
+          bill_download_url: `${this.server?.url}/bill/${String(biz.bill_date)}.zip?sign=${randomBytes(6).toString('hex')}`,
+        };
     }
     return { code: '40004', msg: 'Business Failed', sub_code: 'isv.invalid-method' };
+  }
+
+  /** The trade bill as Alipay serves it: a zip of a detail and a summary CSV, GBK. */
+  private billZip(): Buffer {
+    const rows = [
+      '#支付宝业务明细查询',
+      `#账号：[20880000000000000156]`,
+      '#-----------------------------------------业务明细列表----------------------------------------',
+      '支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注',
+    ];
+    for (const trade of this.trades.values()) {
+      if (!trade.charged && trade.refunds.size === 0) continue;
+      const yuan = fenToYuan(trade.amountFen);
+      rows.push(
+        `${trade.tradeNo}\t,${trade.outTradeNo}\t,交易,S,${trade.paidAt},${trade.paidAt},,,,,lem***@alipay.com,${yuan},${yuan},0.00,0.00,0.00,0.00,,,0.00,0.00,,-0.06,0.00,`,
+      );
+      for (const [requestNo, refund] of trade.refunds) {
+        const ry = fenToYuan(refund.amountFen);
+        rows.push(
+          `${trade.tradeNo}\t,${trade.outTradeNo}\t,退款,S,${trade.paidAt},${refund.at},,,,,lem***@alipay.com,-${ry},-${ry},0.00,0.00,0.00,0.00,,,0.00,0.00,${requestNo}\t,0.02,0.00,`,
+        );
+      }
+    }
+    rows.push(
+      '#-----------------------------------------业务明细列表结束------------------------------------',
+      '#交易合计：0笔，商家实收：0.00元',
+      '#导出时间：2026年12月06日 10:00:00',
+    );
+    const summary = '#支付宝业务汇总查询\r\n门店编号,门店名称,交易订单总笔数\r\n合计,,0\r\n';
+    return writeZip([
+      {
+        nameBytes: iconv.encode('20880000000000000156_业务明细.csv', 'gbk'),
+        data: iconv.encode(rows.join('\r\n'), 'gbk'),
+      },
+      {
+        nameBytes: iconv.encode('20880000000000000156_业务明细(汇总).csv', 'gbk'),
+        data: iconv.encode(summary, 'gbk'),
+      },
+    ]);
   }
 
   private answer(
