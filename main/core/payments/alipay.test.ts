@@ -319,7 +319,7 @@ describe('Alipay pay by code', () => {
 
   it('zero, negative, fractional and over-limit amounts are refused before any request', async () => {
     for (const amountFen of [0, -100, 12.5, MAX_AMOUNT_FEN + 1, Number.NaN]) {
-      assert.throws(
+      await assert.rejects(
         () => flow().pay({ saleId: newSale(), amountFen, code: CODE, subject: 'S' }),
         (error: unknown) => PosError.is(error) && error.code === 'AMOUNT_OUT_OF_RANGE',
         String(amountFen),
@@ -336,14 +336,18 @@ describe('Alipay pay by code', () => {
       '99112345678901234567',
       '28a112345678901234',
     ]) {
-      assert.throws(
+      await assert.rejects(
         () => flow().pay({ saleId: newSale(), amountFen: 100, code, subject: 'S' }),
         (error: unknown) =>
           PosError.is(error) && error.code === 'VALIDATION' && error.field === 'code',
         code,
       );
     }
-    assert.throws(
+    await assert.rejects(
+      () => flow().pay({ saleId: 'sale-1', amountFen: 100, code: CODE, subject: 'S' }),
+      (error: unknown) => PosError.is(error) && error.field === 'saleId',
+    );
+    await assert.rejects(
       () =>
         flow().pay({ saleId: newSale(), amountFen: 100, code: '134567890123456789', subject: 'S' }),
       (error: unknown) =>

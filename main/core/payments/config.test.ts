@@ -16,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'acq-config-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('acquirer configuration', () => {
-  it('none configured: a payment code gets "no acquirer configured", nothing is sent', () => {
+  it('none configured: a payment code gets "no acquirer configured", nothing is sent', async () => {
     const acquirers = createAcquirers(
       paymentsConfigFromEnv({}),
       new FileSecretStore(join(dir, 's0')),
@@ -25,7 +25,7 @@ describe('acquirer configuration', () => {
     const journal = new AttemptJournal(join(dir, 'p0.db'));
     try {
       const payments = new PayByCode({ acquirers, journal });
-      assert.throws(
+      await assert.rejects(
         () =>
           payments.pay({
             saleId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',

@@ -28,7 +28,7 @@ import { silentLogger, type Logger } from '../logger';
 import { checkChargeFen } from './amount';
 import type { AttemptJournal, AttemptRow } from './journal';
 import { mintPaidTrade, type PaidTrade } from './proof';
-import { outTradeNo } from './trade-no';
+import { isSaleId, outTradeNo } from './trade-no';
 import type { Acquirer, AcquirerReason, CancelOutcome, TradeOutcome } from './types';
 
 export interface FlowClock {
@@ -104,10 +104,12 @@ export class PayByCode {
   }
 
   /**
-   * Charge the buyer's code for the sale. Bad input (amount, code, no acquirer) throws a PosError
-   * before anything is sent; everything the acquirer says comes back as a result.
+   * Charge the buyer's code for the sale. Bad input (amount, code, no acquirer) rejects with a
+   * PosError before anything is sent; everything the acquirer says comes back as a result.
    */
-  pay(request: PayByCodeRequest): Promise<PayByCodeResult> {
+  async pay(request: PayByCodeRequest): Promise<PayByCodeResult> {
+    // Everything up to the in-flight check runs before the first await, so two scans in the
+    // same tick still meet in the map below.
     const amountFen = checkChargeFen(request.amountFen);
     const check = classifyPaymentCode(request.code);
     if (!check.ok) throw new PosError('VALIDATION', check.message, 'code');
@@ -119,7 +121,8 @@ export class PayByCode {
         'code',
       );
     }
-    outTradeNo(request.saleId, 1); // a sale id that cannot key a trade is refused up front
+    if (!isSaleId(request.saleId))
+      throw new PosError('VALIDATION', 'The sale id is not one the ledger makes.', 'saleId');
     // A second scan while the first is still with the acquirer joins it: one charge, one answer.
     const running = this.inFlight.get(request.saleId);
     if (running !== undefined) return running;
@@ -138,7 +141,14 @@ export class PayByCode {
     const results: PayByCodeResult[] = [];
     for (const row of this.options.journal.unresolved()) {
       const acquirer = this.acquirerNamed(row);
-      if (acquirer === undefined) continue;
+      if (acquirer === undefined) {
+        // Its keys were removed since: it stays open, and the sale takes no new charge.
+        this.logger.warn('open acquirer attempt without its acquirer', {
+          outTradeNo: row.outTradeNo,
+          acquirer: row.acquirer,
+        });
+        continue;
+      }
       results.push(await this.settle(row, acquirer, null, () => {}));
     }
     return results;

@@ -11,8 +11,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OUT_TRADE_NO = /^([0-9a-z]{25})_([1-9]\d{0,1})$/;
 export const MAX_ATTEMPTS = 99;
 
+/** Sale ids are UUIDs (the ledger's uuidv7); nothing else can key a trade. */
+export function isSaleId(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}
+
 export function outTradeNo(saleId: string, attempt: number): string {
-  if (!UUID.test(saleId)) throw new Error(`sale id is not a UUID: ${saleId}`);
+  if (!isSaleId(saleId)) throw new Error(`sale id is not a UUID: ${saleId}`);
   if (!Number.isInteger(attempt) || attempt < 1 || attempt > MAX_ATTEMPTS)
     throw new Error(`attempt must be 1..${MAX_ATTEMPTS}: ${attempt}`);
   const compact = BigInt(`0x${saleId.replaceAll('-', '')}`)
