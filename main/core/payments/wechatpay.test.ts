@@ -147,8 +147,8 @@ describe('WeChat Pay pay by code', () => {
     assert.equal(gateway.chargedTrades().length, 0);
   });
 
-  it('SYSTEMERROR after charging: query finds it paid, once', async () => {
-    // The gateway charges, then the answer is lost; then a SYSTEMERROR answer on a retry.
+  it('charged then silent: paid once by query; SYSTEMERROR, silence, 500 uncharged: reversed', async () => {
+    // The gateway charges, then the answer is lost.
     gateway.script('/pay/micropay', 'act_then_silence');
     const result = await flow().pay({
       saleId: newSale(),
@@ -157,16 +157,19 @@ describe('WeChat Pay pay by code', () => {
       subject: 'S',
     });
     assert.equal(result.status, 'paid');
-    gateway.script('/pay/micropay', 'system_error');
-    const second = await flow().pay({
-      saleId: newSale(),
-      amountFen: 800,
-      code: CODE,
-      subject: 'S',
-    });
-    assert.equal(second.status, 'refused');
+    // SYSTEMERROR, silence or HTTP 500 without a charge: query (not found), reverse; never paid.
+    for (const behaviour of ['system_error', 'silence', 'http_500'] as const) {
+      gateway.script('/pay/micropay', behaviour);
+      const other = await flow().pay({
+        saleId: newSale(),
+        amountFen: 800,
+        code: CODE,
+        subject: 'S',
+      });
+      assert.equal(other.status, 'refused', behaviour);
+    }
     assert.equal(gateway.chargedTrades().length, 1);
-    assert.equal(gateway.calls('/secapi/pay/reverse').length, 1);
+    assert.equal(gateway.calls('/secapi/pay/reverse').length, 3);
   });
 
   it('the same code scanned twice: one micropay', async () => {
