@@ -281,7 +281,7 @@ describe('Alipay pay by code', () => {
     assert.equal(journal.unresolved().length, 0);
   });
 
-  it('a terminal that died mid-charge recovers on start: paid once, or cancelled', async () => {
+  it('a terminal that died mid-charge recovers on start: paid once (handed out until recorded), or cancelled', async () => {
     const paidSale = newSale();
     const lostSale = newSale();
     for (const [sale, charge] of [
@@ -311,7 +311,22 @@ describe('Alipay pay by code', () => {
       results.map((r) => r.status),
       ['paid', 'refused'],
     );
-    const again = await flow().pay({ saleId: paidSale, amountFen: 250, code: CODE, subject: 'S' });
+    // Until the ledger says it recorded the payment, every start hands the proof out again.
+    const payments = flow();
+    const second = await payments.recover();
+    assert.equal(second.length, 1);
+    assert.equal(second[0]?.status === 'paid' && second[0].trade.saleId, paidSale);
+    if (second[0]?.status === 'paid') payments.recorded(second[0].trade);
+    assert.deepEqual(await payments.recover(), []);
+    const proof = second[0]?.status === 'paid' ? second[0].trade : null;
+    assert.ok(proof !== null);
+    assert.throws(() => payments.recorded({ ...proof }), /not a payment proof/);
+    const again = await payments.pay({
+      saleId: paidSale,
+      amountFen: 250,
+      code: CODE,
+      subject: 'S',
+    });
     assert.equal(again.status === 'paid' && again.replayed, true);
     assert.equal(gateway.calls('alipay.trade.pay').length, 1);
     assert.equal(gateway.chargedTrades().length, 1);

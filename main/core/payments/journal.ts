@@ -92,6 +92,9 @@ export class AttemptJournal {
       message      TEXT,
       created_at   TEXT NOT NULL,
       updated_at   TEXT NOT NULL,
+      -- When the ledger recorded the payment (paid attempts only): until then a restart hands
+      -- the proof out again, so money that arrived is never left off its sale.
+      recorded_at  TEXT,
       UNIQUE (sale_id, attempt)
     )`);
   }
@@ -119,6 +122,24 @@ export class AttemptJournal {
       )
       .all() as DbRow[];
     return rows.map(fromDb);
+  }
+
+  /** Paid attempts the ledger has not confirmed recording (a crash between the two). */
+  unrecordedPaid(): AttemptRow[] {
+    const rows = this.db
+      .prepare(
+        "SELECT * FROM acquirer_attempts WHERE state = 'paid' AND recorded_at IS NULL ORDER BY created_at",
+      )
+      .all() as DbRow[];
+    return rows.map(fromDb);
+  }
+
+  markRecorded(outTradeNo: string): void {
+    this.db
+      .prepare(
+        "UPDATE acquirer_attempts SET recorded_at = ? WHERE out_trade_no = ? AND state = 'paid'",
+      )
+      .run(this.now().toISOString(), outTradeNo);
   }
 
   /** Written (fsynced) before the charge request is sent. */

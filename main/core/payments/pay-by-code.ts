@@ -27,7 +27,7 @@ import {
 import { silentLogger, type Logger } from '../logger';
 import { checkChargeFen } from './amount';
 import type { AttemptJournal, AttemptRow } from './journal';
-import { mintPaidTrade, type PaidTrade } from './proof';
+import { isPaidTrade, mintPaidTrade, type PaidTrade } from './proof';
 import { isSaleId, outTradeNo } from './trade-no';
 import type { Acquirer, AcquirerReason, CancelOutcome, TradeOutcome } from './types';
 
@@ -134,8 +134,10 @@ export class PayByCode {
   }
 
   /**
-   * Resolve the attempts a previous run left open (the terminal died mid-charge, or an acquirer
-   * never answered): query, then cancel. Run at start-up before taking payments.
+   * Resolve what a previous run left open (the terminal died mid-charge, or an acquirer never
+   * answered): query, then cancel. Also hands out again every payment the ledger has not
+   * confirmed recording (`recorded`). Run at start-up before taking payments; record the paid
+   * proofs it returns on their sales.
    */
   async recover(): Promise<PayByCodeResult[]> {
     const results: PayByCodeResult[] = [];
@@ -151,7 +153,19 @@ export class PayByCode {
       }
       results.push(await this.settle(row, acquirer, null, () => {}));
     }
+    const handedOut = new Set(
+      results.flatMap((r) => (r.status === 'paid' ? [r.trade.outTradeNo] : [])),
+    );
+    for (const row of this.options.journal.unrecordedPaid()) {
+      if (!handedOut.has(row.outTradeNo)) results.push(this.replay(row));
+    }
     return results;
+  }
+
+  /** The ledger has recorded this payment on its sale: a restart need not hand it out again. */
+  recorded(trade: PaidTrade): void {
+    if (!isPaidTrade(trade)) throw new Error('not a payment proof minted by this terminal');
+    this.options.journal.markRecorded(trade.outTradeNo);
   }
 
   private acquirerNamed(row: AttemptRow): Acquirer | undefined {
