@@ -465,6 +465,21 @@ describe('Alipay QR, refunds', () => {
     );
   });
 
+  it('silence, a server error and a dead gateway are unknown, each with its own code', async () => {
+    const a = acquirer();
+    const no = outTradeNo(SALE, 1);
+    gateway.script('alipay.trade.query', 'silence', 'http_500');
+    const codes = [];
+    for (let i = 0; i < 2; i++) {
+      const outcome = await a.query(no);
+      codes.push(outcome.kind === 'unknown' ? outcome.code : outcome.kind);
+    }
+    await gateway.close();
+    const dead = await a.query(no);
+    codes.push(dead.kind === 'unknown' ? dead.code : dead.kind);
+    assert.deepEqual(codes, ['TIMEOUT', 'HTTP_5XX', 'NETWORK']);
+  });
+
   it('a forged query answer is unknown, never paid', async () => {
     const a = acquirer();
     const no = outTradeNo(SALE, 1);

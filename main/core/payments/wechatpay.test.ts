@@ -273,6 +273,21 @@ describe('WeChat Pay QR, refunds, bill', () => {
     assert.equal((await a.query(no)).kind, 'paid');
   });
 
+  it('silence, a server error and a dead gateway are unknown, each with its own code', async () => {
+    const a = acquirer();
+    const no = outTradeNo(newSale(), 1);
+    gateway.script('/pay/orderquery', 'silence', 'http_500');
+    const codes = [];
+    for (let i = 0; i < 2; i++) {
+      const outcome = await a.query(no);
+      codes.push(outcome.kind === 'unknown' ? outcome.code : outcome.kind);
+    }
+    await gateway.close();
+    const dead = await a.query(no);
+    codes.push(dead.kind === 'unknown' ? dead.code : dead.kind);
+    assert.deepEqual(codes, ['TIMEOUT', 'HTTP_5XX', 'NETWORK']);
+  });
+
   it('the API key is not in a serialised acquirer', () => {
     const a = acquirer();
     assert.ok(!JSON.stringify(a).includes(API_KEY));
