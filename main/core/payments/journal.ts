@@ -148,7 +148,7 @@ export class AttemptJournal {
       AttemptRow,
       'outTradeNo' | 'saleId' | 'attempt' | 'acquirer' | 'scheme' | 'amountFen'
     >,
-  ): void {
+  ): AttemptRow {
     const at = this.now().toISOString();
     this.db
       .prepare(
@@ -166,6 +166,7 @@ export class AttemptJournal {
         at,
         at,
       );
+    return this.get(row.outTradeNo) as AttemptRow;
   }
 
   finish(

@@ -190,21 +190,15 @@ export class PayByCode {
       if (settled.status === 'paid') return { ...settled, replayed: true };
       if (settled.status === 'unknown') return settled;
     }
-    const row: AttemptRow = {
-      outTradeNo: outTradeNo(request.saleId, (previous?.attempt ?? 0) + 1),
+    const attempt = (previous?.attempt ?? 0) + 1;
+    const row = journal.begin({
+      outTradeNo: outTradeNo(request.saleId, attempt),
       saleId: request.saleId,
-      attempt: (previous?.attempt ?? 0) + 1,
+      attempt,
       acquirer: acquirer.name,
       scheme,
       amountFen,
-      state: 'pending',
-      paid: null,
-      code: null,
-      message: null,
-      createdAt: '',
-      updatedAt: '',
-    };
-    journal.begin(row);
+    });
     this.logger.info('acquirer charge', { outTradeNo: row.outTradeNo, acquirer: acquirer.name });
     progress('charging');
     const first = await ask(() =>
