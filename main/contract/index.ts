@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './money';
 export * from './barcode';
+export * from './payment-code';
 export * from './domain';
 export * from './staff';
 export * from './terminal-status';

@@ -1,0 +1,120 @@
+/**
+ * The acquirer interface: one shape for every provider (Alipay, WeChat Pay, later the reference
+ * cloud), so the pay-by-code flow, the QR screen and the reports never learn which one answers.
+ *
+ * Every operation answers with an outcome, never throws for the acquirer's own answers: a refusal
+ * is data (code + words), and anything the terminal cannot be sure of (timeout, lost answer, 5xx,
+ * a system error, an answer whose signature does not verify) is `unknown`, which the flow resolves
+ * by asking again (query) and then cancelling. Adapters never decide "paid" from a hunch.
+ *
+ * Amounts are integer fen. `outTradeNo` is the idempotency key (see trade-no.ts): the acquirer
+ * refuses a second charge under the same number, which is what makes retries safe.
+ */
+import type { PaymentScheme } from '../../contract';
+
+export type AcquirerName = 'alipay' | 'wechatpay' | 'reference';
+
+/** The acquirer's words for a refusal or an uncertainty: its own code, and a sentence in English. */
+export interface AcquirerReason {
+  /** The acquirer's code (e.g. ACQ.BUYER_BALANCE_NOT_ENOUGH, NOTENOUGH) or one of ours (TIMEOUT). */
+  code: string;
+  /** A sentence a cashier understands (English; the renderer translates by code later). */
+  message: string;
+}
+
+export interface PaidFields {
+  /** The acquirer's own trade number (Alipay trade_no, WeChat transaction_id). */
+  acquirerTradeNo: string;
+  /** What the acquirer says it charged, in fen; the flow checks it equals what was asked. */
+  amountFen: number;
+  /** When the acquirer says it was paid (ISO 8601), or when the terminal learnt it. */
+  paidAt: string;
+  /** The buyer as the acquirer shows it (already masked by the acquirer), if it says. */
+  buyer?: string;
+}
+
+export type TradeOutcome =
+  | ({ kind: 'paid' } & PaidFields)
+  /** The buyer is confirming on the phone (Alipay WAIT_BUYER_PAY / 10003, WeChat USERPAYING). */
+  | { kind: 'waiting' }
+  /** Definitely not charged: declined, expired code, not enough balance... */
+  | ({ kind: 'refused' } & AcquirerReason)
+  /** (query) The trade exists but is closed, reversed or failed: no money is held by it. */
+  | ({ kind: 'closed' } & AcquirerReason)
+  /** (query) The acquirer has no trade under this number. */
+  | { kind: 'not_found' }
+  | ({ kind: 'unknown' } & AcquirerReason);
+
+export type PrecreateOutcome =
+  | { kind: 'qr'; qrCode: string }
+  | ({ kind: 'refused' } & AcquirerReason)
+  | ({ kind: 'unknown' } & AcquirerReason);
+
+export type CancelOutcome =
+  /** Closed before payment, or reversed (`refunded`: money had moved and was sent back). */
+  | { kind: 'cancelled'; refunded: boolean }
+  /** The acquirer asks for the cancel to be sent again (Alipay retry_flag=Y, WeChat recall=Y). */
+  | ({ kind: 'retry' } & AcquirerReason)
+  | ({ kind: 'refused' } & AcquirerReason)
+  | ({ kind: 'unknown' } & AcquirerReason);
+
+export type RefundOutcome =
+  | { kind: 'refunded'; amountFen: number; refundedAt: string }
+  /** Accepted, not yet done (WeChat PROCESSING): ask refundQuery later. */
+  | { kind: 'processing' }
+  | ({ kind: 'refused' } & AcquirerReason)
+  | { kind: 'not_found' }
+  | ({ kind: 'unknown' } & AcquirerReason);
+
+export interface PayByCodeRequest {
+  outTradeNo: string;
+  amountFen: number;
+  /** The buyer's payment code, already classified (contract/payment-code.ts). */
+  code: string;
+  /** The line the buyer sees on the phone ("Shop name – sale"). */
+  subject: string;
+}
+
+export interface PrecreateRequest {
+  outTradeNo: string;
+  amountFen: number;
+  subject: string;
+  /** How long the QR may be paid (the acquirer closes the trade after). */
+  expiresInMinutes: number;
+}
+
+export interface RefundRequest {
+  outTradeNo: string;
+  /** Idempotency key of this refund (the ledger's refund id): the same number never refunds twice. */
+  refundNo: string;
+  amountFen: number;
+  /** The original trade's total (WeChat requires it). */
+  totalFen: number;
+  reason?: string;
+}
+
+/** One line of the acquirer's own list of a day's transactions, to set against the ledger. */
+export interface SettlementLine {
+  outTradeNo: string;
+  acquirerTradeNo: string;
+  kind: 'payment' | 'refund';
+  amountFen: number;
+  at: string;
+  refundNo?: string;
+}
+
+export interface Acquirer {
+  readonly name: AcquirerName;
+  /** The payment-code schemes this acquirer takes. */
+  readonly schemes: readonly PaymentScheme[];
+  payByCode(request: PayByCodeRequest): Promise<TradeOutcome>;
+  /** Merchant-presented QR (主扫): a code for the buyer to scan; paid is learnt by query. */
+  precreate(request: PrecreateRequest): Promise<PrecreateOutcome>;
+  query(outTradeNo: string): Promise<TradeOutcome>;
+  /** Cancel an unpaid trade, or reverse a paid one (撤销): never leaves the buyer charged. */
+  cancel(outTradeNo: string): Promise<CancelOutcome>;
+  refund(request: RefundRequest): Promise<RefundOutcome>;
+  refundQuery(outTradeNo: string, refundNo: string): Promise<RefundOutcome>;
+  /** The acquirer's list of the day's transactions (day: YYYY-MM-DD in the shop's zone). */
+  settlementList(day: string): Promise<SettlementLine[]>;
+}
