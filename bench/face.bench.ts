@@ -310,7 +310,14 @@ async function stillDecode(): Promise<void> {
         noise: { type: 'gaussian', mean: 110, sigma: 25 },
       },
     })
-      .composite([{ input: await sharp(face).resize(height / 2).toBuffer(), gravity: 'centre' }])
+      .composite([
+        {
+          input: await sharp(face)
+            .resize(height / 2)
+            .toBuffer(),
+          gravity: 'centre',
+        },
+      ])
       .jpeg({ quality: 90 })
       .toBuffer();
     const times: number[] = [];
