@@ -217,7 +217,6 @@ export class FacePipeline {
   private async measureFace(
     frame: RgbImage,
     box: Box,
-    gates: QualityGates,
     timings: StageTimings,
   ): Promise<MeasuredFace> {
     const t1 = performance.now();
@@ -243,7 +242,6 @@ export class FacePipeline {
       ...exposure(this.alignedGrey, ALIGNED_SIZE),
       eyesOpen: await this.eyesOpen(frame, points68),
     };
-    void gates; // the gates judge the measures later; measuring needs none
     timings.qualityMs += performance.now() - t3;
     return { points, quality, sampling };
   }
@@ -293,7 +291,7 @@ export class FacePipeline {
     let comparableFaces = 0;
     if (options.tracker !== undefined) {
       main = options.tracker.update(detections, frame.width, frame.height);
-      if (main !== null) measured = await this.measureFace(frame, main.box, gates, timings);
+      if (main !== null) measured = await this.measureFace(frame, main.box, timings);
     } else {
       const candidates: (MeasuredFace & { detection: Detection; intent: number })[] = [];
       const prominent = [...detections]
@@ -304,7 +302,7 @@ export class FacePipeline {
         )
         .slice(0, MAX_STILL_CANDIDATES);
       for (const detection of prominent) {
-        const m = await this.measureFace(frame, detection.box, gates, timings);
+        const m = await this.measureFace(frame, detection.box, timings);
         const intent = intentScore(detection.box, m.quality, frame.width, frame.height, gates);
         candidates.push({ ...m, detection, intent });
       }

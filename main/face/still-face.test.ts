@@ -80,8 +80,8 @@ test('a bystander, small and off to the side, does not make the photo ambiguous'
   assert.ok(similarity > 0.9, `and it is her (${similarity.toFixed(3)})`);
 });
 
-test('the subject is chosen over a larger face that is turned away and blurred', async () => {
-  // The big face: Bob at 1.3x, mirrored halfway into a profile is hard to fake, so blurred hard.
+test('the subject is chosen over a larger face that is out of focus', async () => {
+  // The big face: Bob at 1.3x, blurred hard (a neighbour nearer the lens, out of focus).
   const big = await sharp(bob).resize(325, 325).blur(6).toBuffer();
   const photo = await canvas(600, 330)
     .composite([
