@@ -10,7 +10,7 @@
  */
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import sharp from 'sharp';
+import type SharpModule from 'sharp';
 import type { Frame, FrameSource } from './frame';
 import type { RgbImage } from './image';
 import { sniffImageFormat } from './image-format';
@@ -34,8 +34,20 @@ export const MAX_INPUT_PIXELS = 110_000_000;
 /** A 108-megapixel JPEG is about 40 MB; a file larger than this is not a photo we take. */
 export const MAX_IMAGE_FILE_BYTES = 64 * 1024 * 1024;
 
-// libvips keeps recent operations' pixels in a cache: a face must not outlive its analysis.
-sharp.cache(false);
+let libvips: Promise<typeof SharpModule> | null = null;
+
+/**
+ * sharp, loaded on the first still photo: loading libvips costs 0.1-0.4 s here, which a face
+ * worker serving only camera frames (every payment) should not pay at start.
+ */
+function loadSharp(): Promise<typeof SharpModule> {
+  libvips ??= import('sharp').then(({ default: sharp }) => {
+    // libvips keeps recent operations' pixels in a cache: a face must not outlive its analysis.
+    sharp.cache(false);
+    return sharp;
+  });
+  return libvips;
+}
 
 /**
  * Decodes a photo (upright, EXIF applied) into RGB, shrunk to at most `maxSide` on its longer
@@ -55,6 +67,7 @@ export async function decodeImage(
   if (format === null) {
     throw new ImageDecodeError(`${name}: not a JPEG, PNG, WebP or AVIF image`);
   }
+  const sharp = await loadSharp();
   try {
     const { data, info } = await sharp(bytes, {
       limitInputPixels: MAX_INPUT_PIXELS,
