@@ -13,6 +13,8 @@
  *   embedding (frames as fast as they are analysed, and paced at the clip's 10 fps);
  * - face.identify_10k_ms, face.identify_100k_ms: 1:N top-5 over that many random templates, and
  *   face.identify_*_facelike_ms over templates made from real embeddings (see identify()).
+ * - face.still_decode_12mp_ms, face.still_decode_50mp_ms: a phone-sized JPEG (made in memory,
+ *   a DEV face on a noisy background) decoded, turned upright and shrunk to 1,280 by libvips.
  */
 import { join } from 'node:path';
 import { loadDevSet } from '../main/face/dev-set';
@@ -32,6 +34,8 @@ import {
 import { GRAPH_OPTIMIZATION } from '../main/face/sessions';
 import { FacePipeline, type StageTimings } from '../main/face/pipeline';
 import { Y4mFileSource } from '../main/face/y4m';
+import { decodeImage } from '../main/face/image-file';
+import sharp from 'sharp';
 import { emit, median, quantile, round } from './report';
 
 const RUNS = 240;
@@ -290,6 +294,43 @@ async function identify(): Promise<void> {
   }
 }
 
+/** Decoding a phone photo (image-file.ts): libvips shrinks JPEGs while decoding them. */
+async function stillDecode(): Promise<void> {
+  const face = join(dev.dir, 'lfw/Nicole_Kidman/Nicole_Kidman_0003.jpg');
+  for (const [label, width, height] of [
+    ['12mp', 4000, 3000],
+    ['50mp', 8660, 5774],
+  ] as const) {
+    const photo = await sharp({
+      create: {
+        width,
+        height,
+        channels: 3,
+        background: { r: 0, g: 0, b: 0 },
+        noise: { type: 'gaussian', mean: 110, sigma: 25 },
+      },
+    })
+      .composite([
+        {
+          input: await sharp(face)
+            .resize(height / 2)
+            .toBuffer(),
+          gravity: 'centre',
+        },
+      ])
+      .jpeg({ quality: 90 })
+      .toBuffer();
+    const times: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const started = performance.now();
+      await decodeImage(photo, `${label}.jpg`);
+      times.push(performance.now() - started);
+    }
+    stats(`face.still_decode_${label}_ms`, times.slice(1), { bytes: photo.length });
+  }
+}
+
+await stillDecode();
 await workerRss();
 await workerRoundTrip();
 await optimisationChoice();

@@ -410,8 +410,9 @@ const base64Of = (bytes: number) =>
     .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'expected base64');
 
 /**
- * Enrolment from photos (JPEG, base64): embedded by the cloud and never stored, only the
- * templates are. Each photo must show the payer's face alone.
+ * Enrolment from photos (JPEG, PNG, WebP or AVIF, base64): embedded by the cloud and never
+ * stored, only the templates are. Each photo must show the payer's face (others may be behind,
+ * smaller); a bad photo is left out with its reason when enough good ones remain.
  */
 export const enrolPhotosRequest = z
   .object({
@@ -426,6 +427,8 @@ export const ENROL_PHOTOS_BODY_LIMIT =
 export const enrolResponse = z.object({
   templateIds: z.array(z.number().int()),
   templates: z.number().int(),
+  /** Photos left out of a photo enrolment, by field, with the reason (the others enrolled). */
+  refused: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
 });
 
 export const upsertProductsRequest = z

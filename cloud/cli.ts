@@ -29,6 +29,7 @@ import { AdminClient } from './client/admin';
 import { CloudRequestError } from './client/index';
 import { resolveConfig } from './config';
 import { EMBEDDING_DIM, startCloud } from './server';
+import { sniffImageFormat } from '../main/face/image-format';
 
 type Flags = Map<string, string[]>;
 
@@ -103,11 +104,16 @@ export function readEmbeddingFile(path: string): number[][] {
   });
 }
 
-/** The photos' bytes, each checked to be a JPEG before anything is created in the cloud. */
+/**
+ * The photos' bytes, each checked to be a JPEG, PNG, WebP or AVIF file before anything is
+ * created in the cloud (the cloud decodes them; this only catches the wrong file early).
+ */
 export function readPhotos(files: readonly string[]): Buffer[] {
   return files.map((file) => {
     const bytes = readFileSync(resolve(file));
-    if (bytes[0] !== 0xff || bytes[1] !== 0xd8) throw new Error(`${file}: not a JPEG photo`);
+    const format = sniffImageFormat(bytes);
+    if (format === 'heic') throw new Error(`${file}: HEIC photos cannot be read; export as JPEG`);
+    if (format === null) throw new Error(`${file}: not a JPEG, PNG, WebP or AVIF photo`);
     return bytes;
   });
 }

@@ -91,8 +91,8 @@ export class AdminClient {
   }
 
   /**
-   * Enrols from photos (JPEG bytes): the cloud embeds them with the face pipeline and keeps
-   * only the templates. The photos travel once, over this (back-office) connection.
+   * Enrols from photos (JPEG, PNG, WebP or AVIF bytes): the cloud embeds them with the face
+   * pipeline and keeps only the templates; `refused` lists photos left out, with the reason. The photos travel once, over this (back-office) connection.
    */
   enrolPhotos(
     payerId: string,

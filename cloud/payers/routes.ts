@@ -81,8 +81,9 @@ export function payerRoutes(
   });
 
   /**
-   * Enrol from photos: uploaded (JPEG, base64), embedded here by the face pipeline, then
-   * dropped. Only the templates are stored, under the consent recorded with them.
+   * Enrol from photos: uploaded (JPEG, PNG, WebP or AVIF, base64), embedded here by the face
+   * pipeline, then dropped. Only the templates are stored, under the consent recorded with
+   * them. A bad photo is left out with its reason (`refused`); see photo-embedder.ts's rule.
    */
   router.add({
     method: 'POST',
@@ -102,14 +103,15 @@ export function payerRoutes(
         return bytes;
       });
       let vectors: Float32Array[];
+      let refused: { field: string; message: string }[];
       try {
-        vectors = await photos.embed(decoded, 'body.images');
+        ({ embeddings: vectors, refused } = await photos.embed(decoded, 'body.images'));
       } finally {
         for (const bytes of decoded) bytes.fill(0); // the photos go no further than this
       }
       const templateIds = await service.enrol(params.payerId, vectors, 'images', body.consent, dim);
       for (const v of vectors) v.fill(0);
-      return { templateIds, templates: (await service.get(params.payerId)).templates };
+      return { templateIds, templates: (await service.get(params.payerId)).templates, refused };
     },
   });
 

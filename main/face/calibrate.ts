@@ -28,16 +28,21 @@ import type { Thresholds } from './thresholds';
 
 export const FAR_TARGETS = [1e-3, 1e-4, 1e-5] as const;
 
-/** The embedding of every DEV image (null when no face was found), in the set's order. */
+/**
+ * The embedding of every DEV image (null when no face was found), in the set's order. Photos
+ * where another face was comparable to the chosen one (still-face.ts) go into `ambiguous`.
+ */
 export async function embedDevImages(
   pipeline: FacePipeline,
   dev: DevSet,
+  ambiguous: string[] = [],
 ): Promise<Map<string, Float32Array | null>> {
   const out = new Map<string, Float32Array | null>();
   for (const { file } of dev.images) {
     const image = await readImageFile(join(dev.dir, file));
     const analysis = await pipeline.analyse(image, { liveness: 'never', embedding: 'always' });
     out.set(file, analysis.face?.embedding ?? null);
+    if (analysis.comparableFaces > 0) ambiguous.push(file);
   }
   return out;
 }

@@ -130,14 +130,15 @@ export class FaceEngine {
   }
 
   /**
-   * The same for a JPEG file's bytes held in memory (an uploaded photo): decoded in the worker
-   * (EXIF applied, large photos shrunk), never written anywhere. A copy travels (transferred):
-   * a Node Buffer may be a slice of a shared pool that must not move.
+   * The same for an image file's bytes held in memory (an uploaded photo: JPEG, PNG, WebP or
+   * AVIF): decoded in the worker (EXIF applied, large photos shrunk), never written anywhere.
+   * `name` labels a decoding error. A copy travels (transferred): a Node Buffer may be a slice
+   * of a shared pool that must not move.
    */
-  embedEncoded(bytes: Uint8Array): Promise<FrameAnalysis> {
-    if (!(bytes instanceof Uint8Array)) throw new TypeError('expected the bytes of a JPEG file');
+  embedEncoded(bytes: Uint8Array, name?: string): Promise<FrameAnalysis> {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError('expected the bytes of an image file');
     const data = new Uint8Array(bytes);
-    return this.call<'embedEncoded'>({ type: 'embedEncoded', bytes: data }, [
+    return this.call<'embedEncoded'>({ type: 'embedEncoded', bytes: data, name }, [
       data.buffer as ArrayBuffer,
     ]);
   }

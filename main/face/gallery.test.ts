@@ -103,3 +103,51 @@ test('kthLargest', () => {
   assert.equal(kthLargest(values, 5, 3), 5);
   assert.equal(kthLargest(values, 5, 5), 1);
 });
+
+test('removed templates are never returned; an identity with none left is gone', () => {
+  const gallery = new Gallery(512, 16);
+  const ann = randomUnit();
+  const annRows = [gallery.add('ann', ann), gallery.add('ann', randomUnit())];
+  const bobRow = gallery.add('bob', randomUnit());
+  for (let i = 0; i < 100; i++) gallery.add(`stranger-${i}`, randomUnit());
+  assert.equal(gallery.identify(ann, 1)[0]?.id, 'ann');
+
+  gallery.remove(annRows[0] as number);
+  gallery.remove(annRows[0] as number); // twice: nothing more happens
+  assert.equal(gallery.size, 102);
+  assert.equal(gallery.templatesOf('ann'), 1);
+  const top = gallery.identify(ann, 200);
+  assert.ok(!top.some((m) => m.index === annRows[0]), 'the removed row is not a candidate');
+  assert.equal(top.length, 102, 'every identity still enrolled, once');
+
+  gallery.remove(annRows[1] as number);
+  assert.equal(gallery.identities, 101);
+  assert.equal(gallery.bestOf(ann, 'ann'), null);
+  assert.ok(!gallery.identify(ann, 200).some((m) => m.id === 'ann'), 'ann is gone');
+  assert.equal(gallery.bestOf(ann, 'bob')?.index, bobRow);
+  // Adding her again works as for anyone new.
+  gallery.add('ann', ann);
+  assert.equal(gallery.identify(ann, 1)[0]?.id, 'ann');
+});
+
+test('a template or probe with NaN or Infinity is refused, not silently poisoning every score', () => {
+  const gallery = new Gallery(16);
+  const bad = new Float32Array(16).fill(0.25);
+  bad[3] = Number.NaN;
+  assert.throws(() => gallery.add('x', bad), /value 3 is not finite/);
+  bad[3] = Number.POSITIVE_INFINITY;
+  assert.throws(() => gallery.add('x', bad), /not finite/);
+  assert.equal(gallery.size, 0);
+  gallery.add('y', new Float32Array(16).fill(0.25));
+  assert.throws(() => gallery.identify(bad), /not finite/);
+});
+
+test('reserve makes room at once and keeps what is there', () => {
+  const gallery = new Gallery(512, 16);
+  const first = randomUnit();
+  gallery.add('first', first);
+  gallery.reserve(5000);
+  for (let i = 0; i < 4000; i++) gallery.add(`p${i}`, randomUnit());
+  assert.equal(gallery.identify(first, 1)[0]?.id, 'first');
+  assert.ok(Math.abs((gallery.identify(first, 1)[0]?.similarity ?? 0) - 1) < 1e-6);
+});

@@ -1,8 +1,13 @@
 /**
- * 1:N identification against enrolled templates, fast at 100,000: templates live in one
- * contiguous matrix (no object per template); a first pass scores every template with int8
- * codes in WebAssembly SIMD (wasm-dot.ts), a second pass rescores the few that can still be in
- * the top k with the exact float32 vectors, so the similarities returned are exact cosines.
+ * The one 1:N engine: the terminal's local gallery and the cloud's template index
+ * (cloud/identify/template-index.ts) both search with this class.
+ *
+ * Fast at 100,000: templates live in one contiguous matrix (no object per template); a first
+ * pass scores every template with int8 codes in WebAssembly SIMD (wasm-dot.ts), a second pass
+ * rescores, with the exact float32 vectors, every template that can still be the best of an
+ * identity in the top k (a proven bound, not a guess), so the similarities returned, and the
+ * ranking, are exact cosines. Templates can be removed (consent withdrawn): the row becomes a
+ * tombstone the scan skips.
  */
 import { EMBEDDING_SIZE } from './embedding';
 import { instantiateScores, type ScoresFn } from './wasm-dot';
@@ -16,13 +21,19 @@ export interface Match {
 }
 
 const PAGE = 65536;
+/** rowIdentity of a removed template. */
+const REMOVED = -1;
 
 export class Gallery {
   readonly dim: number;
   private ids: string[] = [];
-  /** Each row's identity as a small number, so identify can keep the best score per identity. */
+  /** Each row's identity as a small number (REMOVED for a tombstone). */
   private rowIdentity: Int32Array;
   private identityNumbers = new Map<string, number>();
+  /** Live rows of each identity number: for exact per-identity scores and the identity count. */
+  private rowsOfIdentity: number[][] = [];
+  private liveIdentities = 0;
+  private liveRows = 0;
   private vectors: Float32Array;
   private capacity: number;
   // WebAssembly memory layout: [probe int16 x dim | out f32 x cap | scales f32 x cap | codes int8 x cap*dim]
@@ -43,12 +54,18 @@ export class Gallery {
     this.allocate(this.capacity);
   }
 
-  /** How many distinct identities are enrolled. */
+  /** How many distinct identities have at least one template. */
   get identities(): number {
-    return this.identityNumbers.size;
+    return this.liveIdentities;
   }
 
+  /** Templates enrolled and not removed. */
   get size(): number {
+    return this.liveRows;
+  }
+
+  /** Rows in use, tombstones included (row numbers run 0..rows-1). */
+  get rows(): number {
     return this.ids.length;
   }
 
@@ -60,21 +77,33 @@ export class Gallery {
 
   /** The exact template at a row (a view: do not modify). */
   vectorAt(index: number): Float32Array {
-    if (index < 0 || index >= this.size) throw new RangeError(`no template ${index}`);
+    if (index < 0 || index >= this.rows) throw new RangeError(`no template ${index}`);
     return this.vectors.subarray(index * this.dim, (index + 1) * this.dim);
   }
 
-  /** Adds an L2-normalised template under `id` (one person may have several); returns its row. */
-  add(id: string, embedding: Float32Array): number {
+  /** Room for `rows` templates at once (loading a whole index), rather than doubling repeatedly. */
+  reserve(rows: number): void {
+    if (rows > this.capacity) this.grow(rows);
+  }
+
+  /**
+   * Adds an L2-normalised template under `id` (one person may have several); returns its row.
+   * A non-finite value is refused: one NaN would make every later score NaN.
+   */
+  add(id: string, embedding: ArrayLike<number>): number {
     if (embedding.length !== this.dim) {
       throw new RangeError(`template must have ${this.dim} values, got ${embedding.length}`);
     }
-    if (this.size === this.capacity) this.grow(this.capacity * 2);
-    const row = this.size;
+    let max = 0;
+    for (let i = 0; i < this.dim; i++) {
+      const v = embedding[i] as number;
+      if (!Number.isFinite(v)) throw new RangeError(`template value ${i} is not finite`);
+      max = Math.max(max, Math.abs(v));
+    }
+    if (this.rows === this.capacity) this.grow(this.capacity * 2);
+    const row = this.rows;
     this.vectors.set(embedding, row * this.dim);
     // Per-template scale: the largest component maps to 127.
-    let max = 0;
-    for (let i = 0; i < this.dim; i++) max = Math.max(max, Math.abs(embedding[i] as number));
     const scale = max > 0 ? max / 127 : 1;
     const codes = this.codes.subarray(row * this.dim, (row + 1) * this.dim);
     for (let i = 0; i < this.dim; i++) codes[i] = Math.round((embedding[i] as number) / scale);
@@ -84,10 +113,51 @@ export class Gallery {
     if (identity === undefined) {
       identity = this.identityNumbers.size;
       this.identityNumbers.set(id, identity);
+      this.rowsOfIdentity.push([]);
     }
+    const own = this.rowsOfIdentity[identity] as number[];
+    if (own.length === 0) this.liveIdentities += 1;
+    own.push(row);
     this.rowIdentity[row] = identity;
     this.ids.push(id);
+    this.liveRows += 1;
     return row;
+  }
+
+  /** Removes the template at `row`; the scan skips it from now on. Removing twice does nothing. */
+  remove(row: number): void {
+    if (row < 0 || row >= this.rows) throw new RangeError(`no template ${row}`);
+    const identity = this.rowIdentity[row] as number;
+    if (identity === REMOVED) return;
+    this.rowIdentity[row] = REMOVED;
+    this.scales[row] = 0; // approximate score 0, and the row is skipped besides
+    this.codes.fill(0, row * this.dim, (row + 1) * this.dim);
+    this.vectors.fill(0, row * this.dim, (row + 1) * this.dim);
+    const own = (this.rowsOfIdentity[identity] as number[]).filter((r) => r !== row);
+    this.rowsOfIdentity[identity] = own;
+    if (own.length === 0) this.liveIdentities -= 1;
+    this.liveRows -= 1;
+  }
+
+  /** How many live templates `id` has. */
+  templatesOf(id: string): number {
+    const identity = this.identityNumbers.get(id);
+    return identity === undefined ? 0 : (this.rowsOfIdentity[identity] as number[]).length;
+  }
+
+  /**
+   * The exact best match among `id`'s templates (a 1:1 check against a claimed identity, or a
+   * search narrowed to a few identities), or null when it has none.
+   */
+  bestOf(probe: Float32Array, id: string): Match | null {
+    const identity = this.identityNumbers.get(id);
+    if (identity === undefined) return null;
+    let best: Match | null = null;
+    for (const row of this.rowsOfIdentity[identity] as number[]) {
+      const similarity = this.exact(probe, row);
+      if (best === null || similarity > best.similarity) best = { id, index: row, similarity };
+    }
+    return best;
   }
 
   /**
@@ -96,8 +166,8 @@ export class Gallery {
    */
   identify(probe: Float32Array, k = 5): Match[] {
     if (probe.length !== this.dim) throw new RangeError(`probe must have ${this.dim} values`);
-    const n = this.size;
-    if (n === 0 || k <= 0) return [];
+    const n = this.rows;
+    if (this.liveRows === 0 || k <= 0) return [];
     // Probe to int16 with its own scale; then out[r] = approximate cosine for every row.
     let pmax = 0;
     let pl1 = 0;
@@ -106,6 +176,7 @@ export class Gallery {
       pmax = Math.max(pmax, a);
       pl1 += a;
     }
+    if (!Number.isFinite(pl1)) throw new RangeError('probe has a value that is not finite');
     const pscale = pmax > 0 ? pmax / 32767 : 1;
     for (let i = 0; i < this.dim; i++) this.probe16[i] = Math.round((probe[i] as number) / pscale);
     const outPtr = this.dim * 2;
@@ -128,14 +199,15 @@ export class Gallery {
     const rowIdentity = this.rowIdentity;
     for (let r = 0; r < n; r++) {
       const who = rowIdentity[r] as number;
+      if (who === REMOVED) continue;
       const score = out[r] as number;
       if (score > (bestPerIdentity[who] as number)) bestPerIdentity[who] = score;
     }
-    const kth = kthLargest(bestPerIdentity, identities, Math.min(identities, k));
+    const kth = kthLargest(bestPerIdentity, identities, Math.min(this.liveIdentities, k));
     const floor = kth - 2 * bound;
     const candidates: Match[] = [];
     for (let r = 0; r < n; r++) {
-      if ((out[r] as number) >= floor)
+      if ((out[r] as number) >= floor && rowIdentity[r] !== REMOVED)
         candidates.push({ id: this.ids[r] as string, index: r, similarity: 0 });
     }
     for (const c of candidates) c.similarity = this.exact(probe, c.index);
@@ -173,13 +245,14 @@ export class Gallery {
 
   private grow(capacity: number): void {
     const { scales, codes, vectors, rowIdentity } = this;
+    const used = this.rows;
     this.allocate(capacity);
     this.rowIdentity = new Int32Array(capacity);
-    this.rowIdentity.set(rowIdentity);
-    this.scales.set(scales);
-    this.codes.set(codes);
+    this.rowIdentity.set(rowIdentity.subarray(0, used));
+    this.scales.set(scales.subarray(0, used));
+    this.codes.set(codes.subarray(0, used * this.dim));
     this.vectors = new Float32Array(capacity * this.dim);
-    this.vectors.set(vectors);
+    this.vectors.set(vectors.subarray(0, used * this.dim));
     this.capacity = capacity;
   }
 }

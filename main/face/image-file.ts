@@ -1,48 +1,129 @@
 /**
- * Still images: JPEG decoding (jpeg-js) with the EXIF orientation applied, and a frame source
- * that plays one image or a sequence of them like a camera.
+ * Still images: JPEG, PNG, WebP and AVIF decoded by libvips (through `sharp`), turned upright by
+ * their EXIF orientation and shrunk to MAX_STILL_SIDE in the same pass, and a frame source that
+ * plays one image or a sequence of them like a camera.
+ *
+ * Why libvips: a member enrols from a phone screenshot (PNG) or a messaging app's export (WebP)
+ * as readily as from a camera JPEG; libvips decodes all of them, applies the orientation tag the
+ * way phones and OpenCV's imread do, and for JPEG shrinks while decoding (libjpeg's DCT scaling),
+ * so a 50-megapixel photo never exists in memory at full size.
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import jpeg from 'jpeg-js';
-import { applyOrientation, readExifOrientation } from './exif';
+import type SharpModule from 'sharp';
 import type { Frame, FrameSource } from './frame';
-import { shrinkToFit, type RgbImage } from './image';
+import type { RgbImage } from './image';
+import { sniffImageFormat } from './image-format';
+
+export { sniffImageFormat, type ImageFormat } from './image-format';
 
 export class ImageDecodeError extends Error {
   override name = 'ImageDecodeError';
 }
 
-/** Larger photos are box-filtered down to this longer side before any stage sees them. */
+/** Larger photos are shrunk (aspect kept) to this longer side before any stage sees them. */
 export const MAX_STILL_SIDE = 1280;
 
-/** Decodes a JPEG (upright, EXIF applied) into RGB. `name` only labels errors. */
-export function decodeJpeg(bytes: Uint8Array, name = 'image'): RgbImage {
-  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) {
-    throw new ImageDecodeError(`${name}: not a JPEG file (only JPEG stills are supported)`);
-  }
-  let decoded: { width: number; height: number; data: Uint8Array };
-  try {
-    decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: 50 });
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new ImageDecodeError(`${name}: cannot decode JPEG (${reason})`);
-  }
-  if (decoded.width < 1 || decoded.height < 1) throw new ImageDecodeError(`${name}: empty image`);
-  const image = { width: decoded.width, height: decoded.height, data: decoded.data };
-  return applyOrientation(image, readExifOrientation(bytes));
+/**
+ * Pixels a photo may declare before anything is decoded: 110 million takes a 108-megapixel
+ * phone camera's full-resolution shot; beyond that it is a decompression bomb (a tiny PNG that
+ * claims 60,000 x 60,000), refused from its header alone.
+ */
+export const MAX_INPUT_PIXELS = 110_000_000;
+
+/** A 108-megapixel JPEG is about 40 MB; a file larger than this is not a photo we take. */
+export const MAX_IMAGE_FILE_BYTES = 64 * 1024 * 1024;
+
+let libvips: Promise<typeof SharpModule> | null = null;
+
+/**
+ * sharp, loaded on the first still photo: loading libvips costs 0.1-0.4 s here, which a face
+ * worker serving only camera frames (every payment) should not pay at start.
+ */
+function loadSharp(): Promise<typeof SharpModule> {
+  libvips ??= import('sharp').then(({ default: sharp }) => {
+    // libvips keeps recent operations' pixels in a cache: a face must not outlive its analysis.
+    sharp.cache(false);
+    return sharp;
+  });
+  return libvips;
 }
 
-/** Reads and decodes an image file, shrinking very large photos (see MAX_STILL_SIDE). */
-export async function readImageFile(path: string): Promise<RgbImage> {
+/**
+ * Decodes a photo (upright, EXIF applied) into RGB, shrunk to at most `maxSide` on its longer
+ * side. `name` labels errors (a file name, or "body.images.1"); no error carries image content.
+ */
+export async function decodeImage(
+  bytes: Uint8Array,
+  name = 'image',
+  maxSide = MAX_STILL_SIDE,
+): Promise<RgbImage> {
+  const format = sniffImageFormat(bytes);
+  if (format === 'heic') {
+    throw new ImageDecodeError(
+      `${name}: HEIC photos cannot be read here (no HEVC decoder); export it as JPEG or PNG`,
+    );
+  }
+  if (format === null) {
+    throw new ImageDecodeError(`${name}: not a JPEG, PNG, WebP or AVIF image`);
+  }
+  const sharp = await loadSharp();
+  try {
+    const { data, info } = await sharp(bytes, {
+      limitInputPixels: MAX_INPUT_PIXELS,
+      // 'warning' (the strictest): a truncated photo decodes with grey rows where the face was.
+      failOn: 'warning',
+      autoOrient: true,
+      pages: 1, // an animated WebP: its first frame
+    })
+      .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: { r: 127, g: 127, b: 127 } }) // transparency: the letterbox grey
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`${info.channels} channels after conversion`);
+    return {
+      width: info.width,
+      height: info.height,
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    };
+  } catch (err) {
+    throw new ImageDecodeError(`${name}: cannot decode ${format.toUpperCase()} (${reason(err)})`);
+  }
+}
+
+/** libvips's message, first line, without the input's (possibly long) description. */
+function reason(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const first = message.split('\n').find((l) => l.trim() !== '') ?? 'unknown error';
+  if (/pixel limit/i.test(first))
+    return `larger than ${MAX_INPUT_PIXELS / 1e6} megapixels, refused before decoding`;
+  return first.trim().slice(0, 200);
+}
+
+/** Reads and decodes an image file (see decodeImage). Errors name the file. */
+export async function readImageFile(path: string, maxSide = MAX_STILL_SIDE): Promise<RgbImage> {
+  const name = basename(path);
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    const file = await open(path, 'r');
+    try {
+      const { size } = await file.stat();
+      if (size > MAX_IMAGE_FILE_BYTES) {
+        throw new ImageDecodeError(
+          `${name}: ${Math.round(size / 1048576)} MB is larger than a photo (at most ${MAX_IMAGE_FILE_BYTES / 1048576} MB)`,
+        );
+      }
+      bytes = await file.readFile();
+    } finally {
+      await file.close();
+    }
   } catch (err) {
+    if (err instanceof ImageDecodeError) throw err;
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new ImageDecodeError(`${basename(path)}: cannot read file (${code})`);
+    throw new ImageDecodeError(`${name}: cannot read file (${code})`);
   }
-  return shrinkToFit(decodeJpeg(bytes, basename(path)), MAX_STILL_SIDE);
+  return decodeImage(bytes, name, maxSide);
 }
 
 export interface ImageSourceOptions {

@@ -30,6 +30,7 @@ export { Y4mError, Y4mFileSource, type Y4mSourceOptions } from './y4m';
 export {
   ImageDecodeError,
   ImageSequenceSource,
+  decodeImage,
   readImageFile,
   type ImageSourceOptions,
 } from './image-file';

@@ -51,7 +51,12 @@ export const request = z.discriminatedUnion('type', [
   z.object({ id: z.number(), type: z.literal('embedFile'), path: z.string() }),
   z.object({ id: z.number(), type: z.literal('embedImage'), image: rgbImage }),
   /** A JPEG file's bytes (an upload, say), decoded in the worker: never on disk. */
-  z.object({ id: z.number(), type: z.literal('embedEncoded'), bytes }),
+  z.object({
+    id: z.number(),
+    type: z.literal('embedEncoded'),
+    bytes,
+    name: z.string().max(200).optional(),
+  }),
   z.object({ id: z.number(), type: z.literal('resetTrack'), track: z.string() }),
   z.object({ id: z.number(), type: z.literal('memory') }),
 ]);
@@ -75,6 +80,7 @@ export const frameAnalysis = z.object({
   width: z.number(),
   height: z.number(),
   faceCount: z.number(),
+  comparableFaces: z.number(),
   face: z
     .object({
       box,

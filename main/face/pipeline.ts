@@ -46,8 +46,10 @@ import {
   type QualityMeasures,
   type QualityReason,
 } from './quality';
-import { rectToAffine, sampleToTensor } from './sample';
-import { FaceTracker } from './track';
+import { rectToAffine, sampleToTensor, type Affine } from './sample';
+import { MAX_STILL_CANDIDATES, chooseIntended, intentScore } from './still-face';
+import { prominence, type FaceTracker, type TrackedFace } from './track';
+import type { Detection } from './nms';
 
 /** When to run a costly stage: on every face, only on faces that pass the gates, or never. */
 export type StagePolicy = 'always' | 'gated' | 'never';
@@ -97,6 +99,12 @@ export interface FrameAnalysis {
   height: number;
   /** How many faces the detector saw (after suppression of duplicates). */
   faceCount: number;
+  /**
+   * A still photo (no tracker): how many other faces are comparable to the one chosen (as
+   * large, central, sharp and frontal, see still-face.ts): above 0, the photo is ambiguous.
+   * Always 0 for a camera frame, where the tracker decides.
+   */
+  comparableFaces: number;
   face: FaceAnalysis | null;
   timings: StageTimings;
 }
@@ -107,6 +115,13 @@ export interface PipelineOptions {
 }
 
 type Input = { data: Float32Array; tensor: ort.Tensor };
+
+/** What measuring one face gives: its points, quality and the map that aligns it. */
+interface MeasuredFace {
+  points: Point[];
+  quality: QualityMeasures;
+  sampling: Affine;
+}
 
 function input(dims: number[]): Input {
   const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
@@ -195,6 +210,42 @@ export class FacePipeline {
     return softmax(await this.run('liveness', this.livenessIn.tensor))[0] as number;
   }
 
+  /**
+   * Landmarks, alignment and quality of the face in `box`; leaves its aligned input in the
+   * embedding tensor. Adds to the landmark, align and quality timings.
+   */
+  private async measureFace(
+    frame: RgbImage,
+    box: Box,
+    timings: StageTimings,
+  ): Promise<MeasuredFace> {
+    const t1 = performance.now();
+    const points68 = await this.landmarks(frame, box);
+    const points = fivePoints(points68);
+    const t2 = performance.now();
+    timings.landmarkMs += t2 - t1;
+
+    const sampling = alignedSampling(alignmentTransform(points));
+    sampleToTensor(frame, sampling, FEATURE_SPEC, this.featureIn.data);
+    sampleToTensor(frame, sampling, ALIGNED_GREY_SPEC, this.alignedGrey);
+    const t3 = performance.now();
+    timings.alignMs += t3 - t2;
+
+    const pose = estimatePose(points);
+    const quality: QualityMeasures = {
+      interocularPx: Math.hypot(
+        (points[1] as Point).x - (points[0] as Point).x,
+        (points[1] as Point).y - (points[0] as Point).y,
+      ),
+      ...pose,
+      sharpness: laplacianVariance(this.alignedGrey, ALIGNED_SIZE, ALIGNED_SIZE),
+      ...exposure(this.alignedGrey, ALIGNED_SIZE),
+      eyesOpen: await this.eyesOpen(frame, points68),
+    };
+    timings.qualityMs += performance.now() - t3;
+    return { points, quality, sampling };
+  }
+
   /** Everything about the main face of one frame. */
   async analyse(
     frame: RgbImage & { depth?: DepthMap },
@@ -212,43 +263,59 @@ export class FacePipeline {
       totalMs: 0,
       modelMs: 0,
     };
-    const finish = (faceCount: number, face: FaceAnalysis | null): FrameAnalysis => {
+    const finish = (
+      faceCount: number,
+      comparableFaces: number,
+      face: FaceAnalysis | null,
+    ): FrameAnalysis => {
       timings.totalMs = performance.now() - t0;
       timings.modelMs = this.modelMs;
-      return { width: frame.width, height: frame.height, faceCount, face, timings };
+      return {
+        width: frame.width,
+        height: frame.height,
+        faceCount,
+        comparableFaces,
+        face,
+        timings,
+      };
     };
 
     const detections = await this.detect(frame);
-    const tracker = options.tracker ?? new FaceTracker();
-    const main = tracker.update(detections, frame.width, frame.height);
-    const t1 = performance.now();
-    timings.detectMs = t1 - t0;
-    if (main === null) return finish(detections.length, null);
-
-    const points68 = await this.landmarks(frame, main.box);
-    const points = fivePoints(points68);
-    const t2 = performance.now();
-    timings.landmarkMs = t2 - t1;
-
-    const toTemplate = alignmentTransform(points);
-    const sampling = alignedSampling(toTemplate);
-    sampleToTensor(frame, sampling, FEATURE_SPEC, this.featureIn.data);
-    sampleToTensor(frame, sampling, ALIGNED_GREY_SPEC, this.alignedGrey);
-    const t3 = performance.now();
-    timings.alignMs = t3 - t2;
-
     const gates = options.gates ?? DEFAULT_GATES;
-    const pose = estimatePose(points);
-    const quality: QualityMeasures = {
-      interocularPx: Math.hypot(
-        (points[1] as Point).x - (points[0] as Point).x,
-        (points[1] as Point).y - (points[0] as Point).y,
-      ),
-      ...pose,
-      sharpness: laplacianVariance(this.alignedGrey, ALIGNED_SIZE, ALIGNED_SIZE),
-      ...exposure(this.alignedGrey, ALIGNED_SIZE),
-      eyesOpen: await this.eyesOpen(frame, points68),
-    };
+    timings.detectMs = performance.now() - t0;
+
+    // A camera frame: the tracker says which face (the one followed so far). A still photo:
+    // the face it means (still-face.ts), judged on every prominent face's measurements.
+    let main: TrackedFace | null;
+    let measured: MeasuredFace | null = null;
+    let comparableFaces = 0;
+    if (options.tracker !== undefined) {
+      main = options.tracker.update(detections, frame.width, frame.height);
+      if (main !== null) measured = await this.measureFace(frame, main.box, timings);
+    } else {
+      const candidates: (MeasuredFace & { detection: Detection; intent: number })[] = [];
+      const prominent = [...detections]
+        .sort(
+          (a, b) =>
+            prominence(b.box, frame.width, frame.height) -
+            prominence(a.box, frame.width, frame.height),
+        )
+        .slice(0, MAX_STILL_CANDIDATES);
+      for (const detection of prominent) {
+        const m = await this.measureFace(frame, detection.box, timings);
+        const intent = intentScore(detection.box, m.quality, frame.width, frame.height, gates);
+        candidates.push({ ...m, detection, intent });
+      }
+      const intended = chooseIntended(candidates);
+      main = intended && { ...intended.chosen.detection, trackId: 1 };
+      measured = intended?.chosen ?? null;
+      comparableFaces = intended?.comparable ?? 0;
+      // The aligned input of the last face measured is in the tensor: put the chosen one's back.
+      if (measured !== null && measured !== candidates[candidates.length - 1])
+        sampleToTensor(frame, measured.sampling, FEATURE_SPEC, this.featureIn.data);
+    }
+    if (main === null || measured === null) return finish(detections.length, 0, null);
+    const { points, quality } = measured;
     const face: FaceAnalysis = {
       box: main.box,
       score: main.score,
@@ -258,17 +325,18 @@ export class FacePipeline {
       qualityScore: qualityScore(quality, gates),
       refusals: refusals(quality, gates),
     };
+    const t4 = performance.now();
     if (frame.depth !== undefined)
       face.depth = depthRelief(frame.depth, main.box, frame.width, frame.height);
-    const t4 = performance.now();
-    timings.qualityMs = t4 - t3;
+    timings.qualityMs += performance.now() - t4;
+    const t4b = performance.now();
 
     const wanted = (policy: StagePolicy | undefined): boolean =>
       policy === 'always' || (policy === 'gated' && face.refusals.length === 0);
     if (wanted(options.liveness ?? 'always'))
       face.liveScore = await this.liveScore(frame, main.box);
     const t5 = performance.now();
-    timings.livenessMs = t5 - t4;
+    timings.livenessMs = t5 - t4b;
 
     if (wanted(options.embedding ?? 'always')) {
       face.embedding = l2Normalise(
@@ -276,6 +344,6 @@ export class FacePipeline {
       );
     }
     timings.embedMs = performance.now() - t5;
-    return finish(detections.length, face);
+    return finish(detections.length, comparableFaces, face);
   }
 }

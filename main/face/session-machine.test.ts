@@ -26,7 +26,8 @@ interface FaceOptions {
 }
 
 function frame(face: FaceOptions | null, faceCount = face ? 1 : 0): FrameAnalysis {
-  if (face === null) return { width: 640, height: 480, faceCount, face: null, timings };
+  if (face === null)
+    return { width: 640, height: 480, faceCount, comparableFaces: 0, face: null, timings };
   const x = face.x ?? 200;
   const embedding = new Float32Array(4);
   embedding[face.embedding ?? 0] = 1;
@@ -51,7 +52,7 @@ function frame(face: FaceOptions | null, faceCount = face ? 1 : 0): FrameAnalysi
     embedding,
   };
   if (face.relief !== undefined) f.depth = { reliefMm: face.relief, samples: 5000 };
-  return { width: 640, height: 480, faceCount, face: f, timings };
+  return { width: 640, height: 480, faceCount, comparableFaces: 0, face: f, timings };
 }
 
 /** Runs frames 100 ms apart; returns every event and the machine. */

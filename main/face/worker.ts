@@ -5,8 +5,7 @@
  * writes, logs or sends pixels.
  */
 import { parentPort } from 'node:worker_threads';
-import { MAX_STILL_SIDE, decodeJpeg, readImageFile } from './image-file';
-import { shrinkToFit } from './image';
+import { decodeImage, readImageFile } from './image-file';
 import { request, type Request, type Response } from './messages';
 import { FacePipeline } from './pipeline';
 import { resizeRgb } from './sample';
@@ -72,7 +71,7 @@ async function handle(msg: Request): Promise<unknown> {
     case 'embedImage':
       return ready().analyse(msg.image);
     case 'embedEncoded':
-      return ready().analyse(shrinkToFit(decodeJpeg(msg.bytes), MAX_STILL_SIDE));
+      return ready().analyse(await decodeImage(msg.bytes, msg.name));
     case 'resetTrack':
       return { reset: trackers.delete(msg.track) };
     case 'memory': {
