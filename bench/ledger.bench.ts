@@ -23,6 +23,7 @@ import { includedTaxFen, type PaymentMethod } from '../main/contract';
 import { DEMO_PRODUCTS, LATEST_VERSION, Ledger } from '../main/ledger';
 import { cartsPathFor } from '../main/ledger/db';
 import { uuidv7 } from '../main/ledger/ids';
+import { TEST_AUDIT_KEY } from '../main/ledger/test-support/helpers';
 import {
   PAYMENTS,
   REFUND_LINES,
@@ -56,7 +57,7 @@ interface CommitFigures {
 }
 
 function measureCommit(dir: string): CommitFigures {
-  const ledger = Ledger.open({ file: join(dir, 'commit.db') });
+  const ledger = Ledger.open({ auditKey: TEST_AUDIT_KEY, file: join(dir, 'commit.db') });
   ledger.upsertProducts([...DEMO_PRODUCTS]);
   // Every money row names its operator (one indexed lookup per payment, part of the cost).
   const op = ledger.addStaff({ name: 'Bench cashier', role: 'cashier', pin: '1234' }).id;
@@ -198,7 +199,7 @@ function generateBigLedger(file: string): void {
   const started = performance.now();
   const building = `${file}.building`;
   removeDb(building);
-  const ledger = Ledger.open({ file: building, now: () => new Date(DAY0_UTC_MS) });
+  const ledger = Ledger.open({ auditKey: TEST_AUDIT_KEY, file: building, now: () => new Date(DAY0_UTC_MS) });
   ledger.upsertProducts([...DEMO_PRODUCTS]);
   // Money rows name their operator (the schema refuses one that does not).
   const operator = ledger.addStaff({ name: 'Bench cashier', role: 'cashier', pin: '1234' }).id;
@@ -407,7 +408,7 @@ function reportBench(): void {
   while (days.size < 20) days.add(Math.floor(rand() * BIG_DAYS));
   const dates = [...days].map(dateOf);
 
-  const ledger = Ledger.open({ file, now: after });
+  const ledger = Ledger.open({ auditKey: TEST_AUDIT_KEY, file, now: after });
   const dailyMs: number[] = [];
   let salesSeen = 0;
   for (const date of dates) {
@@ -432,7 +433,7 @@ function reportBench(): void {
   try {
     const copy = join(scratchDir, 'z.db');
     copyFileSync(file, copy);
-    const zLedger = Ledger.open({ file: copy, now: after });
+    const zLedger = Ledger.open({ auditKey: TEST_AUDIT_KEY, file: copy, now: after });
     const zMs: number[] = [];
     for (let k = 0; k < 20; k++) {
       const t0 = performance.now();
