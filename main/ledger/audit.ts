@@ -224,8 +224,11 @@ export function recordAuditCheck(ctx: Ctx, lastCheck: string, reported?: string)
       .run(lastCheck, reported);
 }
 
-/** Reads a money row back from the database and returns its canonical content. */
-function loadContent(ctx: Ctx, kind: string, ref: string): string | null {
+/**
+ * Reads a money row back from the database and returns its canonical content. (Exported for the
+ * tests that play the attacker recomputing a chain.)
+ */
+export function loadContent(ctx: Ctx, kind: string, ref: string): string | null {
   switch (kind) {
     case 'sale': {
       const sale = SALES.select(ctx, 'id = ?').get(ref) as SaleRow | undefined;
