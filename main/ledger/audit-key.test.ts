@@ -5,15 +5,11 @@
  * checkpoint. Each test performs the edit on the real file, as someone with the file would.
  */
 import assert from 'node:assert/strict';
-import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { LATEST_VERSION, Ledger } from './index';
-import { loadContent } from './audit';
-import { BusinessClock } from './clock';
-import { Ctx } from './context';
+import { Ledger } from './index';
 import { cartsPathFor } from './db';
 import {
   openTestLedger,
@@ -23,6 +19,7 @@ import {
   operatorOf,
   type TestLedger,
 } from './test-support/helpers';
+import { keyedWith, tamperAndRechain, unkeyed } from './test-support/tamper';
 
 let t: TestLedger;
 beforeEach(() => {
@@ -39,49 +36,6 @@ function trade(l: Ledger = t.ledger, op = t.op) {
     sales.push(l.pay(s.id, { method: 'cash', amountFen: s.totalFen }, op));
   }
   return sales[1] as NonNullable<(typeof sales)[number]>;
-}
-
-type Mac = (text: string) => string;
-const unkeyed: Mac = (text) => createHash('sha256').update(text).digest('hex');
-const keyedWith =
-  (key: Buffer): Mac =>
-  (text) =>
-    createHmac('sha256', key).update(text).digest('hex');
-
-/**
- * The attacker: with the till closed, drops the protective triggers, runs `sql`, then
- * recomputes every audit link from `fromSeq` on with `mac` over the stored content, so each
- * link's prev_hash and hash agree with the rows as they now are.
- */
-function tamperAndRechain(file: string, sql: string, mac: Mac, fromSeq = 1): void {
-  const raw = new Database(file);
-  try {
-    for (const { name } of raw
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-      .all() as { name: string }[])
-      raw.exec(`DROP TRIGGER ${name}`);
-    raw.exec(sql);
-    const ctx = new Ctx(raw, 'T01', new BusinessClock('Asia/Shanghai'), () => new Date(), LATEST_VERSION);
-    const rows = raw.prepare('SELECT seq, kind, ref FROM audit ORDER BY seq').all() as {
-      seq: number;
-      kind: string;
-      ref: string;
-    }[];
-    let prev = '0'.repeat(64);
-    for (const r of rows) {
-      if (r.seq >= fromSeq) {
-        const body = loadContent(ctx, r.kind, r.ref) ?? '';
-        const hash = mac(`${r.seq}\n${r.kind}\n${r.ref}\n${prev}\n${body}`);
-        raw.prepare('UPDATE audit SET prev_hash = ?, hash = ? WHERE seq = ?').run(prev, hash, r.seq);
-        prev = hash;
-      } else {
-        prev = (raw.prepare('SELECT hash FROM audit WHERE seq = ?').get(r.seq) as { hash: string })
-          .hash;
-      }
-    }
-  } finally {
-    raw.close();
-  }
 }
 
 function seqOf(file: string, kind: string, ref: string): number {
