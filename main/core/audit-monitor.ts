@@ -155,7 +155,8 @@ export class AuditMonitor {
       broken === null
         ? undefined
         : {
-            key: `${next.scope}:${broken.seq}:${broken.kind}:${broken.reason}`,
+            // The start, full and manual checks finding the same break are one failure.
+            key: `${next.scope === 'cloud' ? 'cloud' : 'local'}:${broken.seq}:${broken.kind}:${broken.reason}`,
             payload: {
               scope: next.scope,
               seq: broken.seq,
