@@ -437,8 +437,8 @@ function saveCheckpoint(ctx: Ctx, start: Start, seq: number, hash: string): void
 }
 
 /**
- * Verifies the whole chain (or, `incremental`, the rows after the last good check's
- * checkpoint, plus the switch-over record and the stray-row count over every table).
+ * Verifies the whole chain and looks for money rows without a link; or, `incremental` (the
+ * check at start), the switch-over record and the links after the last good check's checkpoint.
  */
 export function verifyAudit(ctx: Ctx, options: { incremental?: boolean } = {}): AuditVerification {
   const check = startCheck(ctx, options.incremental ?? false);
@@ -470,7 +470,10 @@ export function startCheck(
       fromSeq = walk.lastSeq;
       fromHash = walk.lastHash;
       if (!walk.done) return null;
-      const stray = strayRows(ctx, fromSeq + 1);
+      // Counting every money table costs a scan of each (about a second on a 1,000,000-sale
+      // ledger), too much for the check at start; the full checks (soon after start, daily,
+      // "check now") do it.
+      const stray = incremental ? null : strayRows(ctx, fromSeq + 1);
       if (stray !== null) return { ok: false, checked, firstBroken: stray };
       saveCheckpoint(ctx, start, fromSeq, fromHash);
       return { ok: true, checked, firstBroken: null };
