@@ -54,7 +54,11 @@ test('a ledger edited while the till was off is found at start and reported once
   await signInCashier(core);
   await call(core, 'shift.open', { floatFen: 0 });
   let sale = await call(core, 'sale.addItem', { sku: 'DRK-001', qty: 1 });
-  sale = await call(core, 'sale.pay', { saleId: sale.id, method: 'cash', amountFen: sale.totalFen });
+  sale = await call(core, 'sale.pay', {
+    saleId: sale.id,
+    method: 'cash',
+    amountFen: sale.totalFen,
+  });
   core.close();
 
   // Behind the triggers, the paid sale's cash payment is recorded as a card payment.
@@ -63,11 +67,13 @@ test('a ledger edited while the till was off is found at start and reported once
     .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
     .all() as { name: string }[])
     raw.exec(`DROP TRIGGER ${name}`);
-  raw.exec(`UPDATE payments SET method = 'card', tendered_fen = NULL, change_fen = 0 WHERE sale_id = '${sale.id}'`);
+  raw.exec(
+    `UPDATE payments SET method = 'card', tendered_fen = NULL, change_fen = 0 WHERE sale_id = '${sale.id}'`,
+  );
   const seq = (
-    raw.prepare("SELECT seq FROM audit WHERE kind = 'payment' AND ref LIKE ?").get(
-      `${sale.id}/%`,
-    ) as { seq: number }
+    raw
+      .prepare("SELECT seq FROM audit WHERE kind = 'payment' AND ref LIKE ?")
+      .get(`${sale.id}/%`) as { seq: number }
   ).seq;
   raw.close();
 
@@ -95,7 +101,10 @@ test('a ledger edited while the till was off is found at start and reported once
     const now = await call(core, 'ledger.verify', {});
     assert.equal(now.scope, 'full');
     assert.equal(now.firstBroken?.seq, seq);
-    assert.ok(events.some((e) => e.running), 'the screens hear that a check is running');
+    assert.ok(
+      events.some((e) => e.running),
+      'the screens hear that a check is running',
+    );
     assert.equal(events.at(-1)?.firstBroken?.seq, seq);
     assert.equal(auditFailedEvents(file).length, 1, 'the same failure is reported once');
   } finally {

@@ -15,11 +15,7 @@
  * `ledger.audit` event; a failure also writes the outbox event `audit.failed`, once per distinct
  * failure (the same break found every day is reported once).
  */
-import {
-  auditStatus,
-  type AuditStatus,
-  type AuditVerification,
-} from '../contract';
+import { auditStatus, type AuditStatus, type AuditVerification } from '../contract';
 import type { Ledger } from '../ledger';
 import type { Logger } from './logger';
 

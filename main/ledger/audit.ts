@@ -216,8 +216,7 @@ export function auditRecord(ctx: Ctx): { lastCheck: string | null; reported: str
 }
 
 export function recordAuditCheck(ctx: Ctx, lastCheck: string, reported?: string): void {
-  if (reported === undefined)
-    ctx.stmt('UPDATE audit_state SET last_check = ?').run(lastCheck);
+  if (reported === undefined) ctx.stmt('UPDATE audit_state SET last_check = ?').run(lastCheck);
   else
     ctx
       .stmt('UPDATE audit_state SET last_check = ?, reported_failure = ?')
@@ -392,7 +391,12 @@ interface Start {
 function checkedStart(ctx: Ctx, incremental: boolean): Start | Broken {
   if (!keyed(ctx)) {
     // An older schema (migration tests only): the unkeyed chain alone.
-    return { keyedFrom: Number.POSITIVE_INFINITY, key: Buffer.alloc(0), fromSeq: 0, fromHash: GENESIS_HASH };
+    return {
+      keyedFrom: Number.POSITIVE_INFINITY,
+      key: Buffer.alloc(0),
+      fromSeq: 0,
+      fromHash: GENESIS_HASH,
+    };
   }
   const key = keyOf(ctx);
   const state = readState(ctx);

@@ -201,7 +201,10 @@ test('a database from newer software is refused, naming both versions, and left 
       .prepare("INSERT INTO schema_version VALUES (99, 'from the future', '2030-01-01T00:00:00Z')")
       .run();
     raw.close();
-    const err = throwsCode(() => Ledger.open({ auditKey: TEST_AUDIT_KEY, file }), 'DATABASE_TOO_NEW');
+    const err = throwsCode(
+      () => Ledger.open({ auditKey: TEST_AUDIT_KEY, file }),
+      'DATABASE_TOO_NEW',
+    );
     assert.match(err.message, /version 99/);
     assert.match(err.message, new RegExp(`version ${LATEST_VERSION}\\b`));
     assert.deepEqual(versionsOf(file), [...ALL_VERSIONS, 99]);
@@ -211,7 +214,11 @@ test('a database from newer software is refused, naming both versions, and left 
     const carts = new Database(cartsPathFor(file2));
     carts.pragma('user_version = 7');
     carts.close();
-    throwsCode(() => Ledger.open({ auditKey: TEST_AUDIT_KEY, file: file2 }), 'DATABASE_TOO_NEW', /carts database.*7/);
+    throwsCode(
+      () => Ledger.open({ auditKey: TEST_AUDIT_KEY, file: file2 }),
+      'DATABASE_TOO_NEW',
+      /carts database.*7/,
+    );
   } finally {
     cleanup();
   }
@@ -221,10 +228,18 @@ test('open refuses a bad time zone or terminal id', () => {
   const { dir, cleanup } = tempDir();
   try {
     throwsCode(
-      () => Ledger.open({ auditKey: TEST_AUDIT_KEY, file: join(dir, 'a.db'), timezone: 'Mars/Olympus' }),
+      () =>
+        Ledger.open({
+          auditKey: TEST_AUDIT_KEY,
+          file: join(dir, 'a.db'),
+          timezone: 'Mars/Olympus',
+        }),
       'VALIDATION',
     );
-    throwsCode(() => Ledger.open({ auditKey: TEST_AUDIT_KEY, file: join(dir, 'a.db'), terminalId: 'T 1' }), 'VALIDATION');
+    throwsCode(
+      () => Ledger.open({ auditKey: TEST_AUDIT_KEY, file: join(dir, 'a.db'), terminalId: 'T 1' }),
+      'VALIDATION',
+    );
   } finally {
     cleanup();
   }

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { makeEan13 } from '../contract';
 import { DEMO_PRODUCTS, LATEST_VERSION, Ledger, SyncStore } from './index';
-import { openTestLedger, operatorOf, TEST_AUDIT_KEY, tempDir, throwsCode } from './test-support/helpers';
+import {
+  openTestLedger,
+  operatorOf,
+  TEST_AUDIT_KEY,
+  tempDir,
+  throwsCode,
+} from './test-support/helpers';
 
 function sell(ledger: Ledger, sku = 'DRK-001'): void {
   const sale = ledger.addItem({ sku, qty: 2 });

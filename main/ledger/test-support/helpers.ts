@@ -71,7 +71,13 @@ export function openTestLedger(
     },
     reopen(more = {}) {
       t.ledger.close();
-      t.ledger = Ledger.open({ auditKey: TEST_AUDIT_KEY, file, now: clock.now, ...options, ...more });
+      t.ledger = Ledger.open({
+        auditKey: TEST_AUDIT_KEY,
+        file,
+        now: clock.now,
+        ...options,
+        ...more,
+      });
       return t.ledger;
     },
     cleanup() {

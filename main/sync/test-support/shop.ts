@@ -26,7 +26,12 @@ export interface Shop {
 export function openShop(prefix = 'pos-sync-'): Shop {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const file = join(dir, 'ledger.db');
-  const ledger = Ledger.open({ auditKey: TEST_AUDIT_KEY, file, terminalId: 'T01', timezone: 'Asia/Shanghai' });
+  const ledger = Ledger.open({
+    auditKey: TEST_AUDIT_KEY,
+    file,
+    terminalId: 'T01',
+    timezone: 'Asia/Shanghai',
+  });
   ledger.upsertProducts([...DEMO_PRODUCTS]);
   return {
     dir,
