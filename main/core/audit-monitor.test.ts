@@ -156,3 +156,51 @@ test('the audit key lives in the secret store, not beside the ledger in the data
     core.close();
   }
 });
+
+test('an edit before the start checkpoint is found by the full check that follows start', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pos-core-audit-'));
+  dirs.push(dataDir);
+  const file = join(dataDir, 'ledger.db');
+  let core = openCore(dataDir);
+  await signInCashier(core);
+  await call(core, 'shift.open', { floatFen: 0 });
+  let sale = await call(core, 'sale.addItem', { sku: 'DRK-001', qty: 1 });
+  sale = await call(core, 'sale.pay', {
+    saleId: sale.id,
+    method: 'card',
+    amountFen: sale.totalFen,
+  });
+  core.close();
+  core = openCore(dataDir); // its start check puts the checkpoint at the head
+  core.close();
+
+  const raw = new Database(file);
+  for (const { name } of raw
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    .all() as { name: string }[])
+    raw.exec(`DROP TRIGGER ${name}`);
+  raw.exec(`UPDATE sales SET closed_at = '2020-01-01T00:00:00.000Z' WHERE id = '${sale.id}'`);
+  const seq = (
+    raw.prepare("SELECT seq FROM audit WHERE kind = 'sale' AND ref = ?").get(sale.id) as {
+      seq: number;
+    }
+  ).seq;
+  raw.close();
+
+  core = openCore(dataDir, { audit: { fullCheckDelayMs: 0, sliceRows: 1 } });
+  try {
+    const full = new Promise<AuditStatus>((resolve) =>
+      core.onEvent((name, payload) => {
+        const status = payload as AuditStatus;
+        if (name === 'ledger.audit' && status.scope === 'full' && !status.running) resolve(status);
+      }),
+    );
+    assert.equal(core.audit.current().ok, true, 'the start check walks only what is new');
+    const status = await full;
+    assert.equal(status.ok, false);
+    assert.equal(status.firstBroken?.seq, seq);
+    assert.equal(core.audit.current().firstBroken?.seq, seq);
+  } finally {
+    core.close();
+  }
+});
