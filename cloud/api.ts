@@ -312,6 +312,11 @@ export const storeDailyReport = z.object({
     }),
   ),
   byTerminal: z.array(z.object({ terminalId: id, ...totals })),
+  /**
+   * The store's terminals whose audit chain no longer matches the anchors the cloud holds
+   * (cloud/audit; a flag stays): their figures above may not be the truth.
+   */
+  auditAlerts: z.array(auditAlert).optional(),
 });
 export type StoreDailyReport = z.infer<typeof storeDailyReport>;
 

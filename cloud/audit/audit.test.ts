@@ -66,6 +66,12 @@ describe(`audit anchors (${databaseLabel})`, () => {
       ],
       'one alert per finding, however often the till syncs',
     );
+    // The store's report says so beside its figures.
+    const report = await cloud.admin.storeDailyReport(storeId ?? '', '2025-01-01');
+    assert.deepEqual(
+      report.auditAlerts?.map((a) => a.kind),
+      ['truncated', 'rewritten'],
+    );
   });
 
   it('a malformed anchor is refused, and only an admin lists the alerts', async () => {

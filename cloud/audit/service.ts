@@ -51,7 +51,7 @@ export class AuditAnchorService {
     });
   }
 
-  /** Alerts, newest first (all terminals, or one store's). */
+  /** Alerts, newest first: all terminals', or one store's. */
   async alerts(storeId?: string): Promise<AuditAlert[]> {
     const { rows } = await this.db.query<{
       id: string;
