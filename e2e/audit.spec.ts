@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { expect, test } from './fixtures';
-import { asCashier, demoProduct, FIRST_STEP_MS, startTill, unlockManager } from './pos';
+import { asCashier, demoProduct, FIRST_STEP_MS, signIn, unlockManager } from './pos';
 
 /** The fraud, on the live ledger file (WAL: the host keeps running). Returns the first bad row. */
 function underRecord(dataDir: string, saleId: string): number {
@@ -45,7 +45,9 @@ test('a tampered ledger: the manager check names the row, the cashier sees the b
     await api.invoke('sale.pay', { saleId: sale.id, method: 'card', amountFen: sale.totalFen });
     return sale.id;
   });
-  await startTill(page, host.url);
+  // The cashier's screen, open all along (the shift is already open).
+  await page.goto(`${host.url}/`);
+  await signIn(page);
   await expect(page.getByTestId('audit-banner')).toHaveCount(0);
 
   const row = underRecord(host.dataDir, saleId);
