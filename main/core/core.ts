@@ -134,13 +134,15 @@ export function createPosCore(
 ): PosCore {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const secrets = options.secrets ?? new FileSecretStore(secretsDirFor(config.dataDir));
+  // The audit chain's key lives with the terminal's secrets, never in the ledger: whoever edits
+  // the ledger file cannot recompute a chain that verifies.
+  const auditKeyIsNew = secrets.get('audit-key') === null;
   const ledger = Ledger.open({
     file: join(config.dataDir, 'ledger.db'),
     terminalId: config.terminalId,
     timezone: config.timezone,
-    // The audit chain's key lives with the terminal's secrets, never in the ledger: whoever
-    // edits the ledger file cannot recompute a chain that verifies.
     auditKey: secrets.getOrCreate('audit-key', AUDIT_KEY_BYTES),
+    auditKeyIsNew,
   });
   if (ledger.productCount() === 0) {
     seedDemoCatalog(ledger);

@@ -161,7 +161,7 @@ test('an old unkeyed chain is verified before the key takes over, and stays prot
   const clock = new TestClock('2025-06-02T02:00:00.000Z');
   try {
     const file = restoreV2(dir);
-    let l = Ledger.open({ file, now: clock.now, auditKey: TEST_AUDIT_KEY });
+    let l = Ledger.open({ file, now: clock.now, auditKey: TEST_AUDIT_KEY, auditKeyIsNew: true });
     const open = l.currentSale();
     assert.ok(open);
     l.pay(open.id, { method: 'cash', amountFen: open.totalFen }, operatorOf(l));
@@ -184,7 +184,7 @@ test('an old unkeyed chain is verified before the key takes over, and stays prot
       `UPDATE sales SET closed_at = '2025-06-01T03:00:00.000Z' WHERE id = '${first.id}'`,
       unkeyed,
     );
-    l = Ledger.open({ file, now: clock.now, auditKey: TEST_AUDIT_KEY });
+    l = Ledger.open({ file, now: clock.now, auditKey: TEST_AUDIT_KEY, auditKeyIsNew: true });
     const v = l.verifyAudit();
     l.close();
     assert.equal(v.ok, false);
@@ -214,7 +214,7 @@ test('a broken old chain is not blessed by the switch-over: the failure stays on
         .get() as { seq: number }
     ).seq;
     raw.close();
-    const l = Ledger.open({ file, now: clock.now, auditKey: TEST_AUDIT_KEY });
+    const l = Ledger.open({ file, now: clock.now, auditKey: TEST_AUDIT_KEY, auditKeyIsNew: true });
     try {
       // It keeps trading (a till must), and every check names the old broken row.
       const open = l.currentSale();
@@ -278,4 +278,27 @@ test('a check in slices gives the same answer as one pass', () => {
   }
   assert.deepEqual(result, whole);
   assert.ok(steps >= 3);
+});
+
+test('clearing the switch-over record and rechaining the unkeyed way is not blessed', () => {
+  // The attacker makes the ledger look as if it predated the key: every link recomputed with
+  // the old unkeyed formula and the switch-over record cleared. The till's key existed before,
+  // so the next open records the chain as broken instead of taking it over.
+  const sale = trade();
+  t.ledger.close();
+  tamperAndRechain(
+    t.file,
+    `${raiseSale(sale.id)}; UPDATE audit_state SET keyed_from = NULL, keyed_from_mac = NULL`,
+    unkeyed,
+  );
+  const v = t.reopen().verifyAudit();
+  assert.equal(v.ok, false);
+  assert.match(v.firstBroken?.reason ?? '', /switch-over record is missing/);
+  // Deleting the record outright is no better.
+  t.cleanup();
+  t = openTestLedger();
+  trade();
+  t.ledger.close();
+  tamperAndRechain(t.file, 'DELETE FROM audit_state', unkeyed);
+  assert.match(t.reopen().verifyAudit().firstBroken?.reason ?? '', /switch-over record is missing/);
 });

@@ -172,17 +172,35 @@ function checkpointMac(key: Buffer, seq: number, hash: string): string {
  * At open, with the key: the first time, verify the unkeyed chain written before the key (a
  * broken one is recorded, not blessed), and start keyed rows after its head. Runs in the open's
  * transaction. A fresh ledger switches at seq 1.
+ *
+ * `keyIsNew` says the key was made just now. With a key that existed before, a ledger that
+ * has rows but no switch-over record had it removed (its chain perhaps recomputed the unkeyed
+ * way to pass as old) or is an old copy put back: it is recorded as broken, never blessed.
  */
-export function ensureKeyed(ctx: Ctx): void {
+export function ensureKeyed(ctx: Ctx, keyIsNew: boolean): void {
   if (!keyed(ctx)) return;
   const key = keyOf(ctx);
-  const state = readState(ctx);
-  if (state === null) throw new PosError('INTERNAL', 'the ledger has no audit_state row');
-  if (state.keyed_from !== null) return;
-  const legacy = walkChain(ctx, { keyedFrom: Number.POSITIVE_INFINITY, key });
-  const failure = legacy.ok ? '' : JSON.stringify(legacy.firstBroken);
+  let state = readState(ctx);
+  if (state === null) {
+    ctx.stmt('INSERT INTO audit_state (one) VALUES (1)').run();
+    state = readState(ctx);
+  }
+  if (state?.keyed_from !== null && state?.keyed_from !== undefined) return;
   const head = ctx.stmt('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as
     { seq: number; hash: string } | undefined;
+  let failure = '';
+  if (head !== undefined && !keyIsNew) {
+    failure = JSON.stringify({
+      seq: 1,
+      kind: 'audit',
+      reason:
+        'the audit switch-over record is missing although the audit key existed before (the ' +
+        'record was removed, or an older copy of the ledger was put back)',
+    });
+  } else {
+    const legacy = walkChain(ctx, { keyedFrom: Number.POSITIVE_INFINITY, key });
+    if (!legacy.ok) failure = JSON.stringify(legacy.firstBroken);
+  }
   const keyedFrom = (head?.seq ?? 0) + 1;
   ctx
     .stmt(

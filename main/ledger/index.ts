@@ -60,6 +60,13 @@ export interface LedgerOptions {
    * core takes it from its secret store, `audit-key`). Tests: testAuditKey().
    */
   auditKey: Buffer;
+  /**
+   * The key was made just now (the core: it was not in the secret store). Only then may an
+   * unkeyed chain from before the key be verified and taken over; with a key that existed
+   * before, a ledger without its switch-over record is recorded as broken (audit.ts).
+   * Default false.
+   */
+  auditKeyIsNew?: boolean;
   /** Prefix of receipt numbers, e.g. 'T01'. */
   terminalId?: string;
   /** IANA zone of the shop, for business dates and hours. */
@@ -103,7 +110,7 @@ export class Ledger {
           'auditKey',
         );
       ctx.auditKey = Buffer.from(options.auditKey);
-      ctx.tx(() => audit.ensureKeyed(ctx));
+      ctx.tx(() => audit.ensureKeyed(ctx, options.auditKeyIsNew ?? false));
       ctx.tx(() => reconcileCarts(db));
       ctx.lastZDate = z.lastZDate(ctx);
     } catch (error) {
