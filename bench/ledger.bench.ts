@@ -14,6 +14,11 @@
  *                        over 365 days. The big ledger is generated once and cached in the temp
  *                        dir (keyed by schema and generator version); Z reports are taken on a
  *                        scratch copy so the cache stays pristine.
+ * ledger.audit_verify_1m_ms
+ *                        the full audit chain check (HMAC-SHA256 per link, every money row read
+ *                        back) over the big ledger's rows, linked on a scratch copy (the cached
+ *                        file carries no links); ledger.audit_start_check_ms: the check at start
+ *                        (from the checkpoint, plus the stray-row counts over every table).
  */
 import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +28,10 @@ import { includedTaxFen, type PaymentMethod } from '../main/contract';
 import { DEMO_PRODUCTS, LATEST_VERSION, Ledger } from '../main/ledger';
 import { cartsPathFor } from '../main/ledger/db';
 import { uuidv7 } from '../main/ledger/ids';
+import { appendAudit, loadContent, type AuditKind } from '../main/ledger/audit';
+import { BusinessClock } from '../main/ledger/clock';
+import { Ctx } from '../main/ledger/context';
+import { TEST_AUDIT_KEY } from '../main/ledger/test-support/helpers';
 import {
   PAYMENTS,
   REFUND_LINES,
@@ -56,7 +65,7 @@ interface CommitFigures {
 }
 
 function measureCommit(dir: string): CommitFigures {
-  const ledger = Ledger.open({ file: join(dir, 'commit.db') });
+  const ledger = Ledger.open({ auditKey: TEST_AUDIT_KEY, file: join(dir, 'commit.db') });
   ledger.upsertProducts([...DEMO_PRODUCTS]);
   // Every money row names its operator (one indexed lookup per payment, part of the cost).
   const op = ledger.addStaff({ name: 'Bench cashier', role: 'cashier', pin: '1234' }).id;
@@ -163,7 +172,8 @@ function commitBench(): void {
 // ---------------------------------------------------------------------------------------------
 // The big ledger: 1,000,000 completed sales over 365 days
 
-const BIG_SALES = 1_000_000;
+/** LEDGER_BENCH_SALES: a smaller ledger for a quick try of the benchmark itself. */
+const BIG_SALES = Number(process.env.LEDGER_BENCH_SALES ?? 1_000_000);
 const BIG_DAYS = 365;
 /** Bump when the generated data changes, so stale caches are not reused. */
 const GENERATOR_VERSION = 2;
@@ -198,7 +208,11 @@ function generateBigLedger(file: string): void {
   const started = performance.now();
   const building = `${file}.building`;
   removeDb(building);
-  const ledger = Ledger.open({ file: building, now: () => new Date(DAY0_UTC_MS) });
+  const ledger = Ledger.open({
+    auditKey: TEST_AUDIT_KEY,
+    file: building,
+    now: () => new Date(DAY0_UTC_MS),
+  });
   ledger.upsertProducts([...DEMO_PRODUCTS]);
   // Money rows name their operator (the schema refuses one that does not).
   const operator = ledger.addStaff({ name: 'Bench cashier', role: 'cashier', pin: '1234' }).id;
@@ -407,7 +421,7 @@ function reportBench(): void {
   while (days.size < 20) days.add(Math.floor(rand() * BIG_DAYS));
   const dates = [...days].map(dateOf);
 
-  const ledger = Ledger.open({ file, now: after });
+  const ledger = Ledger.open({ auditKey: TEST_AUDIT_KEY, file, now: after });
   const dailyMs: number[] = [];
   let salesSeen = 0;
   for (const date of dates) {
@@ -432,7 +446,7 @@ function reportBench(): void {
   try {
     const copy = join(scratchDir, 'z.db');
     copyFileSync(file, copy);
-    const zLedger = Ledger.open({ file: copy, now: after });
+    const zLedger = Ledger.open({ auditKey: TEST_AUDIT_KEY, file: copy, now: after });
     const zMs: number[] = [];
     for (let k = 0; k < 20; k++) {
       const t0 = performance.now();
@@ -452,5 +466,83 @@ function reportBench(): void {
   }
 }
 
-commitBench();
+/** The money tables and the ref of each row's link, as main/ledger/audit.ts covers them. */
+const LINKED: readonly { kind: AuditKind; table: string; ref: string; at: string }[] = [
+  { kind: 'shift_open', table: 'shifts', ref: 'id', at: 'opened_at' },
+  { kind: 'payment', table: 'payments', ref: "sale_id || '/' || id", at: 'created_at' },
+  { kind: 'sale', table: 'sales', ref: 'id', at: 'closed_at' },
+  { kind: 'refund', table: 'refunds', ref: 'id', at: 'created_at' },
+  { kind: 'cash', table: 'cash_movements', ref: 'id', at: 'created_at' },
+  { kind: 'shift_close', table: 'shift_closes', ref: 'shift_id', at: 'closed_at' },
+  { kind: 'z', table: 'z_reports', ref: 'CAST(number AS TEXT)', at: 'created_at' },
+];
+
+function auditBench(big: string): void {
+  const scratchDir = mkdtempSync(join(tmpdir(), 'ledger-bench-audit-'));
+  try {
+    const file = join(scratchDir, 'audit.db');
+    copyFileSync(big, file);
+    // Link every money row, as the till would have while selling (one transaction, no fsync).
+    const db = new Database(file);
+    db.pragma('journal_mode = OFF');
+    db.pragma('synchronous = OFF');
+    const ctx = new Ctx(
+      db,
+      'T01',
+      new BusinessClock('Asia/Shanghai'),
+      () => new Date(),
+      LATEST_VERSION,
+    );
+    ctx.auditKey = TEST_AUDIT_KEY;
+    let links = 0;
+    db.transaction(() => {
+      for (const t of LINKED) {
+        const rows = db.prepare(`SELECT ${t.ref} AS ref, ${t.at} AS at FROM ${t.table}`).all() as {
+          ref: string;
+          at: string;
+        }[];
+        for (const r of rows) {
+          appendAudit(ctx, t.kind, r.ref, loadContent(ctx, t.kind, r.ref) ?? '', r.at);
+          links += 1;
+        }
+      }
+    })();
+    db.close();
+
+    const ledger = Ledger.open({ auditKey: TEST_AUDIT_KEY, file });
+    try {
+      const t0 = performance.now();
+      const full = ledger.verifyAudit();
+      const fullMs = performance.now() - t0;
+      const t1 = performance.now();
+      const start = ledger.verifyAudit({ incremental: true });
+      const startMs = performance.now() - t1;
+      emit({
+        name: 'ledger.audit_verify_1m_ms',
+        value: Math.round(fullMs),
+        unit: 'ms',
+        links,
+        ok: full.ok,
+        rows_per_s: Math.round(links / (fullMs / 1000)),
+        note: 'full check at start would hold the till this long: it runs in slices in the background',
+      });
+      emit({
+        name: 'ledger.audit_start_check_ms',
+        value: round(startMs),
+        unit: 'ms',
+        links_walked: start.checked,
+        ok: start.ok,
+      });
+    } finally {
+      ledger.close();
+    }
+  } finally {
+    rmSync(scratchDir, { recursive: true, force: true });
+  }
+}
+
+if (!process.env.LEDGER_BENCH_SALES) commitBench();
 reportBench();
+auditBench(
+  join(tmpdir(), `facepay-ledger-bench-s${LATEST_VERSION}-g${GENERATOR_VERSION}-${BIG_SALES}.db`),
+);

@@ -33,6 +33,7 @@ import { BusinessClock } from '../main/ledger/clock';
 import { Ctx } from '../main/ledger/context';
 import { appendOutbox, type OutboxType } from '../main/ledger/outbox';
 import { DEFAULT_SYNC_SETTINGS, SyncWorker, type SyncSettings } from '../main/sync';
+import { TEST_AUDIT_KEY } from '../main/ledger/test-support/helpers';
 import { ringUp } from '../main/sync/test-support/shop';
 import { emit, median, round } from './report';
 
@@ -42,7 +43,7 @@ const SWEEP_RUNS = 3;
 /** A ledger file with `events` undelivered outbox events (real sales, then their copies). */
 function makeLedger(dir: string, events: number): string {
   const file = join(dir, `queue-${events}.db`);
-  const ledger = Ledger.open({ file, timezone: TIMEZONE });
+  const ledger = Ledger.open({ auditKey: TEST_AUDIT_KEY, file, timezone: TIMEZONE });
   ledger.upsertProducts([...DEMO_PRODUCTS]);
   ringUp(ledger, 300, 5);
   const real = ledger.pendingOutbox(10_000);

@@ -227,6 +227,41 @@ export const ingestResponse = z.object({
 });
 export type IngestResponse = z.infer<typeof ingestResponse>;
 
+/**
+ * The terminal's audit chain head at sync (cloud/audit/service.ts): `head` is its newest link;
+ * `check` its MAC at the seq the cloud said it holds (null until the terminal knows that seq).
+ */
+const chainLink = z
+  .object({
+    seq: z.number().int().min(1),
+    mac: z.string().regex(/^[0-9a-f]{0,64}$/, 'expected a hex MAC'),
+  })
+  .strict();
+export const anchorRequest = z.object({ head: chainLink, check: chainLink.nullable() }).strict();
+export type AnchorRequest = z.infer<typeof anchorRequest>;
+export const anchorResponse = z.object({
+  /**
+   * ok: the head is anchored; check: send again with `check` at heldSeq; mismatch: the chain
+   * differs from what the cloud holds at `seq` (the terminal is flagged).
+   */
+  status: z.enum(['ok', 'check', 'mismatch']),
+  heldSeq: z.number().int().min(0),
+  seq: z.number().int().optional(),
+  reason: z.string().optional(),
+});
+export type AnchorResponse = z.infer<typeof anchorResponse>;
+export const auditAlert = z.object({
+  id: z.number().int(),
+  terminalId: z.string(),
+  storeId: z.string(),
+  seq: z.number().int(),
+  kind: z.enum(['rewritten', 'truncated']),
+  detail: z.string(),
+  raisedAt: z.string(),
+});
+export type AuditAlert = z.infer<typeof auditAlert>;
+export const auditAlertsResponse = z.object({ alerts: z.array(auditAlert) });
+
 const methodAmount = z.object({ method: z.enum(PAYMENT_METHODS), amountFen: fen });
 
 /** Payloads of the event types the reports read. Extra fields are kept and ignored. */
@@ -277,6 +312,11 @@ export const storeDailyReport = z.object({
     }),
   ),
   byTerminal: z.array(z.object({ terminalId: id, ...totals })),
+  /**
+   * The store's terminals whose audit chain no longer matches the anchors the cloud holds
+   * (cloud/audit; a flag stays): their figures above may not be the truth.
+   */
+  auditAlerts: z.array(auditAlert).optional(),
 });
 export type StoreDailyReport = z.infer<typeof storeDailyReport>;
 

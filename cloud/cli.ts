@@ -21,6 +21,7 @@
  *   topup         --payer ID --amount-fen F --reference R
  *   products      --file products.json          (an array of products, shape of the contract's)
  *   report        --date YYYY-MM-DD [--store S]
+ *   audit-alerts  [--store S]                   (terminals whose audit chain differs from its anchors)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -280,6 +281,8 @@ async function run(command: string, flags: Flags): Promise<void> {
           : await admin(flags).storeDailyReport(store, date),
       );
     }
+    case 'audit-alerts':
+      return print(await admin(flags).auditAlerts(flag(flags, 'store')));
     default:
       throw new Error(`unknown command "${command}" (see the top of cloud/cli.ts)`);
   }

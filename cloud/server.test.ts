@@ -32,10 +32,12 @@ describe(`migrations (${databaseLabel()})`, () => {
         MIGRATIONS.map((m) => m.version),
       );
       assert.deepEqual(await migrate(db), []);
-      const { rows } = await db.query<{ version: number }>('SELECT version FROM schema_migrations');
+      const { rows } = await db.query<{ version: number }>(
+        'SELECT version FROM schema_migrations ORDER BY version',
+      );
       assert.deepEqual(
         rows.map((r) => r.version),
-        [1],
+        MIGRATIONS.map((m) => m.version).sort((a, b) => a - b),
       );
       await db.query("INSERT INTO schema_migrations (version, name) VALUES (99, 'future')");
       await assert.rejects(migrate(db), /newer than this build/);

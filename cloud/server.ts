@@ -27,6 +27,8 @@ import { identifyRoutes } from './identify/routes';
 import { IdentifyService } from './identify/service';
 import { TemplateIndex } from './identify/template-index';
 import { TemplateSync } from './identify/template-sync';
+import { auditRoutes } from './audit/routes';
+import { AuditAnchorService } from './audit/service';
 import { ingestRoutes } from './ingest/routes';
 import { IngestService } from './ingest/service';
 import { membershipRoutes } from './membership/routes';
@@ -163,6 +165,7 @@ function buildApp(s: Services): FastifyInstance {
   identifyRoutes(router, new IdentifyService(s.db, s.index, s.opener, config));
   paymentRoutes(router, new PaymentService(s.db, config.timezone));
   ingestRoutes(router, new IngestService(s.db));
+  auditRoutes(router, new AuditAnchorService(s.db));
   reportRoutes(router, new ReportService(s.db));
   membershipRoutes(router, new MembershipService(s.db));
   catalogRoutes(router, new CatalogService(s.db));

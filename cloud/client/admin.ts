@@ -143,6 +143,12 @@ export class AdminClient {
     );
   }
 
+  /** Terminals whose audit chain no longer matches the anchors the cloud holds. */
+  auditAlerts(storeId?: string) {
+    const query = storeId === undefined ? '' : `?store=${encodeURIComponent(storeId)}`;
+    return this.send('GET', `/v1/admin/audit-alerts${query}`, undefined, api.auditAlertsResponse);
+  }
+
   chainDailyReport(businessDate: string) {
     return this.send(
       'GET',

@@ -169,6 +169,11 @@ export class CloudClient {
     return this.send('POST', '/v1/events', { events }, api.ingestResponse);
   }
 
+  /** The till's audit chain head, compared with the anchors the cloud holds (cloud/audit). */
+  anchorAudit(request: api.AnchorRequest): Promise<api.AnchorResponse> {
+    return this.send('POST', '/v1/audit/anchor', request, api.anchorResponse);
+  }
+
   joinMembership(input: {
     paymentId: string;
     consent: { textVersion: string; acceptedAt: string };

@@ -8,6 +8,7 @@
  */
 import { PAYMENT_METHODS } from '../../main/contract';
 import type { ChainDailyReport, StoreDailyReport } from '../api';
+import { AuditAnchorService } from '../audit/service';
 import type { Db } from '../db';
 
 interface TotalsRow {
@@ -74,7 +75,7 @@ export class ReportService {
   constructor(private readonly db: Db) {}
 
   async storeDaily(storeId: string, businessDate: string): Promise<StoreDailyReport> {
-    const [byTerminal, byMethod] = await Promise.all([
+    const [byTerminal, byMethod, alerts] = await Promise.all([
       this.db.query<TotalsRow>(totalsBy('terminal_id', true), [businessDate, storeId]),
       this.db.query<{
         method: string;
@@ -82,6 +83,7 @@ export class ReportService {
         sales_fen: number;
         refunds_fen: number;
       }>(BY_METHOD, [businessDate, storeId]),
+      new AuditAnchorService(this.db).alerts(storeId),
     ]);
     const sum = (pick: (r: TotalsRow) => number) =>
       byTerminal.rows.reduce((a, r) => a + pick(r), 0);
@@ -111,6 +113,7 @@ export class ReportService {
             methodOrder(a.method) - methodOrder(b.method) || a.method.localeCompare(b.method),
         ),
       byTerminal: byTerminal.rows.map((r) => ({ terminalId: r.key, ...totals(r) })),
+      auditAlerts: alerts,
     };
   }
 

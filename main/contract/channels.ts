@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import {
   amountFen,
-  auditVerification,
+  auditStatus,
   businessDate,
   dailyReport,
   id,
@@ -202,7 +202,10 @@ export const channels = {
     response: zReport,
   },
 
-  'ledger.verify': { request: nothing, response: auditVerification },
+  /** The manager's "check now": verifies the whole chain and answers with the new standing. */
+  'ledger.verify': { request: nothing, response: auditStatus },
+  /** The audit chain's standing (the banner on every staff screen reads it at load). */
+  'ledger.auditStatus': { request: nothing, response: auditStatus },
 
   'catalog.categories': {
     request: nothing,

@@ -270,6 +270,22 @@ export const auditVerification = z.object({
 });
 export type AuditVerification = z.infer<typeof auditVerification>;
 
+/**
+ * The audit chain's standing, as the screens show it: the last check (at start, the daily full
+ * check, "check now", or the cloud's comparison of its anchors at sync) and its result. A failed
+ * check names the first bad row (firstBroken.seq). A cloud mismatch stays until the cloud
+ * answers that the chain matches again.
+ */
+export const AUDIT_SCOPES = ['start', 'full', 'cloud'] as const;
+export const auditStatus = auditVerification.extend({
+  /** When the last check finished (null: none yet). */
+  checkedAt: isoTime.nullable(),
+  scope: z.enum(AUDIT_SCOPES).nullable(),
+  /** A full check is under way in the background. */
+  running: z.boolean(),
+});
+export type AuditStatus = z.infer<typeof auditStatus>;
+
 export const terminalInfo = z.object({
   version: z.string(),
   shopName: z.string(),

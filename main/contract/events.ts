@@ -1,6 +1,6 @@
 /** Events main pushes to every screen. Validated on arrival like responses. */
 import { z } from 'zod';
-import { sale, shift } from './domain';
+import { auditStatus, sale, shift } from './domain';
 import { facePayAvailability, facePayPreview, facePayState } from './facepay';
 import { staff } from './staff';
 import { peripheralsStatus } from './peripherals';
@@ -29,6 +29,8 @@ export const events = {
   'facepay.availability': facePayAvailability,
   /** The printer was attached or detached, started or finished a job, or a job failed. */
   'peripherals.status': peripheralsStatus,
+  /** The audit chain's standing changed (a check finished, the cloud compared its anchors). */
+  'ledger.audit': auditStatus,
 } as const;
 
 export type Events = typeof events;

@@ -21,10 +21,11 @@ import {
   type Sale,
   type SyncStatus,
 } from '../contract';
-import { Ledger, seedDemoCatalog, seedDemoStaff } from '../ledger';
+import { AUDIT_KEY_BYTES, Ledger, seedDemoCatalog, seedDemoStaff } from '../ledger';
 import { Peripherals } from '../../native';
 import { FileSecretStore, secretsDirFor, type SecretStore } from '../shared/secret-store';
 import { CUSTOMER_CHANNELS, RULES, type Caller, type CallerKind } from './access';
+import { AuditMonitor, type AuditMonitorOptions } from './audit-monitor';
 import type { CallContext } from './call';
 import type { CloudLink } from './cloud-link';
 import type { PosConfig } from './config';
@@ -79,6 +80,11 @@ export interface PosCore {
    * the link (attachCloud); it is offered once both are there and the cloud answers.
    */
   readonly facePay: FacePayService;
+  /**
+   * The audit chain's watch: checked at start (before this returns), fully in the background
+   * and daily; the sync worker reports the cloud's anchor comparison to it (reportAnchor).
+   */
+  readonly audit: AuditMonitor;
   /** The receipt printer and cash drawer: printing after sales, receipt.print, drawer.open. */
   readonly printing: PrintService;
   /**
@@ -115,6 +121,8 @@ export interface CoreOptions {
    * `<data dir>/secrets`.
    */
   secrets?: SecretStore;
+  /** The audit checks' timing (tests): the background full check's delay, the daily period. */
+  audit?: Pick<AuditMonitorOptions, 'fullCheckDelayMs' | 'dailyMs' | 'sliceRows'>;
 }
 
 export const APP_VERSION = '0.1.0';
@@ -126,10 +134,15 @@ export function createPosCore(
 ): PosCore {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const secrets = options.secrets ?? new FileSecretStore(secretsDirFor(config.dataDir));
+  // The audit chain's key lives with the terminal's secrets, never in the ledger: whoever edits
+  // the ledger file cannot recompute a chain that verifies.
+  const auditKeyIsNew = secrets.get('audit-key') === null;
   const ledger = Ledger.open({
     file: join(config.dataDir, 'ledger.db'),
     terminalId: config.terminalId,
     timezone: config.timezone,
+    auditKey: secrets.getOrCreate('audit-key', AUDIT_KEY_BYTES),
+    auditKeyIsNew,
   });
   if (ledger.productCount() === 0) {
     seedDemoCatalog(ledger);
@@ -145,6 +158,15 @@ export function createPosCore(
   }
   const state = new TerminalState(ledger);
   const listeners = new Set<EventListener>();
+  const audit = new AuditMonitor({
+    ledger,
+    logger,
+    emit: (status) => emit('ledger.audit', status),
+    ...options.audit,
+  });
+  const started = audit.start();
+  if (!started.ok)
+    logger.error('the audit chain check at start failed', { ...started.firstBroken });
   const facePay = new FacePayService({
     ledger,
     logger,
@@ -213,6 +235,7 @@ export function createPosCore(
       walletCredits,
       sessions,
       shell: () => shell,
+      audit,
     },
   );
 
@@ -273,6 +296,7 @@ export function createPosCore(
     secrets,
     ledger,
     facePay,
+    audit,
     printing,
     get cloud() {
       return cloud;
@@ -334,6 +358,7 @@ export function createPosCore(
       emit('sync.status', state.syncStatus());
     },
     close() {
+      audit.close();
       void facePay.close();
       void printing.close();
       listeners.clear();
@@ -341,6 +366,7 @@ export function createPosCore(
       ledger.close();
     },
     async shutdown() {
+      audit.close();
       await Promise.all([facePay.close(), printing.close()]);
       listeners.clear();
       callers.clear();

@@ -31,7 +31,9 @@ import {
   type Staff,
   type TerminalInfo,
 } from '../contract';
+import type { AuditStatus } from '../contract';
 import type { Ledger } from '../ledger';
+import type { AuditMonitor } from './audit-monitor';
 import { operatorId, type CallContext } from './call';
 import { facePayHandlers, type FacePayService } from './facepay';
 import type { PrintService } from './peripherals';
@@ -67,6 +69,17 @@ export interface HandlerServices {
   sessions?: ManagerSessions;
   /** The Electron shell, once it has attached itself. */
   shell?: () => TerminalShell | null;
+  /** The audit chain's watch (absent: "check now" verifies on the spot, nothing is kept). */
+  audit?: AuditMonitor;
+}
+
+function uncheckedStatus(ledger: Ledger): AuditStatus {
+  return {
+    ...ledger.verifyAudit(),
+    checkedAt: new Date().toISOString(),
+    scope: 'full',
+    running: false,
+  };
 }
 
 /** A discount above `limitBp` of `baseFen` needs a manager (integer arithmetic, fen). */
@@ -216,7 +229,8 @@ export function createHandlers(
     'report.zGet': (r) => ledger.getZReport(r.number),
     'report.shifts': (r) => ledger.shiftsOfDate(r.businessDate),
 
-    'ledger.verify': () => ledger.verifyAudit(),
+    'ledger.verify': () => services.audit?.checkFull() ?? uncheckedStatus(ledger),
+    'ledger.auditStatus': () => services.audit?.current() ?? uncheckedStatus(ledger),
 
     'auth.signIn': ({ pin }) => {
       state.operator = ledger.verifyPin(pin);

@@ -146,6 +146,7 @@ export function startCloudSync(options: CloudSyncOptions): CloudSync {
       ...(options.syncSettings === undefined ? {} : { settings: options.syncSettings }),
       onStatus: (status) =>
         core.reportSync({ state: status.state, lastSuccessAt: status.lastSuccessAt }),
+      onAnchor: (verdict) => core.audit.reportAnchor(verdict),
     });
     const info = { url, local: local !== null };
     options.onLinked?.(info);

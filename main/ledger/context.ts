@@ -14,6 +14,11 @@ export class Ctx {
   private readonly runInTx: { immediate: (fn: () => unknown) => unknown };
   /** The latest business day closed by a Z report (see businessMoment). */
   lastZDate: string | null = null;
+  /**
+   * The audit chain's key (audit.ts), from outside the ledger; set by Ledger.open. Null where
+   * no audit row is ever written (the sync worker's store).
+   */
+  auditKey: Buffer | null = null;
 
   constructor(
     readonly db: Db,

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { Ledger } from './index';
-import { tempDir } from './test-support/helpers';
+import { TEST_AUDIT_KEY, tempDir } from './test-support/helpers';
 
 const WRITER = fileURLToPath(new URL('./test-support/crash-writer.ts', import.meta.url));
 const KILLS = 25;
@@ -55,7 +55,7 @@ interface Row {
 
 function checkWhole(file: string, promised: ReadonlySet<string>): number {
   // Opening runs recovery (WAL) and cart reconciliation, as the app would.
-  const ledger = Ledger.open({ file });
+  const ledger = Ledger.open({ auditKey: TEST_AUDIT_KEY, file });
   try {
     const v = ledger.verifyAudit();
     assert.equal(v.ok, true, JSON.stringify(v.firstBroken));

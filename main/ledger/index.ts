@@ -23,7 +23,7 @@ import {
   type ZReport,
 } from '../contract';
 import { listApprovals, withApproval, type ApprovalRecord, type ApprovalRow } from './approvals';
-import { verifyAudit } from './audit';
+import * as audit from './audit';
 import * as catalog from './catalog';
 import { BusinessClock } from './clock';
 import { DEMO_STAFF } from './demo-staff';
@@ -46,6 +46,7 @@ import * as credits from './wallet-credits';
 import * as z from './zreports';
 
 export { LATEST_VERSION } from './migrations';
+export { AUDIT_KEY_BYTES } from './audit';
 export type { OutboxEvent } from './outbox';
 export type { ApprovalRecord, ApprovalRow } from './approvals';
 export type { ReceiptPrint } from './receipts';
@@ -54,6 +55,18 @@ export { walletCreditKey, type CreditResult, type OwedCredit } from './wallet-cr
 export interface LedgerOptions {
   /** The ledger file; open and held sales go to a sibling `<name>.carts.db`. */
   file: string;
+  /**
+   * The audit chain's key (audit.ts): at least 32 random bytes kept outside the ledger (the
+   * core takes it from its secret store, `audit-key`). Tests: testAuditKey().
+   */
+  auditKey: Buffer;
+  /**
+   * The key was made just now (the core: it was not in the secret store). Only then may an
+   * unkeyed chain from before the key be verified and taken over; with a key that existed
+   * before, a ledger without its switch-over record is recorded as broken (audit.ts).
+   * Default false.
+   */
+  auditKeyIsNew?: boolean;
   /** Prefix of receipt numbers, e.g. 'T01'. */
   terminalId?: string;
   /** IANA zone of the shop, for business dates and hours. */
@@ -90,6 +103,14 @@ export class Ledger {
     );
     const ctx = new Ctx(db, terminalId, clock, now, schemaVersion);
     try {
+      if (!Buffer.isBuffer(options.auditKey) || options.auditKey.length < audit.AUDIT_KEY_BYTES)
+        throw new PosError(
+          'VALIDATION',
+          `auditKey: expected at least ${audit.AUDIT_KEY_BYTES} random bytes`,
+          'auditKey',
+        );
+      ctx.auditKey = Buffer.from(options.auditKey);
+      ctx.tx(() => audit.ensureKeyed(ctx, options.auditKeyIsNew ?? false));
       ctx.tx(() => reconcileCarts(db));
       ctx.lastZDate = z.lastZDate(ctx);
     } catch (error) {
@@ -215,8 +236,38 @@ export class Ledger {
   }
 
   // integrity and sync
-  verifyAudit(): AuditVerification {
-    return verifyAudit(this.ctx);
+  /** Verifies the audit chain: all of it, or (`incremental`) what came after the last good check. */
+  verifyAudit(options: { incremental?: boolean } = {}): AuditVerification {
+    return audit.verifyAudit(this.ctx, options);
+  }
+  /** The same check in slices (step(n) verifies n more rows; null until done): see audit.ts. */
+  startAuditCheck(incremental = false): { step(limit: number): AuditVerification | null } {
+    return audit.startCheck(this.ctx, incremental);
+  }
+  /** The chain's last seq and MAC, and the MAC at a seq: what the cloud anchors. */
+  auditHead(): { seq: number; mac: string } {
+    return audit.auditHead(this.ctx);
+  }
+  /** The last check's result (JSON as stored by recordAuditCheck) and the last failure reported. */
+  auditRecord(): { lastCheck: string | null; reported: string | null } {
+    return audit.auditRecord(this.ctx);
+  }
+  /**
+   * Keeps the last check's result; with `failure` (a key naming it), also writes the outbox
+   * event `audit.failed` in the same transaction, so each distinct failure reaches the cloud once.
+   */
+  recordAuditCheck(lastCheck: string, failure?: { key: string; payload: unknown }): boolean {
+    return this.ctx.tx(() => {
+      const known = audit.auditRecord(this.ctx).reported;
+      if (failure === undefined || failure.key === known) {
+        audit.recordAuditCheck(this.ctx, lastCheck);
+        return false;
+      }
+      const at = this.ctx.now();
+      outbox.appendOutbox(this.ctx, 'audit.failed', failure.payload, at, at.toISOString());
+      audit.recordAuditCheck(this.ctx, lastCheck, failure.key);
+      return true;
+    });
   }
   pendingOutbox(limit: number): outbox.OutboxEvent[] {
     return outbox.pendingOutbox(this.ctx, limit);

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { Ledger, LATEST_VERSION, seedDemoCatalog } from './index';
 import { cartsPathFor } from './db';
 import { MIGRATIONS, migrate } from './migrations';
-import { operatorOf, TestClock, tempDir, throwsCode } from './test-support/helpers';
+import { operatorOf, TEST_AUDIT_KEY, TestClock, tempDir, throwsCode } from './test-support/helpers';
 
 /** Every migration this code knows, in order (numbers may have gaps: see migrations/index.ts). */
 const ALL_VERSIONS = MIGRATIONS.map((m) => m.version).sort((a, b) => a - b);
@@ -39,7 +39,13 @@ test('a version 1 database with data is migrated and keeps its data', () => {
     const file = join(dir, 'old.db');
     const clock = new TestClock('2025-06-01T03:00:00.000Z');
     // The database as the first migration left it, written by the code of that version.
-    const old = Ledger.open({ file, now: clock.now, targetVersion: 1 });
+    const old = Ledger.open({
+      auditKey: TEST_AUDIT_KEY,
+      auditKeyIsNew: true,
+      file,
+      now: clock.now,
+      targetVersion: 1,
+    });
     assert.equal(old.schemaVersion, 1);
     seedDemoCatalog(old);
     // Version 1 had no staff: the operator is not recorded (the ledger ignores the id).
@@ -60,7 +66,12 @@ test('a version 1 database with data is migrated and keeps its data', () => {
     assert.deepEqual(versionsOf(file), [1]);
     assert.ok(!indexNames(file).includes('sales_by_date'));
 
-    const now = Ledger.open({ file, now: clock.now });
+    const now = Ledger.open({
+      auditKey: TEST_AUDIT_KEY,
+      auditKeyIsNew: true,
+      file,
+      now: clock.now,
+    });
     assert.equal(now.schemaVersion, LATEST_VERSION);
     assert.ok(LATEST_VERSION >= 2);
     assert.deepEqual(versionsOf(file), ALL_VERSIONS);
@@ -84,7 +95,7 @@ test('a version 1 database with data is migrated and keeps its data', () => {
     assert.equal(now.verifyAudit().ok, true);
     now.close();
     // Reopening applies nothing twice.
-    Ledger.open({ file }).close();
+    Ledger.open({ auditKey: TEST_AUDIT_KEY, auditKeyIsNew: true, file }).close();
     assert.deepEqual(versionsOf(file), ALL_VERSIONS);
   } finally {
     cleanup();
@@ -114,7 +125,12 @@ test('a ledger written by the first shipped code (schema 2) opens, migrates and 
     const file = restoreFixture(dir, 'ledger-v2');
     assert.deepEqual(versionsOf(file), [1, 2]);
     const clock = new TestClock('2025-06-02T02:00:00.000Z');
-    const ledger = Ledger.open({ file, now: clock.now });
+    const ledger = Ledger.open({
+      auditKey: TEST_AUDIT_KEY,
+      auditKeyIsNew: true,
+      file,
+      now: clock.now,
+    });
     try {
       assert.equal(ledger.schemaVersion, LATEST_VERSION);
       assert.deepEqual(versionsOf(file), ALL_VERSIONS);
@@ -195,23 +211,30 @@ test('a database from newer software is refused, naming both versions, and left 
   const { dir, cleanup } = tempDir();
   try {
     const file = join(dir, 'new.db');
-    Ledger.open({ file }).close();
+    Ledger.open({ auditKey: TEST_AUDIT_KEY, auditKeyIsNew: true, file }).close();
     const raw = new Database(file);
     raw
       .prepare("INSERT INTO schema_version VALUES (99, 'from the future', '2030-01-01T00:00:00Z')")
       .run();
     raw.close();
-    const err = throwsCode(() => Ledger.open({ file }), 'DATABASE_TOO_NEW');
+    const err = throwsCode(
+      () => Ledger.open({ auditKey: TEST_AUDIT_KEY, auditKeyIsNew: true, file }),
+      'DATABASE_TOO_NEW',
+    );
     assert.match(err.message, /version 99/);
     assert.match(err.message, new RegExp(`version ${LATEST_VERSION}\\b`));
     assert.deepEqual(versionsOf(file), [...ALL_VERSIONS, 99]);
 
     const file2 = join(dir, 'carts-new.db');
-    Ledger.open({ file: file2 }).close();
+    Ledger.open({ auditKey: TEST_AUDIT_KEY, auditKeyIsNew: true, file: file2 }).close();
     const carts = new Database(cartsPathFor(file2));
     carts.pragma('user_version = 7');
     carts.close();
-    throwsCode(() => Ledger.open({ file: file2 }), 'DATABASE_TOO_NEW', /carts database.*7/);
+    throwsCode(
+      () => Ledger.open({ auditKey: TEST_AUDIT_KEY, auditKeyIsNew: true, file: file2 }),
+      'DATABASE_TOO_NEW',
+      /carts database.*7/,
+    );
   } finally {
     cleanup();
   }
@@ -221,10 +244,24 @@ test('open refuses a bad time zone or terminal id', () => {
   const { dir, cleanup } = tempDir();
   try {
     throwsCode(
-      () => Ledger.open({ file: join(dir, 'a.db'), timezone: 'Mars/Olympus' }),
+      () =>
+        Ledger.open({
+          auditKey: TEST_AUDIT_KEY,
+          file: join(dir, 'a.db'),
+          timezone: 'Mars/Olympus',
+        }),
       'VALIDATION',
     );
-    throwsCode(() => Ledger.open({ file: join(dir, 'a.db'), terminalId: 'T 1' }), 'VALIDATION');
+    throwsCode(
+      () =>
+        Ledger.open({
+          auditKey: TEST_AUDIT_KEY,
+          auditKeyIsNew: true,
+          file: join(dir, 'a.db'),
+          terminalId: 'T 1',
+        }),
+      'VALIDATION',
+    );
   } finally {
     cleanup();
   }

@@ -18,7 +18,8 @@ export type OutboxType =
   | 'shift.cash'
   | 'shift.closed'
   | 'z.taken'
-  | 'approval.used';
+  | 'approval.used'
+  | 'audit.failed';
 
 export interface OutboxEvent {
   id: string;

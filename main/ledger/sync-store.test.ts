@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { makeEan13 } from '../contract';
 import { DEMO_PRODUCTS, LATEST_VERSION, Ledger, SyncStore } from './index';
-import { openTestLedger, operatorOf, tempDir, throwsCode } from './test-support/helpers';
+import {
+  openTestLedger,
+  operatorOf,
+  TEST_AUDIT_KEY,
+  tempDir,
+  throwsCode,
+} from './test-support/helpers';
 
 function sell(ledger: Ledger, sku = 'DRK-001'): void {
   const sale = ledger.addItem({ sku, qty: 2 });
@@ -134,7 +140,7 @@ test('refuses a ledger file that the terminal has not created or migrated', () =
   try {
     assert.throws(() => SyncStore.open({ file: join(dir, 'missing.db') }));
     const file = join(dir, 'old.db');
-    Ledger.open({ file, targetVersion: LATEST_VERSION - 1 }).close();
+    Ledger.open({ auditKey: TEST_AUDIT_KEY, file, targetVersion: LATEST_VERSION - 1 }).close();
     throwsCode(() => SyncStore.open({ file }), 'VALIDATION');
   } finally {
     cleanup();

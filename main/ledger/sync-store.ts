@@ -13,6 +13,7 @@
  */
 import Database from 'better-sqlite3';
 import { PosError, type Product } from '../contract';
+import { auditHead, auditMacAt } from './audit';
 import { lookupBarcode, removeProducts, upsertProducts } from './catalog';
 import { BusinessClock } from './clock';
 import { Ctx } from './context';
@@ -110,6 +111,15 @@ export class SyncStore {
     return (
       this.ctx.stmt('SELECT last_success_at AS at FROM sync_state').get() as { at: string | null }
     ).at;
+  }
+
+  /** The audit chain's newest link, which the cloud anchors at each sync (cloud/audit). */
+  auditHead(): { seq: number; mac: string } {
+    return auditHead(this.ctx);
+  }
+  /** The chain's MAC at `seq` (the cloud asks for the one at the anchor it holds). */
+  auditMacAt(seq: number): string | null {
+    return auditMacAt(this.ctx, seq);
   }
 
   recordSuccess(at: Date = this.ctx.now()): void {

@@ -36,7 +36,16 @@ import type { SyncError, SyncSettings, WorkerStatus } from './messages';
 type SyncState = SyncStatus['state'];
 type CloudEvent = Parameters<CloudClient['ingestEvents']>[0][number];
 
-export type SyncCloud = Pick<CloudClient, 'ingestEvents' | 'pullCatalog' | 'refund'>;
+export type SyncCloud = Pick<CloudClient, 'ingestEvents' | 'pullCatalog' | 'refund'> &
+  Partial<Pick<CloudClient, 'anchorAudit'>>;
+
+/** The cloud's verdict on the till's audit chain head (see anchor()). */
+export interface AnchorVerdict {
+  status: 'ok' | 'mismatch';
+  heldSeq: number;
+  seq?: number;
+  reason?: string;
+}
 
 export interface SyncEngineDeps {
   store: SyncStore;
@@ -49,6 +58,8 @@ export interface SyncEngineDeps {
   report(status: WorkerStatus): void;
   log(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void;
   onCatalog?(change: { version: number; upserted: number; removed: number; skipped: number }): void;
+  /** The cloud compared the till's audit chain head with the anchors it holds. */
+  onAnchor?(verdict: AnchorVerdict): void;
   random?: () => number;
   now?: () => number;
 }
@@ -98,6 +109,12 @@ export class SyncEngine {
   private catalogVersion: number;
   /** When the catalogue is next pulled (at once to begin with; never if the interval is 0). */
   private nextCatalogAt: number;
+  /** The audit head last answered for (ok or mismatch): sent again only when it moves. */
+  private anchoredHead: number | null = null;
+  /** The newest anchor seq the cloud said it holds (null: not asked yet since start). */
+  private heldSeq: number | null = null;
+  /** The cloud answered that it has no anchors (an older cloud): stop asking this run. */
+  private anchorsUnsupported = false;
   /** Events the cloud refused, by id: when to offer them again. */
   private readonly refused = new Map<string, number>();
 
@@ -118,6 +135,7 @@ export class SyncEngine {
     while (!this.stopped) {
       try {
         await this.drain();
+        if (!this.stopped) await this.anchor();
         if (!this.stopped) await this.creditWallets();
         if (!this.stopped && this.catalogDue()) await this.pullCatalog();
         if (this.failures > 0) this.recovered();
@@ -316,6 +334,56 @@ export class SyncEngine {
   private hasSendable(): boolean {
     const rows = this.deps.store.pendingOutbox(Math.min(this.refused.size + 1, 10_000));
     return rows.some((r) => !this.isRefused(r.id));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Audit anchors
+
+  /**
+   * Sends the audit chain's head once the events are delivered, and whenever it has moved. The
+   * cloud keeps every head it accepts; a ledger rewritten since (even with the key) differs at
+   * the seq the cloud holds, which the cloud flags and answers as a mismatch (cloud/audit). The
+   * first exchange after a start learns that seq ('check') and asks again with the MAC there.
+   * Apart from event delivery: events keep their own exactly-once path.
+   */
+  private async anchor(): Promise<void> {
+    const anchorAudit = this.deps.cloud.anchorAudit?.bind(this.deps.cloud);
+    if (anchorAudit === undefined || this.anchorsUnsupported) return;
+    const head = this.deps.store.auditHead();
+    if (head.seq === 0 || head.seq === this.anchoredHead) return;
+    for (let round = 0; round < 2; round++) {
+      const held = this.heldSeq;
+      const check =
+        held === null || held === 0
+          ? null
+          : { seq: held, mac: this.deps.store.auditMacAt(held) ?? '' };
+      let answer;
+      try {
+        answer = await anchorAudit({ head, check });
+      } catch (error) {
+        if (error instanceof CloudRequestError && error.status === 404) {
+          this.anchorsUnsupported = true;
+          this.deps.log('warn', 'the cloud keeps no audit anchors (an older cloud)');
+          return;
+        }
+        throw error;
+      }
+      this.heldSeq = answer.heldSeq;
+      if (answer.status === 'check') continue;
+      this.anchoredHead = head.seq;
+      if (answer.status === 'mismatch')
+        this.deps.log('error', 'the cloud says the audit chain differs from its anchor', {
+          seq: answer.seq,
+          reason: answer.reason,
+        });
+      this.deps.onAnchor?.({
+        status: answer.status,
+        heldSeq: answer.heldSeq,
+        ...(answer.seq === undefined ? {} : { seq: answer.seq }),
+        ...(answer.reason === undefined ? {} : { reason: answer.reason }),
+      });
+      return;
+    }
   }
 
   // -------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import type { TerminalCredentials } from '../../cloud/client';
 import type { Logger } from '../core/logger';
 import { workerUrl } from '../shared/worker-url';
 import { backoffDelay } from './backoff';
+import type { AnchorVerdict } from './engine';
 import {
   DEFAULT_SYNC_SETTINGS,
   fromWorker,
@@ -36,6 +37,8 @@ export interface SyncWorkerOptions {
   logger?: Logger;
   onStatus?: (status: WorkerStatus) => void;
   onCatalog?: (change: { version: number; upserted: number; removed: number }) => void;
+  /** The cloud's verdict on the till's audit chain head (pass it to core.audit.reportAnchor). */
+  onAnchor?: (verdict: AnchorVerdict) => void;
 }
 
 /** How soon a worker that died is started again: 1 s, 2 s, 4 s… up to a minute (jittered). */
@@ -153,6 +156,11 @@ export class SyncWorker {
       case 'catalog':
         this.options.onCatalog?.(message);
         break;
+      case 'anchor': {
+        const { type: _type, ...verdict } = message;
+        this.options.onAnchor?.(verdict);
+        break;
+      }
       case 'stopped':
         // Everything is recorded and the ledger closed: idle keep-alive sockets need not linger.
         void worker.terminate();

@@ -105,6 +105,14 @@ export const fromWorker = z.discriminatedUnion('type', [
     removed: z.number().int(),
     skipped: z.number().int(),
   }),
+  /** The cloud's verdict on the audit chain head (main/core/audit-monitor.ts takes it). */
+  z.object({
+    type: z.literal('anchor'),
+    status: z.enum(['ok', 'mismatch']),
+    heldSeq: z.number().int().min(0),
+    seq: z.number().int().optional(),
+    reason: z.string().max(500).optional(),
+  }),
   z.object({ type: z.literal('stopped') }),
 ]);
 export type FromWorker = z.infer<typeof fromWorker>;

@@ -37,6 +37,7 @@ const engine = new SyncEngine({
         : { type: 'log', level, message, fields },
     ),
   onCatalog: (change) => post({ type: 'catalog', ...change }),
+  onAnchor: (verdict) => post({ type: 'anchor', ...verdict }),
 });
 
 port.on('message', (raw: unknown) => {

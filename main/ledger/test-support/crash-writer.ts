@@ -5,11 +5,11 @@
  */
 import { writeSync } from 'node:fs';
 import { DEMO_PRODUCTS, Ledger } from '../index';
-import { operatorOf } from './helpers';
+import { operatorOf, TEST_AUDIT_KEY } from './helpers';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: crash-writer.ts LEDGER_FILE');
-const ledger = Ledger.open({ file });
+const ledger = Ledger.open({ auditKey: TEST_AUDIT_KEY, file });
 if (ledger.productCount() === 0) ledger.upsertProducts([...DEMO_PRODUCTS]);
 // Every sale records who sold it; the first writer adds the cashier (a kill may land there too).
 const op = operatorOf(ledger);

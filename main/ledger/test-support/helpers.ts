@@ -6,6 +6,12 @@ import assert from 'node:assert/strict';
 import { PosError, type ErrorCode } from '../../contract';
 import { Ledger, seedDemoCatalog, type LedgerOptions } from '../index';
 
+/**
+ * The audit key tests and benchmarks open their ledgers with (the core takes a random one from
+ * its secret store). Fixed, so a test can reopen a file, or a child process open it, with it.
+ */
+export const TEST_AUDIT_KEY: Buffer = Buffer.alloc(32, 0x5a);
+
 /** A clock that stands still until moved. */
 export class TestClock {
   private ms: number;
@@ -57,7 +63,7 @@ export function openTestLedger(
   const file = join(dir, 'ledger.db');
   const clock = new TestClock();
   const t: TestLedger = {
-    ledger: Ledger.open({ file, now: clock.now, ...options }),
+    ledger: Ledger.open({ auditKey: TEST_AUDIT_KEY, file, now: clock.now, ...options }),
     file,
     clock,
     get op() {
@@ -65,7 +71,13 @@ export function openTestLedger(
     },
     reopen(more = {}) {
       t.ledger.close();
-      t.ledger = Ledger.open({ file, now: clock.now, ...options, ...more });
+      t.ledger = Ledger.open({
+        auditKey: TEST_AUDIT_KEY,
+        file,
+        now: clock.now,
+        ...options,
+        ...more,
+      });
       return t.ledger;
     },
     cleanup() {

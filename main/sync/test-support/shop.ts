@@ -13,7 +13,7 @@ import type { TerminalCredentials } from '../../../cloud/client';
 import { startTestCloud, type TestCloud } from '../../../cloud/test-support';
 import type { PaymentMethod, Sale } from '../../contract';
 import { DEMO_PRODUCTS, Ledger } from '../../ledger';
-import { operatorOf } from '../../ledger/test-support/helpers';
+import { operatorOf, TEST_AUDIT_KEY } from '../../ledger/test-support/helpers';
 import { seededRandom } from './fault-proxy';
 
 export interface Shop {
@@ -26,7 +26,12 @@ export interface Shop {
 export function openShop(prefix = 'pos-sync-'): Shop {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const file = join(dir, 'ledger.db');
-  const ledger = Ledger.open({ file, terminalId: 'T01', timezone: 'Asia/Shanghai' });
+  const ledger = Ledger.open({
+    auditKey: TEST_AUDIT_KEY,
+    file,
+    terminalId: 'T01',
+    timezone: 'Asia/Shanghai',
+  });
   ledger.upsertProducts([...DEMO_PRODUCTS]);
   return {
     dir,

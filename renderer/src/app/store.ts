@@ -12,6 +12,7 @@ import { reportSlice } from '../features/report/reportSlice';
 import { saleSlice } from '../features/sale/saleSlice';
 import { shiftSlice } from '../features/shift/shiftSlice';
 import { syncSlice } from '../features/sync/syncSlice';
+import { auditSlice } from '../features/audit/auditSlice';
 import { systemSlice } from '../features/system/systemSlice';
 import type { Api } from './api';
 
@@ -30,6 +31,7 @@ export const rootReducer = combineSlices(
   managerSlice,
   facePaySlice,
   peripheralsSlice,
+  auditSlice,
 );
 
 export type RootState = ReturnType<typeof rootReducer>;

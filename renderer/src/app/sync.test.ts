@@ -77,6 +77,8 @@ describe('syncStoreWithClient', () => {
     assert.deepEqual(calls.map((c) => c.channel).sort(), [
       'auth.current',
       'catalog.categories',
+      // Open to every staff screen: the banner shows a failed audit check before sign-in.
+      'ledger.auditStatus',
       'peripherals.status',
       'sale.current',
       'shift.current',
@@ -91,6 +93,16 @@ describe('syncStoreWithClient', () => {
     assert.equal(store.getState().sale.completed?.id, 's1');
     events.emit('shift.changed', { shift: null });
     assert.equal(store.getState().shift.current, null);
+    const broken = {
+      ok: false,
+      checked: 3,
+      firstBroken: { seq: 4, kind: 'payment', reason: 'x' },
+      checkedAt: '2025-01-01T00:00:00.000Z',
+      scope: 'start' as const,
+      running: false,
+    };
+    events.emit('ledger.audit', broken);
+    assert.deepEqual(store.getState().audit.status, broken, 'the banner follows ledger.audit');
     assert.deepEqual(store.getState().peripherals.status, printer);
     const failed = { ...printer, printer: { ...printer.printer, state: 'error' as const } };
     events.emit('peripherals.status', failed);
@@ -100,7 +112,7 @@ describe('syncStoreWithClient', () => {
     assert.equal(store.getState().connection.state, 'reconnecting');
     events.setState('connected');
     await new Promise((r) => setImmediate(r));
-    assert.equal(calls.length, 14, 'reloaded after reconnecting');
+    assert.equal(calls.length, 16, 'reloaded after reconnecting');
   });
 
   it('the customer display does not ask for the shift', async () => {
@@ -148,6 +160,7 @@ describe('syncStoreWithClient', () => {
     await store.dispatch(loadDailyReport('2025-01-01'));
     await store.dispatch(loadShifts('2025-01-01'));
     assert.deepEqual(calls.map((c) => c.channel).sort(), [
+      'ledger.auditStatus',
       'manager.current',
       'sync.status',
       'system.info',

@@ -4,6 +4,7 @@
  * (events sent while disconnected are lost, so the server's current state is fetched again).
  */
 import type { PosClient } from '../api/client';
+import { auditChanged, loadAuditStatus } from '../features/audit/auditSlice';
 import { loadOperator, operatorChanged } from '../features/auth/authSlice';
 import { loadCategories } from '../features/categories/categoriesSlice';
 import { connectionChanged } from '../features/connection/connectionSlice';
@@ -39,6 +40,7 @@ export function syncStoreWithClient(
     void dispatch(loadSystemInfo());
     if (screen === 'manager') {
       void dispatch(loadSyncStatus());
+      void dispatch(loadAuditStatus());
       // A new connection has no session (main binds it to the connection): ask, then reload.
       void dispatch(loadManagerSession()).then(reloadReport);
       return;
@@ -51,6 +53,7 @@ export function syncStoreWithClient(
     void dispatch(loadShift());
     void dispatch(loadOperator());
     void dispatch(loadSyncStatus());
+    void dispatch(loadAuditStatus());
     void dispatch(loadCategories());
     void dispatch(loadPeripherals());
   };
@@ -66,6 +69,7 @@ export function syncStoreWithClient(
     client.subscribe('sync.status', (status) => dispatch(syncStatusChanged(status))),
     client.subscribe('display.payment', (payment) => dispatch(paymentAnnounced(payment))),
     client.subscribe('peripherals.status', (status) => dispatch(peripheralsChanged(status))),
+    client.subscribe('ledger.audit', (status) => dispatch(auditChanged(status))),
     client.onConnectionChange((state) => {
       dispatch(connectionChanged(state));
       if (state === 'connected') reload();

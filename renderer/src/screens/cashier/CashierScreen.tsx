@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { DialogLayer } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { AuditBanner } from '../../components/AuditBanner';
 import { StatusBar } from '../../components/StatusBar';
 import type { Product } from '../../contract';
 import { selectNeedsSignIn, selectOperatorLoaded } from '../../features/auth/authSlice';
@@ -264,6 +265,7 @@ export function CashierScreen() {
   return (
     <div className="screen screen--cashier">
       <StatusBar screen="cashier" title={t('app.cashierTitle')} showShift showOperator />
+      <AuditBanner />
       <DialogLayer
         dialogs={[
           showSignIn && <SignInDialog key="signin" onSignedIn={focusBarcode} />,

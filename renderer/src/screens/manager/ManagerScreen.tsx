@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { downloadBlob } from '../../components/download';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { AuditBanner } from '../../components/AuditBanner';
 import { StatusBar } from '../../components/StatusBar';
 import type { DailyReport } from '../../contract';
 import {
@@ -35,6 +36,7 @@ import { ManagerGate } from './ManagerGate';
 import { MethodMixChart } from './MethodMixChart';
 import { KpiCards, RefundsTable, ShiftsTable, TopItemsTable } from './ReportTables';
 import { SettingsPanel } from './SettingsPanel';
+import { AuditPanel } from './AuditPanel';
 import { SyncPanel } from './SyncPanel';
 import { ZReportsPanel } from './ZReportsPanel';
 
@@ -163,6 +165,7 @@ export function ManagerScreen() {
     return (
       <div className="screen screen--manager">
         <StatusBar screen="manager" title={t('manager.title')} showShift={false} />
+        <AuditBanner />
         <div className="work-area">
           <ManagerGate />
         </div>
@@ -178,6 +181,7 @@ export function ManagerScreen() {
   return (
     <div className="screen screen--manager">
       <StatusBar screen="manager" title={t('manager.title')} showShift={false} />
+      <AuditBanner />
       <main className="manager">
         <form
           className="manager__controls"
@@ -257,6 +261,7 @@ export function ManagerScreen() {
               <ZReportsPanel />
             </div>
             <div className="manager__side">
+              <AuditPanel />
               <SyncPanel />
               <SettingsPanel />
             </div>

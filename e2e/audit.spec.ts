@@ -1,0 +1,69 @@
+/**
+ * Trust on the screen: a paid sale edited in the ledger file behind the till's back (1 yuan
+ * less, every total kept consistent, as a fraudster would) is found by the manager's "check
+ * now"; the manager's audit panel names the first bad row, and the cashier's screen, open all
+ * along, raises the banner naming the same row.
+ */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { expect, test } from './fixtures';
+import { asCashier, demoProduct, FIRST_STEP_MS, signIn, unlockManager } from './pos';
+
+/** The fraud, on the live ledger file (WAL: the host keeps running). Returns the first bad row. */
+function underRecord(dataDir: string, saleId: string): number {
+  const db = new Database(join(dataDir, 'ledger.db'));
+  try {
+    db.pragma('busy_timeout = 5000');
+    for (const { name } of db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+      .all() as { name: string }[])
+      db.exec(`DROP TRIGGER ${name}`);
+    db.exec(`
+      UPDATE sale_lines SET unit_price_fen = unit_price_fen - 100, gross_fen = gross_fen - 100,
+        net_fen = net_fen - 100 WHERE sale_id = '${saleId}';
+      UPDATE sales SET subtotal_fen = subtotal_fen - 100, total_fen = total_fen - 100,
+        paid_fen = paid_fen - 100 WHERE id = '${saleId}';
+      UPDATE payments SET amount_fen = amount_fen - 100 WHERE sale_id = '${saleId}';`);
+    return (
+      db.prepare('SELECT min(seq) AS seq FROM audit WHERE ref LIKE ?').get(`${saleId}/%`) as {
+        seq: number;
+      }
+    ).seq;
+  } finally {
+    db.close();
+  }
+}
+
+test('a tampered ledger: the manager check names the row, the cashier sees the banner', async ({
+  page,
+  context,
+  host,
+}) => {
+  const saleId = await asCashier(host.url, async (api) => {
+    await api.invoke('shift.open', { floatFen: 0 });
+    const sale = await api.invoke('sale.addItem', { barcode: demoProduct(7).barcode, qty: 1 });
+    await api.invoke('sale.pay', { saleId: sale.id, method: 'card', amountFen: sale.totalFen });
+    return sale.id;
+  });
+  // The cashier's screen, open all along (the shift is already open).
+  await page.goto(`${host.url}/`);
+  await signIn(page);
+  await expect(page.getByTestId('audit-banner')).toHaveCount(0);
+
+  const row = underRecord(host.dataDir, saleId);
+
+  const manager = await context.newPage();
+  await unlockManager(manager, host.url);
+  const panel = manager.getByTestId('audit-panel');
+  await expect(panel.getByTestId('audit-result')).toContainText('审计链完好', {
+    timeout: FIRST_STEP_MS,
+  });
+  await panel.getByRole('button', { name: '立即检查' }).click();
+  await expect(panel.getByTestId('audit-result')).toHaveText(`审计链在第 ${row} 行断开`, {
+    timeout: FIRST_STEP_MS,
+  });
+  await expect(panel.getByTestId('audit-reason')).toContainText(saleId);
+  await expect(manager.getByTestId('audit-banner')).toContainText(`审计链在第 ${row} 行断开`);
+  // The cashier's screen hears it at once, without a reload.
+  await expect(page.getByTestId('audit-banner')).toContainText(`审计链在第 ${row} 行断开`);
+});
