@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { CloudClient } from '../client/index';
 import {
-  LIVE,
+  liveEvidence,
   databaseLabel,
   enrolPayer,
   randomUnit,
@@ -25,7 +25,7 @@ describe(`membership (${databaseLabel()})`, () => {
   after(() => t.close());
 
   async function pay(face: Float32Array, amountFen: number, via = terminal) {
-    const answer = await via.identify({ embedding: face, liveness: LIVE, amountFen });
+    const answer = await via.identify({ embedding: face, liveness: liveEvidence(), amountFen });
     assert.equal(answer.result, 'match');
     if (answer.result !== 'match') throw new Error('no match');
     const payment = await via.authorise({
@@ -58,7 +58,7 @@ describe(`membership (${databaseLabel()})`, () => {
       discountFen: 500,
       minSpendFen: 5_000,
     });
-    const next = await terminal.identify({ embedding: face, liveness: LIVE, amountFen: 1_000 });
+    const next = await terminal.identify({ embedding: face, liveness: liveEvidence(), amountFen: 1_000 });
     assert.equal(next.result, 'match');
     if (next.result !== 'match') return;
     assert.deepEqual(next.member, { memberId: joined.memberId, points: 25, coupons: [coupon] });
@@ -71,7 +71,7 @@ describe(`membership (${databaseLabel()})`, () => {
       idempotencyKey: randomUUID(),
     });
     assert.equal(refund.status, 'approved');
-    const after = await terminal.identify({ embedding: face, liveness: LIVE, amountFen: 100 });
+    const after = await terminal.identify({ embedding: face, liveness: liveEvidence(), amountFen: 100 });
     assert.equal(after.result === 'match' && after.member?.points, 25 + 100 - 40);
   });
 
@@ -81,7 +81,7 @@ describe(`membership (${databaseLabel()})`, () => {
     const { payment } = await pay(face, 1_000);
     await terminal.joinMembership({ paymentId: payment.paymentId, consent });
     const elsewhere = await t.pairedTerminal('shop-n');
-    const there = await elsewhere.identify({ embedding: face, liveness: LIVE, amountFen: 100 });
+    const there = await elsewhere.identify({ embedding: face, liveness: liveEvidence(), amountFen: 100 });
     assert.equal(there.result === 'match' && there.member, null);
     await assert.rejects(elsewhere.joinMembership({ paymentId: payment.paymentId, consent }), {
       code: 'NOT_FOUND',

@@ -1,16 +1,21 @@
 import * as api from '../api';
 import { CloudError } from '../errors';
 import type { Router } from '../http';
+import type { Limiter } from '../limits/limiter';
 import type { PaymentService } from './service';
 
-export function paymentRoutes(router: Router, service: PaymentService): void {
+export function paymentRoutes(router: Router, service: PaymentService, limiter: Limiter): void {
   /** 200 with status approved or declined: both are the stored answer for the key. */
   router.add({
     method: 'POST',
     url: '/v1/payments/authorise',
     auth: 'terminal',
     body: api.authoriseRequest,
-    handler: ({ body, terminal }) => service.authorise(terminal, body),
+    handler: async ({ body, terminal }) => {
+      // Per payer, authorise is bounded by the matches that issue its tokens (identify).
+      await limiter.take('authorisePerTerminal', terminal.id);
+      return service.authorise(terminal, body);
+    },
   });
 
   /** 404 means the cloud never received the attempt: retrying with the same key is safe. */

@@ -67,6 +67,11 @@ class FakeSession {
       frames: 6,
       embedding: EMBEDDING(),
       liveScore: 0.97,
+      liveScores: [0.96, 0.97, 0.98, 0.97, 0.97],
+      firstFrameMs: 60,
+      lastFrameMs: 92,
+      firstFrameAt: FRAMES_AT,
+      lastFrameAt: FRAMES_AT + 32,
       quality: 0.9,
       framesFused: 5,
     });
@@ -165,11 +170,14 @@ class FakeCloud implements FacePayCloud {
   }
 }
 
+/** When the fake session's liveness window was seen (epoch ms). */
+const FRAMES_AT = Date.parse('2026-03-01T10:00:00.000Z');
+
 const MATCH: IdentifyResponse = {
   result: 'match',
   token: 'tok_'.padEnd(40, 'x'),
   tokenExpiresAt: new Date(Date.now() + 120_000).toISOString(),
-  payer: { maskedName: '张*三', maskedPhone: '138****5678' },
+  payer: { maskedName: '张*三' },
   member: null,
 };
 
@@ -377,10 +385,17 @@ describe('face pay orchestration', () => {
     assert.equal(state().amountFen, sale.dueFen);
     const identify = cloud.calls.find((c) => c.method === 'identify')?.input as {
       amountFen: number;
-      liveness: { live: boolean; frames: number };
+      liveness: unknown;
     };
     assert.equal(identify.amountFen, sale.dueFen);
-    assert.deepEqual(identify.liveness, { live: true, score: 0.97, frames: 5 });
+    // Every window frame's score and the frames' times go to the cloud, which weighs them itself.
+    assert.deepEqual(identify.liveness, {
+      frames: 5,
+      scores: [0.96, 0.97, 0.98, 0.97, 0.97],
+      meanScore: (0.96 + 0.97 + 0.98 + 0.97 + 0.97) / 5,
+      firstFrameAt: FRAMES_AT,
+      lastFrameAt: FRAMES_AT + 32,
+    });
 
     service.confirm(sale.id);
     await until(() => state().phase === 'paid', 'paid');

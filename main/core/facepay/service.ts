@@ -527,12 +527,7 @@ export class FacePayService {
       return;
     }
     flow.embedding = outcome.embedding;
-    flow.liveness = {
-      live: true,
-      score: Math.min(1, Math.max(0, outcome.liveScore)),
-      frames: Math.max(1, Math.min(1000, outcome.framesFused)),
-      ...(outcome.reliefMm !== undefined ? { depth: true } : {}),
-    };
+    flow.liveness = livenessEvidenceOf(outcome);
     this.options.logger.info('face pay: face captured', {
       saleId: flow.saleId,
       ms: Math.round(outcome.elapsedMs),
@@ -1007,6 +1002,27 @@ export class FacePayService {
     // Look again soon rather than waiting out the probe period.
     setTimeout(() => void this.probeNow(), 1_000).unref();
   }
+}
+
+/**
+ * What the cloud weighs before a face payment: every window frame's live probability and when the
+ * frames were seen, sent inside the signed identify request (cloud/identify/liveness-policy.ts).
+ */
+export function livenessEvidenceOf(outcome: {
+  liveScores: readonly number[];
+  firstFrameAt: number;
+  lastFrameAt: number;
+  reliefMm?: number;
+}): LivenessEvidence {
+  const scores = outcome.liveScores.slice(-100).map((s) => Math.min(1, Math.max(0, s)));
+  return {
+    frames: scores.length,
+    scores,
+    meanScore: scores.reduce((sum, s) => sum + s, 0) / Math.max(1, scores.length),
+    firstFrameAt: outcome.firstFrameAt,
+    lastFrameAt: outcome.lastFrameAt,
+    ...(outcome.reliefMm !== undefined ? { depth: true } : {}),
+  };
 }
 
 /** For the core: which events are face pay's. */
