@@ -159,8 +159,6 @@ export const identifyResponse = z.discriminatedUnion('result', [
     tokenExpiresAt: isoTime,
     /** What the confirmation shows ("Pay ¥12.50 as 张*丰?"); no phone digits. */
     payer: z.object({ maskedName: z.string() }),
-    /** Set when the payer is a member of this terminal's store: greet them. */
-    member: memberGreeting.nullable(),
   }),
   /** Two payers are too close to tell apart: ask the customer for the last 4 phone digits. */
   z.object({ result: z.literal('ambiguous'), ask: z.literal('phone_tail') }),
@@ -190,6 +188,11 @@ export const paymentRecord = z.object({
   refundedFen: fen,
   maskedName: z.string().nullable(),
   createdAt: isoTime,
+  /**
+   * On an approved payment's answer (authorise, status by key): the payer's membership of this
+   * store, to greet them; null for a non-member. Never sent before the payment is authorised.
+   */
+  member: memberGreeting.nullable().optional(),
 });
 export type PaymentRecord = z.infer<typeof paymentRecord>;
 

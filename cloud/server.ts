@@ -191,7 +191,7 @@ async function buildApp(s: Services): Promise<FastifyInstance> {
     s.photos,
   );
   identifyRoutes(router, new IdentifyService(s.db, s.index, s.opener, config, s.limiter));
-  paymentRoutes(router, new PaymentService(s.db, config.timezone), s.limiter);
+  paymentRoutes(router, new PaymentService(s.db, config.timezone), s.limiter, s.db);
   ingestRoutes(router, new IngestService(s.db));
   reportRoutes(router, new ReportService(s.db));
   membershipRoutes(router, new MembershipService(s.db));

@@ -37,13 +37,18 @@ describe(`identify over HTTP with synthetic embeddings (${databaseLabel()})`, ()
     const { a, b, probe } = probeBetween(random, 0.3, 0.8, 0.35);
     await enrolPayer(t.admin, { name: '张小明', phone: '13812345678', templates: [a] });
     await enrolPayer(t.admin, { name: '李雷', phone: '13812340000', templates: [b] });
-    const answer = await terminal.identify({ embedding: probe, liveness: liveEvidence(), amountFen: 1250 });
+    const answer = await terminal.identify({
+      embedding: probe,
+      liveness: liveEvidence(),
+      amountFen: 1250,
+    });
     assert.equal(answer.result, 'match');
     if (answer.result !== 'match') return;
     // Only what the confirmation shows: no phone digits (the attack read 7 of 11).
     assert.deepEqual(answer.payer, { maskedName: '张*明' });
     assert.ok(!JSON.stringify(answer).includes('5678'), 'no phone digits in the answer');
-    assert.equal(answer.member, null);
+    // No membership either: that comes with an authorised payment.
+    assert.deepEqual(Object.keys(answer).sort(), ['payer', 'result', 'token', 'tokenExpiresAt']);
     assert.match(answer.token, /^[A-Za-z0-9_-]{43}$/);
   });
 
@@ -51,7 +56,11 @@ describe(`identify over HTTP with synthetic embeddings (${databaseLabel()})`, ()
     const { a, b, probe } = probeBetween(random, 0.7, 0.72, 0.7);
     await enrolPayer(t.admin, { name: 'Alice Wong', phone: '13700001111', templates: [a] });
     await enrolPayer(t.admin, { name: 'Ann Wu', phone: '13700002222', templates: [b] });
-    const first = await terminal.identify({ embedding: probe, liveness: liveEvidence(), amountFen: 800 });
+    const first = await terminal.identify({
+      embedding: probe,
+      liveness: liveEvidence(),
+      amountFen: 800,
+    });
     assert.deepEqual(first, { result: 'ambiguous', ask: 'phone_tail' });
 
     const alice = await terminal.identifyWithPhoneTail({
@@ -82,7 +91,8 @@ describe(`identify over HTTP with synthetic embeddings (${databaseLabel()})`, ()
     await enrolPayer(t.admin, { name: 'Twin One', phone: '13600004444', templates: [a] });
     await enrolPayer(t.admin, { name: 'Twin Two', phone: '13500004444', templates: [b] });
     assert.equal(
-      (await terminal.identify({ embedding: probe, liveness: liveEvidence(), amountFen: 100 })).result,
+      (await terminal.identify({ embedding: probe, liveness: liveEvidence(), amountFen: 100 }))
+        .result,
       'ambiguous',
     );
     const narrowed = await terminal.identifyWithPhoneTail({
@@ -116,12 +126,14 @@ describe(`identify over HTTP with synthetic embeddings (${databaseLabel()})`, ()
       templates: [a],
     });
     assert.equal(
-      (await terminal.identify({ embedding: probe, liveness: liveEvidence(), amountFen: 100 })).result,
+      (await terminal.identify({ embedding: probe, liveness: liveEvidence(), amountFen: 100 }))
+        .result,
       'match',
     );
     assert.deepEqual(await t.admin.revokeTemplates(payerId), { revoked: 1 });
     assert.equal(
-      (await terminal.identify({ embedding: probe, liveness: liveEvidence(), amountFen: 100 })).result,
+      (await terminal.identify({ embedding: probe, liveness: liveEvidence(), amountFen: 100 }))
+        .result,
       'no_match',
     );
     assert.equal((await t.admin.payer(payerId)).templates, 0);

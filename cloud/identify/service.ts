@@ -15,7 +15,6 @@ import type { AuthenticatedTerminal } from '../auth/terminals';
 import type { Db } from '../db';
 import { identifyContext, type SealOpener } from '../crypto/seal';
 import { CloudError } from '../errors';
-import { memberGreeting } from '../membership/service';
 import type { Limiter } from '../limits/limiter';
 import { maskName } from '../payers/mask';
 import { checkLiveness, type LivenessPolicy } from './liveness-policy';
@@ -99,10 +98,9 @@ export class IdentifyService {
     if (decision.kind === 'no_match') return { result: 'no_match' };
 
     const payer = (
-      await this.db.query<{ name: string }>(
-        'SELECT name FROM payers WHERE id = $1',
-        [decision.payerId],
-      )
+      await this.db.query<{ name: string }>('SELECT name FROM payers WHERE id = $1', [
+        decision.payerId,
+      ])
     ).rows[0];
     if (payer === undefined) return { result: 'no_match' }; // deleted since the index saw it
     await this.limiter.take('matchesPerPayer', decision.payerId);
@@ -118,7 +116,6 @@ export class IdentifyService {
       token,
       tokenExpiresAt: expiresAt.toISOString(),
       payer: { maskedName: maskName(payer.name) },
-      member: await memberGreeting(this.db, terminal.storeId, decision.payerId),
     };
   }
 }

@@ -108,6 +108,9 @@ const INTERRUPTIBLE = new Set<FacePayPhase>(['capturing', 'identifying', 'confir
 /** Cloud errors after which the request's fate is unknown (it may have been carried out). */
 const LOST_ANSWER_CODES = new Set(['UNREACHABLE', 'BAD_RESPONSE', 'UNAVAILABLE', 'INTERNAL']);
 
+/** Cloud refusals that mean "not now from this terminal" rather than "this payer declined". */
+const REFUSED_UNAVAILABLE = new Set(['RATE_LIMITED', 'TERMINAL_REVOKED']);
+
 class TimeoutError extends Error {
   override name = 'TimeoutError';
   readonly code = 'UNREACHABLE';
@@ -181,7 +184,6 @@ interface Flow {
   embedding: Float32Array | null;
   liveness: LivenessEvidence | null;
   token: string | null;
-  member: MemberGreeting | null;
   timer: NodeJS.Timeout | null;
 }
 
@@ -325,7 +327,6 @@ export class FacePayService {
       embedding: null,
       liveness: null,
       token: null,
-      member: null,
       timer: null,
     };
     this.flow = flow;
@@ -612,9 +613,7 @@ export class FacePayService {
       this.forgetFace(flow);
       flow.token = answer.token;
       flow.maskedName = answer.payer.maskedName;
-      flow.member = answer.member;
-      // A member is greeted at once, on the confirm step (points, coupons), not only after paying.
-      flow.membership = answer.member === null ? null : membershipFor(answer.member);
+      // Membership comes with the authorised payment, never with the match (cloud/api.ts).
       flow.phase = 'confirm';
       flow.phoneTailTriesLeft = null;
       this.arm(flow, this.timing.confirmTimeoutMs);
@@ -664,7 +663,8 @@ export class FacePayService {
     } catch (error) {
       const code = errorCode(error);
       this.options.logger.warn('face pay: authorise refused', { saleId: flow.saleId, code });
-      this.fail(flow, 'DECLINED');
+      // Refused before any money moved: face pay is unavailable for now (try QR or cash).
+      this.fail(flow, REFUSED_UNAVAILABLE.has(code) ? 'UNAVAILABLE' : 'DECLINED');
       return;
     }
     if (record === null) {
@@ -759,7 +759,7 @@ export class FacePayService {
     flow.failure = null;
     flow.paymentId = record.paymentId;
     flow.receiptNo = sale.receiptNo;
-    flow.membership = membershipFor(flow.member);
+    flow.membership = membershipFor(record.member ?? null);
     this.attempts.delete(flow.saleId);
     this.emitState();
   }
@@ -861,8 +861,8 @@ export class FacePayService {
       flow.failure = null;
       flow.paymentId = found.paymentId;
       flow.receiptNo = sale.receiptNo;
-      // Found late, the payment is still this payer's: a member is greeted, not offered to join.
-      flow.membership = membershipFor(flow.member);
+      // Found late, the status answer greets a member too: not offered to join again.
+      flow.membership = membershipFor(found.member ?? null);
       this.emitState();
     }
     return true;
@@ -899,8 +899,7 @@ export class FacePayService {
     flow.step = null;
     flow.failure = { code, message };
     flow.token = null;
-    // The greeting belongs to confirm and paid (flow.member is kept: a payment resolved later
-    // greets the member again).
+    // The greeting belongs to a paid attempt (a payment resolved later brings its own).
     flow.membership = null;
     this.forgetFace(flow);
     if (wasCapturing) {
