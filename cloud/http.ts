@@ -11,11 +11,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
 import { checkAdmin } from './auth/admin';
-import type {
-  AdmittedRequest,
-  AuthenticatedTerminal,
-  TerminalVerifier,
-} from './auth/terminals';
+import type { AdmittedRequest, AuthenticatedTerminal, TerminalVerifier } from './auth/terminals';
 import { CloudError } from './errors';
 
 declare module 'fastify' {
@@ -139,5 +135,7 @@ export class Router {
 
 function hasBody(request: FastifyRequest): boolean {
   const length = request.headers['content-length'];
-  return (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
+  return (
+    (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined
+  );
 }

@@ -67,7 +67,11 @@ describe(`no plaintext embedding on the wire or in logs (${databaseLabel()})`, (
       consent: CONSENT,
       sealTo: t.cloud.identifyPublicKey,
     });
-    const answer = await terminal.identify({ embedding: face, liveness: liveEvidence(), amountFen: 500 });
+    const answer = await terminal.identify({
+      embedding: face,
+      liveness: liveEvidence(),
+      amountFen: 500,
+    });
     assert.equal(answer.result, 'match');
     const token = answer.result === 'match' ? answer.token : '';
     await terminal.authorise({ token, amountFen: 500, saleId: 's1', idempotencyKey: randomUUID() });

@@ -70,7 +70,11 @@ describe(
           assert.equal(second.identifyPublicKey, first.identifyPublicKey);
           assert.equal(second.index.size, 1);
           const again = new CloudClient({ baseUrl: second.url, credentials: terminal.credentials });
-          const answer = await again.identify({ embedding: face, liveness: liveEvidence(), amountFen: 100 });
+          const answer = await again.identify({
+            embedding: face,
+            liveness: liveEvidence(),
+            amountFen: 100,
+          });
           assert.equal(answer.result, 'match');
         } finally {
           await second.close();
@@ -106,15 +110,17 @@ describe(
         let result = 'no_match';
         for (let i = 0; i < 50 && result !== 'match'; i++) {
           await new Promise((r) => setTimeout(r, 50));
-          result = (await viaTwo.identify({ embedding: face, liveness: liveEvidence(), amountFen: 100 }))
-            .result;
+          result = (
+            await viaTwo.identify({ embedding: face, liveness: liveEvidence(), amountFen: 100 })
+          ).result;
         }
         assert.equal(result, 'match');
         await one.admin.revokeTemplates(payer.payerId);
         for (let i = 0; i < 50 && result === 'match'; i++) {
           await new Promise((r) => setTimeout(r, 50));
-          result = (await viaTwo.identify({ embedding: face, liveness: liveEvidence(), amountFen: 100 }))
-            .result;
+          result = (
+            await viaTwo.identify({ embedding: face, liveness: liveEvidence(), amountFen: 100 })
+          ).result;
         }
         assert.equal(result, 'no_match');
       } finally {

@@ -11,7 +11,13 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { facesDir } from '../../main/face/dev-set';
 import type { CloudClient } from '../client/index';
-import { liveEvidence, databaseLabel, enrolPayer, startTestCloud, type TestCloud } from '../test-support';
+import {
+  liveEvidence,
+  databaseLabel,
+  enrolPayer,
+  startTestCloud,
+  type TestCloud,
+} from '../test-support';
 
 const root = resolve(import.meta.dirname, '../..');
 const faces = facesDir();
@@ -110,7 +116,11 @@ describe(
       for (const [i, file] of probes.entries()) {
         const embedding = embeddings.get(file);
         if (embedding === undefined) continue;
-        const answer = await terminal.identify({ embedding, liveness: liveEvidence(), amountFen: 100 });
+        const answer = await terminal.identify({
+          embedding,
+          liveness: liveEvidence(),
+          amountFen: 100,
+        });
         if (i >= gallery.length) {
           if (answer.result === 'match') strangersMatched++;
           continue;

@@ -40,7 +40,11 @@ describe(`authorise and refund (${databaseLabel()})`, () => {
     if (limits.perTxLimitFen !== undefined || limits.dailyLimitFen !== undefined)
       await t.admin.setLimits(payerId, limits);
     const token = async (amountFen: number) => {
-      const answer = await terminal.identify({ embedding: face, liveness: liveEvidence(), amountFen });
+      const answer = await terminal.identify({
+        embedding: face,
+        liveness: liveEvidence(),
+        amountFen,
+      });
       assert.equal(answer.result, 'match');
       return answer.result === 'match' ? answer.token : '';
     };
