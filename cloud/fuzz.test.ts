@@ -162,7 +162,7 @@ describe(`fuzzing the cloud (${databaseLabel()})`, () => {
         const response = await fetch(t.cloud.url + path, {
           method,
           headers,
-          ...(body === '' ? {} : { body }),
+          ...(body === '' ? {} : { body: typeof body === 'string' ? body : new Uint8Array(body) }),
         });
         await response.arrayBuffer();
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
