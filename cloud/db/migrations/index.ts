@@ -4,7 +4,7 @@
  * migration: add the next number.
  */
 import { m001 } from './001-init';
-import { m002 } from './002-limits';
+import { m013 } from './013-limits';
 
 export interface Migration {
   version: number;
@@ -13,4 +13,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002];
+export const MIGRATIONS: readonly Migration[] = [m001, m013];

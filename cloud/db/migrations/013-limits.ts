@@ -3,8 +3,8 @@ import type { Migration } from './index';
 /**
  * Rate limits that every replica agrees on, and the alerts a burst leaves for the back office.
  */
-export const m002: Migration = {
-  version: 2,
+export const m013: Migration = {
+  version: 13,
   name: 'limits-and-alerts',
   sql: `
 -- One row per (what is counted, minute). Counting in the database rather than in each process:
