@@ -17,7 +17,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestCloud } from '../cloud/test-support';
+import { UNLIMITED, liveEvidence, startTestCloud } from '../cloud/test-support';
 import type { FacePayState } from '../main/contract';
 import { createPosCore, type FacePayCamera } from '../main/core';
 import { Y4mFileSource, type Frame, type FrameSource } from '../main/face';
@@ -36,7 +36,7 @@ const RUNS = 20;
 const WARMUP = 2;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'facepay-bench-'));
-const cloud = await startTestCloud();
+const cloud = await startTestCloud({ limits: UNLIMITED });
 const templates = await enrolmentEmbeddings();
 await enrolPayer(cloud.admin, {
   name: '张三丰',
@@ -167,7 +167,7 @@ try {
     const started = performance.now();
     await link.client.identify({
       embedding: probe,
-      liveness: { live: true, score: 0.97, frames: 5 },
+      liveness: liveEvidence(),
       amountFen: 100,
     });
     if (i >= WARMUP) identify.push(performance.now() - started);

@@ -23,6 +23,10 @@ export const CLOUD_ERROR_CODES = [
   'PAYMENT_NOT_REFUNDABLE',
   'CONFLICT',
   'PAYLOAD_TOO_LARGE',
+  /** 429: too many calls from this address, this terminal or on this payer; see Retry-After. */
+  'RATE_LIMITED',
+  /** The terminal's key was revoked in the back office: pair the terminal again. */
+  'TERMINAL_REVOKED',
   'LIVENESS_REQUIRED',
   'UNAVAILABLE',
   'INTERNAL',
@@ -97,13 +101,24 @@ export type PairResponse = z.infer<typeof pairResponse>;
 // ---------------------------------------------------------------------------------------------
 // Identify
 
+/** Milliseconds since the epoch on the terminal's clock (the clock it signs requests with). */
+const epochMs = z.number().int().min(0).max(8_640_000_000_000_000);
+
+/**
+ * What the terminal's face session measured, sent inside the signed identify request: the cloud
+ * weighs it itself (cloud/identify/liveness-policy.ts) rather than taking a verdict.
+ */
 export const livenessEvidence = z
   .object({
-    /** The terminal's verdict over several frames (and depth when the camera gives it). */
-    live: z.boolean(),
-    /** Live probability, 0-1. */
-    score: z.number().min(0).max(1),
-    frames: z.number().int().min(1).max(1000),
+    /** Good frames the scores come from. */
+    frames: z.number().int().min(1).max(100),
+    /** fr_liveness's live probability for each of those frames, oldest first. */
+    scores: z.array(z.number().min(0).max(1)).min(1).max(100),
+    /** Their mean, as the terminal computed it (the cloud checks it against the scores). */
+    meanScore: z.number().min(0).max(1),
+    firstFrameAt: epochMs,
+    lastFrameAt: epochMs,
+    /** The frames carried depth and the face had relief (a flat photo or screen has none). */
     depth: z.boolean().optional(),
   })
   .strict();
@@ -142,9 +157,8 @@ export const identifyResponse = z.discriminatedUnion('result', [
     /** Single use, for this terminal and this amount, for a couple of minutes. */
     token: b64url,
     tokenExpiresAt: isoTime,
-    payer: z.object({ maskedName: z.string(), maskedPhone: z.string() }),
-    /** Set when the payer is a member of this terminal's store: greet them. */
-    member: memberGreeting.nullable(),
+    /** What the confirmation shows ("Pay ¥12.50 as 张*丰?"); no phone digits. */
+    payer: z.object({ maskedName: z.string() }),
   }),
   /** Two payers are too close to tell apart: ask the customer for the last 4 phone digits. */
   z.object({ result: z.literal('ambiguous'), ask: z.literal('phone_tail') }),
@@ -174,6 +188,11 @@ export const paymentRecord = z.object({
   refundedFen: fen,
   maskedName: z.string().nullable(),
   createdAt: isoTime,
+  /**
+   * On an approved payment's answer (authorise, status by key): the payer's membership of this
+   * store, to greet them; null for a non-member. Never sent before the payment is authorised.
+   */
+  member: memberGreeting.nullable().optional(),
 });
 export type PaymentRecord = z.infer<typeof paymentRecord>;
 
@@ -203,6 +222,11 @@ export const byKeyParams = z.object({ key: idempotencyKey }).strict();
 // Event ingestion and reports
 
 export const MAX_EVENTS_PER_BATCH = 1000;
+/**
+ * The body limit of an event batch: 1,000 events of a few hundred bytes each are well under a
+ * megabyte; the terminal cuts batches at 4 MiB (main/sync maxBatchBytes) and the cloud takes 8.
+ */
+export const INGEST_BODY_LIMIT = 8 * 1024 * 1024;
 
 export const eventEnvelope = z
   .object({
@@ -464,6 +488,9 @@ export const enrolPhotosRequest = z
 export const ENROL_PHOTOS_BODY_LIMIT =
   MAX_ENROL_PHOTOS * Math.ceil(MAX_ENROL_PHOTO_BYTES / 3) * 4 + 64 * 1024;
 
+/** 20 plain embeddings of up to 4,096 numbers as JSON text, with room to spare. */
+export const ENROL_BODY_LIMIT = 2 * 1024 * 1024;
+
 export const enrolResponse = z.object({
   templateIds: z.array(z.number().int()),
   templates: z.number().int(),
@@ -471,6 +498,8 @@ export const enrolResponse = z.object({
   refused: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
 });
 
+/** 1,000 products of about a kilobyte each at most. */
+export const PRODUCTS_BODY_LIMIT = 2 * 1024 * 1024;
 export const upsertProductsRequest = z
   .object({ products: z.array(catalogProduct).min(1).max(1000) })
   .strict();
@@ -489,8 +518,34 @@ export const couponRequest = z
   })
   .strict();
 
-export const healthResponse = z.object({
-  ok: z.boolean(),
-  database: z.enum(['pglite', 'postgres']),
-  templates: z.number().int(),
+/** Public, so it says only that the service is up: no counts, versions or storage. */
+export const healthResponse = z.object({ ok: z.literal(true) }).strict();
+
+// ---------------------------------------------------------------------------------------------
+// Terminals and alerts (admin)
+
+export const terminalView = z.object({
+  terminalId: id,
+  storeId: id,
+  name: z.string(),
+  pairedAt: isoTime,
+  /** Set once revoked: every request signed with its key is refused from then on. */
+  revokedAt: isoTime.nullable(),
 });
+export type TerminalView = z.infer<typeof terminalView>;
+export const terminalList = z.object({ terminals: z.array(terminalView) });
+export const terminalParams = z.object({ terminalId: id }).strict();
+
+export const alertView = z.object({
+  id: z.number().int(),
+  at: isoTime,
+  /** e.g. rate_limit.identifyPerTerminal */
+  kind: z.string(),
+  /** The terminal or payer id the alert is about. */
+  subject: z.string(),
+  detail: z.string(),
+});
+export const alertList = z.object({ alerts: z.array(alertView) });
+export const alertsQuery = z
+  .object({ limit: z.coerce.number().int().min(1).max(1000).default(100) })
+  .strict();

@@ -22,6 +22,8 @@
  *   products      --file products.json          (an array of products, shape of the contract's)
  *   report        --date YYYY-MM-DD [--store S]
  *   audit-alerts  [--store S]                   (terminals whose audit chain differs from its anchors)
+ *   terminals     list | revoke ID   (revoked: every request signed with its key is refused at once)
+ *   alerts        [--limit N]        (bursts the rate limits refused, newest first)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -33,6 +35,9 @@ import { EMBEDDING_DIM, startCloud } from './server';
 import { sniffImageFormat } from '../main/face/image-format';
 
 type Flags = Map<string, string[]>;
+
+/** Commands that take words after them (`terminals revoke ID`), kept under the flag name ''. */
+const POSITIONAL = new Set(['terminals']);
 
 /** `--name value`, `--name=value`, and `--images a.jpg b.jpg` (every value up to the next flag). */
 export function parseArgs(argv: readonly string[]): { command: string; flags: Flags } {
@@ -48,6 +53,9 @@ export function parseArgs(argv: readonly string[]): { command: string; flags: Fl
       flags.get(current)?.push(arg);
     } else if (i === 0) {
       command = arg;
+    } else if (POSITIONAL.has(command)) {
+      // `terminals revoke ID`: words after a command that takes them, before any flag.
+      flags.set('', [...(flags.get('') ?? []), arg]);
     } else {
       throw new Error(`unexpected argument: ${arg}`);
     }
@@ -198,6 +206,16 @@ async function enrol(client: AdminClient, flags: Flags): Promise<unknown> {
   }
 }
 
+/** `terminals list` and `terminals revoke ID`. */
+async function terminals(client: AdminClient, flags: Flags): Promise<unknown> {
+  const [action, terminalId, ...rest] = flags.get('') ?? [];
+  if (action === 'list' && terminalId === undefined) return client.terminals();
+  if (action === 'revoke' && terminalId !== undefined && rest.length === 0) {
+    return client.revokeTerminal(terminalId);
+  }
+  throw new Error('usage: terminals list | terminals revoke TERMINAL_ID');
+}
+
 async function serve(flags: Flags): Promise<void> {
   const port = flag(flags, 'port');
   const cloud = await startCloud({
@@ -283,6 +301,12 @@ async function run(command: string, flags: Flags): Promise<void> {
     }
     case 'audit-alerts':
       return print(await admin(flags).auditAlerts(flag(flags, 'store')));
+    case 'terminals':
+      return print(await terminals(admin(flags), flags));
+    case 'alerts': {
+      const limit = flag(flags, 'limit');
+      return print(await admin(flags).alerts(limit === undefined ? undefined : Number(limit)));
+    }
     default:
       throw new Error(`unknown command "${command}" (see the top of cloud/cli.ts)`);
   }

@@ -7,6 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
+import { DEFAULT_LIVENESS_POLICY, type LivenessPolicy } from './identify/liveness-policy';
+import type { Limits } from './limits/limiter';
 
 export interface CloudOptions {
   /** PGlite's data directory and the admin token file. */
@@ -23,6 +25,7 @@ export interface CloudOptions {
   adminToken?: string;
   threshold?: number;
   margin?: number;
+  /** Lowest mean live probability accepted (env CLOUD_MIN_LIVENESS); see liveness-policy.ts. */
   minLivenessScore?: number;
   tokenTtlMs?: number;
   /** Face-pay limits for payers created without their own. */
@@ -34,6 +37,12 @@ export interface CloudOptions {
   indexRefreshMs?: number;
   /** false: no logs. A stream: pino JSON lines go there (tests capture them). */
   logger?: false | { level?: string; stream?: Writable };
+  /** Requests a minute, per client address, on every route (env CLOUD_RATE_PER_IP). */
+  ratePerIpPerMinute?: number;
+  /** Per terminal and per payer limits on the money path (calls a minute). */
+  limits?: Partial<Limits>;
+  /** Liveness evidence the cloud accepts (see LivenessPolicy). */
+  liveness?: Partial<Omit<LivenessPolicy, 'minMeanScore'>>;
 }
 
 export interface CloudConfig {
@@ -46,14 +55,37 @@ export interface CloudConfig {
   adminToken: string | undefined;
   threshold: number;
   margin: number;
-  minLivenessScore: number;
   tokenTtlMs: number;
   defaultPerTxLimitFen: number;
   defaultDailyLimitFen: number;
   timezone: string;
   indexRefreshMs: number;
   logger: false | { level: string; stream?: Writable };
+  ratePerIpPerMinute: number;
+  limits: Limits;
+  liveness: LivenessPolicy;
 }
+
+/**
+ * 1,200 a minute (20 a second) per address: a till at its busiest sends a few requests a second
+ * (sync batches, catalogue pages, face pay, status queries), and a shop of ten tills behind one
+ * address stays well under; a local program hammering the cloud is held to 20 a second.
+ */
+export const DEFAULT_RATE_PER_IP = 1200;
+
+/**
+ * A till serves at most a customer every ten seconds or so, and one face payment makes one or two
+ * identify calls (the second after an "ambiguous" answer) and one authorise: 20 a minute is twice
+ * the busiest honest till, and holds a stolen key to 20 guesses a minute instead of 200 a second.
+ * A payer pays a couple of times a minute at most: 10 matches a minute on one face, from any
+ * terminal, leave room for retries and stop a photo being run against the cloud. Authorise needs
+ * a token, and only a match issues one, so the per-payer match limit bounds authorise too.
+ */
+export const DEFAULT_LIMITS: Limits = {
+  identifyPerTerminal: 20,
+  authorisePerTerminal: 20,
+  matchesPerPayer: 10,
+};
 
 export const DEFAULT_PORT = 7470;
 /** Without a calibration file: FAR 1e-4 on the shared face set's all-vs-all pairs. */
@@ -110,12 +142,22 @@ export function resolveConfig(
     threshold:
       options.threshold ?? num(env.CLOUD_THRESHOLD) ?? calibratedThreshold() ?? DEFAULT_THRESHOLD,
     margin: options.margin ?? num(env.CLOUD_MARGIN) ?? DEFAULT_MARGIN,
-    minLivenessScore: options.minLivenessScore ?? num(env.CLOUD_MIN_LIVENESS) ?? 0.5,
     tokenTtlMs: options.tokenTtlMs ?? 120_000,
     defaultPerTxLimitFen: options.defaultPerTxLimitFen ?? 100_000,
     defaultDailyLimitFen: options.defaultDailyLimitFen ?? 500_000,
     timezone: options.timezone ?? env.CLOUD_TIMEZONE ?? 'Asia/Shanghai',
     indexRefreshMs: options.indexRefreshMs ?? num(env.CLOUD_INDEX_REFRESH_MS) ?? 2000,
+    ratePerIpPerMinute:
+      options.ratePerIpPerMinute ?? num(env.CLOUD_RATE_PER_IP) ?? DEFAULT_RATE_PER_IP,
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    liveness: {
+      ...DEFAULT_LIVENESS_POLICY,
+      ...options.liveness,
+      minMeanScore:
+        options.minLivenessScore ??
+        num(env.CLOUD_MIN_LIVENESS) ??
+        DEFAULT_LIVENESS_POLICY.minMeanScore,
+    },
     logger:
       logger === false
         ? false

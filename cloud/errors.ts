@@ -18,6 +18,8 @@ const STATUS: Record<CloudErrorCode, number> = {
   PAYMENT_NOT_REFUNDABLE: 409,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  TERMINAL_REVOKED: 401,
   LIVENESS_REQUIRED: 422,
   UNAVAILABLE: 503,
   INTERNAL: 500,
@@ -27,6 +29,8 @@ export class CloudError extends Error {
   readonly code: CloudErrorCode;
   readonly status: number;
   readonly field?: string;
+  /** RATE_LIMITED: seconds until a retry can succeed (sent as Retry-After). */
+  retryAfterS?: number;
 
   constructor(code: CloudErrorCode, message: string, field?: string) {
     super(message);
@@ -34,6 +38,11 @@ export class CloudError extends Error {
     this.code = code;
     this.status = STATUS[code];
     if (field !== undefined) this.field = field;
+  }
+
+  withRetryAfter(seconds: number): this {
+    this.retryAfterS = seconds;
+    return this;
   }
 
   toJSON(): { code: CloudErrorCode; message: string; field?: string } {

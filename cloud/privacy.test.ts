@@ -10,7 +10,7 @@ import type { CloudClient } from './client/index';
 import { encodeEmbedding } from './crypto/seal';
 import {
   CONSENT,
-  LIVE,
+  liveEvidence,
   databaseLabel,
   randomUnit,
   rng,
@@ -67,14 +67,18 @@ describe(`no plaintext embedding on the wire or in logs (${databaseLabel()})`, (
       consent: CONSENT,
       sealTo: t.cloud.identifyPublicKey,
     });
-    const answer = await terminal.identify({ embedding: face, liveness: LIVE, amountFen: 500 });
+    const answer = await terminal.identify({
+      embedding: face,
+      liveness: liveEvidence(),
+      amountFen: 500,
+    });
     assert.equal(answer.result, 'match');
     const token = answer.result === 'match' ? answer.token : '';
     await terminal.authorise({ token, amountFen: 500, saleId: 's1', idempotencyKey: randomUUID() });
     await terminal
       .identify({
         embedding: randomUnit(rng(6)),
-        liveness: { live: false, score: 0.1, frames: 3 },
+        liveness: liveEvidence([0.1, 0.1, 0.1]),
         amountFen: 1,
       })
       .catch(() => {});

@@ -12,7 +12,7 @@ import { MIGRATIONS } from './db/migrations';
 import { startCloud } from './server';
 import {
   CONSENT,
-  LIVE,
+  liveEvidence,
   databaseLabel,
   enrolPayer,
   randomUnit,
@@ -72,7 +72,11 @@ describe(
           assert.equal(second.identifyPublicKey, first.identifyPublicKey);
           assert.equal(second.index.size, 1);
           const again = new CloudClient({ baseUrl: second.url, credentials: terminal.credentials });
-          const answer = await again.identify({ embedding: face, liveness: LIVE, amountFen: 100 });
+          const answer = await again.identify({
+            embedding: face,
+            liveness: liveEvidence(),
+            amountFen: 100,
+          });
           assert.equal(answer.result, 'match');
         } finally {
           await second.close();
@@ -108,15 +112,17 @@ describe(
         let result = 'no_match';
         for (let i = 0; i < 50 && result !== 'match'; i++) {
           await new Promise((r) => setTimeout(r, 50));
-          result = (await viaTwo.identify({ embedding: face, liveness: LIVE, amountFen: 100 }))
-            .result;
+          result = (
+            await viaTwo.identify({ embedding: face, liveness: liveEvidence(), amountFen: 100 })
+          ).result;
         }
         assert.equal(result, 'match');
         await one.admin.revokeTemplates(payer.payerId);
         for (let i = 0; i < 50 && result === 'match'; i++) {
           await new Promise((r) => setTimeout(r, 50));
-          result = (await viaTwo.identify({ embedding: face, liveness: LIVE, amountFen: 100 }))
-            .result;
+          result = (
+            await viaTwo.identify({ embedding: face, liveness: liveEvidence(), amountFen: 100 })
+          ).result;
         }
         assert.equal(result, 'no_match');
       } finally {
@@ -131,8 +137,9 @@ describe(`HTTP basics (${databaseLabel()})`, () => {
   it('answers health, unknown routes and malformed bodies with the error shape', async () => {
     const t = await startTestCloud();
     try {
+      // Public, so only "up": no template count, no storage kind (the attack read the count).
       const health = await fetch(`${t.cloud.url}/v1/health`).then((r) => r.json());
-      assert.deepEqual(health, { ok: true, database: databaseLabel(), templates: 0 });
+      assert.deepEqual(health, { ok: true });
       const missing = await fetch(`${t.cloud.url}/v1/nope`);
       assert.deepEqual(
         [missing.status, ((await missing.json()) as { error: { code: string } }).error.code],

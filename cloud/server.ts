@@ -10,10 +10,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import { loadOrCreateAdminToken } from './auth/admin';
 import { pairingRoutes } from './auth/routes';
 import { TerminalVerifier, createPairingCode } from './auth/terminals';
+import { terminalAdminRoutes } from './auth/terminal-admin-routes';
 import { CatalogService } from './catalog/service';
 import { catalogRoutes } from './catalog/routes';
 import { resolveConfig, type CloudConfig, type CloudOptions } from './config';
@@ -31,6 +33,8 @@ import { auditRoutes } from './audit/routes';
 import { AuditAnchorService } from './audit/service';
 import { ingestRoutes } from './ingest/routes';
 import { IngestService } from './ingest/service';
+import { Limiter } from './limits/limiter';
+import { alertRoutes } from './limits/routes';
 import { membershipRoutes } from './membership/routes';
 import { MembershipService } from './membership/service';
 import { facePhotoEmbedder, type PhotoEmbedder } from './payers/photo-embedder';
@@ -42,8 +46,12 @@ import { reportRoutes } from './reports/routes';
 import { ReportService } from './reports/service';
 
 export const EMBEDDING_DIM = 512;
-/** Enough for 1,000 events or 20 plain embeddings with room to spare. */
-const BODY_LIMIT = 8 * 1024 * 1024;
+/**
+ * Every route's body limit unless it declares a larger one: an identify request (a sealed
+ * embedding of 2.7 KiB and the liveness scores) or an authorise fits many times over. Larger:
+ * event batches (ingest), enrolment and product uploads (admin only), photos (admin only).
+ */
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
 const HOUSEKEEPING_MS = 60_000;
 
 export interface RunningCloud {
@@ -77,9 +85,10 @@ interface Services {
   verifier: TerminalVerifier;
   adminToken: string;
   photos: PhotoEmbedder;
+  limiter: Limiter;
 }
 
-function buildApp(s: Services): FastifyInstance {
+async function buildApp(s: Services): Promise<FastifyInstance> {
   const { config } = s;
   const app = Fastify({
     logger:
@@ -90,10 +99,25 @@ function buildApp(s: Services): FastifyInstance {
             ...(config.logger.stream ? { stream: config.logger.stream } : {}),
           },
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: BODY_LIMIT,
+    bodyLimit: DEFAULT_BODY_LIMIT,
   });
   app.decorateRequest('rawBody', null);
   app.decorateRequest('terminalId', null);
+  app.decorateRequest('admitted', null);
+
+  // Per client address, on every route, before anything else runs (its own onRequest hook is
+  // added first). In memory, so per process: issue 13 moves it to a shared store. The limits that
+  // must hold across replicas (per terminal, per payer) are counted in the database (Limiter).
+  await app.register(rateLimit, {
+    global: true,
+    max: config.ratePerIpPerMinute,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_request, context) =>
+      new CloudError(
+        'RATE_LIMITED',
+        `too many requests from this address: try again in ${Math.ceil(context.ttl / 1000)} s`,
+      ),
+  });
 
   // Keep the exact bytes: the signature is over them. Then parse.
   app.removeContentTypeParser('application/json');
@@ -122,8 +146,10 @@ function buildApp(s: Services): FastifyInstance {
   });
 
   app.setErrorHandler((error: FastifyError | CloudError, request, reply) => {
-    if (error instanceof CloudError)
+    if (error instanceof CloudError) {
+      if (error.retryAfterS !== undefined) void reply.header('retry-after', error.retryAfterS);
       return reply.code(error.status).send({ error: error.toJSON() });
+    }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       const tooLarge = new CloudError('PAYLOAD_TOO_LARGE', 'the body is too large');
       return reply.code(413).send({ error: tooLarge.toJSON() });
@@ -146,12 +172,16 @@ function buildApp(s: Services): FastifyInstance {
     method: 'GET',
     url: '/v1/health',
     auth: 'public',
+    // Public: up or not, nothing else (no counts, no storage kind). It still asks the database,
+    // so "up" means able to serve.
     handler: async () => {
       await s.db.query('SELECT 1');
-      return { ok: true, database: s.db.kind, templates: s.index.size };
+      return { ok: true };
     },
   });
   pairingRoutes(router, s.db, s.opener);
+  terminalAdminRoutes(router, s.db);
+  alertRoutes(router, s.db);
   payerRoutes(
     router,
     new PayerService(s.db, s.templates, {
@@ -162,8 +192,8 @@ function buildApp(s: Services): FastifyInstance {
     EMBEDDING_DIM,
     s.photos,
   );
-  identifyRoutes(router, new IdentifyService(s.db, s.index, s.opener, config));
-  paymentRoutes(router, new PaymentService(s.db, config.timezone));
+  identifyRoutes(router, new IdentifyService(s.db, s.index, s.opener, config, s.limiter));
+  paymentRoutes(router, new PaymentService(s.db, config.timezone), s.limiter, s.db);
   ingestRoutes(router, new IngestService(s.db));
   auditRoutes(router, new AuditAnchorService(s.db));
   reportRoutes(router, new ReportService(s.db));
@@ -201,7 +231,10 @@ export async function startCloud(
     templates = new TemplateSync(db, index);
     await templates.load();
     const verifier = new TerminalVerifier(db);
-    app = buildApp({
+    const limiter = new Limiter(db, config.limits, {
+      warn: (detail, message) => app?.log.warn(detail, message),
+    });
+    app = await buildApp({
       db,
       config,
       opener,
@@ -210,6 +243,7 @@ export async function startCloud(
       verifier,
       adminToken: admin.token,
       photos,
+      limiter,
     });
     const log = app.log;
     templates.startPolling(config.indexRefreshMs, (error) =>
@@ -218,6 +252,7 @@ export async function startCloud(
     housekeeping = setInterval(() => {
       void Promise.all([
         verifier.purgeNonces(),
+        limiter.purge(),
         db.query('DELETE FROM payer_tokens WHERE expires_at < now()'),
       ]).catch((error: unknown) =>
         log.warn({ error: (error as Error).message }, 'housekeeping failed'),

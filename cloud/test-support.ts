@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pg from 'pg';
+import type { LivenessEvidence } from './api';
 import { AdminClient } from './client/admin';
 import { CloudClient } from './client/index';
 import type { CloudOptions } from './config';
@@ -70,6 +71,13 @@ export async function startTestCloud(options: CloudOptions = {}): Promise<TestCl
     },
   };
 }
+
+/** For tests that pay faster than a till would; the limits are tested in cloud/limits. */
+export const UNLIMITED = {
+  identifyPerTerminal: 1e6,
+  authorisePerTerminal: 1e6,
+  matchesPerPayer: 1e6,
+} as const;
 
 /** mulberry32: a seeded generator, so every run builds the same vectors. */
 export function rng(seed: number): () => number {
@@ -149,7 +157,23 @@ export function probeBetween(
   };
 }
 
-export const LIVE = { live: true, score: 0.97, frames: 8 } as const;
+/**
+ * Liveness evidence as a terminal's face session gives it: five frames' live probabilities, the
+ * last frame a moment ago (so it is fresh when the signed request goes out right after).
+ */
+export function liveEvidence(
+  scores: readonly number[] = [0.95, 0.97, 0.96, 0.98, 0.97],
+  lastFrameAgoMs = 200,
+): LivenessEvidence {
+  const lastFrameAt = Date.now() - lastFrameAgoMs;
+  return {
+    frames: scores.length,
+    scores: [...scores],
+    meanScore: scores.reduce((a, b) => a + b, 0) / scores.length,
+    firstFrameAt: lastFrameAt - 33 * (scores.length - 1),
+    lastFrameAt,
+  };
+}
 export const CONSENT = { textVersion: 'face-pay-consent-v1', recordedBy: 'test' } as const;
 
 /** A payer with money, enrolled with the given templates. */

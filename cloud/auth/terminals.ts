@@ -81,33 +81,48 @@ export interface SignedRequest {
   body: Uint8Array;
 }
 
-function header(request: SignedRequest, name: string): string | undefined {
-  const value = request.headers[name];
+function header(
+  headers: Record<string, string | string[] | undefined>,
+  name: string,
+): string | undefined {
+  const value = headers[name];
   return typeof value === 'string' ? value : undefined;
 }
 
+/** A request whose headers passed admission; its body is still unread. */
+export interface AdmittedRequest {
+  terminal: AuthenticatedTerminal;
+  secret: Buffer;
+  timestamp: string;
+  nonce: string;
+  signature: string;
+}
+
 /**
- * Checks a signed request and records its nonce. The order matters: the nonce is stored only
+ * Checks a signed request in two steps. `admit` runs before the body is read (Fastify's
+ * onRequest): headers present and well formed, timestamp within the window, terminal known and
+ * not revoked. So a stranger's or a revoked terminal's upload is refused without reading it.
+ * `verifyBody` then checks the HMAC over the body and records the nonce: the nonce is stored only
  * after the signature checks out, so nobody can burn a terminal's nonces by guessing.
+ *
+ * The terminal is looked up on every request, without a cache: a revocation (`npm run cloud --
+ * terminals revoke`) must refuse the very next request on every replica. It is one primary-key
+ * read beside the nonce insert every request already makes.
  */
 export class TerminalVerifier {
-  /** Secrets change only at pairing; a short cache spares a query per request. */
-  private readonly cache = new Map<
-    string,
-    { terminal: AuthenticatedTerminal; secret: Buffer; until: number }
-  >();
-
   constructor(
     private readonly db: Db,
     private readonly skewMs = DEFAULT_SKEW_MS,
-    private readonly cacheMs = 10_000,
   ) {}
 
-  async verify(request: SignedRequest, now = Date.now()): Promise<AuthenticatedTerminal> {
-    const terminalId = header(request, SIGNATURE_HEADERS.terminal);
-    const timestamp = header(request, SIGNATURE_HEADERS.timestamp);
-    const nonce = header(request, SIGNATURE_HEADERS.nonce);
-    const signature = header(request, SIGNATURE_HEADERS.signature);
+  async admit(
+    headers: Record<string, string | string[] | undefined>,
+    now = Date.now(),
+  ): Promise<AdmittedRequest> {
+    const terminalId = header(headers, SIGNATURE_HEADERS.terminal);
+    const timestamp = header(headers, SIGNATURE_HEADERS.timestamp);
+    const nonce = header(headers, SIGNATURE_HEADERS.nonce);
+    const signature = header(headers, SIGNATURE_HEADERS.signature);
     if (!terminalId || !timestamp || !nonce || !signature) {
       throw new CloudError('UNAUTHENTICATED', 'this request must be signed by a paired terminal');
     }
@@ -120,39 +135,57 @@ export class TerminalVerifier {
     if (!/^[A-Za-z0-9_-]{16,64}$/.test(nonce)) {
       throw new CloudError('UNAUTHENTICATED', 'the nonce must be 16-64 base64url characters');
     }
-    const known = await this.lookup(terminalId, now);
+    if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(terminalId) || !/^[A-Za-z0-9_-]{43}$/.test(signature)) {
+      throw new CloudError('SIGNATURE_INVALID', 'the request signature does not verify');
+    }
+    const { rows } = await this.db.query<{
+      id: string;
+      store_id: string;
+      secret: Uint8Array;
+      revoked_at: Date | null;
+    }>('SELECT id, store_id, secret, revoked_at FROM terminals WHERE id = $1', [terminalId]);
+    const row = rows[0];
+    if (row === undefined) {
+      throw new CloudError('SIGNATURE_INVALID', 'the request signature does not verify');
+    }
+    if (row.revoked_at !== null) {
+      throw new CloudError(
+        'TERMINAL_REVOKED',
+        'this terminal was revoked in the back office: pair it again with a new code',
+      );
+    }
+    return {
+      terminal: { id: row.id, storeId: row.store_id },
+      secret: Buffer.from(row.secret),
+      timestamp,
+      nonce,
+      signature,
+    };
+  }
+
+  async verifyBody(
+    admitted: AdmittedRequest,
+    request: { method: string; url: string; body: Uint8Array },
+  ): Promise<AuthenticatedTerminal> {
+    const { terminal, secret, timestamp, nonce, signature } = admitted;
     const canonical = canonicalRequest(request.method, request.url, timestamp, nonce, request.body);
-    if (known === null || !signatureMatches(known.secret, canonical, signature)) {
+    if (!signatureMatches(secret, canonical, signature)) {
       throw new CloudError('SIGNATURE_INVALID', 'the request signature does not verify');
     }
     // Kept until the timestamp itself leaves the window: after that the timestamp check refuses it.
     const inserted = await this.db.query(
       `INSERT INTO request_nonces (terminal_id, nonce, expires_at) VALUES ($1, $2, $3)
        ON CONFLICT DO NOTHING`,
-      [terminalId, nonce, new Date(Number(timestamp) + this.skewMs)],
+      [terminal.id, nonce, new Date(Number(timestamp) + this.skewMs)],
     );
     if (inserted.rowCount === 0)
       throw new CloudError('REPLAYED', 'this request was already received');
-    return known.terminal;
+    return terminal;
   }
 
-  private async lookup(terminalId: string, now: number) {
-    const cached = this.cache.get(terminalId);
-    if (cached !== undefined && cached.until > now) return cached;
-    const { rows } = await this.db.query<{ id: string; store_id: string; secret: Uint8Array }>(
-      'SELECT id, store_id, secret FROM terminals WHERE id = $1 AND revoked_at IS NULL',
-      [terminalId],
-    );
-    const row = rows[0];
-    if (row === undefined) return null;
-    const entry = {
-      terminal: { id: row.id, storeId: row.store_id },
-      secret: Buffer.from(row.secret),
-      until: now + this.cacheMs,
-    };
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(terminalId, entry);
-    return entry;
+  /** Both steps at once, for callers that hold the whole request. */
+  async verify(request: SignedRequest, now = Date.now()): Promise<AuthenticatedTerminal> {
+    return this.verifyBody(await this.admit(request.headers, now), request);
   }
 
   /** Drops nonces whose window has passed; run periodically. */
@@ -162,4 +195,41 @@ export class TerminalVerifier {
     ]);
     return result.rowCount;
   }
+}
+
+export interface TerminalView {
+  terminalId: string;
+  storeId: string;
+  name: string;
+  pairedAt: string;
+  revokedAt: string | null;
+}
+
+export async function listTerminals(db: Db): Promise<TerminalView[]> {
+  const { rows } = await db.query<{
+    id: string;
+    store_id: string;
+    name: string;
+    paired_at: Date;
+    revoked_at: Date | null;
+  }>('SELECT id, store_id, name, paired_at, revoked_at FROM terminals ORDER BY paired_at, id');
+  return rows.map((r) => ({
+    terminalId: r.id,
+    storeId: r.store_id,
+    name: r.name,
+    pairedAt: new Date(r.paired_at).toISOString(),
+    revokedAt: r.revoked_at === null ? null : new Date(r.revoked_at).toISOString(),
+  }));
+}
+
+/** Revokes a terminal's key for good (it must pair again); revoking twice keeps the first time. */
+export async function revokeTerminal(db: Db, terminalId: string): Promise<TerminalView> {
+  const { rowCount } = await db.query(
+    'UPDATE terminals SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1',
+    [terminalId],
+  );
+  if (rowCount === 0) throw new CloudError('NOT_FOUND', `no terminal ${terminalId}`, 'terminalId');
+  const found = (await listTerminals(db)).find((t) => t.terminalId === terminalId);
+  if (found === undefined) throw new CloudError('NOT_FOUND', `no terminal ${terminalId}`);
+  return found;
 }

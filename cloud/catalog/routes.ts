@@ -15,6 +15,7 @@ export function catalogRoutes(router: Router, service: CatalogService): void {
     method: 'POST',
     url: '/v1/admin/products',
     auth: 'admin',
+    bodyLimit: api.PRODUCTS_BODY_LIMIT,
     body: api.upsertProductsRequest,
     handler: ({ body }) => service.upsert(body.products),
   });

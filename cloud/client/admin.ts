@@ -158,6 +158,24 @@ export class AdminClient {
     );
   }
 
+  terminals() {
+    return this.send('GET', '/v1/admin/terminals', undefined, api.terminalList);
+  }
+
+  /** Every request signed with the terminal's key is refused from now on. */
+  revokeTerminal(terminalId: string) {
+    return this.send(
+      'POST',
+      `/v1/admin/terminals/${encodeURIComponent(terminalId)}/revoke`,
+      undefined,
+      api.terminalView,
+    );
+  }
+
+  alerts(limit = 100) {
+    return this.send('GET', `/v1/admin/alerts?limit=${limit}`, undefined, api.alertList);
+  }
+
   private async send<T>(
     method: 'GET' | 'POST' | 'DELETE',
     path: string,

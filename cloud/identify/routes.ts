@@ -8,6 +8,7 @@ export function identifyRoutes(router: Router, service: IdentifyService): void {
     url: '/v1/identify',
     auth: 'terminal',
     body: api.identifyRequest,
-    handler: ({ body, terminal }) => service.identify(terminal, body),
+    handler: ({ body, terminal, signedAt }) =>
+      service.identify(terminal, body, signedAt ?? Number.NaN),
   });
 }

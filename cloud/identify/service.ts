@@ -1,7 +1,13 @@
 /**
- * Identify: open the sealed embedding, search the index, and answer match / ambiguous /
- * no match. A match issues a single-use token for this terminal and this amount; the payer's
- * identity never leaves the cloud beyond a masked name and phone.
+ * Identify: weigh the liveness evidence, open the sealed embedding, search the index, and answer
+ * match / ambiguous / no match. A match issues a single-use token for this terminal and this
+ * amount; the answer carries only what the customer's confirmation needs ("Pay ¥12.50 as 张*丰?"):
+ * the masked name and the token. No phone digits: a stolen terminal key and a photo must not
+ * learn who someone is.
+ *
+ * The token is the cloud's own record that this terminal showed fresh, live evidence for this
+ * payer and this amount (a row, single use, expiring): authorise accepts nothing else, so a face
+ * payment without evidence the cloud weighed cannot happen.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { IdentifyResponse, LivenessEvidence, SealedBox } from '../api';
@@ -9,8 +15,9 @@ import type { AuthenticatedTerminal } from '../auth/terminals';
 import type { Db } from '../db';
 import { identifyContext, type SealOpener } from '../crypto/seal';
 import { CloudError } from '../errors';
-import { memberGreeting } from '../membership/service';
-import { maskName, maskPhone } from '../payers/mask';
+import type { Limiter } from '../limits/limiter';
+import { maskName } from '../payers/mask';
+import { checkLiveness, type LivenessPolicy } from './liveness-policy';
 import type { SearchResult, TemplateIndex } from './template-index';
 
 export interface MatchPolicy {
@@ -18,9 +25,8 @@ export interface MatchPolicy {
   threshold: number;
   /** How far the best payer must lead the runner-up for the match to be unique. */
   margin: number;
-  /** Lowest live probability accepted with the terminal's "live" verdict. */
-  minLivenessScore: number;
   tokenTtlMs: number;
+  liveness: LivenessPolicy;
 }
 
 export type Decision =
@@ -57,13 +63,17 @@ export class IdentifyService {
     private readonly index: TemplateIndex,
     private readonly opener: SealOpener,
     private readonly policy: MatchPolicy,
+    private readonly limiter: Limiter,
   ) {}
 
-  async identify(terminal: AuthenticatedTerminal, input: IdentifyInput): Promise<IdentifyResponse> {
-    const { liveness } = input;
-    if (!liveness.live || liveness.score < this.policy.minLivenessScore) {
-      throw new CloudError('LIVENESS_REQUIRED', 'the face was not shown to be live', 'liveness');
-    }
+  /** `signedAt`: the request's signed timestamp, which the evidence's times are measured from. */
+  async identify(
+    terminal: AuthenticatedTerminal,
+    input: IdentifyInput,
+    signedAt: number,
+  ): Promise<IdentifyResponse> {
+    await this.limiter.take('identifyPerTerminal', terminal.id);
+    checkLiveness(input.liveness, signedAt, this.policy.liveness);
     let probe: Float32Array;
     try {
       probe = this.opener.open(input.sealedEmbedding, identifyContext(terminal.id));
@@ -88,12 +98,12 @@ export class IdentifyService {
     if (decision.kind === 'no_match') return { result: 'no_match' };
 
     const payer = (
-      await this.db.query<{ name: string; phone: string }>(
-        'SELECT name, phone FROM payers WHERE id = $1',
-        [decision.payerId],
-      )
+      await this.db.query<{ name: string }>('SELECT name FROM payers WHERE id = $1', [
+        decision.payerId,
+      ])
     ).rows[0];
     if (payer === undefined) return { result: 'no_match' }; // deleted since the index saw it
+    await this.limiter.take('matchesPerPayer', decision.payerId);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.policy.tokenTtlMs);
     await this.db.query(
@@ -105,8 +115,7 @@ export class IdentifyService {
       result: 'match',
       token,
       tokenExpiresAt: expiresAt.toISOString(),
-      payer: { maskedName: maskName(payer.name), maskedPhone: maskPhone(payer.phone) },
-      member: await memberGreeting(this.db, terminal.storeId, decision.payerId),
+      payer: { maskedName: maskName(payer.name) },
     };
   }
 }

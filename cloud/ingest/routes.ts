@@ -7,6 +7,7 @@ export function ingestRoutes(router: Router, service: IngestService): void {
     method: 'POST',
     url: '/v1/events',
     auth: 'terminal',
+    bodyLimit: api.INGEST_BODY_LIMIT,
     body: api.ingestRequest,
     handler: ({ body, terminal }) => service.ingest(terminal, body.events),
   });

@@ -55,6 +55,23 @@ export async function memberGreeting(
   return { memberId: member.id, points: member.points, coupons: await openCoupons(db, member.id) };
 }
 
+/**
+ * The greeting for the payer of an approved payment at this store: sent with the authorisation,
+ * not with the match, so a face (or a photo of one) tells nobody who is a member until they pay.
+ */
+export async function memberGreetingForPayment(
+  db: Queryable,
+  storeId: string,
+  paymentId: string,
+): Promise<MemberGreeting | null> {
+  const { rows } = await db.query<{ payer_id: string }>(
+    `SELECT payer_id FROM payments WHERE id = $1 AND store_id = $2 AND status = 'approved'`,
+    [paymentId, storeId],
+  );
+  const payerId = rows[0]?.payer_id;
+  return payerId === undefined ? null : memberGreeting(db, storeId, payerId);
+}
+
 /** Called inside the payment and refund transactions; a non-member is simply not changed. */
 export async function adjustPoints(
   tx: Queryable,

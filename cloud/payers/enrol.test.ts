@@ -18,7 +18,14 @@ import { facesDir } from '../../main/face/dev-set';
 import type { FaceEngine } from '../../main/face';
 import type { CloudClient } from '../client/index';
 import { decodeEmbedding } from '../crypto/seal';
-import { CONSENT, LIVE, databaseLabel, dot, startTestCloud, type TestCloud } from '../test-support';
+import {
+  CONSENT,
+  liveEvidence,
+  databaseLabel,
+  dot,
+  startTestCloud,
+  type TestCloud,
+} from '../test-support';
 
 const root = resolve(import.meta.dirname, '../..');
 const faces = facesDir();
@@ -147,7 +154,11 @@ describe(
 
       // And the payer is identified from another photo of the same person (the camera clip's).
       const probe = await embeddingOf(camera.face.source);
-      const answer = await terminal.identify({ embedding: probe, liveness: LIVE, amountFen: 990 });
+      const answer = await terminal.identify({
+        embedding: probe,
+        liveness: liveEvidence(),
+        amountFen: 990,
+      });
       assert.equal(answer.result, 'match');
       if (answer.result === 'match') assert.equal(answer.payer.maskedName, 'N****e K****n');
     });
@@ -218,11 +229,15 @@ describe(
       // The camera template is the clip person's face: the photo the clip was made from finds
       // this payer (the photo payer of the first test shares the face: the phone tail decides).
       const probe = await embeddingOf(camera.face.source);
-      const first = await terminal.identify({ embedding: probe, liveness: LIVE, amountFen: 500 });
+      const first = await terminal.identify({
+        embedding: probe,
+        liveness: liveEvidence(),
+        amountFen: 500,
+      });
       assert.notEqual(first.result, 'no_match');
       const answer = await terminal.identifyWithPhoneTail({
         embedding: probe,
-        liveness: LIVE,
+        liveness: liveEvidence(),
         amountFen: 500,
         phoneTail: '4444',
       });

@@ -54,6 +54,7 @@ export function payerRoutes(
     auth: 'admin',
     params: api.payerParams,
     body: api.enrolRequest,
+    bodyLimit: api.ENROL_BODY_LIMIT,
     status: 201,
     handler: async ({ params, body }) => {
       const vectors =

@@ -26,7 +26,14 @@ export type FaceSessionEvent =
   | (Extract<SessionEvent, { type: 'frame' }> & { preview?: RgbImage });
 
 export type SessionOutcome =
-  | ({ status: 'ready'; elapsedMs: number; frames: number } & SessionResult)
+  | ({
+      status: 'ready';
+      elapsedMs: number;
+      frames: number;
+      /** The liveness window's first and last frame, ms since the epoch (Date.now's clock). */
+      firstFrameAt: number;
+      lastFrameAt: number;
+    } & SessionResult)
   | {
       status: 'failed';
       elapsedMs: number;
@@ -72,7 +79,16 @@ export function runFaceSession(
     for (const event of events) {
       if (event.type === 'ready') {
         const { type: _t, atMs: _a, ...result } = event;
-        outcome = { status: 'ready', elapsedMs: performance.now() - startedAt, frames, ...result };
+        // The window's times on the wall clock, which the terminal signs its requests with.
+        const wallOffset = Date.now() - performance.now();
+        outcome = {
+          status: 'ready',
+          elapsedMs: performance.now() - startedAt,
+          frames,
+          ...result,
+          firstFrameAt: Math.round(result.firstFrameMs + wallOffset),
+          lastFrameAt: Math.round(result.lastFrameMs + wallOffset),
+        };
       } else if (event.type === 'failed') {
         const { type: _t, atMs: _a, ...failure } = event;
         outcome = {

@@ -95,6 +95,13 @@ export interface SessionResult {
   embedding: Float32Array;
   /** Mean live probability over the liveness window. */
   liveScore: number;
+  /**
+   * Each window frame's live probability, oldest first, and when the first and last were seen
+   * (on the session's clock): the evidence the cloud weighs itself before a face payment.
+   */
+  liveScores: number[];
+  firstFrameMs: number;
+  lastFrameMs: number;
   /** Median depth relief over the window (mm), when the frames carried depth. */
   reliefMm?: number;
   /** Quality score of the best frame fused. */
@@ -119,6 +126,7 @@ interface GoodFrame {
   embedding: Float32Array;
   quality: number;
   liveScore: number;
+  atMs: number;
   reliefMm?: number;
   depthSamples?: number;
 }
@@ -239,6 +247,7 @@ export class SessionMachine {
       embedding: face.embedding,
       quality: face.qualityScore,
       liveScore: face.liveScore,
+      atMs: nowMs,
     };
     if (face.depth !== undefined) {
       frame.reliefMm = face.depth.reliefMm;
@@ -277,6 +286,9 @@ export class SessionMachine {
     const result: SessionResult = {
       embedding: fused,
       liveScore,
+      liveScores: window.map((f) => f.liveScore),
+      firstFrameMs: (window[0] as GoodFrame).atMs,
+      lastFrameMs: (window[window.length - 1] as GoodFrame).atMs,
       quality: Math.max(...window.map((f) => f.quality)),
       framesFused: Math.min(window.length, this.config.fuseFrames),
     };

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { CloudClient } from '../../cloud/client';
 import {
-  LIVE,
+  liveEvidence,
   enrolPayer,
   randomUnit,
   rng,
@@ -122,7 +122,7 @@ describe('refunds of face-paid sales credit the wallet exactly once', () => {
     });
     const match = await client.identify({
       embedding: template,
-      liveness: LIVE,
+      liveness: liveEvidence(),
       amountFen: sale.dueFen,
     });
     assert.equal(match.result, 'match');

@@ -5,6 +5,7 @@
  */
 import { m001 } from './001-init';
 import { m011 } from './011-audit-anchors';
+import { m013 } from './013-limits';
 
 export interface Migration {
   version: number;
@@ -13,4 +14,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001, m011];
+export const MIGRATIONS: readonly Migration[] = [m001, m011, m013];

@@ -67,6 +67,11 @@ class FakeSession {
       frames: 6,
       embedding: EMBEDDING(),
       liveScore: 0.97,
+      liveScores: [0.96, 0.97, 0.98, 0.97, 0.97],
+      firstFrameMs: 60,
+      lastFrameMs: 92,
+      firstFrameAt: FRAMES_AT,
+      lastFrameAt: FRAMES_AT + 32,
       quality: 0.9,
       framesFused: 5,
     });
@@ -165,12 +170,14 @@ class FakeCloud implements FacePayCloud {
   }
 }
 
+/** When the fake session's liveness window was seen (epoch ms). */
+const FRAMES_AT = Date.parse('2026-03-01T10:00:00.000Z');
+
 const MATCH: IdentifyResponse = {
   result: 'match',
   token: 'tok_'.padEnd(40, 'x'),
   tokenExpiresAt: new Date(Date.now() + 120_000).toISOString(),
-  payer: { maskedName: '张*三', maskedPhone: '138****5678' },
-  member: null,
+  payer: { maskedName: '张*三' },
 };
 
 const COUPON = {
@@ -181,11 +188,11 @@ const COUPON = {
   expiresAt: '2030-01-31T15:59:59.000Z',
 };
 
-/** A returning member of this store: 120 points and a coupon. */
-const MEMBER_MATCH: IdentifyResponse = {
-  ...MATCH,
-  member: { memberId: 'mbr-1', points: 120, coupons: [COUPON] },
-};
+/** A returning member of this store: 120 points and a coupon, told with the payment's answer. */
+const MEMBER = { memberId: 'mbr-1', points: 120, coupons: [COUPON] };
+function approvedMember(input: { saleId: string; amountFen: number; idempotencyKey: string }) {
+  return { ...approved(input), member: MEMBER };
+}
 
 const GREETING = { status: 'member', points: 120, coupons: [COUPON] } as const;
 
@@ -377,10 +384,17 @@ describe('face pay orchestration', () => {
     assert.equal(state().amountFen, sale.dueFen);
     const identify = cloud.calls.find((c) => c.method === 'identify')?.input as {
       amountFen: number;
-      liveness: { live: boolean; frames: number };
+      liveness: unknown;
     };
     assert.equal(identify.amountFen, sale.dueFen);
-    assert.deepEqual(identify.liveness, { live: true, score: 0.97, frames: 5 });
+    // Every window frame's score and the frames' times go to the cloud, which weighs them itself.
+    assert.deepEqual(identify.liveness, {
+      frames: 5,
+      scores: [0.96, 0.97, 0.98, 0.97, 0.97],
+      meanScore: (0.96 + 0.97 + 0.98 + 0.97 + 0.97) / 5,
+      firstFrameAt: FRAMES_AT,
+      lastFrameAt: FRAMES_AT + 32,
+    });
 
     service.confirm(sale.id);
     await until(() => state().phase === 'paid', 'paid');
@@ -502,6 +516,11 @@ describe('face pay orchestration', () => {
       Object.assign(new Error('not live'), { code: 'LIVENESS_REQUIRED' }),
       'NOT_LIVE',
     ],
+    [
+      'a rate limit (429)',
+      Object.assign(new Error('too many requests'), { code: 'RATE_LIMITED', status: 429 }),
+      'UNAVAILABLE',
+    ],
   ] as const) {
     it(`identify with ${what}: fails ${code}, sale open`, async () => {
       await ready();
@@ -538,6 +557,19 @@ describe('face pay orchestration', () => {
       service.confirm(sale.id);
       await until(() => state().phase === 'failed', 'failed');
       assert.equal(state().failure?.code, code);
+      assertStillOpen();
+    });
+  }
+
+  for (const refusal of ['RATE_LIMITED', 'TERMINAL_REVOKED'] as const) {
+    it(`authorise refused ${refusal}: face pay unavailable (pay another way), sale open`, async () => {
+      await ready();
+      await toConfirm();
+      cloud.authoriseAnswers = [Object.assign(new Error(refusal), { code: refusal })];
+      service.confirm(sale.id);
+      await until(() => state().phase === 'failed', 'failed');
+      assert.equal(state().failure?.code, 'UNAVAILABLE');
+      assert.equal(cloud.count('status'), 0, 'a refusal is an answer: nothing to resolve');
       assertStillOpen();
     });
   }
@@ -639,7 +671,7 @@ describe('face pay orchestration', () => {
     cloud.statusAnswers = [
       (key: string) => {
         if (!cloudBack) throw unreachable();
-        return approved({ saleId: sale.id, amountFen: sale.dueFen, idempotencyKey: key });
+        return approvedMember({ saleId: sale.id, amountFen: sale.dueFen, idempotencyKey: key });
       },
     ];
     service.confirm(sale.id);
@@ -666,7 +698,7 @@ describe('face pay orchestration', () => {
     cloud.statusAnswers = [
       (key: string) => {
         if (!cloudBack) throw unreachable();
-        return approved({ saleId: sale.id, amountFen: sale.dueFen, idempotencyKey: key });
+        return approvedMember({ saleId: sale.id, amountFen: sale.dueFen, idempotencyKey: key });
       },
     ];
     service.confirm(sale.id);
@@ -691,20 +723,15 @@ describe('face pay orchestration', () => {
     );
   });
 
-  it('a returning member is greeted at confirm (points, the coupon itself) and again once paid', async () => {
+  it('a returning member is greeted once paid (points, the coupon itself), never at confirm', async () => {
     await ready();
-    cloud.identifyAnswers = [MEMBER_MATCH];
-    cloud.authoriseAnswers = [approved];
+    cloud.identifyAnswers = [MATCH];
+    cloud.authoriseAnswers = [approvedMember];
     service.start(sale.id, t.op);
     backend.last.ready();
     await until(() => state().phase === 'confirm', 'confirm');
     assert.equal(state().maskedName, '张*三');
-    assert.deepEqual(state().membership, GREETING, 'greeted before paying');
-    const confirmEvent = events
-      .filter((e) => e.name === 'facepay.state')
-      .map((e) => e.payload as FacePayState)
-      .find((s) => s.phase === 'confirm');
-    assert.deepEqual(confirmEvent?.membership, GREETING, 'the screens were told at confirm');
+    assert.equal(state().membership, null, 'a match says nothing of membership');
 
     service.confirm(sale.id);
     await until(() => state().phase === 'paid', 'paid');
@@ -724,7 +751,7 @@ describe('face pay orchestration', () => {
 
   it('a member whose payment the background resolver finds later is greeted, not offered', async () => {
     await ready();
-    cloud.identifyAnswers = [MEMBER_MATCH];
+    cloud.identifyAnswers = [MATCH];
     service.start(sale.id, t.op);
     backend.last.ready();
     await until(() => state().phase === 'confirm', 'confirm');
@@ -733,7 +760,7 @@ describe('face pay orchestration', () => {
     cloud.statusAnswers = [
       (key: string) => {
         if (!cloudBack) throw unreachable();
-        return approved({ saleId: sale.id, amountFen: sale.dueFen, idempotencyKey: key });
+        return approvedMember({ saleId: sale.id, amountFen: sale.dueFen, idempotencyKey: key });
       },
     ];
     service.confirm(sale.id);

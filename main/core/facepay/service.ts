@@ -108,6 +108,9 @@ const INTERRUPTIBLE = new Set<FacePayPhase>(['capturing', 'identifying', 'confir
 /** Cloud errors after which the request's fate is unknown (it may have been carried out). */
 const LOST_ANSWER_CODES = new Set(['UNREACHABLE', 'BAD_RESPONSE', 'UNAVAILABLE', 'INTERNAL']);
 
+/** Cloud refusals that mean "not now from this terminal" rather than "this payer declined". */
+const REFUSED_UNAVAILABLE = new Set(['RATE_LIMITED', 'TERMINAL_REVOKED']);
+
 class TimeoutError extends Error {
   override name = 'TimeoutError';
   readonly code = 'UNREACHABLE';
@@ -181,7 +184,6 @@ interface Flow {
   embedding: Float32Array | null;
   liveness: LivenessEvidence | null;
   token: string | null;
-  member: MemberGreeting | null;
   timer: NodeJS.Timeout | null;
 }
 
@@ -325,7 +327,6 @@ export class FacePayService {
       embedding: null,
       liveness: null,
       token: null,
-      member: null,
       timer: null,
     };
     this.flow = flow;
@@ -527,12 +528,7 @@ export class FacePayService {
       return;
     }
     flow.embedding = outcome.embedding;
-    flow.liveness = {
-      live: true,
-      score: Math.min(1, Math.max(0, outcome.liveScore)),
-      frames: Math.max(1, Math.min(1000, outcome.framesFused)),
-      ...(outcome.reliefMm !== undefined ? { depth: true } : {}),
-    };
+    flow.liveness = livenessEvidenceOf(outcome);
     this.options.logger.info('face pay: face captured', {
       saleId: flow.saleId,
       ms: Math.round(outcome.elapsedMs),
@@ -617,9 +613,7 @@ export class FacePayService {
       this.forgetFace(flow);
       flow.token = answer.token;
       flow.maskedName = answer.payer.maskedName;
-      flow.member = answer.member;
-      // A member is greeted at once, on the confirm step (points, coupons), not only after paying.
-      flow.membership = answer.member === null ? null : membershipFor(answer.member);
+      // Membership comes with the authorised payment, never with the match (cloud/api.ts).
       flow.phase = 'confirm';
       flow.phoneTailTriesLeft = null;
       this.arm(flow, this.timing.confirmTimeoutMs);
@@ -669,7 +663,8 @@ export class FacePayService {
     } catch (error) {
       const code = errorCode(error);
       this.options.logger.warn('face pay: authorise refused', { saleId: flow.saleId, code });
-      this.fail(flow, 'DECLINED');
+      // Refused before any money moved: face pay is unavailable for now (try QR or cash).
+      this.fail(flow, REFUSED_UNAVAILABLE.has(code) ? 'UNAVAILABLE' : 'DECLINED');
       return;
     }
     if (record === null) {
@@ -764,7 +759,7 @@ export class FacePayService {
     flow.failure = null;
     flow.paymentId = record.paymentId;
     flow.receiptNo = sale.receiptNo;
-    flow.membership = membershipFor(flow.member);
+    flow.membership = membershipFor(record.member ?? null);
     this.attempts.delete(flow.saleId);
     this.emitState();
   }
@@ -866,8 +861,8 @@ export class FacePayService {
       flow.failure = null;
       flow.paymentId = found.paymentId;
       flow.receiptNo = sale.receiptNo;
-      // Found late, the payment is still this payer's: a member is greeted, not offered to join.
-      flow.membership = membershipFor(flow.member);
+      // Found late, the status answer greets a member too: not offered to join again.
+      flow.membership = membershipFor(found.member ?? null);
       this.emitState();
     }
     return true;
@@ -904,8 +899,7 @@ export class FacePayService {
     flow.step = null;
     flow.failure = { code, message };
     flow.token = null;
-    // The greeting belongs to confirm and paid (flow.member is kept: a payment resolved later
-    // greets the member again).
+    // The greeting belongs to a paid attempt (a payment resolved later brings its own).
     flow.membership = null;
     this.forgetFace(flow);
     if (wasCapturing) {
@@ -1007,6 +1001,27 @@ export class FacePayService {
     // Look again soon rather than waiting out the probe period.
     setTimeout(() => void this.probeNow(), 1_000).unref();
   }
+}
+
+/**
+ * What the cloud weighs before a face payment: every window frame's live probability and when the
+ * frames were seen, sent inside the signed identify request (cloud/identify/liveness-policy.ts).
+ */
+export function livenessEvidenceOf(outcome: {
+  liveScores: readonly number[];
+  firstFrameAt: number;
+  lastFrameAt: number;
+  reliefMm?: number;
+}): LivenessEvidence {
+  const scores = outcome.liveScores.slice(-100).map((s) => Math.min(1, Math.max(0, s)));
+  return {
+    frames: scores.length,
+    scores,
+    meanScore: scores.reduce((sum, s) => sum + s, 0) / Math.max(1, scores.length),
+    firstFrameAt: outcome.firstFrameAt,
+    lastFrameAt: outcome.lastFrameAt,
+    ...(outcome.reliefMm !== undefined ? { depth: true } : {}),
+  };
 }
 
 /** For the core: which events are face pay's. */
