@@ -12,8 +12,9 @@ import { join, resolve } from 'node:path';
 import { signRequest } from '../cloud/auth/signing';
 import { AdminClient } from '../cloud/client/admin';
 import { CloudClient, type TerminalCredentials } from '../cloud/client';
-import { CREDENTIALS_FILE } from '../main/core/cloud-link';
+import { storedLink } from '../main/core/cloud-link';
 import { facesDir } from '../main/face/dev-set';
+import { FileSecretStore, secretsDirFor } from '../main/shared/secret-store';
 import { CHROMIUM } from '../playwright.config';
 import { expect, type Host } from './fixtures';
 import { demoProduct, scan, startTill, yuan } from './pos';
@@ -77,13 +78,11 @@ export async function localCloud(host: Host): Promise<AdminClient> {
   return new AdminClient(url as string, token);
 }
 
-/** The credentials the host's terminal was given when it paired with its cloud. */
+/** The credentials the host's terminal was given when it paired (from its secret store). */
 export function terminalCredentials(host: Host): TerminalCredentials & { baseUrl: string } {
-  return JSON.parse(
-    readFileSync(join(host.dataDir, CREDENTIALS_FILE), 'utf8'),
-  ) as TerminalCredentials & {
-    baseUrl: string;
-  };
+  const stored = storedLink(new FileSecretStore(secretsDirFor(host.dataDir)));
+  if (stored === null) throw new Error(`the host at ${host.dataDir} holds no cloud credentials`);
+  return stored;
 }
 
 /** A terminal client for the host's cloud, signing with the host's own credentials. */

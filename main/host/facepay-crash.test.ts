@@ -146,7 +146,7 @@ it('the cloud killed between debit and answer: the terminal resolves by status q
   host = await startHost({ core, port: 0, access: { remoteDisplays: false, pairingToken: null } });
   proxy = await startRecordingProxy(url);
   core.facePay.attachCloud(
-    await linkCloud({ dataDir, baseUrl: proxy.url, pairingCode: async () => code }),
+    await linkCloud({ secrets: core.secrets, baseUrl: proxy.url, pairingCode: async () => code }),
   );
   page = await CapturePage.connect(host.url, FACE_CLIP);
   ws = await connectWs(`ws://127.0.0.1:${host.port}/ws`);

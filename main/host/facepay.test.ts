@@ -100,7 +100,11 @@ async function startRig(
   const storeId = `shop-${storeNo}`;
   await cloud.admin.createStore({ storeId, name: 'Face Shop' });
   const { code } = await cloud.admin.pairingCode(storeId, 'till');
-  const link = await linkCloud({ dataDir, baseUrl: proxy.url, pairingCode: async () => code });
+  const link = await linkCloud({
+    secrets: core.secrets,
+    baseUrl: proxy.url,
+    pairingCode: async () => code,
+  });
   core.facePay.attachCloud(link);
   const page = await CapturePage.connect(host.url, clip);
   const ws = await connectWs(`ws://127.0.0.1:${host.port}/ws`);

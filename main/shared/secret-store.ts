@@ -13,7 +13,7 @@
  * Nothing here logs a value.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePrivateDir, writePrivateFile } from './private-files';
 
@@ -31,6 +31,8 @@ export interface SecretStore {
   set(name: string, value: Buffer): void;
   /** The secret, made of `bytes` random bytes the first time it is asked for. */
   getOrCreate(name: string, bytes?: number): Buffer;
+  /** Forgets the secret (no error when there is none). */
+  delete(name: string): void;
 }
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -73,6 +75,10 @@ export class FileSecretStore implements SecretStore {
         ? PLAIN + value.toString('base64')
         : SEALED + this.sealer.seal(value).toString('base64');
     writePrivateFile(file, `${text}\n`);
+  }
+
+  delete(name: string): void {
+    rmSync(join(this.location, checkName(name)), { force: true });
   }
 
   getOrCreate(name: string, bytes = 32): Buffer {
