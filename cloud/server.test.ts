@@ -35,7 +35,7 @@ describe(`migrations (${databaseLabel()})`, () => {
       const { rows } = await db.query<{ version: number }>('SELECT version FROM schema_migrations');
       assert.deepEqual(
         rows.map((r) => r.version),
-        [1],
+        MIGRATIONS.map((m) => m.version),
       );
       await db.query("INSERT INTO schema_migrations (version, name) VALUES (99, 'future')");
       await assert.rejects(migrate(db), /newer than this build/);
@@ -92,6 +92,8 @@ describe(
         databaseUrl,
         dbSchema: one.cloud.config.dbSchema,
         adminToken: one.cloud.adminToken,
+        // The keys the first replica made (in production: CLOUD_SECRETS_DIR, one folder).
+        secrets: one.cloud.secrets,
         port: 0,
         indexRefreshMs: 100,
         logger: false,

@@ -3,6 +3,7 @@
  * every request (see signing.ts for the scheme).
  */
 import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { terminalContext, type AtRestKey } from '../crypto/at-rest';
 import type { Db } from '../db';
 import { CloudError } from '../errors';
 import { DEFAULT_SKEW_MS, SIGNATURE_HEADERS, canonicalRequest, signatureMatches } from './signing';
@@ -44,9 +45,14 @@ export async function createPairingCode(
   return { code: `${code.slice(0, 4)}-${code.slice(4)}`, expiresAt: expiresAt.toISOString() };
 }
 
-/** Uses up the code and registers the terminal with a fresh secret, in one transaction. */
+/**
+ * Uses up the code and registers the terminal with a fresh secret, in one transaction. The
+ * database keeps the secret sealed under `key` (crypto/at-rest.ts): a copy of the database
+ * signs nothing.
+ */
 export async function pairTerminal(
   db: Db,
+  key: AtRestKey,
   code: string,
   terminalName: string | undefined,
 ): Promise<{ terminalId: string; storeId: string; secret: string }> {
@@ -63,12 +69,11 @@ export async function pairTerminal(
       throw new CloudError('PAIRING_CODE_INVALID', 'the pairing code is wrong, used or expired');
     }
     const secret = randomBytes(32);
-    await tx.query('INSERT INTO terminals (id, store_id, name, secret) VALUES ($1, $2, $3, $4)', [
-      terminalId,
-      row.store_id,
-      terminalName ?? row.terminal_name,
-      secret,
-    ]);
+    await tx.query(
+      `INSERT INTO terminals (id, store_id, name, secret, secret_sealed)
+       VALUES ($1, $2, $3, $4, true)`,
+      [terminalId, row.store_id, terminalName ?? row.terminal_name, key.seal(secret, terminalContext(terminalId))],
+    );
     return { terminalId, storeId: row.store_id, secret: secret.toString('base64url') };
   });
 }
@@ -99,6 +104,8 @@ export class TerminalVerifier {
 
   constructor(
     private readonly db: Db,
+    /** What the terminals' secrets are sealed under in the database. */
+    private readonly key: AtRestKey,
     private readonly skewMs = DEFAULT_SKEW_MS,
     private readonly cacheMs = 10_000,
   ) {}
@@ -140,14 +147,22 @@ export class TerminalVerifier {
     const cached = this.cache.get(terminalId);
     if (cached !== undefined && cached.until > now) return cached;
     const { rows } = await this.db.query<{ id: string; store_id: string; secret: Uint8Array }>(
-      'SELECT id, store_id, secret FROM terminals WHERE id = $1 AND revoked_at IS NULL',
+      `SELECT id, store_id, secret FROM terminals
+       WHERE id = $1 AND revoked_at IS NULL AND secret_sealed`,
       [terminalId],
     );
     const row = rows[0];
     if (row === undefined) return null;
+    let secret: Buffer;
+    try {
+      secret = this.key.open(row.secret, terminalContext(row.id));
+    } catch {
+      // A secret sealed for another row (copied over) or under another key signs nothing.
+      return null;
+    }
     const entry = {
       terminal: { id: row.id, storeId: row.store_id },
-      secret: Buffer.from(row.secret),
+      secret,
       until: now + this.cacheMs,
     };
     if (this.cache.size > 10_000) this.cache.clear();

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { consoleLogger, createPosCore, loadConfig, type PosCore } from '../core';
 import { startCloudSync, type CloudSync } from '../host/cloud-sync';
+import { restrictUmask } from '../shared/private-files';
 import { startCaptureWindow } from './capture';
 import { registerIpc } from './ipc';
 import { managerWindowOpener, openTerminalWindows, shellPaths, type ScreenWindow } from './windows';
@@ -16,6 +17,7 @@ import { managerWindowOpener, openTerminalWindows, shellPaths, type ScreenWindow
 const buildDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const paths = shellPaths(buildDir);
 
+restrictUmask(); // every file this process writes is owner-only (main/shared/private-files.ts)
 if (!app.requestSingleInstanceLock()) app.quit();
 
 let core: PosCore | null = null;

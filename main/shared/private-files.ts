@@ -16,6 +16,7 @@
  * where there are modes to check.
  */
 import {
+  chmodSync,
   closeSync,
   fsyncSync,
   lstatSync,
@@ -91,6 +92,28 @@ export function checkPrivateTree(root: string): void {
     checkStats(path, stats, root);
     if (stats.isDirectory()) {
       for (const name of readdirSync(path)) pending.push(join(path, name));
+    }
+  }
+}
+
+/**
+ * Takes group and others' bits off every file under `root` that this user owns. Only for a
+ * library that sets its files' modes itself, ignoring the umask: PGlite's WebAssembly file
+ * system chmods the files of its initial data directory to 0666 and its relation-cache files to
+ * 0644. The directories are left to ensurePrivateDir (they follow the umask, and one that others
+ * may enter is refused, not mended).
+ */
+export function restrictFilesUnder(root: string): void {
+  if (!POSIX) return;
+  const uid = process.getuid?.();
+  const pending = [root];
+  while (pending.length > 0) {
+    const path = pending.pop() as string;
+    const stats = lstatSync(path);
+    if (stats.isDirectory()) {
+      for (const name of readdirSync(path)) pending.push(join(path, name));
+    } else if (stats.isFile() && stats.uid === uid && (stats.mode & GROUP_OTHER) !== 0) {
+      chmodSync(path, stats.mode & 0o700);
     }
   }
 }

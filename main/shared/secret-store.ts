@@ -94,3 +94,33 @@ export class FileSecretStore implements SecretStore {
 export function secretsDirFor(dataDir: string): string {
   return join(dataDir, 'secrets');
 }
+
+/**
+ * Secrets held only in memory, for a process whose data is in memory too (the cloud with
+ * `inMemory`, in tests and benchmarks): they end with the process, like the database they key.
+ */
+export class MemorySecretStore implements SecretStore {
+  readonly location = 'memory';
+  private readonly values = new Map<string, Buffer>();
+
+  get(name: string): Buffer | null {
+    const value = this.values.get(checkName(name));
+    return value === undefined ? null : Buffer.from(value);
+  }
+
+  set(name: string, value: Buffer): void {
+    this.values.set(checkName(name), Buffer.from(value));
+  }
+
+  delete(name: string): void {
+    this.values.delete(checkName(name));
+  }
+
+  getOrCreate(name: string, bytes = 32): Buffer {
+    const known = this.get(name);
+    if (known !== null) return known;
+    const value = randomBytes(bytes);
+    this.set(name, value);
+    return Buffer.from(value);
+  }
+}
