@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { InsecurePathError } from '../main/shared/private-files';
+import { MemorySecretStore } from '../main/shared/secret-store';
 import { AdminClient } from './client/admin';
 import { CloudClient } from './client/index';
 import { encodeEmbedding } from './crypto/seal';
@@ -94,6 +95,12 @@ describe('the cloud on PGlite, on disk', { skip: !posix || databaseUrl !== undef
       );
       const template = templateBytes(face).subarray(0, 64);
       assert.deepEqual(filesContaining(dataDir, template, secretsDir), [], 'face template');
+
+      // A process with other keys (a replica pointed at another folder) is refused at start.
+      await assert.rejects(
+        startCloud({ dataDir, port: 0, logger: false, secrets: new MemorySecretStore() }),
+        /does not belong to this database.*set CLOUD_SECRETS_DIR/,
+      );
     } finally {
       process.umask(previous);
       rmSync(root, { recursive: true, force: true });
