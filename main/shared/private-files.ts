@@ -28,15 +28,20 @@ import {
   type Stats,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 
 const POSIX = process.platform !== 'win32';
 
 /** Bits that let the group or others read, write or enter. */
 const GROUP_OTHER = 0o077;
 
-/** Every file and directory created by this process from now on is owner-only. */
+/**
+ * Every file and directory created by this process from now on is owner-only. The umask is the
+ * process's: a worker thread may not set it (Node refuses), so whoever starts a thread that
+ * writes files (main/host/local-cloud.ts) restricts it first, and in a worker this does nothing.
+ */
 export function restrictUmask(): void {
-  if (POSIX) process.umask(0o077);
+  if (POSIX && isMainThread) process.umask(0o077);
 }
 
 export class InsecurePathError extends Error {
