@@ -13,14 +13,14 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import jpeg from 'jpeg-js';
-import { facesDir } from '../../main/face/dev-set';
 import type { FaceEngine } from '../../main/face';
 import type { CloudClient } from '../client/index';
 import { decodeEmbedding } from '../crypto/seal';
 import { CONSENT, LIVE, databaseLabel, dot, startTestCloud, type TestCloud } from '../test-support';
+import { FACES } from '../../main/face/test-faces';
 
 const root = resolve(import.meta.dirname, '../..');
-const faces = facesDir();
+const faces = FACES.dir;
 const ready =
   existsSync(join(faces, 'camera/camera.json')) &&
   existsSync(join(root, 'assets/models/fr_feature.onnx'));
@@ -42,7 +42,7 @@ function filesUnder(dir: string): string[] {
 
 describe(
   `enrolment from photos and from a camera session (${databaseLabel()})`,
-  { skip: !ready && 'face models or face set missing' },
+  { skip: FACES.skip || (!ready && 'face models or face set missing') },
   () => {
     let t: TestCloud;
     let terminal: CloudClient;

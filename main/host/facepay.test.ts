@@ -42,6 +42,7 @@ import {
   type RecordingProxy,
 } from './test-support/facepay';
 import { connectWs, type WsContractClient } from './ws-client';
+import { FACES } from '../face/test-faces';
 
 const until = async (check: () => boolean | Promise<boolean>, what: string, ms = 20_000) => {
   const end = Date.now() + ms;
@@ -202,7 +203,7 @@ function assertNoFaceData(text: string, where: string, pixelRun: Buffer): void {
   assert.ok(!text.includes(pixelRun.toString('base64').slice(0, 32)), `${where}: base64 pixels`);
 }
 
-describe('face pay through the browser host and the reference cloud', () => {
+describe('face pay through the browser host and the reference cloud', { skip: FACES.skip }, () => {
   let cloud: TestCloud;
   let templates: number[][];
   let root: string;
