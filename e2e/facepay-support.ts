@@ -13,14 +13,14 @@ import { signRequest } from '../cloud/auth/signing';
 import { AdminClient } from '../cloud/client/admin';
 import { CloudClient, type TerminalCredentials } from '../cloud/client';
 import { storedLink } from '../main/core/cloud-link';
-import { facesDir } from '../main/face/dev-set';
+import { FACES } from '../main/face/test-faces';
 import { FileSecretStore, secretsDirFor } from '../main/shared/secret-store';
 import { CHROMIUM } from '../playwright.config';
 import { expect, type Host } from './fixtures';
 import { demoProduct, scan, startTill, yuan } from './pos';
 
 const root = resolve(import.meta.dirname, '..');
-const CAMERA_DIR = join(facesDir(), 'camera');
+const CAMERA_DIR = join(FACES.dir, 'camera');
 const STANDARD_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -29,6 +29,11 @@ const STANDARD_ARGS = [
   '--disable-sync',
   '--no-first-run',
 ];
+
+/** Skips a face-pay spec, with the reason, where the shared face set is missing. */
+export function skipWithoutFaces(test: { skip(condition: boolean, description: string): void }) {
+  test.skip(FACES.skip !== false, FACES.skip || '');
+}
 
 export function withCamera(clip: string) {
   return {
