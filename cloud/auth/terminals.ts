@@ -72,7 +72,12 @@ export async function pairTerminal(
     await tx.query(
       `INSERT INTO terminals (id, store_id, name, secret, secret_sealed)
        VALUES ($1, $2, $3, $4, true)`,
-      [terminalId, row.store_id, terminalName ?? row.terminal_name, key.seal(secret, terminalContext(terminalId))],
+      [
+        terminalId,
+        row.store_id,
+        terminalName ?? row.terminal_name,
+        key.seal(secret, terminalContext(terminalId)),
+      ],
     );
     return { terminalId, storeId: row.store_id, secret: secret.toString('base64url') };
   });
