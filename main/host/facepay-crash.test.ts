@@ -107,7 +107,7 @@ let ws: WsContractClient | null = null;
 
 before(async () => {
   port = await freePort();
-  mkdirSync(cloudDir);
+  mkdirSync(cloudDir, { mode: 0o700 });
 });
 
 after(async () => {

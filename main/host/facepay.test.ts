@@ -72,7 +72,7 @@ async function startRig(
   options: CoreOptions = {},
 ): Promise<Rig> {
   const dataDir = join(root, `terminal-${++storeNo}`);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const logs: string[] = [];
   const line =
     (level: string) =>

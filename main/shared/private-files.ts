@@ -69,6 +69,9 @@ function checkStats(path: string, stats: Stats, root: string): void {
       `chown -R ${uid} '${root}'`,
     );
   }
+  // A symbolic link's own mode is always 0777 on Linux and grants nothing (Chromium keeps its
+  // SingletonLock links in Electron's userData, the terminal's data directory): not followed.
+  if (stats.isSymbolicLink()) return;
   if ((stats.mode & GROUP_OTHER) !== 0) {
     const kind = stats.isDirectory() ? 'directory' : 'file';
     throw new InsecurePathError(
