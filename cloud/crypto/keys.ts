@@ -24,6 +24,8 @@ import { SealOpener, generateSealingKeyPair, rawPublicKey } from './seal';
 const SEALING = 'identify-x25519';
 const TERMINAL_SECRETS = 'terminal-secrets-key';
 const TEMPLATES = 'face-templates-key';
+const TERMINAL_PURPOSE = 'terminal-secret';
+const TEMPLATE_PURPOSE = 'face-template';
 /** Arbitrary, fixed: the advisory-lock key that serialises making and converting the keys. */
 const KEYS_LOCK = 7_401_003;
 
@@ -133,13 +135,31 @@ async function sealTemplates(tx: Queryable, key: AtRestKey): Promise<number> {
   return rows.length;
 }
 
+/**
+ * The at-rest keys as the store holds them, without the database (tools and tests that read
+ * sealed rows); null where the cloud has not made them yet.
+ */
+export function storedAtRestKeys(secrets: SecretStore): {
+  terminalSecrets: AtRestKey | null;
+  templates: AtRestKey | null;
+} {
+  const key = (name: string, purpose: string) => {
+    const bytes = secrets.get(name);
+    return bytes === null ? null : new AtRestKey(bytes, purpose);
+  };
+  return {
+    terminalSecrets: key(TERMINAL_SECRETS, TERMINAL_PURPOSE),
+    templates: key(TEMPLATES, TEMPLATE_PURPOSE),
+  };
+}
+
 /** Loads (or makes) the keys and seals what an older version left in clear. After migrate(). */
 export async function loadCloudKeys(db: Db, secrets: SecretStore): Promise<CloudKeys> {
   const keys = await db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [KEYS_LOCK]);
     const { opener, moved } = await sealingKey(tx, secrets);
-    const terminalSecrets = await atRestKey(tx, secrets, TERMINAL_SECRETS, 'terminal-secret');
-    const templates = await atRestKey(tx, secrets, TEMPLATES, 'face-template');
+    const terminalSecrets = await atRestKey(tx, secrets, TERMINAL_SECRETS, TERMINAL_PURPOSE);
+    const templates = await atRestKey(tx, secrets, TEMPLATES, TEMPLATE_PURPOSE);
     const converted = {
       privateKey: moved,
       terminals: await sealTerminalSecrets(tx, terminalSecrets),
