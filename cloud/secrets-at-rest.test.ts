@@ -278,3 +278,27 @@ describe(`the cloud's database rows (${databaseLabel()})`, () => {
     }
   });
 });
+
+describe('CLOUD_SECRETS_DIR', () => {
+  it('is where a cloud keeps its keys, owner-only, so that its processes can share them', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cloud-secrets-dir-'));
+    const dir = join(root, 'keys');
+    try {
+      const env = { CLOUD_SECRETS_DIR: dir };
+      const cloud = await startCloud({ inMemory: true, port: 0, logger: false }, env);
+      try {
+        assert.equal(cloud.secrets.location, dir);
+        const names = readdirSync(dir).sort();
+        assert.deepEqual(names, ['face-templates-key', 'identify-x25519', 'terminal-secrets-key']);
+        if (posix) {
+          assert.equal(lstatSync(dir).mode & 0o777, 0o700);
+          for (const name of names) assert.equal(lstatSync(join(dir, name)).mode & 0o777, 0o600);
+        }
+      } finally {
+        await cloud.close();
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
