@@ -279,6 +279,34 @@ describe(`the cloud's database rows (${databaseLabel()})`, () => {
   });
 });
 
+describe(`terminal secrets sealed per row (${databaseLabel()})`, () => {
+  it('a sealed secret copied onto another terminal’s row signs for neither', async () => {
+    const t = await startTestCloud();
+    try {
+      const first = await t.pairedTerminal();
+      const second = await t.pairedTerminal();
+      const one = first.credentials;
+      const two = second.credentials;
+      assert.ok(one && two);
+      // With write access to the database: the first terminal's sealed secret on the second's row.
+      await t.cloud.db.query(
+        'UPDATE terminals SET secret = (SELECT secret FROM terminals WHERE id = $1) WHERE id = $2',
+        [one.terminalId, two.terminalId],
+      );
+      const refusal = (error: unknown) => (error as { code?: string }).code === 'SIGNATURE_INVALID';
+      await assert.rejects(second.pullCatalog(0, 1), refusal, 'its own secret no longer verifies');
+      const borrowed = new CloudClient({
+        baseUrl: t.cloud.url,
+        credentials: { ...two, secret: one.secret },
+      });
+      await assert.rejects(borrowed.pullCatalog(0, 1), refusal, 'nor does the one copied over');
+      await first.pullCatalog(0, 1); // the first terminal, untouched, still signs
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('CLOUD_SECRETS_DIR', () => {
   it('is where a cloud keeps its keys, owner-only, so that its processes can share them', async () => {
     const root = mkdtempSync(join(tmpdir(), 'cloud-secrets-dir-'));
