@@ -3,8 +3,9 @@
  * started from a clean data directory by e2e/fixtures. No browser download is ever attempted.
  */
 import { defineConfig } from '@playwright/test';
+import { chromiumPath } from './scripts/chromium.mjs';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM = chromiumPath();
 
 export default defineConfig({
   testDir: 'e2e',

@@ -59,7 +59,11 @@ const host = await startHost({
   port: 0,
   access: { remoteDisplays: false, pairingToken: null },
 });
-const link = await linkCloud({ dataDir, baseUrl: cloud.cloud.url, pairingCode: async () => code });
+const link = await linkCloud({
+  secrets: core.secrets,
+  baseUrl: cloud.cloud.url,
+  pairingCode: async () => code,
+});
 core.attachCloud(link);
 
 let latest: FacePayState | null = null;

@@ -27,6 +27,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { restrictUmask } from '../main/shared/private-files';
 import { ADMIN_TOKEN_FILE } from './auth/admin';
 import { AdminClient } from './client/admin';
 import { CloudRequestError } from './client/index';
@@ -313,6 +314,8 @@ async function run(command: string, flags: Flags): Promise<void> {
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === import.meta.filename) {
+  // The data directory, the database, the secrets: everything this process writes is owner-only.
+  restrictUmask();
   const { command, flags } = (() => {
     try {
       return parseArgs(process.argv.slice(2));

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { DEFAULT_LIVENESS_POLICY, type LivenessPolicy } from './identify/liveness-policy';
 import type { Limits } from './limits/limiter';
+import type { SecretStore } from '../main/shared/secret-store';
 
 export interface CloudOptions {
   /** PGlite's data directory and the admin token file. */
@@ -19,6 +20,12 @@ export interface CloudOptions {
   dbSchema?: string;
   /** PGlite in memory, nothing on disk (tests). */
   inMemory?: boolean;
+  /**
+   * Where the cloud's keys live (cloud/crypto/keys.ts). Default: the folder CLOUD_SECRETS_DIR
+   * names, else `<dataDir>/secrets`; in memory when `inMemory`. Every process of one cloud (the
+   * replicas on one PostgreSQL) must use the same keys.
+   */
+  secrets?: SecretStore;
   host?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -50,6 +57,8 @@ export interface CloudConfig {
   databaseUrl: string | undefined;
   dbSchema: string | undefined;
   inMemory: boolean;
+  /** CLOUD_SECRETS_DIR, when set: the keys' folder, shared by a cloud's processes. */
+  secretsDir: string | undefined;
   host: string;
   port: number;
   adminToken: string | undefined;
@@ -136,6 +145,7 @@ export function resolveConfig(
     databaseUrl: options.databaseUrl ?? (env.DATABASE_URL || undefined),
     dbSchema: options.dbSchema ?? (env.CLOUD_DB_SCHEMA || undefined),
     inMemory: options.inMemory ?? false,
+    secretsDir: env.CLOUD_SECRETS_DIR || undefined,
     host: options.host ?? env.CLOUD_HOST ?? '127.0.0.1',
     port: options.port ?? num(env.CLOUD_PORT) ?? DEFAULT_PORT,
     adminToken: options.adminToken ?? (env.CLOUD_ADMIN_TOKEN || undefined),

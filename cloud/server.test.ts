@@ -98,6 +98,8 @@ describe(
         databaseUrl,
         dbSchema: one.cloud.config.dbSchema,
         adminToken: one.cloud.adminToken,
+        // The keys the first replica made (in production: CLOUD_SECRETS_DIR, one folder).
+        secrets: one.cloud.secrets,
         port: 0,
         indexRefreshMs: 100,
         logger: false,

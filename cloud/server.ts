@@ -19,8 +19,14 @@ import { terminalAdminRoutes } from './auth/terminal-admin-routes';
 import { CatalogService } from './catalog/service';
 import { catalogRoutes } from './catalog/routes';
 import { resolveConfig, type CloudConfig, type CloudOptions } from './config';
-import { loadOrCreateSealingKey } from './crypto/keys';
-import type { SealOpener } from './crypto/seal';
+import {
+  FileSecretStore,
+  MemorySecretStore,
+  secretsDirFor,
+  type SecretStore,
+} from '../main/shared/secret-store';
+import { ensurePrivateDir } from '../main/shared/private-files';
+import { loadCloudKeys, type CloudKeys } from './crypto/keys';
 import { openDb, type Db } from './db';
 import { migrate } from './db/migrate';
 import { CloudError } from './errors';
@@ -66,6 +72,8 @@ export interface RunningCloud {
   config: CloudConfig;
   app: FastifyInstance;
   db: Db;
+  /** Where the keys are (cloud/crypto/keys.ts); a second replica on one database takes these. */
+  secrets: SecretStore;
   index: TemplateIndex;
   /** Creates (or renames) a store; for `npm start`, which pairs its own terminal. */
   ensureStore(storeId: string, name: string, timezone?: string): Promise<void>;
@@ -79,7 +87,7 @@ export interface RunningCloud {
 interface Services {
   db: Db;
   config: CloudConfig;
-  opener: SealOpener;
+  keys: CloudKeys;
   index: TemplateIndex;
   templates: TemplateSync;
   verifier: TerminalVerifier;
@@ -179,7 +187,8 @@ async function buildApp(s: Services): Promise<FastifyInstance> {
       return { ok: true };
     },
   });
-  pairingRoutes(router, s.db, s.opener);
+  const { opener } = s.keys;
+  pairingRoutes(router, s.db, opener, s.keys.terminalSecrets);
   terminalAdminRoutes(router, s.db);
   alertRoutes(router, s.db);
   payerRoutes(
@@ -188,11 +197,11 @@ async function buildApp(s: Services): Promise<FastifyInstance> {
       perTxLimitFen: config.defaultPerTxLimitFen,
       dailyLimitFen: config.defaultDailyLimitFen,
     }),
-    s.opener,
+    opener,
     EMBEDDING_DIM,
     s.photos,
   );
-  identifyRoutes(router, new IdentifyService(s.db, s.index, s.opener, config, s.limiter));
+  identifyRoutes(router, new IdentifyService(s.db, s.index, opener, config, s.limiter));
   paymentRoutes(router, new PaymentService(s.db, config.timezone), s.limiter, s.db);
   ingestRoutes(router, new IngestService(s.db));
   auditRoutes(router, new AuditAnchorService(s.db));
@@ -202,12 +211,29 @@ async function buildApp(s: Services): Promise<FastifyInstance> {
   return app;
 }
 
+/** The cloud's keys: given, CLOUD_SECRETS_DIR, in memory with an in-memory cloud, or beside. */
+function cloudSecrets(options: CloudOptions, config: CloudConfig): SecretStore {
+  if (options.secrets !== undefined) return options.secrets;
+  if (config.secretsDir !== undefined) return new FileSecretStore(config.secretsDir);
+  if (config.inMemory) return new MemorySecretStore();
+  return new FileSecretStore(secretsDirFor(config.dataDir));
+}
+
 /** `env` (default: the process's) supplies what `options` leaves unset: DATABASE_URL, CLOUD_*. */
 export async function startCloud(
   options: CloudOptions = {},
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningCloud> {
   const config = resolveConfig(options, env);
+  const usesDataDir =
+    !config.inMemory &&
+    (config.databaseUrl === undefined ||
+      config.adminToken === undefined ||
+      (options.secrets === undefined && config.secretsDir === undefined));
+  // The database, the admin token, the keys: owner-only, or refused with the fix (checked before
+  // anything is read from it, so a folder others could have written is never trusted).
+  if (usesDataDir) ensurePrivateDir(config.dataDir);
+  const secrets = cloudSecrets(options, config);
   const admin =
     config.adminToken !== undefined
       ? { token: config.adminToken, generated: false }
@@ -226,18 +252,20 @@ export async function startCloud(
   const photos = facePhotoEmbedder();
   try {
     await migrate(db);
-    const opener = await loadOrCreateSealingKey(db);
+    const keys = await loadCloudKeys(db, secrets);
+    const { opener } = keys;
     const index = new TemplateIndex(EMBEDDING_DIM);
-    templates = new TemplateSync(db, index);
+    const rejected: number[] = [];
+    templates = new TemplateSync(db, index, keys.templates, (id) => rejected.push(id));
     await templates.load();
-    const verifier = new TerminalVerifier(db);
+    const verifier = new TerminalVerifier(db, keys.terminalSecrets);
     const limiter = new Limiter(db, config.limits, {
       warn: (detail, message) => app?.log.warn(detail, message),
     });
     app = await buildApp({
       db,
       config,
-      opener,
+      keys,
       index,
       templates,
       verifier,
@@ -246,6 +274,14 @@ export async function startCloud(
       limiter,
     });
     const log = app.log;
+    const { converted } = keys;
+    if (converted.privateKey || converted.terminals > 0 || converted.templates > 0) {
+      log.info({ ...converted, secrets: secrets.location }, 'secrets moved out of the database');
+    }
+    // Ids only: a template that does not open was moved between rows or sealed by another key.
+    const reject = (id: number) => log.error({ templateId: id }, 'a face template does not open');
+    rejected.forEach(reject);
+    templates.onRejected = reject;
     templates.startPolling(config.indexRefreshMs, (error) =>
       log.warn({ error: (error as Error).message }, 'template refresh failed'),
     );
@@ -276,6 +312,7 @@ export async function startCloud(
       config,
       app: running,
       db,
+      secrets,
       index,
       async ensureStore(storeId, name, timezone = config.timezone) {
         await db.query(

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pg from 'pg';
+import { MemorySecretStore } from '../main/shared/secret-store';
 import type { LivenessEvidence } from './api';
 import { AdminClient } from './client/admin';
 import { CloudClient } from './client/index';
@@ -44,6 +45,8 @@ export async function startTestCloud(options: CloudOptions = {}): Promise<TestCl
     indexRefreshMs: 0,
     logger: { level: 'info', stream },
     ...(databaseUrl ? { databaseUrl, dbSchema: schema } : { inMemory: true }),
+    // Like the database (in memory, or a schema dropped afterwards): nothing left on disk.
+    secrets: new MemorySecretStore(),
     ...options,
   });
   const admin = new AdminClient(cloud.url, cloud.adminToken);

@@ -4,9 +4,10 @@
  * the cashier sees why; the sale stays open and cash completes it.
  */
 import { expect, test } from './fixtures';
-import { facePayments, localCloud, ringUp, withCamera } from './facepay-support';
+import { facePayments, localCloud, ringUp, skipWithoutFaces, withCamera } from './facepay-support';
 
 test.use(withCamera('empty.y4m'));
+skipWithoutFaces(test);
 test.setTimeout(120_000);
 
 test.describe('face pay with empty.y4m', () => {

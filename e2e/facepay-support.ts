@@ -12,14 +12,15 @@ import { join, resolve } from 'node:path';
 import { signRequest } from '../cloud/auth/signing';
 import { AdminClient } from '../cloud/client/admin';
 import { CloudClient, type TerminalCredentials } from '../cloud/client';
-import { CREDENTIALS_FILE } from '../main/core/cloud-link';
-import { facesDir } from '../main/face/dev-set';
+import { storedLink } from '../main/core/cloud-link';
+import { FACES } from '../main/face/test-faces';
+import { FileSecretStore, secretsDirFor } from '../main/shared/secret-store';
 import { CHROMIUM } from '../playwright.config';
 import { expect, type Host } from './fixtures';
 import { demoProduct, scan, startTill, yuan } from './pos';
 
 const root = resolve(import.meta.dirname, '..');
-const CAMERA_DIR = join(facesDir(), 'camera');
+const CAMERA_DIR = join(FACES.dir, 'camera');
 const STANDARD_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -28,6 +29,11 @@ const STANDARD_ARGS = [
   '--disable-sync',
   '--no-first-run',
 ];
+
+/** Skips a face-pay spec, with the reason, where the shared face set is missing. */
+export function skipWithoutFaces(test: { skip(condition: boolean, description: string): void }) {
+  test.skip(FACES.skip !== false, FACES.skip || '');
+}
 
 export function withCamera(clip: string) {
   return {
@@ -77,13 +83,11 @@ export async function localCloud(host: Host): Promise<AdminClient> {
   return new AdminClient(url as string, token);
 }
 
-/** The credentials the host's terminal was given when it paired with its cloud. */
+/** The credentials the host's terminal was given when it paired (from its secret store). */
 export function terminalCredentials(host: Host): TerminalCredentials & { baseUrl: string } {
-  return JSON.parse(
-    readFileSync(join(host.dataDir, CREDENTIALS_FILE), 'utf8'),
-  ) as TerminalCredentials & {
-    baseUrl: string;
-  };
+  const stored = storedLink(new FileSecretStore(secretsDirFor(host.dataDir)));
+  if (stored === null) throw new Error(`the host at ${host.dataDir} holds no cloud credentials`);
+  return stored;
 }
 
 /** A terminal client for the host's cloud, signing with the host's own credentials. */

@@ -26,11 +26,13 @@ import {
   send,
   signAsTerminal,
   terminalClient,
+  skipWithoutFaces,
   withCamera,
 } from './facepay-support';
 import { MANAGER_PIN, demoProduct, yuan } from './pos';
 
 test.use(withCamera('face.y4m'));
+skipWithoutFaces(test);
 test.setTimeout(120_000);
 
 test.describe('face pay with face.y4m', () => {

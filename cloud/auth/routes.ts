@@ -1,11 +1,17 @@
 import * as api from '../api';
+import type { AtRestKey } from '../crypto/at-rest';
 import type { Db } from '../db';
 import type { SealOpener } from '../crypto/seal';
 import { SEAL_ALG } from '../crypto/seal';
 import type { Router } from '../http';
 import { createPairingCode, pairTerminal } from './terminals';
 
-export function pairingRoutes(router: Router, db: Db, opener: SealOpener): void {
+export function pairingRoutes(
+  router: Router,
+  db: Db,
+  opener: SealOpener,
+  terminalSecrets: AtRestKey,
+): void {
   router.add({
     method: 'GET',
     url: '/v1/keys/identify',
@@ -21,7 +27,7 @@ export function pairingRoutes(router: Router, db: Db, opener: SealOpener): void 
     body: api.pairRequest,
     status: 201,
     handler: async ({ body }) => ({
-      ...(await pairTerminal(db, body.code, body.terminalName)),
+      ...(await pairTerminal(db, terminalSecrets, body.code, body.terminalName)),
       identifyPublicKey: opener.publicKey,
       serverTime: new Date().toISOString(),
     }),

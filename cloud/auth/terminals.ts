@@ -3,6 +3,7 @@
  * every request (see signing.ts for the scheme).
  */
 import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { terminalContext, type AtRestKey } from '../crypto/at-rest';
 import type { Db } from '../db';
 import { CloudError } from '../errors';
 import { DEFAULT_SKEW_MS, SIGNATURE_HEADERS, canonicalRequest, signatureMatches } from './signing';
@@ -44,9 +45,14 @@ export async function createPairingCode(
   return { code: `${code.slice(0, 4)}-${code.slice(4)}`, expiresAt: expiresAt.toISOString() };
 }
 
-/** Uses up the code and registers the terminal with a fresh secret, in one transaction. */
+/**
+ * Uses up the code and registers the terminal with a fresh secret, in one transaction. The
+ * database keeps the secret sealed under `key` (crypto/at-rest.ts): a copy of the database
+ * signs nothing.
+ */
 export async function pairTerminal(
   db: Db,
+  key: AtRestKey,
   code: string,
   terminalName: string | undefined,
 ): Promise<{ terminalId: string; storeId: string; secret: string }> {
@@ -63,12 +69,16 @@ export async function pairTerminal(
       throw new CloudError('PAIRING_CODE_INVALID', 'the pairing code is wrong, used or expired');
     }
     const secret = randomBytes(32);
-    await tx.query('INSERT INTO terminals (id, store_id, name, secret) VALUES ($1, $2, $3, $4)', [
-      terminalId,
-      row.store_id,
-      terminalName ?? row.terminal_name,
-      secret,
-    ]);
+    await tx.query(
+      `INSERT INTO terminals (id, store_id, name, secret, secret_sealed)
+       VALUES ($1, $2, $3, $4, true)`,
+      [
+        terminalId,
+        row.store_id,
+        terminalName ?? row.terminal_name,
+        key.seal(secret, terminalContext(terminalId)),
+      ],
+    );
     return { terminalId, storeId: row.store_id, secret: secret.toString('base64url') };
   });
 }
@@ -112,6 +122,8 @@ export interface AdmittedRequest {
 export class TerminalVerifier {
   constructor(
     private readonly db: Db,
+    /** What the terminals' secrets are sealed under in the database. */
+    private readonly key: AtRestKey,
     private readonly skewMs = DEFAULT_SKEW_MS,
   ) {}
 
@@ -143,7 +155,9 @@ export class TerminalVerifier {
       store_id: string;
       secret: Uint8Array;
       revoked_at: Date | null;
-    }>('SELECT id, store_id, secret, revoked_at FROM terminals WHERE id = $1', [terminalId]);
+    }>('SELECT id, store_id, secret, revoked_at FROM terminals WHERE id = $1 AND secret_sealed', [
+      terminalId,
+    ]);
     const row = rows[0];
     if (row === undefined) {
       throw new CloudError('SIGNATURE_INVALID', 'the request signature does not verify');
@@ -154,9 +168,16 @@ export class TerminalVerifier {
         'this terminal was revoked in the back office: pair it again with a new code',
       );
     }
+    let secret: Buffer;
+    try {
+      secret = this.key.open(row.secret, terminalContext(row.id));
+    } catch {
+      // A secret sealed for another row (copied over) or under another key signs nothing.
+      throw new CloudError('SIGNATURE_INVALID', 'the request signature does not verify');
+    }
     return {
       terminal: { id: row.id, storeId: row.store_id },
-      secret: Buffer.from(row.secret),
+      secret,
       timestamp,
       nonce,
       signature,

@@ -9,7 +9,6 @@ import { promisify } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { facesDir } from '../../main/face/dev-set';
 import type { CloudClient } from '../client/index';
 import {
   UNLIMITED,
@@ -19,9 +18,10 @@ import {
   startTestCloud,
   type TestCloud,
 } from '../test-support';
+import { FACES } from '../../main/face/test-faces';
 
 const root = resolve(import.meta.dirname, '../..');
-const faces = facesDir();
+const faces = FACES.dir;
 const ready =
   existsSync(join(faces, 'manifest.json')) &&
   existsSync(join(root, 'assets/models/fr_feature.onnx'));
@@ -30,7 +30,7 @@ const identityOf = (file: string) => file.split('/')[1] as string;
 
 describe(
   `identify with real face embeddings (${databaseLabel()})`,
-  { skip: !ready && 'face models or face set missing' },
+  { skip: FACES.skip || (!ready && 'face models or face set missing') },
   () => {
     let t: TestCloud;
     let terminal: CloudClient;

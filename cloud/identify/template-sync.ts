@@ -5,6 +5,7 @@
  * That is what lets several replicas behind a load balancer each hold the index: each follows
  * the table on a timer, and the replica that took an enrolment refreshes at once.
  */
+import { templateContext, type AtRestKey } from '../crypto/at-rest';
 import type { Db } from '../db';
 import { decodeEmbedding } from '../crypto/seal';
 import type { TemplateIndex } from './template-index';
@@ -18,6 +19,7 @@ interface ChangeRow {
   payer_id: string;
   phone_tail: string;
   embedding: Uint8Array;
+  embedding_sealed: boolean;
   revoked: boolean;
   change_seq: number;
 }
@@ -30,6 +32,10 @@ export class TemplateSync {
   constructor(
     private readonly db: Db,
     readonly index: TemplateIndex,
+    /** What the templates are sealed under in the database (writers seal with it too). */
+    readonly key: AtRestKey,
+    /** Told of a template that does not open (moved between rows, or another key's): skipped. */
+    public onRejected: (templateId: number, error: Error) => void = () => {},
   ) {}
 
   /** First load: size the index once, then read every live template. */
@@ -64,16 +70,30 @@ export class TemplateSync {
     let applied = 0;
     for (;;) {
       const { rows } = await this.db.query<ChangeRow>(
-        `SELECT t.id, t.payer_id, p.phone_tail, t.embedding, t.revoked_at IS NOT NULL AS revoked,
+        `SELECT t.id, t.payer_id, p.phone_tail, t.embedding, t.embedding_sealed,
+                t.revoked_at IS NOT NULL AS revoked,
                 t.change_seq
          FROM face_templates t JOIN payers p ON p.id = t.payer_id
          WHERE t.change_seq > $1 ORDER BY t.change_seq LIMIT $2`,
         [this.lastSeq, PAGE_ROWS],
       );
       for (const row of rows) {
-        if (row.revoked) this.index.remove(row.id);
-        else this.index.add(row.id, row.payer_id, row.phone_tail, decodeEmbedding(row.embedding));
         this.lastSeq = row.change_seq;
+        if (row.revoked) {
+          this.index.remove(row.id);
+          continue;
+        }
+        let plain: Buffer;
+        try {
+          if (!row.embedding_sealed) throw new Error(`template ${row.id} is not sealed`);
+          plain = this.key.open(row.embedding, templateContext(Number(row.id), row.payer_id));
+        } catch (error) {
+          this.index.remove(row.id);
+          this.onRejected(Number(row.id), error as Error);
+          continue;
+        }
+        this.index.add(row.id, row.payer_id, row.phone_tail, decodeEmbedding(plain));
+        plain.fill(0);
       }
       applied += rows.length;
       if (rows.length < PAGE_ROWS) return applied;

@@ -14,9 +14,10 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import jpeg from 'jpeg-js';
 import sharp from 'sharp';
-import { facesDir } from '../../main/face/dev-set';
 import type { FaceEngine } from '../../main/face';
 import type { CloudClient } from '../client/index';
+import { templateContext } from '../crypto/at-rest';
+import { storedAtRestKeys } from '../crypto/keys';
 import { decodeEmbedding } from '../crypto/seal';
 import {
   CONSENT,
@@ -26,9 +27,10 @@ import {
   startTestCloud,
   type TestCloud,
 } from '../test-support';
+import { FACES } from '../../main/face/test-faces';
 
 const root = resolve(import.meta.dirname, '../..');
-const faces = facesDir();
+const faces = FACES.dir;
 const ready =
   existsSync(join(faces, 'camera/camera.json')) &&
   existsSync(join(root, 'assets/models/fr_feature.onnx'));
@@ -50,7 +52,7 @@ function filesUnder(dir: string): string[] {
 
 describe(
   `enrolment from photos and from a camera session (${databaseLabel()})`,
-  { skip: !ready && 'face models or face set missing' },
+  { skip: FACES.skip || (!ready && 'face models or face set missing') },
   () => {
     let t: TestCloud;
     let terminal: CloudClient;
@@ -141,12 +143,19 @@ describe(
 
       // Each template is that photo's embedding by the face pipeline (the same one the
       // terminal runs), normalised: what the cloud stored came from these very photos.
-      const { rows } = await t.cloud.db.query<{ embedding: Uint8Array }>(
-        'SELECT embedding FROM face_templates WHERE payer_id = $1 ORDER BY id',
+      // (Sealed at rest: opened here with the cloud's key, for that row and payer.)
+      const { rows } = await t.cloud.db.query<{ id: number; embedding: Uint8Array }>(
+        'SELECT id, embedding FROM face_templates WHERE payer_id = $1 ORDER BY id',
         [payer.payerId],
       );
+      const key = storedAtRestKeys(t.cloud.secrets).templates;
+      assert.ok(key !== null);
       for (const [i, file] of files.entries()) {
-        const stored = decodeEmbedding(rows[i]?.embedding ?? new Uint8Array());
+        const row = rows[i];
+        assert.ok(row !== undefined);
+        const stored = decodeEmbedding(
+          key.open(row.embedding, templateContext(Number(row.id), payer.payerId)),
+        );
         const own = await embeddingOf(file);
         const cos = dot(stored, own) / Math.sqrt(dot(own, own) * dot(stored, stored));
         assert.ok(cos > 0.999, `${file}: stored template matches its photo (${cos})`);

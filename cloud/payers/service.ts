@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PayerView } from '../api';
 import type { Db, Queryable } from '../db';
+import { templateContext } from '../crypto/at-rest';
 import { encodeEmbedding } from '../crypto/seal';
 import { CloudError } from '../errors';
 import { TEMPLATE_WRITE_LOCK, type TemplateSync } from '../identify/template-sync';
@@ -149,12 +150,20 @@ export class PayerService {
       const consentId = consentRow.rows[0]?.id;
       const out: number[] = [];
       for (const vector of vectors) {
-        const inserted = await tx.query<{ id: number }>(
-          `INSERT INTO face_templates (payer_id, embedding, consent_id, change_seq)
-           VALUES ($1, $2, $3, nextval('template_change_seq')) RETURNING id`,
-          [payerId, encodeEmbedding(vector), consentId],
+        // The id first: the template is sealed for its row and payer (crypto/at-rest.ts).
+        const next = await tx.query<{ id: number }>(
+          "SELECT nextval(pg_get_serial_sequence('face_templates', 'id')) AS id",
         );
-        out.push(inserted.rows[0]?.id as number);
+        const id = Number(next.rows[0]?.id);
+        const plain = encodeEmbedding(vector);
+        const sealed = this.templates.key.seal(plain, templateContext(id, payerId));
+        plain.fill(0);
+        await tx.query(
+          `INSERT INTO face_templates (id, payer_id, embedding, embedding_sealed, consent_id, change_seq)
+           VALUES ($1, $2, $3, true, $4, nextval('template_change_seq'))`,
+          [id, payerId, sealed, consentId],
+        );
+        out.push(id);
       }
       return out;
     });

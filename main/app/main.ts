@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { consoleLogger, createPosCore, loadConfig, type PosCore } from '../core';
 import { startCloudSync, type CloudSync } from '../host/cloud-sync';
+import { restrictUmask } from '../shared/private-files';
 import { startCaptureWindow } from './capture';
 import { registerIpc } from './ipc';
 import { guardPermissions } from './permissions';
@@ -28,6 +29,8 @@ import {
 // build/app/main.js -> build/
 const buildDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const paths = shellPaths(buildDir);
+
+restrictUmask(); // every file this process writes is owner-only (main/shared/private-files.ts)
 
 // Only before the app is ready: app:// as a standard, secure scheme (protocol.ts says why).
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);

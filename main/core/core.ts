@@ -6,7 +6,6 @@
  * both transports alike (access.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   errorToWire,
@@ -23,6 +22,7 @@ import {
 } from '../contract';
 import { AUDIT_KEY_BYTES, Ledger, seedDemoCatalog, seedDemoStaff } from '../ledger';
 import { Peripherals } from '../../native';
+import { ensurePrivateDir } from '../shared/private-files';
 import { FileSecretStore, secretsDirFor, type SecretStore } from '../shared/secret-store';
 import { CUSTOMER_CHANNELS, RULES, type Caller, type CallerKind } from './access';
 import { AuditMonitor, type AuditMonitorOptions } from './audit-monitor';
@@ -132,7 +132,9 @@ export function createPosCore(
   logger: Logger = silentLogger,
   options: CoreOptions = {},
 ): PosCore {
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  // Made owner-only, or refused with the fix when others may read or write anything in it (the
+  // ledger holds money and PIN hashes): checked here so a library use (tests) is checked too.
+  ensurePrivateDir(config.dataDir);
   const secrets = options.secrets ?? new FileSecretStore(secretsDirFor(config.dataDir));
   // The audit chain's key lives with the terminal's secrets, never in the ledger: whoever edits
   // the ledger file cannot recompute a chain that verifies.

@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { repoRoot } from './models';
 
-export function facesDir(): string {
-  return resolve(process.env.FACES_DIR ?? resolve(repoRoot, '../shared/faces'));
+/** FACES_DIR when set, else `../shared/faces` beside the repository. */
+export function facesDir(env: NodeJS.ProcessEnv = process.env, root: string = repoRoot): string {
+  return resolve(env.FACES_DIR || resolve(root, '../shared/faces'));
 }
 
 export interface DevImage {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { after, test } from 'node:test';
 import sharp from 'sharp';
-import { facesDir } from './dev-set';
+import { FACES } from './test-faces';
 import type { RgbImage } from './image';
 import {
   ImageDecodeError,
@@ -23,7 +23,7 @@ import {
   sniffImageFormat,
 } from './image-file';
 
-const faces = facesDir();
+const faces = FACES.dir;
 const scratch = mkdtempSync(join(tmpdir(), 'face-image-file-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 

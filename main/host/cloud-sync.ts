@@ -5,7 +5,7 @@
  * 1. Which cloud: POS_CLOUD_URL (a chain's own cloud), or else the reference cloud started here
  *    on loopback (local-cloud.ts; port 7470 unless `--cloud-port N`, 0 = any free port), whose
  *    first start takes a few seconds.
- * 2. Link (core/cloud-link.ts): the credentials kept in the data directory, or pairing with a
+ * 2. Link (core/cloud-link.ts): the credentials kept in the core's secret store, or pairing with a
  *    code: the local cloud makes one; a remote cloud needs POS_CLOUD_PAIRING_CODE the first
  *    time. An unreachable remote cloud is asked again with backoff.
  * 3. core.attachCloud(link) (face pay uses it), then the sync worker (main/sync), whose status
@@ -13,11 +13,10 @@
  *
  * Used by the browser host (cli.ts) and the Electron shell (main/app/main.ts).
  */
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudRequestError } from '../../cloud/client';
 import { argValue, type Logger, type PosCore } from '../core';
-import { CREDENTIALS_FILE, linkCloud, type CloudLink } from '../core/cloud-link';
+import { forgetCredentials, linkCloud, type CloudLink } from '../core/cloud-link';
 import { backoffDelay, SyncWorker, type SyncSettings } from '../sync';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
 
@@ -89,6 +88,7 @@ export function startCloudSync(options: CloudSyncOptions): CloudSync {
     for (let failures = 1; ; failures++) {
       try {
         const linked = await linkCloud({
+          secrets: core.secrets,
           dataDir: config.dataDir,
           baseUrl: url,
           terminalName: config.terminalId,
@@ -104,7 +104,7 @@ export function startCloudSync(options: CloudSyncOptions): CloudSync {
             throw error;
           }
           logger.warn('the local cloud no longer knows this terminal: pairing again');
-          rmSync(join(config.dataDir, CREDENTIALS_FILE), { force: true });
+          forgetCredentials(core.secrets);
         }
       } catch (error) {
         const unreachable = error instanceof CloudRequestError && error.code === 'UNREACHABLE';

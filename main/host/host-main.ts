@@ -6,6 +6,7 @@
  * linked after the host is ready, never before (cloud-sync.ts).
  */
 import { argValue, consoleLogger, createPosCore, loadConfig } from '../core';
+import { restrictUmask } from '../shared/private-files';
 import { loadOrCreatePairingToken } from './access';
 import { startCloudSync } from './cloud-sync';
 import { startHost } from './server';
@@ -13,6 +14,8 @@ import { startHost } from './server';
 const DEFAULT_PORT = 5180;
 
 async function main(): Promise<void> {
+  // Before anything is written: the ledger, the local cloud's database, secrets, logs.
+  restrictUmask();
   const argv = process.argv.slice(2);
   const config = loadConfig(argv);
   const portText = argValue(argv, 'port') ?? process.env.POS_PORT ?? String(DEFAULT_PORT);

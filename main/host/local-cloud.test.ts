@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadConfig } from '../core';
+import { checkPrivateTree } from '../shared/private-files';
 import { startLocalCloud } from './local-cloud';
 
 test('the local cloud keeps to PGlite in the data directory even with DATABASE_URL set', async () => {
@@ -24,6 +25,8 @@ test('the local cloud keeps to PGlite in the data directory even with DATABASE_U
     } finally {
       await local.close();
     }
+    // PGlite's ~1,000 files, its WAL among them (issue 9: they were 0666 under 0755 folders).
+    assert.doesNotThrow(() => checkPrivateTree(dataDir), 'nothing others may read');
   } finally {
     if (saved === undefined) delete process.env.DATABASE_URL;
     else process.env.DATABASE_URL = saved;

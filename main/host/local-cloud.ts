@@ -10,6 +10,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger, PosConfig } from '../core';
 import { workerUrl } from '../shared/worker-url';
+import { restrictUmask } from '../shared/private-files';
 import {
   fromLocalCloud,
   type FromLocalCloud,
@@ -44,6 +45,9 @@ export function startLocalCloud(config: PosConfig, port = 0, logger?: Logger): P
     timezone: config.timezone,
     terminalId: config.terminalId,
   };
+  // The umask is the process's and a thread may not set it: the cloud's files (PGlite's folders
+  // among them) are made owner-only from here, before its thread starts.
+  restrictUmask();
   const worker = new Worker(workerUrl(import.meta.url, 'host', 'local-cloud-worker'), {
     workerData: start,
   });

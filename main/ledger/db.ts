@@ -13,6 +13,7 @@
  * commits the ledger first. If the process dies between the two commits, the cart is left
  * behind; reconcileCarts() drops it on the next open.
  */
+import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { LATEST_VERSION, migrate, migrateCarts } from './migrations';
 
@@ -22,6 +23,16 @@ export type Db = Database.Database;
 export function cartsPathFor(file: string): string {
   if (file === ':memory:') return ':memory:';
   return file.endsWith('.db') ? `${file.slice(0, -3)}.carts.db` : `${file}.carts.db`;
+}
+
+/**
+ * Creates a database file owner-only (0600) before SQLite opens it, whatever the umask: SQLite
+ * makes the -wal and -shm files with the mode of the database file, so the money, the PIN
+ * hashes and the open carts are never readable by another local user, not even in the WAL.
+ */
+function createOwnerOnly(file: string): void {
+  if (file === ':memory:' || file === '') return;
+  closeSync(openSync(file, 'a', 0o600));
 }
 
 export interface OpenedDatabase {
@@ -34,6 +45,8 @@ export function openDatabase(
   now: () => Date,
   targetVersion: number = LATEST_VERSION,
 ): OpenedDatabase {
+  createOwnerOnly(file);
+  createOwnerOnly(cartsPathFor(file));
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -45,6 +45,9 @@ test(
     chmodSync(join(dir, 'ledger.db'), 0o644);
     assert.throws(() => ensurePrivateDir(dir), /ledger\.db is a file that others may use/);
     chmodSync(join(dir, 'ledger.db'), 0o600);
+    ensurePrivateDir(dir);
+    // Chromium's SingletonLock in Electron's userData: a link's own mode (0777) grants nothing.
+    symlinkSync('host-1234', join(dir, 'SingletonLock'));
     ensurePrivateDir(dir);
   },
 );

@@ -16,6 +16,7 @@
  * where there are modes to check.
  */
 import {
+  chmodSync,
   closeSync,
   fsyncSync,
   lstatSync,
@@ -27,15 +28,20 @@ import {
   type Stats,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 
 const POSIX = process.platform !== 'win32';
 
 /** Bits that let the group or others read, write or enter. */
 const GROUP_OTHER = 0o077;
 
-/** Every file and directory created by this process from now on is owner-only. */
+/**
+ * Every file and directory created by this process from now on is owner-only. The umask is the
+ * process's: a worker thread may not set it (Node refuses), so whoever starts a thread that
+ * writes files (main/host/local-cloud.ts) restricts it first, and in a worker this does nothing.
+ */
 export function restrictUmask(): void {
-  if (POSIX) process.umask(0o077);
+  if (POSIX && isMainThread) process.umask(0o077);
 }
 
 export class InsecurePathError extends Error {
@@ -63,6 +69,9 @@ function checkStats(path: string, stats: Stats, root: string): void {
       `chown -R ${uid} '${root}'`,
     );
   }
+  // A symbolic link's own mode is always 0777 on Linux and grants nothing (Chromium keeps its
+  // SingletonLock links in Electron's userData, the terminal's data directory): not followed.
+  if (stats.isSymbolicLink()) return;
   if ((stats.mode & GROUP_OTHER) !== 0) {
     const kind = stats.isDirectory() ? 'directory' : 'file';
     throw new InsecurePathError(
@@ -91,6 +100,28 @@ export function checkPrivateTree(root: string): void {
     checkStats(path, stats, root);
     if (stats.isDirectory()) {
       for (const name of readdirSync(path)) pending.push(join(path, name));
+    }
+  }
+}
+
+/**
+ * Takes group and others' bits off every file under `root` that this user owns. Only for a
+ * library that sets its files' modes itself, ignoring the umask: PGlite's WebAssembly file
+ * system chmods the files of its initial data directory to 0666 and its relation-cache files to
+ * 0644. The directories are left to ensurePrivateDir (they follow the umask, and one that others
+ * may enter is refused, not mended).
+ */
+export function restrictFilesUnder(root: string): void {
+  if (!POSIX) return;
+  const uid = process.getuid?.();
+  const pending = [root];
+  while (pending.length > 0) {
+    const path = pending.pop() as string;
+    const stats = lstatSync(path);
+    if (stats.isDirectory()) {
+      for (const name of readdirSync(path)) pending.push(join(path, name));
+    } else if (stats.isFile() && stats.uid === uid && (stats.mode & GROUP_OTHER) !== 0) {
+      chmodSync(path, stats.mode & 0o700);
     }
   }
 }

@@ -13,7 +13,7 @@
  * Nothing here logs a value.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePrivateDir, writePrivateFile } from './private-files';
 
@@ -31,6 +31,8 @@ export interface SecretStore {
   set(name: string, value: Buffer): void;
   /** The secret, made of `bytes` random bytes the first time it is asked for. */
   getOrCreate(name: string, bytes?: number): Buffer;
+  /** Forgets the secret (no error when there is none). */
+  delete(name: string): void;
 }
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -75,6 +77,10 @@ export class FileSecretStore implements SecretStore {
     writePrivateFile(file, `${text}\n`);
   }
 
+  delete(name: string): void {
+    rmSync(join(this.location, checkName(name)), { force: true });
+  }
+
   getOrCreate(name: string, bytes = 32): Buffer {
     const known = this.get(name);
     if (known !== null) return known;
@@ -87,4 +93,34 @@ export class FileSecretStore implements SecretStore {
 /** The default place: `<data dir>/secrets`, beside (never inside) the databases. */
 export function secretsDirFor(dataDir: string): string {
   return join(dataDir, 'secrets');
+}
+
+/**
+ * Secrets held only in memory, for a process whose data is in memory too (the cloud with
+ * `inMemory`, in tests and benchmarks): they end with the process, like the database they key.
+ */
+export class MemorySecretStore implements SecretStore {
+  readonly location = 'memory';
+  private readonly values = new Map<string, Buffer>();
+
+  get(name: string): Buffer | null {
+    const value = this.values.get(checkName(name));
+    return value === undefined ? null : Buffer.from(value);
+  }
+
+  set(name: string, value: Buffer): void {
+    this.values.set(checkName(name), Buffer.from(value));
+  }
+
+  delete(name: string): void {
+    this.values.delete(checkName(name));
+  }
+
+  getOrCreate(name: string, bytes = 32): Buffer {
+    const known = this.get(name);
+    if (known !== null) return known;
+    const value = randomBytes(bytes);
+    this.set(name, value);
+    return Buffer.from(value);
+  }
 }

@@ -4,6 +4,7 @@
  * migration: add the next number.
  */
 import { m001 } from './001-init';
+import { m002 } from './002-secrets-apart';
 import { m011 } from './011-audit-anchors';
 import { m013 } from './013-limits';
 
@@ -14,4 +15,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001, m011, m013];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m011, m013];
