@@ -7,7 +7,7 @@ import { after, test } from 'node:test';
 import type { EventName } from '../contract';
 import { createPosCore, type PosCore } from './core';
 import { discountNeedsApproval } from './handlers';
-import { call, refusal, signInCashier } from './test-support/calls';
+import { call, demoStaffId, refusal, signInCashier } from './test-support/calls';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -47,7 +47,7 @@ test('refund, void of a paid sale, price override, big discounts and Z need a ma
       'PIN_WRONG',
       "a cashier's PIN is not a manager's",
     );
-    sale = await call(core, 'sale.setLineDiscount', { ...big, managerPin: '8888' });
+    sale = await call(core, 'sale.setLineDiscount', { ...big, managerPin: '888888' });
     assert.equal(sale.lineDiscountFen, 401);
     assert.equal(
       await refusal(core, 'sale.setSaleDiscount', { saleId: sale.id, discountFen: 1000 }),
@@ -62,7 +62,7 @@ test('refund, void of a paid sale, price override, big discounts and Z need a ma
       saleId: sale.id,
       lineNo: 1,
       unitPriceFen: 150,
-      managerPin: '8888',
+      managerPin: '888888',
     });
     assert.equal(sale.totalFen, 1500);
     const paid = await call(core, 'sale.pay', { saleId: sale.id, method: 'card', amountFen: 1500 });
@@ -76,7 +76,7 @@ test('refund, void of a paid sale, price override, big discounts and Z need a ma
         saleId: paid.id,
         lines: [{ lineNo: 1, qty: 11 }],
         reason: 'broken',
-        managerPin: '8888',
+        managerPin: '888888',
       }),
       'REFUND_EXCEEDS_PAID',
     );
@@ -84,7 +84,7 @@ test('refund, void of a paid sale, price override, big discounts and Z need a ma
       saleId: paid.id,
       lines: [{ lineNo: 1, qty: 2 }],
       reason: 'broken',
-      managerPin: '8888',
+      managerPin: '888888',
     });
     assert.equal(part.amountFen, 300);
     assert.equal(
@@ -94,7 +94,7 @@ test('refund, void of a paid sale, price override, big discounts and Z need a ma
     const rest = await call(core, 'sale.voidCompleted', {
       saleId: paid.id,
       reason: 'void',
-      managerPin: '8888',
+      managerPin: '888888',
     });
     assert.equal(rest.amountFen, 1200);
     assert.deepEqual(await call(core, 'sale.refundable', { saleId: paid.id }), [
@@ -103,10 +103,10 @@ test('refund, void of a paid sale, price override, big discounts and Z need a ma
 
     await call(core, 'shift.close', { countedFen: 0 });
     assert.equal(await refusal(core, 'report.z', {}), 'PIN_REQUIRED');
-    const z = await call(core, 'report.z', { managerPin: '8888' });
+    const z = await call(core, 'report.z', { managerPin: '888888' });
     assert.equal(z.number, 1);
     assert.equal(
-      await refusal(core, 'report.z', { businessDate: z.businessDate, managerPin: '8888' }),
+      await refusal(core, 'report.z', { businessDate: z.businessDate, managerPin: '888888' }),
       'Z_ALREADY_TAKEN',
     );
 
@@ -135,12 +135,18 @@ test('sign in and out, the manager session, posters from the data directory', as
   });
   try {
     assert.equal(await call(core, 'auth.current', {}), null);
-    assert.equal(await refusal(core, 'auth.signIn', { pin: '0000' }), 'PIN_WRONG');
-    const cashier = await call(core, 'auth.signIn', { pin: '1234' });
+    assert.equal(
+      await refusal(core, 'auth.signIn', { staffId: demoStaffId(core, 'cashier'), pin: '0000' }),
+      'PIN_WRONG',
+    );
+    const cashier = await call(core, 'auth.signIn', {
+      staffId: demoStaffId(core, 'cashier'),
+      pin: '1234',
+    });
     assert.equal(cashier.role, 'cashier');
     assert.deepEqual(await call(core, 'auth.current', {}), cashier);
     assert.equal(await refusal(core, 'manager.signIn', { pin: '1234' }), 'PIN_WRONG');
-    const session = await call(core, 'manager.signIn', { pin: '8888' });
+    const session = await call(core, 'manager.signIn', { pin: '888888' });
     assert.equal(session.manager.role, 'manager');
     assert.deepEqual(await call(core, 'auth.current', {}), cashier, 'the till keeps its cashier');
     await call(core, 'auth.signOut', {});

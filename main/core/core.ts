@@ -130,6 +130,8 @@ export function createPosCore(
     file: join(config.dataDir, 'ledger.db'),
     terminalId: config.terminalId,
     timezone: config.timezone,
+    // PIN hashes are keyed with a secret kept apart from the ledger (staff.ts).
+    pinPepper: secrets.getOrCreate('pin-pepper'),
   });
   if (ledger.productCount() === 0) {
     seedDemoCatalog(ledger);

@@ -29,6 +29,7 @@ import {
   type RecordingProxy,
 } from './test-support/facepay';
 import { connectWs, type WsContractClient } from './ws-client';
+import { demoSignIn } from './test-support/staff';
 
 const until = async (check: () => boolean | Promise<boolean>, what: string, ms = 30_000) => {
   const end = Date.now() + ms;
@@ -156,7 +157,7 @@ it('the cloud killed between debit and answer: the terminal resolves by status q
     'face pay offered',
   );
 
-  await client.invoke('auth.signIn', { pin: '1234' });
+  await client.invoke('auth.signIn', await demoSignIn(client, 'cashier'));
   await client.invoke('shift.open', { floatFen: 0 });
   const product = DEMO_PRODUCTS[11];
   assert.ok(product);

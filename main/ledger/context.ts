@@ -14,6 +14,11 @@ export class Ctx {
   private readonly runInTx: { immediate: (fn: () => unknown) => unknown };
   /** The latest business day closed by a Z report (see businessMoment). */
   lastZDate: string | null = null;
+  /**
+   * The key PIN hashes are made with (staff.ts), from the terminal's secret store; never stored
+   * in the database. Null: no pepper (tools and tests that open a bare ledger).
+   */
+  pinPepper: Buffer | null = null;
 
   constructor(
     readonly db: Db,

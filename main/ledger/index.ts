@@ -9,6 +9,7 @@ import {
   type AuditVerification,
   type DailyReport,
   type PaymentMethod,
+  type PinAttempt,
   type PrinterFault,
   type Product,
   type Refund,
@@ -62,6 +63,11 @@ export interface LedgerOptions {
   now?: () => Date;
   /** Tests only: migrate no further than this schema version (to build an older database). */
   targetVersion?: number;
+  /**
+   * The key PIN hashes are made with (staff.ts): the core gives 'pin-pepper' from its secret
+   * store. Absent: PINs are hashed without one (tools and tests only).
+   */
+  pinPepper?: Buffer;
 }
 
 export class Ledger {
@@ -89,6 +95,7 @@ export class Ledger {
       options.targetVersion ?? LATEST_VERSION,
     );
     const ctx = new Ctx(db, terminalId, clock, now, schemaVersion);
+    ctx.pinPepper = options.pinPepper ?? null;
     try {
       ctx.tx(() => reconcileCarts(db));
       ctx.lastZDate = z.lastZDate(ctx);
@@ -275,12 +282,27 @@ export class Ledger {
   setStaffPin(staffId: string, pin: string): Staff {
     return staff.setStaffPin(this.ctx, staffId, pin);
   }
-  /** The person with this PIN (of one of `roles`); counts failures and locks out (staff.ts). */
-  verifyPin(pin: string, roles?: readonly StaffRole[]): Staff {
-    return staff.verifyPin(this.ctx, pin, roles);
+  /**
+   * This person's PIN (and one of `roles`, when given); failures count against that person only
+   * and lock only them out (staff.ts). `by`: who is signed in at the till.
+   */
+  verifyStaffPin(
+    staffId: string,
+    pin: string,
+    options?: { roles?: readonly StaffRole[]; by?: string | null },
+  ): Staff {
+    return staff.verifyStaffPin(this.ctx, staffId, pin, options);
   }
-  pinLockedUntil(): string | null {
-    return staff.pinLockedUntil(this.ctx);
+  /** Any active `role`'s PIN (a manager's approval); failures count against the role's bucket. */
+  verifyRolePin(role: StaffRole, pin: string, by?: string | null): Staff {
+    return staff.verifyRolePin(this.ctx, role, pin, by);
+  }
+  pinLockedUntil(of: { staffId: string } | { role: StaffRole }): string | null {
+    return staff.pinLockedUntil(this.ctx, of);
+  }
+  /** The newest PIN checks first (who, for whom, outcome, lockout), for the manager. */
+  pinAttempts(limit?: number): PinAttempt[] {
+    return staff.pinAttempts(this.ctx, limit);
   }
   /** Runs `fn` and records who approved it, in one transaction (approvals.ts). */
   withApproval<T>(

@@ -30,7 +30,7 @@ import { startFaultProxy, type Fault, type FaultProxy } from './test-support/fau
 import { assertSameTotals, shopOn, until, type ShopCloud } from './test-support/shop';
 import { call, signInCashier } from '../core/test-support/calls';
 
-const MANAGER_PIN = '8888';
+const MANAGER_PIN = '888888';
 const OPENING_BALANCE = 50_000;
 
 const FAST_SYNC = {

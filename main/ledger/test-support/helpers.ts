@@ -39,6 +39,9 @@ export function operatorOf(ledger: Ledger): string {
 
 export const TEST_CASHIER_PIN = '5555';
 
+/** The tests' PIN pepper (the terminal's comes from its secret store). */
+export const TEST_PIN_PEPPER = Buffer.alloc(32, 7);
+
 export interface TestLedger {
   ledger: Ledger;
   file: string;
@@ -57,7 +60,7 @@ export function openTestLedger(
   const file = join(dir, 'ledger.db');
   const clock = new TestClock();
   const t: TestLedger = {
-    ledger: Ledger.open({ file, now: clock.now, ...options }),
+    ledger: Ledger.open({ file, now: clock.now, pinPepper: TEST_PIN_PEPPER, ...options }),
     file,
     clock,
     get op() {
@@ -65,7 +68,13 @@ export function openTestLedger(
     },
     reopen(more = {}) {
       t.ledger.close();
-      t.ledger = Ledger.open({ file, now: clock.now, ...options, ...more });
+      t.ledger = Ledger.open({
+        file,
+        now: clock.now,
+        pinPepper: TEST_PIN_PEPPER,
+        ...options,
+        ...more,
+      });
       return t.ledger;
     },
     cleanup() {

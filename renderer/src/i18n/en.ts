@@ -60,7 +60,10 @@ export const en = {
   },
   auth: {
     signInTitle: 'Sign in',
-    signInIntro: 'Enter your PIN to start working at this till.',
+    signInIntro: 'Pick your name, then enter your PIN to start working at this till.',
+    who: 'Who is signing in',
+    whoHint: 'Up and down arrows choose the person.',
+    noStaff: 'Loading staff…',
     pin: 'PIN',
     signIn: 'Sign in',
     signOut: 'Sign out',

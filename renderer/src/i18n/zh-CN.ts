@@ -59,7 +59,10 @@ export const zhCN: Translations = {
   },
   auth: {
     signInTitle: '登录',
-    signInIntro: '请输入您的密码，开始在本收银台工作。',
+    signInIntro: '请选择您的姓名，再输入密码，开始在本收银台工作。',
+    who: '登录人员',
+    whoHint: '上下方向键选择人员。',
+    noStaff: '正在读取员工…',
     pin: '密码',
     signIn: '登录',
     signOut: '退出',
