@@ -6,12 +6,14 @@
  * HMAC-SHA256(pepper, PIN) with a random per-person salt. The pepper is a 32-byte secret kept in
  * the terminal's secret store ('pin-pepper', main/shared/secret-store.ts), never in the ledger:
  * a copied ledger.db alone cannot be cracked at all (each guess needs the 256-bit key). scrypt
- * is the second wall, for a thief who took the secrets directory too: N=2^14, r=8 (16 MiB) costs
- * ~40 ms per check on this machine's core (bench: ledger.pin_check_ms), so one core tries the
- * 10^6 six-digit PINs in ~11 hours; a PIN stolen with the pepper must be changed that day, and
- * raising N costs every sign-in the same factor (the parameters travel in the hash, so they can
- * be raised later without a migration). Hashes written before the pepper existed (`scrypt$`)
- * still verify and are rewritten peppered at that person's next correct PIN.
+ * is the second wall, for a thief who took the secrets directory too: N=2^14, r=8 (16 MiB per
+ * check) measured 179 ms per PIN check (bench ledger.pin_check_ms, this 2-core machine under a
+ * load average of 16; bare scrypt 213 ms at the same moment), so one core needs ~50 hours for
+ * the 10^6 six-digit PINs; a PIN stolen with the pepper must be changed within the day. N is not
+ * raised further because every sign-in and approval pays it too (and the managers' bucket checks
+ * each manager's hash); the parameters travel in the hash, so they can be raised later without a
+ * migration (an outdated hash is rewritten on the next correct PIN). Hashes written before the
+ * pepper existed (`scrypt$`) still verify and are rewritten peppered the same way.
  *
  * Guessing at the till: wrong PINs are counted per bucket (pin_guards): 'staff:<id>' when the
  * PIN was entered for a person (sign-in picks the person first), 'role:manager' for an approval
