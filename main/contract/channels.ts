@@ -10,7 +10,7 @@ import {
   businessDate,
   dailyReport,
   id,
-  paymentMethod,
+  tillTender,
   product,
   qty,
   refundResult,
@@ -105,7 +105,7 @@ export const channels = {
     request: z
       .object({
         ...saleRef,
-        method: paymentMethod,
+        method: tillTender,
         amountFen: amountFen.refine((v) => v > 0, 'amount must be positive'),
         tenderedFen: amountFen.optional(),
         reference: z.string().max(128).optional(),

@@ -19,6 +19,7 @@ import {
   type Shift,
   type Staff,
   type StaffRole,
+  type TillTender,
   type WalletCredit,
   type XReport,
   type ZReport,
@@ -34,7 +35,8 @@ import * as lookups from './lookups';
 import { LATEST_VERSION } from './migrations';
 import * as outbox from './outbox';
 import { overridePrice } from './price-override';
-import { pay } from './payments';
+import { pay, payFace } from './payments';
+import { VerifiedFaceDebit } from './face-debit';
 import * as receipts from './receipts';
 import { refund } from './refunds';
 import { dailyReport, xReport } from './reports';
@@ -48,6 +50,7 @@ import * as z from './zreports';
 
 export { LATEST_VERSION } from './migrations';
 export type { OutboxEvent } from './outbox';
+export { paymentKeyFrom, VerifiedFaceDebit } from './face-debit';
 export type { ApprovalRecord, ApprovalRow } from './approvals';
 export type { ReceiptPrint } from './receipts';
 export { walletCreditKey, type CreditResult, type OwedCredit } from './wallet-credits';
@@ -164,12 +167,17 @@ export class Ledger {
   voidSale(saleId: string, operatorId: string): Sale {
     return sales.voidSale(this.ctx, saleId, operatorId);
   }
+  /** One of the till's own tenders: cash, card or QR (never face: see payFace). */
   pay(
     saleId: string,
-    tender: { method: PaymentMethod; amountFen: number; tenderedFen?: number; reference?: string },
+    tender: { method: TillTender; amountFen: number; tenderedFen?: number; reference?: string },
     operatorId: string,
   ): Sale {
     return pay(this.ctx, saleId, tender, operatorId);
+  }
+  /** The face payment the cloud signed for (face-debit.ts), with its signature kept. */
+  payFace(debit: VerifiedFaceDebit, operatorId: string): Sale {
+    return payFace(this.ctx, debit, operatorId);
   }
   getSale(saleId: string): Sale {
     return getSale(this.ctx, saleId);
