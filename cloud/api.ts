@@ -7,7 +7,15 @@
  * shapes), so the client can use it under plain Node.
  */
 import { z } from 'zod';
-import { PAYMENT_METHODS, amountFen, businessDate, fen, id, product } from '../main/contract';
+import {
+  PAYMENT_METHODS,
+  amountFen,
+  businessDate,
+  faceDebit,
+  fen,
+  id,
+  product,
+} from '../main/contract';
 
 export const CLOUD_ERROR_CODES = [
   'VALIDATION',
@@ -77,6 +85,10 @@ export const publicKeyResponse = z.object({
   alg: z.literal('X25519-HKDF-SHA256-A256GCM'),
   publicKey: b64url,
 });
+export const paymentKeyResponse = z.object({
+  alg: z.literal('Ed25519'),
+  publicKey: b64url.length(43),
+});
 
 export const pairRequest = z
   .object({
@@ -90,6 +102,8 @@ export const pairResponse = z.object({
   /** The HMAC key for signing every later request; shown once, keep it in the terminal's data. */
   secret: b64url,
   identifyPublicKey: b64url,
+  /** The cloud's Ed25519 key that signs every approved face payment (paymentRecord.authorisation). */
+  paymentPublicKey: b64url.length(43),
   serverTime: isoTime,
 });
 export type PairResponse = z.infer<typeof pairResponse>;
@@ -174,11 +188,21 @@ export const paymentRecord = z.object({
   refundedFen: fen,
   maskedName: z.string().nullable(),
   createdAt: isoTime,
+  /**
+   * Approved only: the cloud's signed word that it debited the payer for this terminal's sale;
+   * the terminal records the face payment only if it verifies (main/ledger/face-debit.ts).
+   */
+  authorisation: faceDebit.nullable(),
 });
 export type PaymentRecord = z.infer<typeof paymentRecord>;
 
+/**
+ * A refund names the sale and the cloud's payment it goes back to; the cloud credits only a
+ * debit of ITS OWN for that sale of that terminal (never a payment the terminal merely names).
+ */
 export const refundRequest = z
   .object({
+    saleId: id,
     paymentId: id,
     amountFen: positiveFen,
     idempotencyKey,

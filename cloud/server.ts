@@ -18,6 +18,8 @@ import { CatalogService } from './catalog/service';
 import { catalogRoutes } from './catalog/routes';
 import { resolveConfig, type CloudConfig, type CloudOptions } from './config';
 import { loadOrCreateSealingKey } from './crypto/keys';
+import { loadOrCreatePaymentSigner, type PaymentSigner } from './crypto/payment-key';
+import { cloudSecretStore } from './crypto/secrets';
 import type { SealOpener } from './crypto/seal';
 import { openDb, type Db } from './db';
 import { migrate } from './db/migrate';
@@ -53,6 +55,8 @@ export interface RunningCloud {
   adminTokenGenerated: boolean;
   /** The X25519 key terminals seal embeddings to (raw, base64url). */
   identifyPublicKey: string;
+  /** The Ed25519 key approved face payments are signed with (terminals get it at pairing). */
+  paymentPublicKey: string;
   config: CloudConfig;
   app: FastifyInstance;
   db: Db;
@@ -70,6 +74,7 @@ interface Services {
   db: Db;
   config: CloudConfig;
   opener: SealOpener;
+  signer: PaymentSigner;
   index: TemplateIndex;
   templates: TemplateSync;
   verifier: TerminalVerifier;
@@ -149,7 +154,7 @@ function buildApp(s: Services): FastifyInstance {
       return { ok: true, database: s.db.kind, templates: s.index.size };
     },
   });
-  pairingRoutes(router, s.db, s.opener);
+  pairingRoutes(router, s.db, s.opener, s.signer);
   payerRoutes(
     router,
     new PayerService(s.db, s.templates, {
@@ -161,7 +166,7 @@ function buildApp(s: Services): FastifyInstance {
     s.photos,
   );
   identifyRoutes(router, new IdentifyService(s.db, s.index, s.opener, config));
-  paymentRoutes(router, new PaymentService(s.db, config.timezone));
+  paymentRoutes(router, new PaymentService(s.db, config.timezone, s.signer));
   ingestRoutes(router, new IngestService(s.db));
   reportRoutes(router, new ReportService(s.db));
   membershipRoutes(router, new MembershipService(s.db));
@@ -194,6 +199,7 @@ export async function startCloud(
   try {
     await migrate(db);
     const opener = await loadOrCreateSealingKey(db);
+    const signer = loadOrCreatePaymentSigner(cloudSecretStore(config));
     const index = new TemplateIndex(EMBEDDING_DIM);
     templates = new TemplateSync(db, index);
     await templates.load();
@@ -202,6 +208,7 @@ export async function startCloud(
       db,
       config,
       opener,
+      signer,
       index,
       templates,
       verifier,
@@ -235,6 +242,7 @@ export async function startCloud(
       adminToken: admin.token,
       adminTokenGenerated: admin.generated,
       identifyPublicKey: opener.publicKey,
+      paymentPublicKey: signer.publicKey,
       config,
       app: running,
       db,
