@@ -252,6 +252,8 @@ export const ingestResponse = z.object({
 export type IngestResponse = z.infer<typeof ingestResponse>;
 
 const methodAmount = z.object({ method: z.enum(PAYMENT_METHODS), amountFen: fen });
+/** A sale's payment as reported: face payments name the cloud's debit (checked on arrival). */
+const salePayment = methodAmount.extend({ reference: z.string().max(128).nullable().optional() });
 
 /** Payloads of the event types the reports read. Extra fields are kept and ignored. */
 export const saleCompletedPayload = z.looseObject({
@@ -260,7 +262,7 @@ export const saleCompletedPayload = z.looseObject({
   businessDate,
   totalFen: fen,
   taxFen: fen,
-  payments: z.array(methodAmount).max(50),
+  payments: z.array(salePayment).max(50),
 });
 export const refundCreatedPayload = z.looseObject({
   refundId: id,
@@ -474,4 +476,27 @@ export const healthResponse = z.object({
   ok: z.boolean(),
   database: z.enum(['pglite', 'postgres']),
   templates: z.number().int(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Reconciliation
+
+export const RECONCILIATION_KINDS = ['UNKNOWN_DEBIT', 'AMOUNT_MISMATCH'] as const;
+/** A face payment a terminal reported that matches no debit of the cloud's own. */
+export const reconciliationException = z.object({
+  terminalId: id,
+  eventId: id,
+  saleId: id,
+  /** The cloud payment id the terminal named (null: it named none). */
+  paymentRef: z.string().nullable(),
+  amountFen: fen,
+  kind: z.enum(RECONCILIATION_KINDS),
+  /** What the cloud debited for that payment, when it has one (AMOUNT_MISMATCH). */
+  debitedFen: fen.nullable(),
+  detectedAt: isoTime,
+});
+export type ReconciliationException = z.infer<typeof reconciliationException>;
+export const reconciliationQuery = z.object({ storeId: id }).strict();
+export const reconciliationExceptions = z.object({
+  exceptions: z.array(reconciliationException),
 });

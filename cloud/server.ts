@@ -167,7 +167,7 @@ function buildApp(s: Services): FastifyInstance {
   );
   identifyRoutes(router, new IdentifyService(s.db, s.index, s.opener, config));
   paymentRoutes(router, new PaymentService(s.db, config.timezone, s.signer));
-  ingestRoutes(router, new IngestService(s.db));
+  ingestRoutes(router, new IngestService(s.db), s.db);
   reportRoutes(router, new ReportService(s.db));
   membershipRoutes(router, new MembershipService(s.db));
   catalogRoutes(router, new CatalogService(s.db));

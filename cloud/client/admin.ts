@@ -143,6 +143,16 @@ export class AdminClient {
     );
   }
 
+  /** Reported face payments that match no debit of the cloud's own (ingest/reconcile.ts). */
+  reconciliationExceptions(storeId: string) {
+    return this.send(
+      'GET',
+      `/v1/admin/reconciliation/exceptions?storeId=${encodeURIComponent(storeId)}`,
+      undefined,
+      api.reconciliationExceptions,
+    );
+  }
+
   chainDailyReport(businessDate: string) {
     return this.send(
       'GET',

@@ -17,6 +17,8 @@ const storedCredentials = z.object({
   storeId: z.string().min(1),
   secret: z.string().min(16),
   identifyPublicKey: z.string().min(16),
+  /** The cloud's payment key (terminals paired before it existed fetch it: CloudClient). */
+  paymentPublicKey: z.string().min(16).optional(),
 });
 
 export interface CloudLink {

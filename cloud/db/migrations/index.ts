@@ -4,6 +4,7 @@
  * migration: add the next number.
  */
 import { m001 } from './001-init';
+import { m012 } from './012-reconciliation';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001];
+export const MIGRATIONS: readonly Migration[] = [m001, m012];
