@@ -177,3 +177,95 @@ test('the discount limit is integer arithmetic on fen', () => {
   assert.equal(discountNeedsApproval(1, 0, 2000), true);
   assert.equal(discountNeedsApproval(0, 0, 2000), false);
 });
+
+test("attack: a cashier guessing the manager's PIN at approvals is locked out of approvals, and signing in again does not reset it", async () => {
+  const { core, dataDir } = newCore();
+  try {
+    await signInCashier(core);
+    await call(core, 'shift.open', { floatFen: 0 });
+    const sale = await call(core, 'sale.addItem', { sku: 'DRK-001' });
+    const paid = await call(core, 'sale.pay', {
+      saleId: sale.id,
+      method: 'cash',
+      amountFen: sale.totalFen,
+    });
+    // The old hole: after each wrong guess, the cashier's own correct PIN reset the count.
+    const outcomes: string[] = [];
+    for (let guess = 0; guess < 8; guess++) {
+      outcomes.push(
+        await refusal(core, 'refund.create', {
+          saleId: paid.id,
+          reason: 'guess',
+          managerPin: String(100_000 + guess),
+        }),
+      );
+      await signInCashier(core);
+    }
+    assert.deepEqual(outcomes.slice(0, 5), Array(5).fill('PIN_WRONG'));
+    assert.deepEqual(outcomes.slice(5), Array(3).fill('PIN_LOCKED'));
+    // Even the manager's right PIN waits out the lock on approvals...
+    assert.equal(
+      await refusal(core, 'refund.create', { saleId: paid.id, reason: 'x', managerPin: '888888' }),
+      'PIN_LOCKED',
+    );
+    // ...while the cashier and the manager each still sign in at the till as themselves.
+    assert.equal((await signInCashier(core)).role, 'cashier');
+    const manager = await call(core, 'auth.signIn', {
+      staffId: demoStaffId(core, 'manager'),
+      pin: '888888',
+    });
+    assert.equal(manager.role, 'manager');
+    // A manager sees who tried, when and what it earned.
+    const session = await call(core, 'manager.signIn', { pin: '888888' }).catch(() => null);
+    assert.equal(session, null, "the managers' bucket is still locked for a session too");
+    const attempts = core.ledger.pinAttempts(50);
+    const cashierId = demoStaffId(core, 'cashier');
+    assert.ok(
+      attempts.some(
+        (a) =>
+          a.role === 'manager' &&
+          a.by?.id === cashierId &&
+          a.outcome === 'wrong' &&
+          a.lockedUntil !== null,
+      ),
+    );
+  } finally {
+    core.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('five wrong PINs at sign-in for one person lock only that person', async () => {
+  const { core, dataDir } = newCore();
+  try {
+    const managerId = demoStaffId(core, 'manager');
+    for (let i = 0; i < 5; i++)
+      assert.equal(
+        await refusal(core, 'auth.signIn', { staffId: managerId, pin: String(200_000 + i) }),
+        'PIN_WRONG',
+      );
+    assert.equal(
+      await refusal(core, 'auth.signIn', { staffId: managerId, pin: '888888' }),
+      'PIN_LOCKED',
+    );
+    assert.equal((await signInCashier(core)).role, 'cashier');
+    assert.equal((await call(core, 'manager.signIn', { pin: '888888' })).manager.id, managerId);
+    // The manager's screen lists the attempts, newest first: this session's PIN (any manager's,
+    // accepted), the locked one, and the five wrong ones before it.
+    const attempts = await call(core, 'staff.pinAttempts', { limit: 10 });
+    const forManager = attempts.filter((a) => a.staff?.id === managerId);
+    assert.deepEqual(
+      forManager.map((a) => a.outcome),
+      ['accepted', 'locked', 'wrong', 'wrong', 'wrong', 'wrong', 'wrong'],
+    );
+    assert.equal(forManager[0]?.role, 'manager');
+    assert.ok(forManager[2]?.lockedUntil, 'the fifth wrong PIN earned a lock');
+    assert.deepEqual((await call(core, 'auth.staff', {})).map((s) => s.role).sort(), [
+      'cashier',
+      'manager',
+    ]);
+  } finally {
+    core.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

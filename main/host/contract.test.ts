@@ -191,6 +191,19 @@ async function hostileMessages(invoke: Invoke) {
     'VALIDATION',
     'payload.method',
   );
+  // Issue 9: a face payment typed in by a caller (any reference, no cloud involved) is refused
+  // with a clear error; only face pay records one, on the cloud's signed authorisation.
+  const typedFace = await rejects(
+    call('sale.pay', {
+      saleId: sale.id,
+      method: 'face',
+      amountFen: sale.totalFen,
+      reference: 'pay_someone-else',
+    }),
+    'VALIDATION',
+    'payload.method',
+  );
+  assert.match(typedFace.message, /only by face pay/);
   await rejects(
     call('sale.pay', { saleId: sale.id, method: 'cash', amountFen: 10.5 }),
     'VALIDATION',
