@@ -68,6 +68,18 @@ export const en = {
     signIn: 'Sign in',
     signOut: 'Sign out',
   },
+  pinAttempts: {
+    title: 'PIN attempts',
+    none: 'No PIN has been entered yet.',
+    when: 'When',
+    for: 'For',
+    by: 'At the till',
+    outcome: 'Outcome',
+    lockedUntil: 'Locked until',
+    anyManager: 'Any manager (approval)',
+    nobody: 'Nobody signed in',
+    outcomes: { accepted: 'Accepted', wrong: 'Wrong PIN', locked: 'Refused: locked' },
+  },
   approval: {
     managerPin: 'Manager PIN',
   },

@@ -67,6 +67,18 @@ export const zhCN: Translations = {
     signIn: '登录',
     signOut: '退出',
   },
+  pinAttempts: {
+    title: '密码尝试记录',
+    none: '尚无密码输入记录。',
+    when: '时间',
+    for: '对象',
+    by: '当时登录人员',
+    outcome: '结果',
+    lockedUntil: '锁定至',
+    anyManager: '任一店长（授权）',
+    nobody: '无人登录',
+    outcomes: { accepted: '通过', wrong: '密码错误', locked: '已锁定，拒绝' },
+  },
   approval: {
     managerPin: '店长密码',
   },
