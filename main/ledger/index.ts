@@ -8,7 +8,6 @@ import {
   type ApprovalAction,
   type AuditVerification,
   type DailyReport,
-  type PaymentMethod,
   type PinAttempt,
   type PrinterFault,
   type Product,
@@ -36,7 +35,7 @@ import { LATEST_VERSION } from './migrations';
 import * as outbox from './outbox';
 import { overridePrice } from './price-override';
 import { pay, payFace } from './payments';
-import { VerifiedFaceDebit } from './face-debit';
+import type { VerifiedFaceDebit } from './face-debit';
 import * as receipts from './receipts';
 import { refund } from './refunds';
 import { dailyReport, xReport } from './reports';
