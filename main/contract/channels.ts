@@ -257,13 +257,22 @@ export const channels = {
       .object({
         discountLimitBp: settings.shape.discountLimitBp.optional(),
         autoPrintReceipt: settings.shape.autoPrintReceipt.optional(),
+        cashierPinDigits: settings.shape.cashierPinDigits.optional(),
+        managerPinDigits: settings.shape.managerPinDigits.optional(),
         ...approval,
       })
       .strict()
-      .refine((r) => r.discountLimitBp !== undefined || r.autoPrintReceipt !== undefined, {
-        message: 'give a setting to change',
-        path: ['discountLimitBp'],
-      }),
+      .refine(
+        (r) =>
+          r.discountLimitBp !== undefined ||
+          r.autoPrintReceipt !== undefined ||
+          r.cashierPinDigits !== undefined ||
+          r.managerPinDigits !== undefined,
+        {
+          message: 'give a setting to change',
+          path: ['discountLimitBp'],
+        },
+      ),
     response: settings,
   },
 

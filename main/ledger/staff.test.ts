@@ -156,6 +156,16 @@ test("a manager's PIN is at least 6 digits, a cashier's at least 4; managers' PI
     t.ledger.addStaff({ name: 'Boss', role: 'manager', pin: '246813' });
     t.ledger.addStaff({ name: 'New', role: 'cashier', pin: '1234' });
     assert.equal(t.ledger.verifyStaffPin(manager.id, '888888').id, manager.id);
+    // The shop may ask for longer PINs, never shorter ones.
+    throwsCode(() => t.ledger.setSettings({ cashierPinDigits: 3 }), 'VALIDATION');
+    throwsCode(() => t.ledger.setSettings({ managerPinDigits: 5 }), 'VALIDATION');
+    t.ledger.setSettings({ cashierPinDigits: 6 });
+    const e6 = throwsCode(
+      () => t.ledger.addStaff({ name: 'Short', role: 'cashier', pin: '4321' }),
+      'VALIDATION',
+    );
+    assert.match(e6.message, /at least 6 digits/);
+    t.ledger.addStaff({ name: 'Long', role: 'cashier', pin: '432109' });
   } finally {
     t.cleanup();
   }
@@ -287,10 +297,19 @@ test('a price override changes the cart line, keeps the bounds and splits later 
 test('settings default to a 20 % discount limit and can be changed', () => {
   const t = openTestLedger();
   try {
-    assert.deepEqual(t.ledger.settings(), { discountLimitBp: 2000, autoPrintReceipt: true });
+    const pins = { cashierPinDigits: 4, managerPinDigits: 6 };
+    assert.deepEqual(t.ledger.settings(), {
+      discountLimitBp: 2000,
+      autoPrintReceipt: true,
+      ...pins,
+    });
     t.ledger.setSettings({ discountLimitBp: 1500 });
     t.reopen();
-    assert.deepEqual(t.ledger.settings(), { discountLimitBp: 1500, autoPrintReceipt: true });
+    assert.deepEqual(t.ledger.settings(), {
+      discountLimitBp: 1500,
+      autoPrintReceipt: true,
+      ...pins,
+    });
     throwsCode(() => t.ledger.setSettings({ discountLimitBp: 10_001 }), 'VALIDATION');
     assert.equal(t.ledger.categories()[0]?.category, 'drinks');
     assert.equal(t.ledger.browseCategory('drinks', 3).length, 3);

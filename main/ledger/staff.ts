@@ -34,6 +34,7 @@ import {
 } from '../contract';
 import type { Ctx } from './context';
 import { OPERATOR_SINCE } from './rows';
+import { getSettings } from './settings';
 import { checkText } from './validate';
 
 const SCRYPT = { N: 16_384, r: 8, p: 1, keylen: 32 } as const;
@@ -57,10 +58,17 @@ function checkPin(pin: unknown, field = 'pin'): string {
   return pin;
 }
 
-/** A new PIN for someone of `role`: long enough for what that role's PIN allows. */
-function checkNewPin(pin: unknown, role: StaffRole): string {
+/**
+ * A new PIN for someone of `role`: long enough for what that role's PIN allows (the shop's
+ * setting, never below MIN_PIN_DIGITS).
+ */
+function checkNewPin(ctx: Ctx, pin: unknown, role: StaffRole): string {
   const checked = checkPin(pin);
-  const min = MIN_PIN_DIGITS[role];
+  const settings = getSettings(ctx);
+  const min = Math.max(
+    MIN_PIN_DIGITS[role],
+    role === 'manager' ? settings.managerPinDigits : settings.cashierPinDigits,
+  );
   if (checked.length < min)
     throw new PosError('VALIDATION', `pin: a ${role}'s PIN is at least ${min} digits`, 'pin');
   return checked;
@@ -154,7 +162,7 @@ export function addStaff(ctx: Ctx, input: { name: string; role: StaffRole; pin: 
   const name = checkText(input.name, 'name', 64);
   if (input.role !== 'cashier' && input.role !== 'manager')
     throw new PosError('VALIDATION', "role: expected 'cashier' or 'manager'", 'role');
-  const pin = checkNewPin(input.pin, input.role);
+  const pin = checkNewPin(ctx, input.pin, input.role);
   return ctx.tx(() => {
     refuseTakenPin(ctx, pin, input.role, null);
     const at = ctx.now();
@@ -180,7 +188,7 @@ export function setStaffPin(ctx: Ctx, staffId: string, newPin: string): Staff {
   return ctx.tx(() => {
     const row = activeRow(ctx, staffId);
     if (!row) throw new PosError('NOT_FOUND', `no staff member ${staffId}`, 'staffId');
-    const pin = checkNewPin(newPin, row.role);
+    const pin = checkNewPin(ctx, newPin, row.role);
     refuseTakenPin(ctx, pin, row.role, row.id);
     ctx
       .stmt('UPDATE staff SET pin_hash = ?, updated_at = ? WHERE id = ?')
