@@ -47,6 +47,8 @@ test('a refund to a face payment owes that payment a credit, written with the re
       key: `rf:${refund.id}:${face.id}`,
       refundId: refund.id,
       paymentId: face.id,
+      // The sale it paid: the cloud credits only its own debit for that sale.
+      saleId: s.id,
       cloudPaymentId: 'pay_cloud-1',
       amountFen: refund.amountFen,
       reason: 'damaged',
