@@ -83,7 +83,7 @@ async function until(check: () => boolean, what: string, ms = 30_000): Promise<v
 }
 
 // The demo cashier (seeded with the core) opens the shift and is who face pay records.
-const cashier = core.ledger.verifyPin('1234');
+const cashier = core.ledger.verifyRolePin('cashier', '1234');
 core.ledger.openShift(0, cashier.id);
 const product = DEMO_PRODUCTS[3];
 if (product === undefined) throw new Error('no demo product');

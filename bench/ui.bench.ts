@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { connectWs } from '../main/host/ws-client';
 import { DEMO_PRODUCTS } from '../main/ledger/demo-catalog';
 import { emit, median, quantile, round } from './report';
+import { demoSignIn } from '../main/host/test-support/staff';
 
 const root = resolve(import.meta.dirname, '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -128,7 +129,7 @@ try {
   const host = await startHost(dataDir);
   try {
     const api = await connectWs(`ws://${new URL(host.url).host}/ws`);
-    await api.invoke('auth.signIn', { pin: '1234' });
+    await api.invoke('auth.signIn', await demoSignIn(api, 'cashier'));
     await api.invoke('shift.current', {}).then(async (s) => {
       if (s === null) await api.invoke('shift.open', { floatFen: 0 });
     });

@@ -7,7 +7,15 @@
  * shapes), so the client can use it under plain Node.
  */
 import { z } from 'zod';
-import { PAYMENT_METHODS, amountFen, businessDate, fen, id, product } from '../main/contract';
+import {
+  PAYMENT_METHODS,
+  amountFen,
+  businessDate,
+  faceDebit,
+  fen,
+  id,
+  product,
+} from '../main/contract';
 
 export const CLOUD_ERROR_CODES = [
   'VALIDATION',
@@ -81,6 +89,10 @@ export const publicKeyResponse = z.object({
   alg: z.literal('X25519-HKDF-SHA256-A256GCM'),
   publicKey: b64url,
 });
+export const paymentKeyResponse = z.object({
+  alg: z.literal('Ed25519'),
+  publicKey: b64url.length(43),
+});
 
 export const pairRequest = z
   .object({
@@ -94,6 +106,8 @@ export const pairResponse = z.object({
   /** The HMAC key for signing every later request; shown once, keep it in the terminal's data. */
   secret: b64url,
   identifyPublicKey: b64url,
+  /** The cloud's Ed25519 key that signs every approved face payment (paymentRecord.authorisation). */
+  paymentPublicKey: b64url.length(43),
   serverTime: isoTime,
 });
 export type PairResponse = z.infer<typeof pairResponse>;
@@ -193,11 +207,21 @@ export const paymentRecord = z.object({
    * store, to greet them; null for a non-member. Never sent before the payment is authorised.
    */
   member: memberGreeting.nullable().optional(),
+  /**
+   * Approved only: the cloud's signed word that it debited the payer for this terminal's sale;
+   * the terminal records the face payment only if it verifies (main/ledger/face-debit.ts).
+   */
+  authorisation: faceDebit.nullable(),
 });
 export type PaymentRecord = z.infer<typeof paymentRecord>;
 
+/**
+ * A refund names the sale and the cloud's payment it goes back to; the cloud credits only a
+ * debit of ITS OWN for that sale of that terminal (never a payment the terminal merely names).
+ */
 export const refundRequest = z
   .object({
+    saleId: id,
     paymentId: id,
     amountFen: positiveFen,
     idempotencyKey,
@@ -287,6 +311,8 @@ export type AuditAlert = z.infer<typeof auditAlert>;
 export const auditAlertsResponse = z.object({ alerts: z.array(auditAlert) });
 
 const methodAmount = z.object({ method: z.enum(PAYMENT_METHODS), amountFen: fen });
+/** A sale's payment as reported: face payments name the cloud's debit (checked on arrival). */
+const salePayment = methodAmount.extend({ reference: z.string().max(128).nullable().optional() });
 
 /** Payloads of the event types the reports read. Extra fields are kept and ignored. */
 export const saleCompletedPayload = z.looseObject({
@@ -295,7 +321,7 @@ export const saleCompletedPayload = z.looseObject({
   businessDate,
   totalFen: fen,
   taxFen: fen,
-  payments: z.array(methodAmount).max(50),
+  payments: z.array(salePayment).max(50),
 });
 export const refundCreatedPayload = z.looseObject({
   refundId: id,
@@ -549,3 +575,26 @@ export const alertList = z.object({ alerts: z.array(alertView) });
 export const alertsQuery = z
   .object({ limit: z.coerce.number().int().min(1).max(1000).default(100) })
   .strict();
+
+// ---------------------------------------------------------------------------------------------
+// Reconciliation
+
+export const RECONCILIATION_KINDS = ['UNKNOWN_DEBIT', 'AMOUNT_MISMATCH'] as const;
+/** A face payment a terminal reported that matches no debit of the cloud's own. */
+export const reconciliationException = z.object({
+  terminalId: id,
+  eventId: id,
+  saleId: id,
+  /** The cloud payment id the terminal named (null: it named none). */
+  paymentRef: z.string().nullable(),
+  amountFen: fen,
+  kind: z.enum(RECONCILIATION_KINDS),
+  /** What the cloud debited for that payment, when it has one (AMOUNT_MISMATCH). */
+  debitedFen: fen.nullable(),
+  detectedAt: isoTime,
+});
+export type ReconciliationException = z.infer<typeof reconciliationException>;
+export const reconciliationQuery = z.object({ storeId: id }).strict();
+export const reconciliationExceptions = z.object({
+  exceptions: z.array(reconciliationException),
+});

@@ -27,6 +27,7 @@ import {
 } from '../main/shared/secret-store';
 import { ensurePrivateDir } from '../main/shared/private-files';
 import { loadCloudKeys, type CloudKeys } from './crypto/keys';
+import { loadOrCreatePaymentSigner, type PaymentSigner } from './crypto/payment-key';
 import { openDb, type Db } from './db';
 import { migrate } from './db/migrate';
 import { CloudError } from './errors';
@@ -69,6 +70,8 @@ export interface RunningCloud {
   adminTokenGenerated: boolean;
   /** The X25519 key terminals seal embeddings to (raw, base64url). */
   identifyPublicKey: string;
+  /** The Ed25519 key approved face payments are signed with (terminals get it at pairing). */
+  paymentPublicKey: string;
   config: CloudConfig;
   app: FastifyInstance;
   db: Db;
@@ -88,6 +91,7 @@ interface Services {
   db: Db;
   config: CloudConfig;
   keys: CloudKeys;
+  signer: PaymentSigner;
   index: TemplateIndex;
   templates: TemplateSync;
   verifier: TerminalVerifier;
@@ -188,7 +192,7 @@ async function buildApp(s: Services): Promise<FastifyInstance> {
     },
   });
   const { opener } = s.keys;
-  pairingRoutes(router, s.db, opener, s.keys.terminalSecrets);
+  pairingRoutes(router, s.db, opener, s.keys.terminalSecrets, s.signer);
   terminalAdminRoutes(router, s.db);
   alertRoutes(router, s.db);
   payerRoutes(
@@ -202,8 +206,8 @@ async function buildApp(s: Services): Promise<FastifyInstance> {
     s.photos,
   );
   identifyRoutes(router, new IdentifyService(s.db, s.index, opener, config, s.limiter));
-  paymentRoutes(router, new PaymentService(s.db, config.timezone), s.limiter, s.db);
-  ingestRoutes(router, new IngestService(s.db));
+  paymentRoutes(router, new PaymentService(s.db, config.timezone, s.signer), s.limiter, s.db);
+  ingestRoutes(router, new IngestService(s.db), s.db);
   auditRoutes(router, new AuditAnchorService(s.db));
   reportRoutes(router, new ReportService(s.db));
   membershipRoutes(router, new MembershipService(s.db));
@@ -254,6 +258,7 @@ export async function startCloud(
     await migrate(db);
     const keys = await loadCloudKeys(db, secrets);
     const { opener } = keys;
+    const signer = loadOrCreatePaymentSigner(secrets);
     const index = new TemplateIndex(EMBEDDING_DIM);
     const rejected: number[] = [];
     templates = new TemplateSync(db, index, keys.templates, (id) => rejected.push(id));
@@ -266,6 +271,7 @@ export async function startCloud(
       db,
       config,
       keys,
+      signer,
       index,
       templates,
       verifier,
@@ -309,6 +315,7 @@ export async function startCloud(
       adminToken: admin.token,
       adminTokenGenerated: admin.generated,
       identifyPublicKey: opener.publicKey,
+      paymentPublicKey: signer.publicKey,
       config,
       app: running,
       db,

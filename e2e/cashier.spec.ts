@@ -182,18 +182,18 @@ test('a refund by receipt number needs the manager PIN; a wrong PIN is refused',
   await expect(dialog.getByTestId('receipts-error')).toHaveText('密码错误');
   await expect(dialog.getByTestId('refund-done')).toHaveCount(0);
 
-  await dialog.getByLabel('店长密码').fill('8888');
+  await dialog.getByLabel('店长密码').fill('888888');
   await dialog.getByRole('button', { name: '退所选商品' }).click();
   await expect(dialog.getByTestId('refund-done')).toContainText(`¥${yuan(b.priceFen)}`);
   await expect(dialog.getByTestId('receipt-refunded')).toHaveText(`−¥${yuan(b.priceFen)}`);
 
   // The rest, then more than was paid: refused in words.
-  await dialog.getByLabel('店长密码').fill('8888');
+  await dialog.getByLabel('店长密码').fill('888888');
   await dialog.getByRole('button', { name: '全部退货' }).click();
   await expect(dialog.getByTestId('receipt-refunded')).toHaveText(
     `−¥${yuan(a.priceFen + b.priceFen)}`,
   );
-  await dialog.getByLabel('店长密码').fill('8888');
+  await dialog.getByLabel('店长密码').fill('888888');
   await dialog.getByRole('button', { name: '全部退货' }).click();
   await expect(dialog.getByTestId('receipts-error')).toHaveText('退款金额超过实付金额');
 

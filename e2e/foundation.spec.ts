@@ -77,7 +77,7 @@ test('scan two products, pay cash with change, customer display follows, manager
   await manager.goto(`${host.url}/manager`);
   // The reports are behind a manager's PIN.
   const gate = manager.getByRole('dialog', { name: '店长登录' });
-  await gate.getByLabel('店长密码', { exact: true }).fill('8888');
+  await gate.getByLabel('店长密码', { exact: true }).fill('888888');
   await gate.getByRole('button', { name: '查看报表' }).click();
   await expect(manager.getByTestId('report-sales-count')).toHaveText('1');
   await expect(manager.getByTestId('report-net')).toContainText(yuan(total));

@@ -7,6 +7,7 @@ import type { Page } from '@playwright/test';
 import { formatYuan } from '../main/contract';
 import { connectWs, type WsContractClient } from '../main/host/ws-client';
 import { DEMO_PRODUCTS } from '../main/ledger/demo-catalog';
+import { DEMO_STAFF } from '../main/ledger/demo-staff';
 import { expect } from './fixtures';
 
 export const CASHIER_PIN = '1234';
@@ -15,7 +16,7 @@ export const CASHIER_PIN = '1234';
  * reference cloud load beside the ledger), so the first step of a test gets longer.
  */
 export const FIRST_STEP_MS = 20_000;
-export const MANAGER_PIN = '8888';
+export const MANAGER_PIN = '888888';
 
 /** "12.50" for 1250 fen: what the screens show after the currency sign. */
 export function yuan(fen: number): string {
@@ -33,8 +34,16 @@ export async function scan(page: Page, barcode: string): Promise<void> {
   await page.keyboard.type(`${barcode}\n`, { delay: 5 });
 }
 
+/** The demo person whose PIN this is (the sign-in screen picks the person, then the PIN). */
+function demoPersonOf(pin: string): string {
+  const person = DEMO_STAFF.find((s) => s.pin === pin);
+  if (person === undefined) throw new Error(`no demo person has PIN ${pin}`);
+  return person.name;
+}
+
 export async function signIn(page: Page, pin = CASHIER_PIN): Promise<void> {
   const dialog = page.getByRole('dialog', { name: '登录' });
+  await dialog.getByRole('radio', { name: demoPersonOf(pin) }).check();
   await dialog.getByLabel('密码', { exact: true }).fill(pin);
   await dialog.getByRole('button', { name: '登录' }).click();
   await expect(dialog).toBeHidden({ timeout: FIRST_STEP_MS });
@@ -79,7 +88,10 @@ export async function asCashier<T>(
 ): Promise<T> {
   const api = await contract(url);
   try {
-    await api.invoke('auth.signIn', { pin: CASHIER_PIN });
+    const cashier = (await api.invoke('auth.staff', {})).find(
+      (s) => s.name === demoPersonOf(CASHIER_PIN),
+    );
+    await api.invoke('auth.signIn', { staffId: cashier?.id ?? '', pin: CASHIER_PIN });
     return await run(api);
   } finally {
     await api.invoke('auth.signOut', {}).catch(() => undefined);

@@ -53,19 +53,19 @@ test('open, sell, cash out, close with a variance, Z report; a second Z is refus
   // The day proposed is the oldest without a Z that had trade: today, here.
   const zDate = menu.getByLabel('要结束的营业日');
   await expect(zDate).toHaveValue(today);
-  await menu.getByLabel('店长密码').fill('8888');
+  await menu.getByLabel('店长密码').fill('888888');
   await menu.getByRole('button', { name: '生成 Z 报表' }).click();
   const z = menu.getByTestId('z-report');
   await expect(z).toContainText(`Z 报表 1 · ${formatBusinessDate(today, 'zh-CN')}`);
   await expect(z.getByTestId('totals-net')).toHaveText(`¥${yuan(item.priceFen)}`);
 
-  await menu.getByLabel('店长密码').fill('8888');
+  await menu.getByLabel('店长密码').fill('888888');
   await menu.getByRole('button', { name: '生成 Z 报表' }).click();
   await expect(menu.getByTestId('z-error')).toHaveText('当日的 Z 报表已生成，请重印');
 
   // The manager may close another day: yesterday (no trade, still a day to close).
   await zDate.fill(yesterday ?? '');
-  await menu.getByLabel('店长密码').fill('8888');
+  await menu.getByLabel('店长密码').fill('888888');
   await menu.getByRole('button', { name: '生成 Z 报表' }).click();
   await expect(z).toContainText(`Z 报表 2 · ${formatBusinessDate(yesterday ?? '', 'zh-CN')}`);
 

@@ -1,6 +1,7 @@
 import * as api from '../api';
 import type { AtRestKey } from '../crypto/at-rest';
 import type { Db } from '../db';
+import { PAYMENT_KEY_ALG, type PaymentSigner } from '../crypto/payment-key';
 import type { SealOpener } from '../crypto/seal';
 import { SEAL_ALG } from '../crypto/seal';
 import type { Router } from '../http';
@@ -11,12 +12,21 @@ export function pairingRoutes(
   db: Db,
   opener: SealOpener,
   terminalSecrets: AtRestKey,
+  signer: PaymentSigner,
 ): void {
   router.add({
     method: 'GET',
     url: '/v1/keys/identify',
     auth: 'public',
     handler: async () => ({ alg: SEAL_ALG, publicKey: opener.publicKey }),
+  });
+
+  /** For terminals paired before the cloud signed payments: the key that signs them. */
+  router.add({
+    method: 'GET',
+    url: '/v1/keys/payment',
+    auth: 'terminal',
+    handler: async () => ({ alg: PAYMENT_KEY_ALG, publicKey: signer.publicKey }),
   });
 
   /** A terminal trades a one-time code for its id and signing secret. */
@@ -29,6 +39,7 @@ export function pairingRoutes(
     handler: async ({ body }) => ({
       ...(await pairTerminal(db, terminalSecrets, body.code, body.terminalName)),
       identifyPublicKey: opener.publicKey,
+      paymentPublicKey: signer.publicKey,
       serverTime: new Date().toISOString(),
     }),
   });

@@ -149,6 +149,16 @@ export class AdminClient {
     return this.send('GET', `/v1/admin/audit-alerts${query}`, undefined, api.auditAlertsResponse);
   }
 
+  /** Reported face payments that match no debit of the cloud's own (ingest/reconcile.ts). */
+  reconciliationExceptions(storeId: string) {
+    return this.send(
+      'GET',
+      `/v1/admin/reconciliation/exceptions?storeId=${encodeURIComponent(storeId)}`,
+      undefined,
+      api.reconciliationExceptions,
+    );
+  }
+
   chainDailyReport(businessDate: string) {
     return this.send(
       'GET',

@@ -72,8 +72,9 @@ describe('ledger outbox rows as cloud events', () => {
       businessDate: '2026-03-01',
       totalFen: 2_000,
       taxFen: 230,
+      // A face payment names the cloud's debit, which the cloud reconciles it with.
       payments: [
-        { method: 'face', amountFen: 1_200 },
+        { method: 'face', amountFen: 1_200, reference: 'pay_x' },
         { method: 'cash', amountFen: 800 },
       ],
     });

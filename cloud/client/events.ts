@@ -15,7 +15,12 @@ export function saleCompletedPayload(sale: Sale, businessDate: string): SaleComp
     totalFen: sale.totalFen,
     taxFen: sale.taxFen,
     // The amount applied to the sale: cash change is not takings.
-    payments: sale.payments.map((p) => ({ method: p.method, amountFen: p.amountFen })),
+    // Face payments name the cloud's debit, which the cloud checks them against on arrival.
+    payments: sale.payments.map((p) =>
+      p.method === 'face'
+        ? { method: p.method, amountFen: p.amountFen, reference: p.reference }
+        : { method: p.method, amountFen: p.amountFen },
+    ),
   };
 }
 

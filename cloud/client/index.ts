@@ -25,6 +25,11 @@ export interface TerminalCredentials {
   secret: string;
   /** The cloud's X25519 key embeddings are sealed to. */
   identifyPublicKey: string;
+  /**
+   * The cloud's Ed25519 key that signs approved face payments (given at pairing; a terminal
+   * paired before there was one fetches it once: paymentPublicKey()).
+   */
+  paymentPublicKey?: string;
 }
 
 export interface CloudClientOptions {
@@ -82,8 +87,21 @@ export class CloudClient {
       storeId: paired.storeId,
       secret: paired.secret,
       identifyPublicKey: paired.identifyPublicKey,
+      paymentPublicKey: paired.paymentPublicKey,
     };
     return this.creds;
+  }
+
+  /**
+   * The key approved face payments must be signed with: the one given at pairing, or (paired
+   * before the cloud signed payments) asked for once over this terminal's signed requests.
+   */
+  async paymentPublicKey(): Promise<string> {
+    const creds = this.requireCredentials();
+    if (creds.paymentPublicKey !== undefined) return creds.paymentPublicKey;
+    const answer = await this.send('GET', '/v1/keys/payment', undefined, api.paymentKeyResponse);
+    this.creds = { ...creds, paymentPublicKey: answer.publicKey };
+    return answer.publicKey;
   }
 
   /** Seals an embedding for identify: only the cloud's private key opens it. */
@@ -144,7 +162,9 @@ export class CloudClient {
     );
   }
 
+  /** `saleId` and `paymentId`: the cloud credits only its own debit for that sale. */
   refund(input: {
+    saleId: string;
     paymentId: string;
     amountFen: number;
     idempotencyKey: string;

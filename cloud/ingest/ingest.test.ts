@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { CloudClient, CloudEvent } from '../client/index';
-import { databaseLabel, rng, startTestCloud, type TestCloud } from '../test-support';
+import {
+  liveEvidence,
+  databaseLabel,
+  enrolPayer,
+  randomUnit,
+  rng,
+  startTestCloud,
+  type TestCloud,
+} from '../test-support';
 
 const METHODS = ['cash', 'face', 'qr', 'card'] as const;
 
@@ -211,5 +219,84 @@ describe(`event ingestion and store reports (${databaseLabel()})`, () => {
       0,
       'nothing of a refused batch',
     );
+  });
+});
+
+describe(`reconciling reported face payments with the cloud's debits (${databaseLabel()})`, () => {
+  let t: TestCloud;
+  before(async () => {
+    t = await startTestCloud({ threshold: 0.41, margin: 0.05 });
+  });
+  after(() => t.close());
+
+  it('attack: a face payment with no matching debit, or another amount, is flagged; a matching one is not', async () => {
+    const storeId = `store-rec-${randomUUID().slice(0, 8)}`;
+    const till = await t.pairedTerminal(storeId);
+    const terminalId = till.credentials?.terminalId ?? '';
+    const face = randomUnit(rng(11));
+    await enrolPayer(t.admin, {
+      name: '赵敏',
+      phone: '13911112222',
+      balanceFen: 10_000,
+      templates: [face],
+    });
+    const pay = async (saleId: string, amountFen: number) => {
+      const answer = await till.identify({ embedding: face, liveness: liveEvidence(), amountFen });
+      assert.equal(answer.result, 'match');
+      if (answer.result !== 'match') throw new Error('no match');
+      return till.authorise({
+        token: answer.token,
+        amountFen,
+        saleId,
+        idempotencyKey: randomUUID(),
+      });
+    };
+    const paid = await pay('sale-real', 1_200);
+    const sale = (saleId: string, payments: unknown[]): CloudEvent => ({
+      id: randomUUID(),
+      type: 'sale.completed',
+      terminalId,
+      createdAt: new Date().toISOString(),
+      payload: {
+        saleId,
+        receiptNo: null,
+        businessDate: '2025-03-14',
+        totalFen: 1_500,
+        taxFen: 0,
+        payments,
+      },
+    });
+    const events = [
+      // Matches the cloud's debit: nothing to flag.
+      sale('sale-real', [
+        { method: 'cash', amountFen: 300 },
+        { method: 'face', amountFen: 1_200, reference: paid.paymentId },
+      ]),
+      // Typed in at the till: a made-up reference, none at all, and a real payer's payment
+      // named for another sale.
+      sale('sale-typed', [{ method: 'face', amountFen: 1_500, reference: 'pay_made-up' }]),
+      sale('sale-noref', [{ method: 'face', amountFen: 1_500 }]),
+      sale('sale-other', [{ method: 'face', amountFen: 1_200, reference: paid.paymentId }]),
+    ];
+    // The real debit reported with another amount.
+    const paid2 = await pay('sale-short', 800);
+    events.push(
+      sale('sale-short', [{ method: 'face', amountFen: 1_500, reference: paid2.paymentId }]),
+    );
+    await till.ingestEvents(events);
+    await till.ingestEvents(events); // sent again: flagged once
+
+    const { exceptions } = await t.admin.reconciliationExceptions(storeId);
+    const seen = exceptions
+      .map((e) => [e.saleId, e.kind, e.amountFen, e.debitedFen, e.terminalId] as const)
+      .sort();
+    assert.deepEqual(seen, [
+      ['sale-noref', 'UNKNOWN_DEBIT', 1_500, null, terminalId],
+      ['sale-other', 'UNKNOWN_DEBIT', 1_200, null, terminalId],
+      ['sale-short', 'AMOUNT_MISMATCH', 1_500, 800, terminalId],
+      ['sale-typed', 'UNKNOWN_DEBIT', 1_500, null, terminalId],
+    ]);
+    // Another store's back office list does not show them.
+    assert.deepEqual((await t.admin.reconciliationExceptions('shop-none')).exceptions, []);
   });
 });

@@ -5,12 +5,14 @@
  *
  * The event types the reports read are validated here, so a malformed money event is refused
  * loudly at the door instead of skewing a report later. Other types are stored as they come.
+ * Each reported face payment is matched against the cloud's own debit (reconcile.ts).
  */
-import type { EventEnvelope, IngestResponse } from '../api';
+import type { EventEnvelope, IngestResponse, SaleCompletedPayload } from '../api';
 import { refundCreatedPayload, saleCompletedPayload } from '../api';
 import type { AuthenticatedTerminal } from '../auth/terminals';
 import type { Db } from '../db';
 import { CloudError } from '../errors';
+import { reconcileFacePayments, type ReportedSale } from './reconcile';
 
 const KNOWN_PAYLOADS = {
   'sale.completed': saleCompletedPayload,
@@ -36,6 +38,7 @@ export class IngestService {
     terminal: AuthenticatedTerminal,
     events: readonly EventEnvelope[],
   ): Promise<IngestResponse> {
+    const sales: ReportedSale[] = [];
     const rows: Row[] = events.map((event, i) => {
       if (event.terminalId !== terminal.id) {
         throw new CloudError(
@@ -53,6 +56,8 @@ export class IngestService {
           throw new CloudError('VALIDATION', `${field}: ${issue?.message ?? 'invalid'}`, field);
         }
         businessDate = parsed.data.businessDate;
+        if (event.type === 'sale.completed')
+          sales.push({ eventId: event.id, payload: parsed.data as SaleCompletedPayload });
       }
       return {
         id: event.id,
@@ -70,6 +75,7 @@ export class IngestService {
        ON CONFLICT (terminal_id, id) DO NOTHING`,
       [JSON.stringify(rows), terminal.id, terminal.storeId],
     );
+    await reconcileFacePayments(this.db, terminal, sales);
     return { acknowledged: events.map((e) => e.id), inserted: result.rowCount };
   }
 }

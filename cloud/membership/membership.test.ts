@@ -72,6 +72,7 @@ describe(`membership (${databaseLabel()})`, () => {
     // Paying as a member earns points; a refund takes them back.
     const { payment: second } = await pay(face, 10_000);
     const refund = await terminal.refund({
+      saleId: second.saleId,
       paymentId: second.paymentId,
       amountFen: 4_000,
       idempotencyKey: randomUUID(),

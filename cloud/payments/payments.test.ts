@@ -157,7 +157,13 @@ describe(`authorise and refund (${databaseLabel()})`, () => {
     const p = await payer(10_000);
     const paid = await terminal.authorise(attempt(await p.token(3_000), 3_000));
     const refund = (amountFen: number, idempotencyKey = randomUUID()) =>
-      terminal.refund({ paymentId: paid.paymentId, amountFen, idempotencyKey, reason: 'returned' });
+      terminal.refund({
+        saleId: paid.saleId,
+        paymentId: paid.paymentId,
+        amountFen,
+        idempotencyKey,
+        reason: 'returned',
+      });
 
     const key = randomUUID();
     const first = await refund(1_000, key);
@@ -176,14 +182,24 @@ describe(`authorise and refund (${databaseLabel()})`, () => {
 
     await assert.rejects(
       refund(1_000, key).then(() =>
-        terminal.refund({ paymentId: paid.paymentId, amountFen: 5, idempotencyKey: key }),
+        terminal.refund({
+          saleId: paid.saleId,
+          paymentId: paid.paymentId,
+          amountFen: 5,
+          idempotencyKey: key,
+        }),
       ),
       {
         code: 'IDEMPOTENCY_KEY_REUSED',
       },
     );
     await assert.rejects(
-      terminal.refund({ paymentId: 'pay_nope', amountFen: 5, idempotencyKey: randomUUID() }),
+      terminal.refund({
+        saleId: paid.saleId,
+        paymentId: 'pay_nope',
+        amountFen: 5,
+        idempotencyKey: randomUUID(),
+      }),
       { code: 'NOT_FOUND' },
     );
   });
@@ -194,6 +210,7 @@ describe(`authorise and refund (${databaseLabel()})`, () => {
     const results = await Promise.all(
       Array.from({ length: 6 }, () =>
         terminal.refund({
+          saleId: paid.saleId,
           paymentId: paid.paymentId,
           amountFen: 300,
           idempotencyKey: randomUUID(),
@@ -209,11 +226,68 @@ describe(`authorise and refund (${databaseLabel()})`, () => {
     const declined = await terminal.authorise(attempt(await p.token(500), 500));
     await assert.rejects(
       terminal.refund({
+        saleId: declined.saleId,
         paymentId: declined.paymentId,
         amountFen: 500,
         idempotencyKey: randomUUID(),
       }),
       { code: 'PAYMENT_NOT_REFUNDABLE', status: 409 },
     );
+  });
+
+  it('attack: a refund that points at a debit the cloud never made for that sale credits nothing', async () => {
+    const p = await payer(10_000);
+    const paid = await terminal.authorise(attempt(await p.token(3_000), 3_000));
+    assert.equal(await p.balance(), 7_000);
+    // The old attack: a face payment typed in at the till for another sale, naming a real
+    // payer's payment, then refunded. The cloud looks up its own debit for that sale: none.
+    await assert.rejects(
+      terminal.refund({
+        saleId: `sale-${randomUUID()}`,
+        paymentId: paid.paymentId,
+        amountFen: 3_000,
+        idempotencyKey: randomUUID(),
+      }),
+      { code: 'NOT_FOUND' },
+    );
+    // Another terminal of the store cannot refund this terminal's debit either.
+    const other = await t.pairedTerminal();
+    await assert.rejects(
+      other.refund({
+        saleId: paid.saleId,
+        paymentId: paid.paymentId,
+        amountFen: 3_000,
+        idempotencyKey: randomUUID(),
+      }),
+      { code: 'NOT_FOUND' },
+    );
+    assert.equal(await p.balance(), 7_000, 'nothing credited');
+    assert.equal((await terminal.status(paid.idempotencyKey))?.refundedFen, 0);
+  });
+
+  it("signs each approval with the cloud's payment key, for this terminal, sale and amount; a decline carries no signature", async () => {
+    const { createPublicKey, verify } = await import('node:crypto');
+    const { faceDebitMessage } = await import('../../main/contract');
+    const key = createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: await terminal.paymentPublicKey() },
+      format: 'jwk',
+    });
+    assert.equal(await terminal.paymentPublicKey(), t.cloud.paymentPublicKey);
+    const p = await payer(1_000);
+    const request = attempt(await p.token(600), 600);
+    const paid = await terminal.authorise(request);
+    const auth = paid.authorisation;
+    assert.ok(auth);
+    assert.deepEqual(
+      [auth.paymentId, auth.terminalId, auth.saleId, auth.amountFen, auth.at],
+      [paid.paymentId, terminal.credentials?.terminalId, request.saleId, 600, paid.createdAt],
+    );
+    const { signature, ...fields } = auth;
+    const message = Buffer.from(faceDebitMessage(fields));
+    assert.ok(verify(null, message, key, Buffer.from(signature, 'base64url')));
+    // The status query answers with the same signed authorisation.
+    assert.deepEqual((await terminal.status(request.idempotencyKey))?.authorisation, auth);
+    const declined = await terminal.authorise(attempt(await p.token(600), 600));
+    assert.deepEqual([declined.status, declined.authorisation], ['declined', null]);
   });
 });

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { DeclineCode, PaymentRecord, RefundRecord } from '../api';
 import type { AuthenticatedTerminal } from '../auth/terminals';
 import type { Db, Queryable } from '../db';
+import type { PaymentSigner } from '../crypto/payment-key';
 import { CloudError } from '../errors';
 import { hashToken } from '../identify/service';
 import { adjustPoints, pointsFor } from '../membership/service';
@@ -25,6 +26,8 @@ export interface AuthoriseInput {
 }
 
 export interface RefundInput {
+  /** The sale the face payment paid (the terminal's id): the cloud's own debit is looked up by it. */
+  saleId: string;
   paymentId: string;
   amountFen: number;
   idempotencyKey: string;
@@ -33,6 +36,7 @@ export interface RefundInput {
 
 interface PaymentRow {
   id: string;
+  terminal_id: string;
   idempotency_key: string;
   sale_id: string;
   amount_fen: number;
@@ -54,12 +58,13 @@ interface RefundRow {
 }
 
 const PAYMENT_SELECT = `
-  SELECT p.id, p.idempotency_key, p.sale_id, p.amount_fen, p.status, p.decline_code,
+  SELECT p.id, p.terminal_id, p.idempotency_key, p.sale_id, p.amount_fen, p.status, p.decline_code,
          p.refunded_fen, y.name AS payer_name, p.created_at
   FROM payments p LEFT JOIN payers y ON y.id = p.payer_id`;
 
-function paymentRecord(row: PaymentRow): PaymentRecord {
+function paymentRecord(row: PaymentRow, signer: PaymentSigner): PaymentRecord {
   if (row.status === 'pending') throw new Error('a pending payment escaped its transaction');
+  const at = new Date(row.created_at).toISOString();
   return {
     paymentId: row.id,
     idempotencyKey: row.idempotency_key,
@@ -69,8 +74,27 @@ function paymentRecord(row: PaymentRow): PaymentRecord {
     declineCode: row.decline_code,
     refundedFen: row.refunded_fen,
     maskedName: row.payer_name === null ? null : maskName(row.payer_name),
-    createdAt: new Date(row.created_at).toISOString(),
+    createdAt: at,
+    authorisation: authorisationOf(signer, row.status, {
+      paymentId: row.id,
+      terminalId: row.terminal_id,
+      saleId: row.sale_id,
+      amountFen: Number(row.amount_fen),
+      at,
+    }),
   };
+}
+
+/**
+ * An approved payment's answer carries the cloud's signature over what it debited (Ed25519 is
+ * deterministic: a status query signs the same bytes again); a decline carries none.
+ */
+function authorisationOf(
+  signer: PaymentSigner,
+  status: 'approved' | 'declined',
+  fields: Parameters<PaymentSigner['sign']>[0],
+): PaymentRecord['authorisation'] {
+  return status === 'approved' ? signer.sign(fields) : null;
 }
 
 function refundRecord(row: RefundRow): RefundRecord {
@@ -101,6 +125,8 @@ export class PaymentService {
     private readonly db: Db,
     /** The zone whose calendar day the daily limit resets on. */
     private readonly timezone: string,
+    /** Signs each approved payment's answer (crypto/payment-key.ts). */
+    private readonly signer: PaymentSigner,
   ) {}
 
   async authorise(terminal: AuthenticatedTerminal, input: AuthoriseInput): Promise<PaymentRecord> {
@@ -151,16 +177,24 @@ export class PaymentService {
           [paymentId, outcome.decline, outcome.payerId],
         );
       }
+      const status = outcome.decline === null ? 'approved' : 'declined';
       return {
         paymentId,
         idempotencyKey: input.idempotencyKey,
         saleId: input.saleId,
         amountFen: input.amountFen,
-        status: outcome.decline === null ? 'approved' : 'declined',
+        status,
         declineCode: outcome.decline,
         refundedFen: 0,
         maskedName: outcome.payerName === null ? null : maskName(outcome.payerName),
         createdAt: now.toISOString(),
+        authorisation: authorisationOf(this.signer, status, {
+          paymentId,
+          terminalId: terminal.id,
+          saleId: input.saleId,
+          amountFen: input.amountFen,
+          at: now.toISOString(),
+        }),
       };
     });
     if (fresh !== null) return fresh;
@@ -234,12 +268,15 @@ export class PaymentService {
       `${PAYMENT_SELECT} WHERE p.terminal_id = $1 AND p.idempotency_key = $2`,
       [terminal.id, key],
     );
-    return rows[0] === undefined ? null : paymentRecord(rows[0]);
+    return rows[0] === undefined ? null : paymentRecord(rows[0], this.signer);
   }
 
   /**
-   * Credits a face payment back to the wallet, from any terminal of the store that took it.
-   * Never beyond what was paid: the payment row is locked while its refunded total is checked.
+   * Credits a face payment back to the wallet. Only a debit of the cloud's own: the payment is
+   * looked up by its id AND the sale AND the terminal that took it, so a terminal cannot point a
+   * refund of one sale at another sale's payment (issue 9: a face payment recorded at the till
+   * with a typed reference, then refunded, credited a real payer). Never beyond what was debited:
+   * the payment row is locked while its refunded total is checked.
    */
   async refund(terminal: AuthenticatedTerminal, input: RefundInput): Promise<RefundRecord> {
     const now = new Date();
@@ -256,8 +293,8 @@ export class PaymentService {
           payer_id: string;
         }>(
           `SELECT status, amount_fen, refunded_fen, payer_id FROM payments
-           WHERE id = $1 AND store_id = $2 FOR UPDATE`,
-          [input.paymentId, terminal.storeId],
+           WHERE id = $1 AND sale_id = $2 AND terminal_id = $3 FOR UPDATE`,
+          [input.paymentId, input.saleId, terminal.id],
         )
       ).rows[0];
       const claimed =
@@ -284,7 +321,11 @@ export class PaymentService {
           [terminal.id, input.idempotencyKey],
         );
         if (known.rowCount === 0) {
-          throw new CloudError('NOT_FOUND', 'no payment with that id at this store', 'paymentId');
+          throw new CloudError(
+            'NOT_FOUND',
+            'the cloud debited no face payment with that id for this sale of this terminal',
+            'paymentId',
+          );
         }
         return null; // the key was used before: answer with that
       }

@@ -10,7 +10,7 @@ import {
   businessDate,
   dailyReport,
   id,
-  paymentMethod,
+  tillTender,
   product,
   qty,
   refundResult,
@@ -24,7 +24,7 @@ import {
 } from './domain';
 import { facePayState, facePayStatus } from './facepay';
 import { peripheralsStatus, printResult } from './peripherals';
-import { managerSession, pin, staff } from './staff';
+import { managerSession, pin, pinAttempt, staff } from './staff';
 import { displayPayment, poster, settings, syncStatus } from './terminal-status';
 
 const nothing = z.object({}).strict();
@@ -105,7 +105,7 @@ export const channels = {
     request: z
       .object({
         ...saleRef,
-        method: paymentMethod,
+        method: tillTender,
         amountFen: amountFen.refine((v) => v > 0, 'amount must be positive'),
         tenderedFen: amountFen.optional(),
         reference: z.string().max(128).optional(),
@@ -221,9 +221,15 @@ export const channels = {
   /**
    * Sign a person in at the till (cashier or manager): selling, payments, refunds and shifts
    * need someone signed in, and record who it was. One till, one drawer: every staff screen of
-   * the terminal sees the same person (a restart signs everyone out).
+   * the terminal sees the same person (a restart signs everyone out). The person is picked
+   * first (auth.staff), then their PIN: wrong PINs count against that person only.
    */
-  'auth.signIn': { request: z.object({ pin }).strict(), response: staff },
+  'auth.signIn': {
+    request: z.object({ staffId: staff.shape.id, pin }).strict(),
+    response: staff,
+  },
+  /** Who may sign in at the till (active staff: names and roles only), for the sign-in screen. */
+  'auth.staff': { request: nothing, response: z.array(staff) },
   /** Sign the till's person out (and end this screen's manager session, if any). */
   'auth.signOut': { request: nothing, response: z.null() },
   'auth.current': { request: nothing, response: staff.nullable() },
@@ -237,6 +243,11 @@ export const channels = {
   /** This screen's manager session, or null (looking does not keep it alive). */
   'manager.current': { request: nothing, response: managerSession.nullable() },
   'staff.list': { request: nothing, response: z.array(staff) },
+  /** The newest PIN checks (for whom, by whom, outcome, lockout), newest first. */
+  'staff.pinAttempts': {
+    request: z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(),
+    response: z.array(pinAttempt),
+  },
   'staff.setPin': {
     request: z.object({ staffId: id, pin, ...approval }).strict(),
     response: staff,
@@ -249,13 +260,22 @@ export const channels = {
       .object({
         discountLimitBp: settings.shape.discountLimitBp.optional(),
         autoPrintReceipt: settings.shape.autoPrintReceipt.optional(),
+        cashierPinDigits: settings.shape.cashierPinDigits.optional(),
+        managerPinDigits: settings.shape.managerPinDigits.optional(),
         ...approval,
       })
       .strict()
-      .refine((r) => r.discountLimitBp !== undefined || r.autoPrintReceipt !== undefined, {
-        message: 'give a setting to change',
-        path: ['discountLimitBp'],
-      }),
+      .refine(
+        (r) =>
+          r.discountLimitBp !== undefined ||
+          r.autoPrintReceipt !== undefined ||
+          r.cashierPinDigits !== undefined ||
+          r.managerPinDigits !== undefined,
+        {
+          message: 'give a setting to change',
+          path: ['discountLimitBp'],
+        },
+      ),
     response: settings,
   },
 

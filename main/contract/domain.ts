@@ -45,6 +45,20 @@ export type Product = z.infer<typeof product>;
 
 export const PAYMENT_METHODS = ['cash', 'face', 'qr', 'card'] as const;
 export const paymentMethod = z.enum(PAYMENT_METHODS);
+
+/**
+ * The tenders the till itself takes and may record on anyone's word (sale.pay): cash in the
+ * drawer, and card and QR "recorded at the till" until their acquirers answer for them. A face
+ * payment is recorded only by face pay, with the cloud's signed word that it debited the payer
+ * (facepay.ts's faceDebit): a caller cannot type one in.
+ */
+export const TILL_TENDERS = ['cash', 'qr', 'card'] as const;
+export type TillTender = (typeof TILL_TENDERS)[number];
+export const tillTender = z.enum(TILL_TENDERS, {
+  error: () =>
+    `expected one of ${TILL_TENDERS.join(', ')}: a face payment is recorded only by face pay, ` +
+    "with the cloud's signed authorisation",
+});
 export type PaymentMethod = z.infer<typeof paymentMethod>;
 
 export const saleLine = z.object({

@@ -17,7 +17,7 @@
  * preload and main agree on one definition.
  */
 import { z } from 'zod';
-import { amountFen, id } from './domain';
+import { amountFen, id, isoTime } from './domain';
 
 export const FACEPAY_PHASES = [
   'idle',
@@ -276,3 +276,27 @@ export const captureControl = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), name: z.string().max(64) }),
 ]);
 export type CaptureControl = z.infer<typeof captureControl>;
+
+/**
+ * The cloud's signed word that it debited a payer's wallet for one sale of one terminal: the only
+ * thing a face payment is recorded on (main/ledger/face-debit.ts verifies it; the cloud signs it
+ * with its Ed25519 payment key, whose public half the terminal gets at pairing). `terminalId` is
+ * the cloud's id of the terminal (trm_...), `at` the debit's time.
+ */
+export const faceDebit = z
+  .object({
+    paymentId: id,
+    terminalId: id,
+    saleId: id,
+    amountFen: amountFen.refine((v) => v > 0, 'amount must be positive'),
+    at: isoTime,
+    /** Ed25519 over faceDebitMessage(...), base64url. */
+    signature: z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'expected an Ed25519 signature'),
+  })
+  .strict();
+export type FaceDebit = z.infer<typeof faceDebit>;
+
+/** The exact bytes the cloud signs (and the terminal verifies): one field a line, versioned. */
+export function faceDebitMessage(d: Omit<FaceDebit, 'signature'>): string {
+  return ['pos.face-debit.v1', d.paymentId, d.terminalId, d.saleId, d.amountFen, d.at].join('\n');
+}

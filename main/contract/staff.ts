@@ -8,8 +8,15 @@ export const STAFF_ROLES = ['cashier', 'manager'] as const;
 export const staffRole = z.enum(STAFF_ROLES);
 export type StaffRole = z.infer<typeof staffRole>;
 
-/** 4 to 8 digits. */
+/** 4 to 8 digits (a manager's at least MIN_PIN_DIGITS.manager: the ledger checks on setting). */
 export const pin = z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits');
+
+/**
+ * The fewest digits a PIN of each role may have. A manager's PIN approves refunds and opens the
+ * drawer, so it gets a million candidates instead of ten thousand: with the per-person lockout
+ * (5 tries, then a wait doubling to 5 minutes) that is years of guessing at the till.
+ */
+export const MIN_PIN_DIGITS: Readonly<Record<StaffRole, number>> = { cashier: 4, manager: 6 };
 
 export const staff = z.object({
   id: z.string().min(1).max(64),
@@ -55,3 +62,19 @@ export const APPROVAL_ACTIONS = [
   'drawer.open',
 ] as const;
 export type ApprovalAction = (typeof APPROVAL_ACTIONS)[number];
+
+/**
+ * One PIN check, for the manager's list of recent attempts. `staff` is the person the PIN was
+ * entered for (null for an approval that takes any manager's PIN: then `role` says which); `by`
+ * is who was signed in at the till when it was entered (null: nobody).
+ */
+export const pinAttempt = z.object({
+  at: z.string().max(40),
+  staff: staffRef.nullable(),
+  role: staffRole.nullable(),
+  by: staffRef.nullable(),
+  outcome: z.enum(['accepted', 'wrong', 'locked']),
+  /** The lockout this attempt earned (or met), if any. */
+  lockedUntil: z.string().max(40).nullable(),
+});
+export type PinAttempt = z.infer<typeof pinAttempt>;

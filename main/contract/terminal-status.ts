@@ -25,6 +25,12 @@ export const settings = z.object({
   discountLimitBp: z.number().int().min(0).max(10_000),
   /** Print the receipt by itself when a sale completes, if a printer is attached. */
   autoPrintReceipt: z.boolean(),
+  /**
+   * The fewest digits a new PIN may have, per role: a shop may ask for more than MIN_PIN_DIGITS
+   * (staff.ts in the contract), never fewer.
+   */
+  cashierPinDigits: z.number().int().min(4).max(8),
+  managerPinDigits: z.number().int().min(6).max(8),
 });
 export type Settings = z.infer<typeof settings>;
 

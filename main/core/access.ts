@@ -83,11 +83,13 @@ export const RULES: { readonly [C in Channel]: Requirement } = {
   'auth.signIn': 'open',
   'auth.signOut': 'open',
   'auth.current': 'open',
+  'auth.staff': 'open',
   'manager.signIn': 'open',
   'manager.signOut': 'open',
   'manager.current': 'open',
   'staff.list': 'manager',
   'staff.setPin': 'manager',
+  'staff.pinAttempts': 'manager',
 
   'settings.get': 'open',
   'settings.set': 'manager',

@@ -7,7 +7,7 @@ import { after, test } from 'node:test';
 import type { EventName } from '../contract';
 import { createPosCore, type PosCore } from './core';
 import { discountNeedsApproval } from './handlers';
-import { call, refusal, signInCashier } from './test-support/calls';
+import { call, demoStaffId, refusal, signInCashier } from './test-support/calls';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -47,7 +47,7 @@ test('refund, void of a paid sale, price override, big discounts and Z need a ma
       'PIN_WRONG',
       "a cashier's PIN is not a manager's",
     );
-    sale = await call(core, 'sale.setLineDiscount', { ...big, managerPin: '8888' });
+    sale = await call(core, 'sale.setLineDiscount', { ...big, managerPin: '888888' });
     assert.equal(sale.lineDiscountFen, 401);
     assert.equal(
       await refusal(core, 'sale.setSaleDiscount', { saleId: sale.id, discountFen: 1000 }),
@@ -62,7 +62,7 @@ test('refund, void of a paid sale, price override, big discounts and Z need a ma
       saleId: sale.id,
       lineNo: 1,
       unitPriceFen: 150,
-      managerPin: '8888',
+      managerPin: '888888',
     });
     assert.equal(sale.totalFen, 1500);
     const paid = await call(core, 'sale.pay', { saleId: sale.id, method: 'card', amountFen: 1500 });
@@ -76,7 +76,7 @@ test('refund, void of a paid sale, price override, big discounts and Z need a ma
         saleId: paid.id,
         lines: [{ lineNo: 1, qty: 11 }],
         reason: 'broken',
-        managerPin: '8888',
+        managerPin: '888888',
       }),
       'REFUND_EXCEEDS_PAID',
     );
@@ -84,7 +84,7 @@ test('refund, void of a paid sale, price override, big discounts and Z need a ma
       saleId: paid.id,
       lines: [{ lineNo: 1, qty: 2 }],
       reason: 'broken',
-      managerPin: '8888',
+      managerPin: '888888',
     });
     assert.equal(part.amountFen, 300);
     assert.equal(
@@ -94,7 +94,7 @@ test('refund, void of a paid sale, price override, big discounts and Z need a ma
     const rest = await call(core, 'sale.voidCompleted', {
       saleId: paid.id,
       reason: 'void',
-      managerPin: '8888',
+      managerPin: '888888',
     });
     assert.equal(rest.amountFen, 1200);
     assert.deepEqual(await call(core, 'sale.refundable', { saleId: paid.id }), [
@@ -103,10 +103,10 @@ test('refund, void of a paid sale, price override, big discounts and Z need a ma
 
     await call(core, 'shift.close', { countedFen: 0 });
     assert.equal(await refusal(core, 'report.z', {}), 'PIN_REQUIRED');
-    const z = await call(core, 'report.z', { managerPin: '8888' });
+    const z = await call(core, 'report.z', { managerPin: '888888' });
     assert.equal(z.number, 1);
     assert.equal(
-      await refusal(core, 'report.z', { businessDate: z.businessDate, managerPin: '8888' }),
+      await refusal(core, 'report.z', { businessDate: z.businessDate, managerPin: '888888' }),
       'Z_ALREADY_TAKEN',
     );
 
@@ -135,12 +135,18 @@ test('sign in and out, the manager session, posters from the data directory', as
   });
   try {
     assert.equal(await call(core, 'auth.current', {}), null);
-    assert.equal(await refusal(core, 'auth.signIn', { pin: '0000' }), 'PIN_WRONG');
-    const cashier = await call(core, 'auth.signIn', { pin: '1234' });
+    assert.equal(
+      await refusal(core, 'auth.signIn', { staffId: demoStaffId(core, 'cashier'), pin: '0000' }),
+      'PIN_WRONG',
+    );
+    const cashier = await call(core, 'auth.signIn', {
+      staffId: demoStaffId(core, 'cashier'),
+      pin: '1234',
+    });
     assert.equal(cashier.role, 'cashier');
     assert.deepEqual(await call(core, 'auth.current', {}), cashier);
     assert.equal(await refusal(core, 'manager.signIn', { pin: '1234' }), 'PIN_WRONG');
-    const session = await call(core, 'manager.signIn', { pin: '8888' });
+    const session = await call(core, 'manager.signIn', { pin: '888888' });
     assert.equal(session.manager.role, 'manager');
     assert.deepEqual(await call(core, 'auth.current', {}), cashier, 'the till keeps its cashier');
     await call(core, 'auth.signOut', {});
@@ -170,4 +176,96 @@ test('the discount limit is integer arithmetic on fen', () => {
   assert.equal(discountNeedsApproval(201, 1000, 2000), true);
   assert.equal(discountNeedsApproval(1, 0, 2000), true);
   assert.equal(discountNeedsApproval(0, 0, 2000), false);
+});
+
+test("attack: a cashier guessing the manager's PIN at approvals is locked out of approvals, and signing in again does not reset it", async () => {
+  const { core, dataDir } = newCore();
+  try {
+    await signInCashier(core);
+    await call(core, 'shift.open', { floatFen: 0 });
+    const sale = await call(core, 'sale.addItem', { sku: 'DRK-001' });
+    const paid = await call(core, 'sale.pay', {
+      saleId: sale.id,
+      method: 'cash',
+      amountFen: sale.totalFen,
+    });
+    // The old hole: after each wrong guess, the cashier's own correct PIN reset the count.
+    const outcomes: string[] = [];
+    for (let guess = 0; guess < 8; guess++) {
+      outcomes.push(
+        await refusal(core, 'refund.create', {
+          saleId: paid.id,
+          reason: 'guess',
+          managerPin: String(100_000 + guess),
+        }),
+      );
+      await signInCashier(core);
+    }
+    assert.deepEqual(outcomes.slice(0, 5), Array(5).fill('PIN_WRONG'));
+    assert.deepEqual(outcomes.slice(5), Array(3).fill('PIN_LOCKED'));
+    // Even the manager's right PIN waits out the lock on approvals...
+    assert.equal(
+      await refusal(core, 'refund.create', { saleId: paid.id, reason: 'x', managerPin: '888888' }),
+      'PIN_LOCKED',
+    );
+    // ...while the cashier and the manager each still sign in at the till as themselves.
+    assert.equal((await signInCashier(core)).role, 'cashier');
+    const manager = await call(core, 'auth.signIn', {
+      staffId: demoStaffId(core, 'manager'),
+      pin: '888888',
+    });
+    assert.equal(manager.role, 'manager');
+    // A manager sees who tried, when and what it earned.
+    const session = await call(core, 'manager.signIn', { pin: '888888' }).catch(() => null);
+    assert.equal(session, null, "the managers' bucket is still locked for a session too");
+    const attempts = core.ledger.pinAttempts(50);
+    const cashierId = demoStaffId(core, 'cashier');
+    assert.ok(
+      attempts.some(
+        (a) =>
+          a.role === 'manager' &&
+          a.by?.id === cashierId &&
+          a.outcome === 'wrong' &&
+          a.lockedUntil !== null,
+      ),
+    );
+  } finally {
+    core.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('five wrong PINs at sign-in for one person lock only that person', async () => {
+  const { core, dataDir } = newCore();
+  try {
+    const managerId = demoStaffId(core, 'manager');
+    for (let i = 0; i < 5; i++)
+      assert.equal(
+        await refusal(core, 'auth.signIn', { staffId: managerId, pin: String(200_000 + i) }),
+        'PIN_WRONG',
+      );
+    assert.equal(
+      await refusal(core, 'auth.signIn', { staffId: managerId, pin: '888888' }),
+      'PIN_LOCKED',
+    );
+    assert.equal((await signInCashier(core)).role, 'cashier');
+    assert.equal((await call(core, 'manager.signIn', { pin: '888888' })).manager.id, managerId);
+    // The manager's screen lists the attempts, newest first: this session's PIN (any manager's,
+    // accepted), the locked one, and the five wrong ones before it.
+    const attempts = await call(core, 'staff.pinAttempts', { limit: 10 });
+    const forManager = attempts.filter((a) => a.staff?.id === managerId);
+    assert.deepEqual(
+      forManager.map((a) => a.outcome),
+      ['accepted', 'locked', 'wrong', 'wrong', 'wrong', 'wrong', 'wrong'],
+    );
+    assert.equal(forManager[0]?.role, 'manager');
+    assert.ok(forManager[2]?.lockedUntil, 'the fifth wrong PIN earned a lock');
+    assert.deepEqual((await call(core, 'auth.staff', {})).map((s) => s.role).sort(), [
+      'cashier',
+      'manager',
+    ]);
+  } finally {
+    core.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

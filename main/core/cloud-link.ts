@@ -25,6 +25,8 @@ const storedCredentials = z.object({
   storeId: z.string().min(1),
   secret: z.string().min(16),
   identifyPublicKey: z.string().min(16),
+  /** The cloud's payment key (terminals paired before it existed fetch it: CloudClient). */
+  paymentPublicKey: z.string().min(16).optional(),
 });
 
 export type StoredCredentials = z.infer<typeof storedCredentials>;

@@ -145,6 +145,8 @@ export function createPosCore(
     timezone: config.timezone,
     auditKey: secrets.getOrCreate('audit-key', AUDIT_KEY_BYTES),
     auditKeyIsNew,
+    // PIN hashes are keyed with a secret kept apart from the ledger (staff.ts).
+    pinPepper: secrets.getOrCreate('pin-pepper'),
   });
   if (ledger.productCount() === 0) {
     seedDemoCatalog(ledger);

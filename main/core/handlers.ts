@@ -101,12 +101,19 @@ export function createHandlers(
     return { ...refund, walletCredits: ledger.walletCreditsOf(refund.id) };
   }
 
-  /** The manager whose PIN this is, or the refusal that says why not. */
-  function manager(managerPin: string | undefined, action: ApprovalAction): Staff {
+  /**
+   * The manager whose PIN this is, or the refusal that says why not. "Any manager's PIN": wrong
+   * ones count against the managers' bucket, which only a manager's correct PIN resets (staff.ts).
+   */
+  function manager(
+    managerPin: string | undefined,
+    action: ApprovalAction,
+    call: CallContext,
+  ): Staff {
     if (managerPin === undefined)
       throw new PosError('PIN_REQUIRED', `${action} needs a manager's PIN`, 'managerPin');
     try {
-      return ledger.verifyPin(managerPin, ['manager']);
+      return ledger.verifyRolePin('manager', managerPin, call.operator?.id ?? null);
     } catch (error) {
       if (PosError.is(error) && error.field === 'pin')
         throw new PosError(error.code, error.message, 'managerPin');
@@ -126,12 +133,12 @@ export function createHandlers(
     'sale.addItem': (r) => ledger.addItem(r),
     'sale.setQty': (r) => ledger.setQty(r.saleId, r.lineNo, r.qty),
     'sale.removeLine': (r) => ledger.removeLine(r.saleId, r.lineNo),
-    'sale.setLineDiscount': (r) => {
+    'sale.setLineDiscount': (r, call) => {
       const line = ledger.getSale(r.saleId).lines.find((l) => l.lineNo === r.lineNo);
       const limit = ledger.settings().discountLimitBp;
       if (line === undefined || !discountNeedsApproval(r.discountFen, line.grossFen, limit))
         return ledger.setLineDiscount(r.saleId, r.lineNo, r.discountFen);
-      const approver = manager(r.managerPin, 'discount.line');
+      const approver = manager(r.managerPin, 'discount.line', call);
       return ledger.withApproval(
         approver,
         'discount.line',
@@ -142,13 +149,13 @@ export function createHandlers(
         }),
       );
     },
-    'sale.setSaleDiscount': (r) => {
+    'sale.setSaleDiscount': (r, call) => {
       const sale = ledger.getSale(r.saleId);
       const base = sale.subtotalFen - sale.lineDiscountFen;
       const limit = ledger.settings().discountLimitBp;
       if (!discountNeedsApproval(r.discountFen, base, limit))
         return ledger.setSaleDiscount(r.saleId, r.discountFen);
-      const approver = manager(r.managerPin, 'discount.sale');
+      const approver = manager(r.managerPin, 'discount.sale', call);
       return ledger.withApproval(
         approver,
         'discount.sale',
@@ -159,8 +166,8 @@ export function createHandlers(
         }),
       );
     },
-    'sale.overridePrice': (r) => {
-      const approver = manager(r.managerPin, 'price.override');
+    'sale.overridePrice': (r, call) => {
+      const approver = manager(r.managerPin, 'price.override', call);
       return ledger.withApproval(
         approver,
         'price.override',
@@ -176,7 +183,7 @@ export function createHandlers(
     'sale.recall': (r) => ledger.recall(r.saleId),
     'sale.void': (r, call) => ledger.voidSale(r.saleId, operatorId(call)),
     'sale.voidCompleted': (r, call) => {
-      const approver = manager(r.managerPin, 'sale.voidCompleted');
+      const approver = manager(r.managerPin, 'sale.voidCompleted', call);
       const refund = ledger.withApproval(
         approver,
         'sale.voidCompleted',
@@ -196,7 +203,7 @@ export function createHandlers(
     'sale.refundable': (r) => ledger.refundableLines(r.saleId),
 
     'refund.create': (r, call) => {
-      const approver = manager(r.managerPin, 'refund');
+      const approver = manager(r.managerPin, 'refund', call);
       const refund = ledger.withApproval(
         approver,
         'refund',
@@ -216,8 +223,8 @@ export function createHandlers(
 
     'report.x': () => ledger.xReport(),
     'report.daily': (r) => ledger.dailyReport(r.businessDate),
-    'report.z': (r) => {
-      const approver = manager(r.managerPin, 'report.z');
+    'report.z': (r, call) => {
+      const approver = manager(r.managerPin, 'report.z', call);
       return ledger.withApproval(
         approver,
         'report.z',
@@ -232,10 +239,11 @@ export function createHandlers(
     'ledger.verify': () => services.audit?.checkFull() ?? uncheckedStatus(ledger),
     'ledger.auditStatus': () => services.audit?.current() ?? uncheckedStatus(ledger),
 
-    'auth.signIn': ({ pin }) => {
-      state.operator = ledger.verifyPin(pin);
+    'auth.signIn': ({ staffId, pin }, call) => {
+      state.operator = ledger.verifyStaffPin(staffId, pin, { by: call.operator?.id ?? null });
       return state.operator;
     },
+    'auth.staff': () => ledger.listStaff(),
     'auth.signOut': (_r, call) => {
       state.operator = null;
       // Whoever leaves the till leaves this screen's manager session too.
@@ -244,15 +252,19 @@ export function createHandlers(
     },
     'auth.current': () => state.operator,
     'manager.signIn': ({ pin }, call) =>
-      sessions.open(call.caller.id, ledger.verifyPin(pin, ['manager'])),
+      sessions.open(
+        call.caller.id,
+        ledger.verifyRolePin('manager', pin, call.operator?.id ?? null),
+      ),
     'manager.signOut': (_r, call) => {
       sessions.end(call.caller.id);
       return null;
     },
     'manager.current': (_r, call) => sessions.peek(call.caller.id),
     'staff.list': () => ledger.listStaff(),
-    'staff.setPin': (r) => {
-      const approver = manager(r.managerPin, 'staff.setPin');
+    'staff.pinAttempts': (r) => ledger.pinAttempts(r.limit ?? 100),
+    'staff.setPin': (r, call) => {
+      const approver = manager(r.managerPin, 'staff.setPin', call);
       return ledger.withApproval(
         approver,
         'staff.setPin',
@@ -262,8 +274,8 @@ export function createHandlers(
     },
 
     'settings.get': () => ledger.settings(),
-    'settings.set': (r) => {
-      const approver = manager(r.managerPin, 'settings.set');
+    'settings.set': (r, call) => {
+      const approver = manager(r.managerPin, 'settings.set', call);
       const { managerPin: _pin, ...changes } = r;
       return ledger.withApproval(
         approver,
@@ -278,8 +290,8 @@ export function createHandlers(
         throw new PosError('NO_PRINTER', 'no receipt printer is attached');
       return services.printing.print(r);
     },
-    'drawer.open': async (r) => {
-      const approver = manager(r.managerPin, 'drawer.open');
+    'drawer.open': async (r, call) => {
+      const approver = manager(r.managerPin, 'drawer.open', call);
       const printing = services.printing;
       if (printing === undefined || !printing.attached())
         throw new PosError('NO_PRINTER', 'no receipt printer (so no cash drawer) is attached');

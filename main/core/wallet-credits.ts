@@ -18,6 +18,7 @@ import type { Logger } from './logger';
 /** The part of the cloud client a credit needs (CloudClient satisfies it). */
 export interface WalletCreditCloud {
   refund(input: {
+    saleId: string;
     paymentId: string;
     amountFen: number;
     idempotencyKey: string;
@@ -62,6 +63,7 @@ export class WalletCredits {
     try {
       outcome = outcomeOfRecord(
         await cloud.refund({
+          saleId: credit.saleId,
           paymentId: credit.cloudPaymentId,
           amountFen: credit.amountFen,
           idempotencyKey: credit.key,

@@ -14,6 +14,7 @@ import type { AuditStatus } from '../contract';
 import { createPosCore } from '../core';
 import { startHost } from './server';
 import { connectWs } from './ws-client';
+import { demoSignIn } from './test-support/staff';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -70,13 +71,13 @@ test("a tampered ledger: the manager's check names the row and the cashier's scr
   const office = await connectWs(url);
   try {
     assert.equal((await till.invoke('ledger.auditStatus', {})).ok, true);
-    await till.invoke('auth.signIn', { pin: '1234' });
+    await till.invoke('auth.signIn', await demoSignIn(till, 'cashier'));
     await till.invoke('shift.open', { floatFen: 0 });
     const sale = await till.invoke('sale.addItem', { sku: 'DRK-001', qty: 1 });
     await till.invoke('sale.pay', { saleId: sale.id, method: 'card', amountFen: sale.totalFen });
 
     const row = underRecord(join(dataDir, 'ledger.db'), sale.id);
-    await office.invoke('manager.signIn', { pin: '8888' });
+    await office.invoke('manager.signIn', { pin: '888888' });
     const checked = await office.invoke('ledger.verify', {});
     assert.equal(checked.ok, false);
     assert.equal(checked.firstBroken?.seq, row);

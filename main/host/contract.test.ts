@@ -19,6 +19,7 @@ import {
 import { createPosCore, type PosCore } from '../core';
 import { startHost, type RunningHost } from './server';
 import { connectWs, type WsContractClient } from './ws-client';
+import { demoSignIn } from './test-support/staff';
 
 type Invoke = <C extends Channel>(channel: C, payload: RequestInput<C>) => Promise<Response<C>>;
 
@@ -71,7 +72,7 @@ async function cashierScenario(invoke: Invoke) {
   assert.equal(products.length, 2);
   const [a, b] = products as [(typeof products)[0], (typeof products)[0]];
 
-  await invoke('auth.signIn', { pin: '1234' });
+  await invoke('auth.signIn', await demoSignIn({ invoke: (c, p) => invoke(c, p) }, 'cashier'));
   await invoke('shift.open', { floatFen: 20_000 });
   await invoke('sale.addItem', { barcode: a.barcode });
   const sale = await invoke('sale.addItem', { barcode: b.barcode, qty: 2 });
@@ -92,7 +93,7 @@ async function cashierScenario(invoke: Invoke) {
   assert.equal(await invoke('sale.current', {}), null);
 
   const date = paid.completedAt?.slice(0, 10) ?? '';
-  await invoke('manager.signIn', { pin: '8888' });
+  await invoke('manager.signIn', { pin: '888888' });
   const report = await invoke('report.daily', { businessDate: businessDateOf(paid.completedAt) });
   assert.equal(report.totals.salesCount, 1, `daily report for ${date}`);
   assert.equal(report.totals.netFen, total);
@@ -128,8 +129,8 @@ async function ledgerState(invoke: Invoke) {
 async function hostileMessages(invoke: Invoke) {
   const products = await invoke('catalog.search', { query: '6', limit: 1 });
   const barcode = products[0]?.barcode ?? '';
-  await invoke('auth.signIn', { pin: '1234' });
-  await invoke('manager.signIn', { pin: '8888' });
+  await invoke('auth.signIn', await demoSignIn({ invoke: (c, p) => invoke(c, p) }, 'cashier'));
+  await invoke('manager.signIn', { pin: '888888' });
   await invoke('shift.open', { floatFen: 0 });
   const sale = await invoke('sale.addItem', { barcode });
   const before = await ledgerState(invoke);
@@ -165,7 +166,7 @@ async function hostileMessages(invoke: Invoke) {
       saleId: sale.id,
       lineNo: 1,
       unitPriceFen: 100_000_001,
-      managerPin: '8888',
+      managerPin: '888888',
     }),
     'VALIDATION',
     'payload.unitPriceFen',
@@ -175,7 +176,7 @@ async function hostileMessages(invoke: Invoke) {
       saleId: sale.id,
       lineNo: 1,
       unitPriceFen: Number.MAX_SAFE_INTEGER + 2,
-      managerPin: '8888',
+      managerPin: '888888',
     }),
     'VALIDATION',
     'payload.unitPriceFen',
@@ -190,6 +191,19 @@ async function hostileMessages(invoke: Invoke) {
     'VALIDATION',
     'payload.method',
   );
+  // Issue 9: a face payment typed in by a caller (any reference, no cloud involved) is refused
+  // with a clear error; only face pay records one, on the cloud's signed authorisation.
+  const typedFace = await rejects(
+    call('sale.pay', {
+      saleId: sale.id,
+      method: 'face',
+      amountFen: sale.totalFen,
+      reference: 'pay_someone-else',
+    }),
+    'VALIDATION',
+    'payload.method',
+  );
+  assert.match(typedFace.message, /only by face pay/);
   await rejects(
     call('sale.pay', { saleId: sale.id, method: 'cash', amountFen: 10.5 }),
     'VALIDATION',

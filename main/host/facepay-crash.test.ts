@@ -30,6 +30,7 @@ import {
 } from './test-support/facepay';
 import { connectWs, type WsContractClient } from './ws-client';
 import { FACES } from '../face/test-faces';
+import { demoSignIn } from './test-support/staff';
 
 const until = async (check: () => boolean | Promise<boolean>, what: string, ms = 30_000) => {
   const end = Date.now() + ms;
@@ -164,7 +165,7 @@ it(
       'face pay offered',
     );
 
-    await client.invoke('auth.signIn', { pin: '1234' });
+    await client.invoke('auth.signIn', await demoSignIn(client, 'cashier'));
     await client.invoke('shift.open', { floatFen: 0 });
     const product = DEMO_PRODUCTS[11];
     assert.ok(product);

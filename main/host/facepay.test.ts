@@ -43,6 +43,7 @@ import {
 } from './test-support/facepay';
 import { connectWs, type WsContractClient } from './ws-client';
 import { FACES } from '../face/test-faces';
+import { demoSignIn } from './test-support/staff';
 
 const until = async (check: () => boolean | Promise<boolean>, what: string, ms = 20_000) => {
   const end = Date.now() + ms;
@@ -133,7 +134,7 @@ async function startRig(
 
 /** Signs the cashier in, opens a shift and rings up two products; returns the sale. */
 async function ringUp(ws: WsContractClient) {
-  await ws.invoke('auth.signIn', { pin: '1234' });
+  await ws.invoke('auth.signIn', await demoSignIn(ws, 'cashier'));
   await ws.invoke('shift.open', { floatFen: 10_000 });
   const [a, b] = [DEMO_PRODUCTS[3], DEMO_PRODUCTS[7]];
   assert.ok(a && b);

@@ -23,6 +23,7 @@ import {
 import { createPosCore, type CallerKind, type PosCore } from '../core';
 import { startHost, type RunningHost } from './server';
 import { connectWs, type WsContractClient } from './ws-client';
+import { demoSignIn } from './test-support/staff';
 
 type Invoke = <C extends Channel>(channel: C, payload: RequestInput<C>) => Promise<Response<C>>;
 
@@ -148,7 +149,7 @@ const MANAGER_CALLS: [Channel, unknown][] = [
   ['report.zGet', { number: 1 }],
   ['ledger.verify', {}],
   ['staff.list', {}],
-  ['settings.set', { discountLimitBp: 1500, managerPin: '8888' }],
+  ['settings.set', { discountLimitBp: 1500, managerPin: '888888' }],
 ];
 
 for (const [transport, makeRig] of [
@@ -184,7 +185,7 @@ for (const [transport, makeRig] of [
         assert.equal(await till.invoke('shift.current', {}), null);
         assert.ok((await till.invoke('catalog.search', { query: 'water' })).length > 0);
 
-        await till.invoke('auth.signIn', { pin: '1234' });
+        await till.invoke('auth.signIn', await demoSignIn(till, 'cashier'));
         await till.invoke('shift.open', { floatFen: 0 });
         const sale = await till.invoke('sale.addItem', { sku: 'DRK-001' });
         await till.invoke('auth.signOut', {});
@@ -216,11 +217,11 @@ for (const [transport, makeRig] of [
       await withRig(async ({ connect }) => {
         const till = await connect();
         const call = till.invoke as (channel: string, payload: unknown) => Promise<unknown>;
-        await till.invoke('auth.signIn', { pin: '1234' });
+        await till.invoke('auth.signIn', await demoSignIn(till, 'cashier'));
         for (const [channel, payload] of MANAGER_CALLS)
           assert.equal(await outcome(call(channel, payload)), 'MANAGER_REQUIRED', channel);
         // Signing in at the till as the manager is not a manager session either.
-        await till.invoke('auth.signIn', { pin: '8888' });
+        await till.invoke('auth.signIn', await demoSignIn(till, 'manager'));
         assert.equal(
           await outcome(call('report.daily', MANAGER_CALLS[0]?.[1])),
           'MANAGER_REQUIRED',
@@ -228,7 +229,7 @@ for (const [transport, makeRig] of [
         assert.equal(await outcome(till.invoke('manager.signIn', { pin: '1234' })), 'PIN_WRONG');
         assert.equal(await till.invoke('manager.current', {}), null);
 
-        const session = await till.invoke('manager.signIn', { pin: '8888' });
+        const session = await till.invoke('manager.signIn', { pin: '888888' });
         assert.equal(session.manager.role, 'manager');
         assert.equal(session.idleMs, MANAGER_IDLE_MS);
         for (const [channel, payload] of MANAGER_CALLS) {
@@ -246,7 +247,7 @@ for (const [transport, makeRig] of [
     test('a manager session ends after 10 minutes without use, and lasts while used', async () => {
       await withRig(async ({ advance, connect }) => {
         const screen = await connect();
-        const opened = await screen.invoke('manager.signIn', { pin: '8888' });
+        const opened = await screen.invoke('manager.signIn', { pin: '888888' });
         assert.equal(
           opened.expiresAt,
           new Date(Date.parse('2025-03-14T02:10:00.000Z')).toISOString(),
@@ -262,7 +263,7 @@ for (const [transport, makeRig] of [
         assert.equal(await screen.invoke('manager.current', {}), null);
         assert.equal(await outcome(screen.invoke('report.zList', {})), 'MANAGER_REQUIRED');
         // A new PIN opens a new one.
-        await screen.invoke('manager.signIn', { pin: '8888' });
+        await screen.invoke('manager.signIn', { pin: '888888' });
         await screen.invoke('report.zList', {});
       });
     });
@@ -271,11 +272,11 @@ for (const [transport, makeRig] of [
       await withRig(async ({ connect }) => {
         const manager = await connect();
         const cashier = await connect();
-        await manager.invoke('manager.signIn', { pin: '8888' });
+        await manager.invoke('manager.signIn', { pin: '888888' });
         assert.equal(await outcome(cashier.invoke('report.zList', {})), 'MANAGER_REQUIRED');
         assert.equal(await cashier.invoke('manager.current', {}), null);
         // Signing out at the till (from the other screen) does not end it either.
-        await cashier.invoke('auth.signIn', { pin: '1234' });
+        await cashier.invoke('auth.signIn', await demoSignIn(cashier, 'cashier'));
         await cashier.invoke('auth.signOut', {});
         assert.deepEqual(await manager.invoke('report.zList', {}), []);
         await manager.close();
@@ -287,7 +288,7 @@ for (const [transport, makeRig] of [
     test('the operator is recorded on the sale and shown on the shift reports', async () => {
       await withRig(async ({ connect }) => {
         const till = await connect();
-        const cashier = await till.invoke('auth.signIn', { pin: '1234' });
+        const cashier = await till.invoke('auth.signIn', await demoSignIn(till, 'cashier'));
         const who = { id: cashier.id, name: cashier.name };
         await till.invoke('shift.open', { floatFen: 10_000 });
         const sale = await till.invoke('sale.addItem', { sku: 'DRK-001', qty: 2 });
@@ -305,14 +306,14 @@ for (const [transport, makeRig] of [
         assert.deepEqual((await till.invoke('report.x', {})).shift.openedBy, who);
 
         // The manager closes the drawer at the till, then reads the day on their screen.
-        const manager = await till.invoke('auth.signIn', { pin: '8888' });
+        const manager = await till.invoke('auth.signIn', await demoSignIn(till, 'manager'));
         const closed = await till.invoke('shift.close', { countedFen: 10_000 + paid.totalFen });
         assert.deepEqual(closed.closedBy, { id: manager.id, name: manager.name });
-        const z = await till.invoke('report.z', { managerPin: '8888' });
+        const z = await till.invoke('report.z', { managerPin: '888888' });
         assert.deepEqual(z.shifts[0]?.openedBy, who);
 
         const office = await connect();
-        await office.invoke('manager.signIn', { pin: '8888' });
+        await office.invoke('manager.signIn', { pin: '888888' });
         const shifts = await office.invoke('report.shifts', {
           businessDate: businessDate(paid.completedAt),
         });
@@ -332,7 +333,7 @@ for (const [transport, makeRig] of [
         const till = await connect();
         const display = await connect('customer');
         const call = display.invoke as (channel: string, payload: unknown) => Promise<unknown>;
-        await till.invoke('auth.signIn', { pin: '1234' });
+        await till.invoke('auth.signIn', await demoSignIn(till, 'cashier'));
         await till.invoke('shift.open', { floatFen: 0 });
         const sale = await till.invoke('sale.addItem', { sku: 'DRK-001' });
 
@@ -344,20 +345,20 @@ for (const [transport, makeRig] of [
         assert.equal(await outcome(display.invoke('facepay.start', { saleId: sale.id })), 'served');
 
         const refused: [string, unknown][] = [
-          ['auth.signIn', { pin: '1234' }],
+          ['auth.signIn', { staffId: 'anyone', pin: '1234' }],
           ['auth.signOut', {}],
           ['auth.current', {}],
-          ['manager.signIn', { pin: '8888' }],
+          ['manager.signIn', { pin: '888888' }],
           ['sale.addItem', { sku: 'DRK-001' }],
           ['sale.pay', { saleId: sale.id, method: 'card', amountFen: sale.totalFen }],
           ['sale.void', { saleId: sale.id }],
           ['sale.get', { saleId: sale.id }],
-          ['refund.create', { saleId: sale.id, reason: 'x', managerPin: '8888' }],
+          ['refund.create', { saleId: sale.id, reason: 'x', managerPin: '888888' }],
           ['shift.current', {}],
           ['shift.close', { countedFen: 0 }],
           ['report.x', {}],
           ['report.daily', { businessDate: '2025-03-14' }],
-          ['report.z', { managerPin: '8888' }],
+          ['report.z', { managerPin: '888888' }],
           ['staff.list', {}],
           ['settings.get', {}],
           [
@@ -415,7 +416,7 @@ describe('WebSocket', () => {
     const till = await connectWs(`ws://127.0.0.1:${host.port}/ws`);
     const display = await connectWs(`ws://127.0.0.1:${host.port}/ws?screen=customer`);
     try {
-      await till.invoke('auth.signIn', { pin: '1234' });
+      await till.invoke('auth.signIn', await demoSignIn(till, 'cashier'));
       await till.invoke('shift.open', { floatFen: 0 });
       await till.invoke('sale.addItem', { sku: 'DRK-001' });
       // Its own answer comes after the events sent to it before.
@@ -451,12 +452,12 @@ describe('WebSocket', () => {
       const till = await connectWs(`ws://127.0.0.1:${host.port}/ws`);
       const remote = await connectWs(`ws://${base}/ws?token=${token}&screen=cashier`);
       try {
-        await till.invoke('auth.signIn', { pin: '1234' });
+        await till.invoke('auth.signIn', await demoSignIn(till, 'cashier'));
         assert.equal(await remote.invoke('sale.current', {}), null);
         const call = remote.invoke as (channel: string, payload: unknown) => Promise<unknown>;
         for (const [channel, payload] of [
-          ['auth.signIn', { pin: '1234' }],
-          ['manager.signIn', { pin: '8888' }],
+          ['auth.signIn', { staffId: 'anyone', pin: '1234' }],
+          ['manager.signIn', { pin: '888888' }],
           ['shift.open', { floatFen: 0 }],
           ['sale.addItem', { sku: 'DRK-001' }],
           ['report.zList', {}],

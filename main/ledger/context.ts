@@ -19,6 +19,11 @@ export class Ctx {
    * no audit row is ever written (the sync worker's store).
    */
   auditKey: Buffer | null = null;
+  /**
+   * The key PIN hashes are made with (staff.ts), from the terminal's secret store; never stored
+   * in the database. Null: no pepper (tools and tests that open a bare ledger).
+   */
+  pinPepper: Buffer | null = null;
 
   constructor(
     readonly db: Db,

@@ -8,7 +8,7 @@ import {
   type ApprovalAction,
   type AuditVerification,
   type DailyReport,
-  type PaymentMethod,
+  type PinAttempt,
   type PrinterFault,
   type Product,
   type Refund,
@@ -18,6 +18,7 @@ import {
   type Shift,
   type Staff,
   type StaffRole,
+  type TillTender,
   type WalletCredit,
   type XReport,
   type ZReport,
@@ -33,7 +34,8 @@ import * as lookups from './lookups';
 import { LATEST_VERSION } from './migrations';
 import * as outbox from './outbox';
 import { overridePrice } from './price-override';
-import { pay } from './payments';
+import { pay, payFace } from './payments';
+import type { VerifiedFaceDebit } from './face-debit';
 import * as receipts from './receipts';
 import { refund } from './refunds';
 import { dailyReport, xReport } from './reports';
@@ -48,6 +50,7 @@ import * as z from './zreports';
 export { LATEST_VERSION } from './migrations';
 export { AUDIT_KEY_BYTES } from './audit';
 export type { OutboxEvent } from './outbox';
+export { paymentKeyFrom, VerifiedFaceDebit } from './face-debit';
 export type { ApprovalRecord, ApprovalRow } from './approvals';
 export type { ReceiptPrint } from './receipts';
 export { walletCreditKey, type CreditResult, type OwedCredit } from './wallet-credits';
@@ -75,6 +78,11 @@ export interface LedgerOptions {
   now?: () => Date;
   /** Tests only: migrate no further than this schema version (to build an older database). */
   targetVersion?: number;
+  /**
+   * The key PIN hashes are made with (staff.ts): the core gives 'pin-pepper' from its secret
+   * store. Absent: PINs are hashed without one (tools and tests only).
+   */
+  pinPepper?: Buffer;
 }
 
 export class Ledger {
@@ -102,6 +110,7 @@ export class Ledger {
       options.targetVersion ?? LATEST_VERSION,
     );
     const ctx = new Ctx(db, terminalId, clock, now, schemaVersion);
+    ctx.pinPepper = options.pinPepper ?? null;
     try {
       if (!Buffer.isBuffer(options.auditKey) || options.auditKey.length < audit.AUDIT_KEY_BYTES)
         throw new PosError(
@@ -178,12 +187,17 @@ export class Ledger {
   voidSale(saleId: string, operatorId: string): Sale {
     return sales.voidSale(this.ctx, saleId, operatorId);
   }
+  /** One of the till's own tenders: cash, card or QR (never face: see payFace). */
   pay(
     saleId: string,
-    tender: { method: PaymentMethod; amountFen: number; tenderedFen?: number; reference?: string },
+    tender: { method: TillTender; amountFen: number; tenderedFen?: number; reference?: string },
     operatorId: string,
   ): Sale {
     return pay(this.ctx, saleId, tender, operatorId);
+  }
+  /** The face payment the cloud signed for (face-debit.ts), with its signature kept. */
+  payFace(debit: VerifiedFaceDebit, operatorId: string): Sale {
+    return payFace(this.ctx, debit, operatorId);
   }
   getSale(saleId: string): Sale {
     return getSale(this.ctx, saleId);
@@ -326,12 +340,27 @@ export class Ledger {
   setStaffPin(staffId: string, pin: string): Staff {
     return staff.setStaffPin(this.ctx, staffId, pin);
   }
-  /** The person with this PIN (of one of `roles`); counts failures and locks out (staff.ts). */
-  verifyPin(pin: string, roles?: readonly StaffRole[]): Staff {
-    return staff.verifyPin(this.ctx, pin, roles);
+  /**
+   * This person's PIN (and one of `roles`, when given); failures count against that person only
+   * and lock only them out (staff.ts). `by`: who is signed in at the till.
+   */
+  verifyStaffPin(
+    staffId: string,
+    pin: string,
+    options?: { roles?: readonly StaffRole[]; by?: string | null },
+  ): Staff {
+    return staff.verifyStaffPin(this.ctx, staffId, pin, options);
   }
-  pinLockedUntil(): string | null {
-    return staff.pinLockedUntil(this.ctx);
+  /** Any active `role`'s PIN (a manager's approval); failures count against the role's bucket. */
+  verifyRolePin(role: StaffRole, pin: string, by?: string | null): Staff {
+    return staff.verifyRolePin(this.ctx, role, pin, by);
+  }
+  pinLockedUntil(of: { staffId: string } | { role: StaffRole }): string | null {
+    return staff.pinLockedUntil(this.ctx, of);
+  }
+  /** The newest PIN checks first (who, for whom, outcome, lockout), for the manager. */
+  pinAttempts(limit?: number): PinAttempt[] {
+    return staff.pinAttempts(this.ctx, limit);
   }
   /** Runs `fn` and records who approved it, in one transaction (approvals.ts). */
   withApproval<T>(

@@ -13,6 +13,9 @@
  *   The amount applied is min(amount, due); change = tendered - applied.
  * - A tender that leaves something due (split tender) first makes the cart durable (one extra
  *   fsync, split tenders only), so that a power cut cannot keep the payment and lose the cart.
+ * - Who may record what: `pay` records the till's own tenders (cash, and card and QR recorded at
+ *   the till); a face payment only through `payFace`, which takes nothing but a debit whose
+ *   cloud signature was verified (face-debit.ts), and keeps that signature beside the payment.
  */
 import {
   PAYMENT_METHODS,
@@ -32,6 +35,7 @@ import { requireOpenCart, writeSale } from './sales';
 import { requireOpenShift } from './shifts';
 import { requireOperator } from './staff';
 import { checkAmount } from './validate';
+import { VerifiedFaceDebit } from './face-debit';
 
 export interface Tender {
   method: PaymentMethod;
@@ -68,8 +72,44 @@ function checkTender(t: Tender): Required<Pick<Tender, 'method' | 'amountFen'>> 
   return { method: t.method, amountFen, tenderedFen, reference: t.reference ?? null };
 }
 
+/** One of the till's own tenders (cash, card, QR): never face (see payFace). */
 export function pay(ctx: Ctx, saleId: string, tender: Tender, operatorId: string): Sale {
-  const t = checkTender(tender);
+  if (tender.method === 'face')
+    throw new PosError(
+      'VALIDATION',
+      "method: a face payment is recorded only by face pay, with the cloud's signed authorisation",
+      'method',
+    );
+  return payTender(ctx, saleId, checkTender(tender), operatorId, () => {});
+}
+
+/**
+ * The face payment the cloud vouched for: the sale, amount and the cloud's payment id come from
+ * the verified debit, never from a caller; the signed debit is stored with the payment.
+ */
+export function payFace(ctx: Ctx, verified: VerifiedFaceDebit, operatorId: string): Sale {
+  if (!VerifiedFaceDebit.is(verified))
+    throw new PosError('FORBIDDEN', 'face payment not recorded: no verified authorisation');
+  const d = verified.debit;
+  const t = checkTender({ method: 'face', amountFen: d.amountFen, reference: d.paymentId });
+  return payTender(ctx, d.saleId, t, operatorId, (row) => {
+    ctx
+      .stmt(
+        `INSERT INTO face_debits (payment_id, cloud_payment_id, cloud_terminal_id, sale_id,
+                                  amount_fen, debited_at, signature)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(row.id, d.paymentId, d.terminalId, d.saleId, d.amountFen, d.at, d.signature);
+  });
+}
+
+function payTender(
+  ctx: Ctx,
+  saleId: string,
+  t: ReturnType<typeof checkTender>,
+  operatorId: string,
+  alongside: (row: PaymentRow) => void,
+): Sale {
   const operator = requireOperator(ctx, operatorId);
   // Decide up front whether this tender completes the sale (the ledger has one writer, so the
   // state cannot change before the transaction below, which checks everything again).
@@ -79,7 +119,7 @@ export function pay(ctx: Ctx, saleId: string, tender: Tender, operatorId: string
     paymentRowsOf(ctx, saleId).reduce((a, p) => a + p.amount_fen, 0);
   if (Math.min(t.amountFen, due) < due && cart.lines.length > 0)
     ctx.durableCartsTx(() => saveCart(ctx, cart));
-  return ctx.tx(() => payInTx(ctx, saleId, t, operator));
+  return ctx.tx(() => payInTx(ctx, saleId, t, operator, alongside));
 }
 
 function payInTx(
@@ -87,6 +127,7 @@ function payInTx(
   saleId: string,
   t: ReturnType<typeof checkTender>,
   operator: StaffRef | null,
+  alongside: (row: PaymentRow) => void,
 ): Sale {
   const cart = requireOpenCart(ctx, saleId);
   if (cart.lines.length === 0)
@@ -123,6 +164,7 @@ function payInTx(
     operator_id: operator?.id ?? null,
   };
   PAYMENTS.insert(ctx, row);
+  alongside(row);
   appendAudit(ctx, 'payment', paymentRef(row), content.payment(row), createdAt);
   appendOutbox(
     ctx,

@@ -54,9 +54,16 @@ test('auto-print is a setting, on by default, changed without touching the other
     assert.deepEqual(t.ledger.setSettings({ autoPrintReceipt: false }), {
       discountLimitBp: 1000,
       autoPrintReceipt: false,
+      cashierPinDigits: 4,
+      managerPinDigits: 6,
     });
     t.reopen();
-    assert.deepEqual(t.ledger.settings(), { discountLimitBp: 1000, autoPrintReceipt: false });
+    assert.deepEqual(t.ledger.settings(), {
+      discountLimitBp: 1000,
+      autoPrintReceipt: false,
+      cashierPinDigits: 4,
+      managerPinDigits: 6,
+    });
   } finally {
     t.cleanup();
   }

@@ -1,20 +1,48 @@
 /**
- * Staff and their PINs. A PIN is short, so it is stored as scrypt(PIN, a random per-person salt)
- * and checked in constant time; a PIN is entered alone (no user name at the till), so checking
- * one hashes it once per candidate. Wrong PINs are counted per terminal (pin_guard): after
- * MAX_FAILURES in a row, PINs are refused for a while (PIN_LOCKED), the wait doubling with each
- * further failure up to MAX_LOCK_MS. A correct PIN resets the count.
+ * Staff and their PINs.
+ *
+ * Hashing: a PIN has at most 10^8 values (10^6 for a manager's six digits), so a hash of it
+ * alone is cracked by trying them all. It is stored as `hscrypt$N$r$p$salt$hash`, scrypt over
+ * HMAC-SHA256(pepper, PIN) with a random per-person salt. The pepper is a 32-byte secret kept in
+ * the terminal's secret store ('pin-pepper', main/shared/secret-store.ts), never in the ledger:
+ * a copied ledger.db alone cannot be cracked at all (each guess needs the 256-bit key). scrypt
+ * is the second wall, for a thief who took the secrets directory too: N=2^14, r=8 (16 MiB per
+ * check) measured 179 ms per PIN check (bench ledger.pin_check_ms, this 2-core machine under a
+ * load average of 16; bare scrypt 213 ms at the same moment), so one core needs ~50 hours for
+ * the 10^6 six-digit PINs; a PIN stolen with the pepper must be changed within the day. N is not
+ * raised further because every sign-in and approval pays it too (and the managers' bucket checks
+ * each manager's hash); the parameters travel in the hash, so they can be raised later without a
+ * migration (an outdated hash is rewritten on the next correct PIN). Hashes written before the
+ * pepper existed (`scrypt$`) still verify and are rewritten peppered the same way.
+ *
+ * Guessing at the till: wrong PINs are counted per bucket (pin_guards): 'staff:<id>' when the
+ * PIN was entered for a person (sign-in picks the person first), 'role:manager' for an approval
+ * that takes any manager's PIN. After MAX_FAILURES in a bucket, that bucket refuses PINs for a
+ * while (PIN_LOCKED), the wait doubling with each further failure up to MAX_LOCK_MS. Only a
+ * correct PIN for the bucket resets it: a cashier's own sign-in does not clear their guesses at
+ * the manager's PIN, and guesses at one person lock nobody else. Every check is recorded
+ * (pin_attempts) for the manager's screen.
  */
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
-import { PosError, type Staff, type StaffRef, type StaffRole } from '../contract';
+import { createHmac, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import {
+  MIN_PIN_DIGITS,
+  PosError,
+  type PinAttempt,
+  type Staff,
+  type StaffRef,
+  type StaffRole,
+} from '../contract';
 import type { Ctx } from './context';
 import { OPERATOR_SINCE } from './rows';
+import { getSettings } from './settings';
 import { checkText } from './validate';
 
 const SCRYPT = { N: 16_384, r: 8, p: 1, keylen: 32 } as const;
 export const MAX_FAILURES = 5;
 export const FIRST_LOCK_MS = 30_000;
 export const MAX_LOCK_MS = 5 * 60_000;
+/** pin_attempts keeps this many of the newest rows. */
+export const PIN_ATTEMPTS_KEPT = 2_000;
 
 interface StaffRow {
   id: string;
@@ -30,23 +58,69 @@ function checkPin(pin: unknown, field = 'pin'): string {
   return pin;
 }
 
-/** `scrypt$N$r$p$salt$hash`: the parameters travel with the hash, so they can be raised later. */
-export function hashPin(pin: string, salt: Buffer = randomBytes(16)): string {
-  const { N, r, p, keylen } = SCRYPT;
-  const hash = scryptSync(pin, salt, keylen, { N, r, p });
-  return ['scrypt', N, r, p, salt.toString('hex'), hash.toString('hex')].join('$');
+/**
+ * A new PIN for someone of `role`: long enough for what that role's PIN allows (the shop's
+ * setting, never below MIN_PIN_DIGITS).
+ */
+function checkNewPin(ctx: Ctx, pin: unknown, role: StaffRole): string {
+  const checked = checkPin(pin);
+  const settings = getSettings(ctx);
+  const min = Math.max(
+    MIN_PIN_DIGITS[role],
+    role === 'manager' ? settings.managerPinDigits : settings.cashierPinDigits,
+  );
+  if (checked.length < min)
+    throw new PosError('VALIDATION', `pin: a ${role}'s PIN is at least ${min} digits`, 'pin');
+  return checked;
 }
 
-export function pinMatches(pin: string, stored: string): boolean {
+function peppered(pin: string, pepper: Buffer): Buffer {
+  return createHmac('sha256', pepper).update(pin, 'utf8').digest();
+}
+
+/**
+ * `hscrypt$N$r$p$salt$hash` with a pepper; `scrypt$...` without one (ledgers opened without a
+ * secret store: tools and old tests; never the terminal, whose core always gives a pepper).
+ */
+export function hashPin(
+  pin: string,
+  pepper: Buffer | null,
+  salt: Buffer = randomBytes(16),
+): string {
+  const { N, r, p, keylen } = SCRYPT;
+  const input = pepper === null ? pin : peppered(pin, pepper);
+  const hash = scryptSync(input, salt, keylen, { N, r, p });
+  return [
+    pepper === null ? 'scrypt' : 'hscrypt',
+    N,
+    r,
+    p,
+    salt.toString('hex'),
+    hash.toString('hex'),
+  ].join('$');
+}
+
+export function pinMatches(pin: string, stored: string, pepper: Buffer | null): boolean {
   const [scheme, n, r, p, saltHex, hashHex] = stored.split('$');
-  if (scheme !== 'scrypt' || saltHex === undefined || hashHex === undefined) return false;
+  if (saltHex === undefined || hashHex === undefined) return false;
+  let input: string | Buffer;
+  if (scheme === 'scrypt') input = pin;
+  else if (scheme === 'hscrypt' && pepper !== null) input = peppered(pin, pepper);
+  else return false; // a peppered hash cannot be checked without the pepper
   const expected = Buffer.from(hashHex, 'hex');
-  const actual = scryptSync(pin, Buffer.from(saltHex, 'hex'), expected.length, {
+  const actual = scryptSync(input, Buffer.from(saltHex, 'hex'), expected.length, {
     N: Number(n),
     r: Number(r),
     p: Number(p),
   });
   return timingSafeEqual(actual, expected);
+}
+
+/** A hash made before this terminal had a pepper (or with weaker parameters): redo it. */
+function isOutdated(stored: string, pepper: Buffer | null): boolean {
+  if (pepper === null) return false;
+  const [scheme, n, r] = stored.split('$');
+  return scheme !== 'hscrypt' || Number(n) < SCRYPT.N || Number(r) < SCRYPT.r;
 }
 
 function toStaff(r: StaffRow): Staff {
@@ -67,11 +141,20 @@ export function listStaff(ctx: Ctx): Staff[] {
   return activeRows(ctx).map(toStaff);
 }
 
-/** Someone else already has this PIN: a PIN must say who is at the till. */
-function refuseTakenPin(ctx: Ctx, pin: string, exceptId: string | null): void {
+/**
+ * Another manager already has this PIN: an approval takes any manager's PIN and records who
+ * gave it, so a manager's PIN must say which manager. (Sign-in picks the person first, so
+ * cashiers may share a PIN with anyone.)
+ */
+function refuseTakenPin(ctx: Ctx, pin: string, role: StaffRole, exceptId: string | null): void {
+  if (role !== 'manager') return;
   for (const row of activeRows(ctx)) {
-    if (row.id !== exceptId && pinMatches(pin, row.pin_hash))
-      throw new PosError('VALIDATION', 'pin: another person already has this PIN', 'pin');
+    if (
+      row.id !== exceptId &&
+      row.role === 'manager' &&
+      pinMatches(pin, row.pin_hash, ctx.pinPepper)
+    )
+      throw new PosError('VALIDATION', 'pin: another manager already has this PIN', 'pin');
   }
 }
 
@@ -79,15 +162,15 @@ export function addStaff(ctx: Ctx, input: { name: string; role: StaffRole; pin: 
   const name = checkText(input.name, 'name', 64);
   if (input.role !== 'cashier' && input.role !== 'manager')
     throw new PosError('VALIDATION', "role: expected 'cashier' or 'manager'", 'role');
-  const pin = checkPin(input.pin);
+  const pin = checkNewPin(ctx, input.pin, input.role);
   return ctx.tx(() => {
-    refuseTakenPin(ctx, pin, null);
+    refuseTakenPin(ctx, pin, input.role, null);
     const at = ctx.now();
     const row: StaffRow = {
       id: ctx.newId(at),
       name,
       role: input.role,
-      pin_hash: hashPin(pin),
+      pin_hash: hashPin(pin, ctx.pinPepper),
       active: 1,
     };
     ctx
@@ -101,34 +184,58 @@ export function addStaff(ctx: Ctx, input: { name: string; role: StaffRole; pin: 
 }
 
 export function setStaffPin(ctx: Ctx, staffId: string, newPin: string): Staff {
-  const pin = checkPin(newPin);
+  checkPin(newPin);
   return ctx.tx(() => {
-    const row = ctx
-      .stmt('SELECT id, name, role, pin_hash, active FROM staff WHERE id = ? AND active = 1')
-      .get(staffId) as StaffRow | undefined;
+    const row = activeRow(ctx, staffId);
     if (!row) throw new PosError('NOT_FOUND', `no staff member ${staffId}`, 'staffId');
-    refuseTakenPin(ctx, pin, row.id);
+    const pin = checkNewPin(ctx, newPin, row.role);
+    refuseTakenPin(ctx, pin, row.role, row.id);
     ctx
       .stmt('UPDATE staff SET pin_hash = ?, updated_at = ? WHERE id = ?')
-      .run(hashPin(pin), ctx.now().toISOString(), row.id);
+      .run(hashPin(pin, ctx.pinPepper), ctx.now().toISOString(), row.id);
+    // A new PIN starts with a clean slate: the old one's failures say nothing about it.
+    ctx.stmt('DELETE FROM pin_guards WHERE bucket = ?').run(staffBucket(row.id));
     return toStaff(row);
   });
 }
+
+function activeRow(ctx: Ctx, staffId: unknown): StaffRow | undefined {
+  if (typeof staffId !== 'string' || staffId.length === 0 || staffId.length > 64) return undefined;
+  return ctx
+    .stmt('SELECT id, name, role, pin_hash, active FROM staff WHERE id = ? AND active = 1')
+    .get(staffId) as StaffRow | undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Buckets of wrong PINs
+
+const staffBucket = (staffId: string) => `staff:${staffId}`;
+const roleBucket = (role: StaffRole) => `role:${role}`;
 
 interface Guard {
   failures: number;
   locked_until: string | null;
 }
 
-function guard(ctx: Ctx): Guard {
-  return ctx.stmt('SELECT failures, locked_until FROM pin_guard WHERE one = 1').get() as Guard;
+function guardOf(ctx: Ctx, bucket: string): Guard {
+  return (
+    (ctx.stmt('SELECT failures, locked_until FROM pin_guards WHERE bucket = ?').get(bucket) as
+      Guard | undefined) ?? { failures: 0, locked_until: null }
+  );
 }
 
-/** When PINs are refused until (ISO time), or null. */
-export function pinLockedUntil(ctx: Ctx): string | null {
-  const g = guard(ctx);
+function lockedUntil(ctx: Ctx, bucket: string): string | null {
+  const g = guardOf(ctx, bucket);
   if (g.locked_until === null || Date.parse(g.locked_until) <= ctx.now().getTime()) return null;
   return g.locked_until;
+}
+
+/** When PINs for this person (or, with a role, for that role's approvals) are refused until. */
+export function pinLockedUntil(
+  ctx: Ctx,
+  of: { staffId: string } | { role: StaffRole },
+): string | null {
+  return lockedUntil(ctx, 'staffId' in of ? staffBucket(of.staffId) : roleBucket(of.role));
 }
 
 export function lockDurationMs(failures: number): number {
@@ -136,35 +243,155 @@ export function lockDurationMs(failures: number): number {
   return Math.min(MAX_LOCK_MS, FIRST_LOCK_MS * 2 ** (failures - MAX_FAILURES));
 }
 
+interface Attempt {
+  bucket: string;
+  staffId: string | null;
+  by: string | null;
+  outcome: PinAttempt['outcome'];
+  lockedUntil: string | null;
+}
+
+function recordAttempt(ctx: Ctx, a: Attempt): void {
+  const info = ctx
+    .stmt(
+      `INSERT INTO pin_attempts (bucket, staff_id, by_staff_id, outcome, locked_until, created_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    )
+    .run(a.bucket, a.staffId, a.by, a.outcome, a.lockedUntil, ctx.now().toISOString());
+  ctx
+    .stmt('DELETE FROM pin_attempts WHERE seq <= ?')
+    .run(Number(info.lastInsertRowid) - PIN_ATTEMPTS_KEPT);
+}
+
 /**
- * The active person with this PIN (and one of `roles`, when given). A wrong PIN, or one of a
- * person without the role, counts as a failure and is refused with PIN_WRONG; while locked out
- * every PIN is refused with PIN_LOCKED, before any is checked.
+ * One PIN check against `bucket`: refused at once while the bucket is locked; otherwise the
+ * first of `candidates` whose PIN this is (its hash upgraded if outdated) resets the bucket, and
+ * none counts a failure. The count and the attempt are committed before any refusal is thrown,
+ * so a failed attempt always counts.
  */
-export function verifyPin(ctx: Ctx, pinInput: unknown, roles?: readonly StaffRole[]): Staff {
-  const pin = checkPin(pinInput);
-  // The count is committed before the refusal is thrown, so a failed attempt always counts.
+function check(
+  ctx: Ctx,
+  pin: string,
+  bucket: string,
+  candidates: () => StaffRow[],
+  named: string | null,
+  by: string | null,
+  wrong: string,
+): Staff {
   const outcome = ctx.tx((): Staff | PosError => {
-    const until = pinLockedUntil(ctx);
-    if (until !== null)
+    const until = lockedUntil(ctx, bucket);
+    if (until !== null) {
+      recordAttempt(ctx, { bucket, staffId: named, by, outcome: 'locked', lockedUntil: until });
       return new PosError('PIN_LOCKED', `too many wrong PINs: try again after ${until}`, 'pin');
-    const candidates = activeRows(ctx).filter((r) => roles === undefined || roles.includes(r.role));
-    const match = candidates.find((r) => pinMatches(pin, r.pin_hash));
+    }
+    const match = candidates().find((r) => pinMatches(pin, r.pin_hash, ctx.pinPepper));
     if (match) {
-      ctx.stmt('UPDATE pin_guard SET failures = 0, locked_until = NULL WHERE one = 1').run();
+      ctx.stmt('DELETE FROM pin_guards WHERE bucket = ?').run(bucket);
+      if (isOutdated(match.pin_hash, ctx.pinPepper))
+        ctx
+          .stmt('UPDATE staff SET pin_hash = ? WHERE id = ?')
+          .run(hashPin(pin, ctx.pinPepper), match.id);
+      recordAttempt(ctx, { bucket, staffId: match.id, by, outcome: 'accepted', lockedUntil: null });
       return toStaff(match);
     }
-    const failures = guard(ctx).failures + 1;
+    const failures = guardOf(ctx, bucket).failures + 1;
     const lockMs = lockDurationMs(failures);
-    const lockedUntil = lockMs > 0 ? new Date(ctx.now().getTime() + lockMs).toISOString() : null;
+    const lockUntil = lockMs > 0 ? new Date(ctx.now().getTime() + lockMs).toISOString() : null;
     ctx
-      .stmt('UPDATE pin_guard SET failures = ?, locked_until = ? WHERE one = 1')
-      .run(failures, lockedUntil);
-    const who = roles?.length === 1 ? ` of a ${roles[0]}` : '';
-    return new PosError('PIN_WRONG', `that is not the PIN${who}`, 'pin');
+      .stmt(
+        `INSERT INTO pin_guards (bucket, failures, locked_until) VALUES (?, ?, ?)
+         ON CONFLICT (bucket) DO UPDATE SET failures = excluded.failures,
+                                            locked_until = excluded.locked_until`,
+      )
+      .run(bucket, failures, lockUntil);
+    recordAttempt(ctx, { bucket, staffId: named, by, outcome: 'wrong', lockedUntil: lockUntil });
+    return new PosError('PIN_WRONG', wrong, 'pin');
   });
   if (outcome instanceof PosError) throw outcome;
   return outcome;
+}
+
+/**
+ * The PIN of one person (sign-in picks the person, then takes the PIN): counted in that
+ * person's bucket. `roles`: the person must also have one of these roles (else PIN_WRONG, and
+ * it counts, so the answer says nothing about whose PIN it was). `by`: who is at the till.
+ */
+export function verifyStaffPin(
+  ctx: Ctx,
+  staffId: unknown,
+  pinInput: unknown,
+  options: { roles?: readonly StaffRole[]; by?: string | null } = {},
+): Staff {
+  const pin = checkPin(pinInput);
+  const row = activeRow(ctx, staffId);
+  if (row === undefined)
+    throw new PosError('NOT_FOUND', 'staffId: no active member of staff with that id', 'staffId');
+  const allowed = options.roles === undefined || options.roles.includes(row.role);
+  return check(
+    ctx,
+    pin,
+    staffBucket(row.id),
+    () => (allowed ? [row] : []),
+    row.id,
+    options.by ?? null,
+    `that is not ${row.name}'s PIN`,
+  );
+}
+
+/**
+ * Any active person of `role` whose PIN this is ("a manager's PIN" on an approval): counted in
+ * the role's bucket, which only a correct PIN of that role resets.
+ */
+export function verifyRolePin(
+  ctx: Ctx,
+  role: StaffRole,
+  pinInput: unknown,
+  by: string | null = null,
+): Staff {
+  const pin = checkPin(pinInput);
+  return check(
+    ctx,
+    pin,
+    roleBucket(role),
+    () => activeRows(ctx).filter((r) => r.role === role),
+    null,
+    by,
+    `that is not the PIN of a ${role}`,
+  );
+}
+
+/** The newest PIN checks first, for the manager's screen. */
+export function pinAttempts(ctx: Ctx, limit = 100): PinAttempt[] {
+  if (!Number.isInteger(limit) || limit < 1 || limit > PIN_ATTEMPTS_KEPT)
+    throw new PosError(
+      'VALIDATION',
+      `limit: expected a whole number 1..${PIN_ATTEMPTS_KEPT}`,
+      'limit',
+    );
+  const rows = ctx
+    .stmt(
+      `SELECT bucket, staff_id, by_staff_id, outcome, locked_until, created_at
+       FROM pin_attempts ORDER BY seq DESC LIMIT ?`,
+    )
+    .all(limit) as {
+    bucket: string;
+    staff_id: string | null;
+    by_staff_id: string | null;
+    outcome: PinAttempt['outcome'];
+    locked_until: string | null;
+    created_at: string;
+  }[];
+  return rows.map((r) => {
+    const role = r.bucket.startsWith('role:') ? (r.bucket.slice(5) as StaffRole) : null;
+    return {
+      at: r.created_at,
+      staff: staffRefOf(ctx, r.staff_id),
+      role,
+      by: staffRefOf(ctx, r.by_staff_id),
+      outcome: r.outcome,
+      lockedUntil: r.locked_until,
+    };
+  });
 }
 
 /**

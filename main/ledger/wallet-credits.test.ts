@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { SyncStore, walletCreditKey } from './index';
-import { openTestLedger, type TestLedger } from './test-support/helpers';
+import { openTestLedger, throwsCode, type TestLedger } from './test-support/helpers';
+import { payAny } from './test-support/face-debit';
 
 let t: TestLedger;
 beforeEach(() => {
@@ -22,8 +23,8 @@ function sellSplit() {
   const l = t.ledger;
   l.addItem({ sku: 'DRK-001', qty: 3 });
   let s = l.addItem({ sku: 'SNK-001' });
-  s = l.pay(s.id, { method: 'cash', amountFen: 500 }, t.op);
-  s = l.pay(s.id, { method: 'face', amountFen: s.dueFen, reference: 'pay_cloud-1' }, t.op);
+  s = payAny(l, s.id, { method: 'cash', amountFen: 500 }, t.op);
+  s = payAny(l, s.id, { method: 'face', amountFen: s.dueFen, reference: 'pay_cloud-1' }, t.op);
   assert.equal(s.status, 'completed');
   return s;
 }
@@ -46,6 +47,8 @@ test('a refund to a face payment owes that payment a credit, written with the re
       key: `rf:${refund.id}:${face.id}`,
       refundId: refund.id,
       paymentId: face.id,
+      // The sale it paid: the cloud credits only its own debit for that sale.
+      saleId: s.id,
       cloudPaymentId: 'pay_cloud-1',
       amountFen: refund.amountFen,
       reason: 'damaged',
@@ -66,10 +69,12 @@ test('the cash part of a refund and a face payment without a cloud id owe nothin
   assert.equal(credits.length, 1, 'one credit: the face part, not the cash');
   assert.equal(credits[0]?.amountFen, all.byMethod.find((m) => m.method === 'face')?.amountFen);
 
-  l.addItem({ sku: 'DRK-001' });
-  const noRef = l.pay(l.currentSale()?.id ?? '', { method: 'face', amountFen: 200 }, t.op);
-  const r = l.refund(noRef.id, undefined, 'void', t.op);
-  assert.deepEqual(l.walletCreditsOf(r.id), []);
+  // A face payment without the cloud's signed debit cannot be written at all (issue 9: one with
+  // a typed reference once credited a real payer's wallet when refunded).
+  const open = l.addItem({ sku: 'DRK-001' });
+  const typed = { method: 'face', amountFen: 200, reference: 'pay_someone-else' } as const;
+  throwsCode(() => l.pay(open.id, typed as never, t.op), 'VALIDATION');
+  assert.equal(l.getSale(open.id).payments.length, 0);
 });
 
 test('a refund that fails writes no credit (one transaction)', () => {

@@ -18,6 +18,8 @@ export interface OwedCredit {
   key: string;
   refundId: string;
   paymentId: string;
+  /** The sale the face payment paid: the cloud credits only its own debit for that sale. */
+  saleId: string;
   /** The cloud's id of the face payment. */
   cloudPaymentId: string;
   amountFen: number;
@@ -35,6 +37,7 @@ interface CreditRow {
   idempotency_key: string;
   refund_id: string;
   payment_id: string;
+  sale_id: string;
   cloud_payment_id: string;
   amount_fen: number;
   reason: string;
@@ -44,15 +47,18 @@ interface CreditRow {
 }
 
 const SELECT = `
-  SELECT c.idempotency_key, c.refund_id, c.payment_id, c.cloud_payment_id, c.amount_fen,
-         c.reason, c.created_at, r.status, r.code
-  FROM wallet_credits c LEFT JOIN wallet_credit_results r USING (idempotency_key)`;
+  SELECT c.idempotency_key, c.refund_id, c.payment_id, p.sale_id, c.cloud_payment_id,
+         c.amount_fen, c.reason, c.created_at, r.status, r.code
+  FROM wallet_credits c
+  JOIN payments p ON p.id = c.payment_id
+  LEFT JOIN wallet_credit_results r USING (idempotency_key)`;
 
 function owed(row: CreditRow): OwedCredit {
   return {
     key: row.idempotency_key,
     refundId: row.refund_id,
     paymentId: row.payment_id,
+    saleId: row.sale_id,
     cloudPaymentId: row.cloud_payment_id,
     amountFen: row.amount_fen,
     reason: row.reason,

@@ -412,6 +412,7 @@ export class SyncEngine {
         try {
           outcome = outcomeOfRecord(
             await this.deps.cloud.refund({
+              saleId: credit.saleId,
               paymentId: credit.cloudPaymentId,
               amountFen: credit.amountFen,
               idempotencyKey: credit.key,

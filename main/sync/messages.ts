@@ -61,6 +61,7 @@ export const workerData = z.object({
     storeId: z.string().min(1),
     secret: z.string().min(16),
     identifyPublicKey: z.string().min(16),
+    paymentPublicKey: z.string().min(16).optional(),
   }),
   settings: syncSettings,
 });

@@ -25,12 +25,13 @@ import {
 } from '../../cloud/test-support';
 import type { Sale } from '../contract';
 import { createPosCore, type PosCore } from '../core';
+import { paymentKeyFrom, VerifiedFaceDebit } from '../ledger';
 import { SyncWorker } from './index';
 import { startFaultProxy, type Fault, type FaultProxy } from './test-support/fault-proxy';
 import { assertSameTotals, shopOn, until, type ShopCloud } from './test-support/shop';
 import { call, signInCashier } from '../core/test-support/calls';
 
-const MANAGER_PIN = '8888';
+const MANAGER_PIN = '888888';
 const OPENING_BALANCE = 50_000;
 
 const FAST_SYNC = {
@@ -134,12 +135,13 @@ describe('refunds of face-paid sales credit the wallet exactly once', () => {
       idempotencyKey: `fp:${sale.id}:1`,
     });
     assert.equal(payment.status, 'approved');
-    const paid = await call(core, 'sale.pay', {
-      saleId: sale.id,
-      method: 'face',
-      amountFen: sale.dueFen,
-      reference: payment.paymentId,
-    });
+    // Recorded as face pay records it: on the cloud's signed answer, verified.
+    const debit = VerifiedFaceDebit.verify(
+      payment.authorisation,
+      paymentKeyFrom(await client.paymentPublicKey()),
+      { terminalId: client.credentials?.terminalId ?? '', saleId: sale.id, amountFen: sale.dueFen },
+    );
+    const paid = core.ledger.payFace(debit, (await call(core, 'auth.current', {}))?.id ?? '');
     assert.equal(paid.status, 'completed');
     return { sale: paid, paymentId: payment.paymentId };
   }

@@ -6,6 +6,7 @@
 import { m001 } from './001-init';
 import { m002 } from './002-secrets-apart';
 import { m011 } from './011-audit-anchors';
+import { m012 } from './012-reconciliation';
 import { m013 } from './013-limits';
 
 export interface Migration {
@@ -15,4 +16,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m011, m013];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m011, m012, m013];

@@ -9,8 +9,9 @@ import type {
   PaymentRecord,
   RefundRecord,
 } from '../../../cloud/api';
-import type { PaymentMethod, Sale, Shift } from '../../contract';
+import type { Sale, Shift } from '../../contract';
 import type { FaceSession, FaceSessionOptions, FrameSource } from '../../face';
+import type { VerifiedFaceDebit } from '../../ledger';
 
 /** The part of cloud/client's CloudClient face pay uses (CloudClient satisfies it). */
 export interface FacePayCloud {
@@ -32,7 +33,10 @@ export interface FacePayCloud {
     idempotencyKey: string;
   }): Promise<PaymentRecord>;
   status(idempotencyKey: string): Promise<PaymentRecord | null>;
+  /** The cloud's Ed25519 key approved payments are signed with (base64url, raw). */
+  paymentPublicKey(): Promise<string>;
   refund(input: {
+    saleId: string;
     paymentId: string;
     amountFen: number;
     idempotencyKey: string;
@@ -47,6 +51,8 @@ export interface FacePayCloud {
 /** The terminal's cloud link as face pay sees it (main/core/cloud-link's CloudLink fits). */
 export interface FacePayLink {
   baseUrl: string;
+  /** This terminal as the cloud knows it: a signed debit must name it. */
+  credentials: { terminalId: string };
   client: FacePayCloud;
 }
 
@@ -77,11 +83,8 @@ export type FaceBackendFactory = () => Promise<FaceBackend>;
 export interface FacePayLedger {
   getSale(saleId: string): Sale;
   currentShift(): Shift | null;
-  pay(
-    saleId: string,
-    tender: { method: PaymentMethod; amountFen: number; tenderedFen?: number; reference?: string },
-    operatorId: string,
-  ): Sale;
+  /** Records the face payment the cloud signed for (nothing else records one). */
+  payFace(debit: VerifiedFaceDebit, operatorId: string): Sale;
 }
 
 /** How long each step may take; tests shorten them. */

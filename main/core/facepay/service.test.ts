@@ -9,6 +9,11 @@ import type { IdentifyResponse, PaymentRecord } from '../../../cloud/api';
 import type { EventName, EventPayload, FacePayState, Sale } from '../../contract';
 import type { FaceSessionEvent, FaceSessionOptions, FrameSource, SessionOutcome } from '../../face';
 import { DEMO_PRODUCTS } from '../../ledger/demo-catalog';
+import {
+  signFaceDebit,
+  TEST_CLOUD_KEY,
+  TEST_CLOUD_TERMINAL,
+} from '../../ledger/test-support/face-debit';
 import { openTestLedger, type TestLedger } from '../../ledger/test-support/helpers';
 import { silentLogger } from '../logger';
 import type { FaceBackend, FacePayCamera, FacePayCloud, FacePayTiming } from './ports';
@@ -141,7 +146,17 @@ class FakeCloud implements FacePayCloud {
   status(key: string) {
     return this.answer(this.statusAnswers, 'status', key);
   }
-  async refund(input: { paymentId: string; amountFen: number; idempotencyKey: string }) {
+  /** The stand-in cloud's payment key (its answers are signed with TEST_CLOUD_KEY). */
+  paymentKey = String(TEST_CLOUD_KEY.publicKey.export({ format: 'jwk' }).x);
+  async paymentPublicKey() {
+    return this.paymentKey;
+  }
+  async refund(input: {
+    saleId: string;
+    paymentId: string;
+    amountFen: number;
+    idempotencyKey: string;
+  }) {
     this.refunds.push(input);
     return {
       refundId: 'rf-1',
@@ -196,7 +211,13 @@ function approvedMember(input: { saleId: string; amountFen: number; idempotencyK
 
 const GREETING = { status: 'member', points: 120, coupons: [COUPON] } as const;
 
-function approved(input: { saleId: string; amountFen: number; idempotencyKey: string }) {
+/** An approval as the cloud answers it: signed with its payment key for this terminal's sale. */
+function approved(input: {
+  saleId: string;
+  amountFen: number;
+  idempotencyKey: string;
+}): PaymentRecord {
+  const createdAt = new Date().toISOString();
   return {
     paymentId: 'pay-1',
     idempotencyKey: input.idempotencyKey,
@@ -206,7 +227,14 @@ function approved(input: { saleId: string; amountFen: number; idempotencyKey: st
     declineCode: null,
     refundedFen: 0,
     maskedName: '张*三',
-    createdAt: new Date().toISOString(),
+    createdAt,
+    authorisation: signFaceDebit({
+      paymentId: 'pay-1',
+      terminalId: TEST_CLOUD_TERMINAL,
+      saleId: input.saleId,
+      amountFen: input.amountFen,
+      at: createdAt,
+    }),
   };
 }
 
@@ -215,8 +243,16 @@ function declined(code: PaymentRecord['declineCode']) {
     ...approved(input),
     status: 'declined' as const,
     declineCode: code,
+    authorisation: null,
   });
 }
+
+/** The cloud link as the terminal holds it: this terminal's cloud id and the client. */
+const LINK = (client: FakeCloud) => ({
+  baseUrl: 'http://cloud.test',
+  credentials: { terminalId: TEST_CLOUD_TERMINAL },
+  client,
+});
 
 const FAST: Partial<FacePayTiming> = {
   identifyTimeoutMs: 200,
@@ -266,7 +302,7 @@ describe('face pay orchestration', () => {
 
   async function ready(): Promise<void> {
     service.attachCamera(camera);
-    service.attachCloud({ baseUrl: 'http://cloud.test', client: cloud });
+    service.attachCloud(LINK(cloud));
     await until(() => service.availability().available, 'face pay to be available');
   }
 
@@ -325,7 +361,7 @@ describe('face pay orchestration', () => {
       probe: async () => true,
     });
     service.attachCamera(camera);
-    service.attachCloud({ baseUrl: 'http://cloud.test', client: cloud });
+    service.attachCloud(LINK(cloud));
     await until(() => finishStart !== undefined, 'the engine to be starting');
     let closed = false;
     const closing = service.close().then(() => (closed = true));
@@ -338,7 +374,7 @@ describe('face pay orchestration', () => {
 
   it('is not offered without a cloud link, a camera, or while the cloud does not answer', async () => {
     assert.deepEqual(service.availability(), { available: false, reason: 'NO_CLOUD' });
-    service.attachCloud({ baseUrl: 'http://cloud.test', client: cloud });
+    service.attachCloud(LINK(cloud));
     assert.equal(service.availability().reason, 'NO_CAMERA');
     service.attachCamera(camera);
     await until(() => service.availability().available, 'available');
@@ -351,7 +387,7 @@ describe('face pay orchestration', () => {
     await service.close();
     make({}, async () => false);
     service.attachCamera(camera);
-    service.attachCloud({ baseUrl: 'http://cloud.test', client: cloud });
+    service.attachCloud(LINK(cloud));
     await until(() => service.availability().reason === 'OFFLINE', 'offline');
     const started = service.start(sale.id, t.op);
     assert.equal(started.phase, 'failed');
@@ -360,6 +396,53 @@ describe('face pay orchestration', () => {
     assertStillOpen();
     const announced = events.filter((e) => e.name === 'facepay.availability').at(-1);
     assert.deepEqual(announced?.payload, { available: false, reason: 'OFFLINE' });
+  });
+
+  it('attack: an approval whose signature is forged, tampered, missing or for another terminal records nothing and is given back', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const forger = generateKeyPairSync('ed25519').privateKey;
+    type Input = { saleId: string; amountFen: number; idempotencyKey: string };
+    const bad: [string, (input: Input) => PaymentRecord][] = [
+      ['unsigned', (input) => ({ ...approved(input), authorisation: null })],
+      [
+        'signed by another key',
+        (input) => {
+          const real = approved(input);
+          const { signature: _s, ...fields } = real.authorisation ?? ({} as never);
+          return { ...real, authorisation: signFaceDebit(fields, forger) };
+        },
+      ],
+      [
+        'tampered (another payment id)',
+        (input) => {
+          const real = approved(input);
+          return {
+            ...real,
+            authorisation: real.authorisation && { ...real.authorisation, paymentId: 'pay-x' },
+          };
+        },
+      ],
+      [
+        'for another terminal',
+        (input) => {
+          const real = approved(input);
+          const { signature: _s, ...fields } = real.authorisation ?? ({} as never);
+          return { ...real, authorisation: signFaceDebit({ ...fields, terminalId: 'trm_b' }) };
+        },
+      ],
+    ];
+    await ready();
+    for (const [what, answer] of bad) {
+      cloud.authoriseAnswers = [answer];
+      const refundsBefore = cloud.refunds.length;
+      await toConfirm();
+      service.confirm(sale.id);
+      await until(() => state().phase === 'failed', `failed (${what})`);
+      assertStillOpen();
+      await until(() => cloud.refunds.length === refundsBefore + 1, `given back (${what})`);
+      const refund = cloud.refunds.at(-1) as { saleId: string; paymentId: string };
+      assert.equal(refund.saleId, sale.id, what);
+    }
   });
 
   it('pays: capture, identify, confirm, authorise, one ledger payment that completes the sale', async () => {
@@ -711,6 +794,7 @@ describe('face pay orchestration', () => {
     cloudBack = true;
     await until(() => cloud.refunds.length === 1, 'refund');
     assert.deepEqual(cloud.refunds[0], {
+      saleId: sale.id,
       paymentId: 'pay-1',
       amountFen: sale.dueFen,
       idempotencyKey: `fpr:${sale.id}:1`,

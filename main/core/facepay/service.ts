@@ -22,6 +22,7 @@
  * the cloud client. Frames are never seen here: the camera feeds the face worker, and only the
  * small preview comes back, for the customer display's event. Nothing here logs a payload.
  */
+import type { KeyObject } from 'node:crypto';
 import type { Coupon, LivenessEvidence, MemberGreeting, PaymentRecord } from '../../../cloud/api';
 import {
   FACEPAY_ACTIVE_PHASES,
@@ -43,6 +44,7 @@ import {
   type Sale,
 } from '../../contract';
 import type { FaceSession, FaceSessionEvent, SessionConfig } from '../../face';
+import { paymentKeyFrom, VerifiedFaceDebit } from '../../ledger';
 import type { Logger } from '../logger';
 import {
   DEFAULT_FACEPAY_TIMING,
@@ -202,6 +204,8 @@ export class FacePayService {
   private lastAvailability = '';
   private flow: Flow | null = null;
   private readonly attempts = new Map<string, number>();
+  /** Per cloud link: the key its approved payments are signed with. */
+  private readonly paymentKeys = new WeakMap<FacePayLink, KeyObject>();
   /** Sales with a face payment whose outcome is still being resolved: no new attempt. */
   private readonly unresolved = new Set<string>();
   private readonly background = new Set<NodeJS.Timeout>();
@@ -642,6 +646,18 @@ export class FacePayService {
       this.fail(flow, 'UNAVAILABLE');
       return;
     }
+    // The key the answer must be signed with, known before anything is debited (asked of the
+    // cloud once for a terminal paired before the cloud signed payments).
+    try {
+      await this.paymentKeyOf(link);
+    } catch (error) {
+      this.options.logger.warn("face pay: the cloud's payment key is not available", {
+        saleId: flow.saleId,
+        code: errorCode(error),
+      });
+      this.fail(flow, 'CLOUD_UNREACHABLE');
+      return;
+    }
     let sale: Sale | null;
     try {
       sale = this.options.ledger.getSale(flow.saleId);
@@ -731,6 +747,14 @@ export class FacePayService {
     }
   }
 
+  private async paymentKeyOf(link: FacePayLink): Promise<KeyObject> {
+    const known = this.paymentKeys.get(link);
+    if (known !== undefined) return known;
+    const key = paymentKeyFrom(await link.client.paymentPublicKey());
+    this.paymentKeys.set(link, key);
+    return key;
+  }
+
   /** An answer to an authorisation: record the approval in the ledger, or report the decline. */
   private settle(link: FacePayLink, flow: Flow, record: PaymentRecord): void {
     if (record.status === 'declined') {
@@ -771,11 +795,18 @@ export class FacePayService {
   private record(link: FacePayLink, flow: Flow, record: PaymentRecord): Sale | null {
     const { saleId } = flow;
     try {
-      const sale = this.options.ledger.pay(
+      // Only the cloud's signed word that it debited the payer for this sale is recorded
+      // (main/ledger/face-debit.ts); an answer that does not verify is given back like one the
+      // ledger refuses.
+      const key = this.paymentKeys.get(link);
+      if (key === undefined)
+        throw new PosError('FORBIDDEN', "face payment not recorded: the cloud's key is unknown");
+      const debit = VerifiedFaceDebit.verify(record.authorisation, key, {
+        terminalId: link.credentials.terminalId,
         saleId,
-        { method: 'face', amountFen: record.amountFen, reference: record.paymentId },
-        flow.operatorId,
-      );
+        amountFen: record.amountFen,
+      });
+      const sale = this.options.ledger.payFace(debit, flow.operatorId);
       this.options.logger.info('face pay: paid', { saleId, receiptNo: sale.receiptNo });
       this.options.onSalePaid(sale);
       return sale;
@@ -796,6 +827,7 @@ export class FacePayService {
       try {
         const refund = await withTimeout(
           link.client.refund({
+            saleId: record.saleId,
             paymentId: record.paymentId,
             amountFen: record.amountFen,
             idempotencyKey: key,

@@ -12,7 +12,7 @@ import type { EventName, EventPayload, PeripheralsStatus } from '../../contract'
 import { Peripherals } from '../../../native';
 import { loadConfig, type PosConfig } from '../config';
 import { createPosCore, type CoreOptions, type PosCore } from '../core';
-import { call, managerSession, refusal, signInCashier } from '../test-support/calls';
+import { call, demoStaffId, managerSession, refusal, signInCashier } from '../test-support/calls';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -40,7 +40,7 @@ function newCore(args: string[] = [], options: CoreOptions = {}) {
 /** Signed-in cashier, open shift, two lines, paid by `method` (cash with a ¥100 note). */
 async function sell(core: PosCore, method: 'cash' | 'card' = 'cash') {
   if ((await call(core, 'auth.current', {})) === null)
-    await call(core, 'auth.signIn', { pin: '1234' });
+    await call(core, 'auth.signIn', { staffId: demoStaffId(core, 'cashier'), pin: '1234' });
   if ((await call(core, 'shift.current', {})) === null)
     await call(core, 'shift.open', { floatFen: 0 });
   await call(core, 'sale.addItem', { sku: 'DRK-001', qty: 2 });
@@ -151,7 +151,7 @@ describe('printing after a sale', () => {
     const { core, printerFile, events } = newCore();
     try {
       await managerSession(core);
-      await call(core, 'settings.set', { autoPrintReceipt: false, managerPin: '8888' });
+      await call(core, 'settings.set', { autoPrintReceipt: false, managerPin: '888888' });
       const status = events.filter((e) => e.name === 'peripherals.status').at(-1)
         ?.payload as PeripheralsStatus;
       assert.equal(status.autoPrint, false, 'the change is announced');
@@ -259,7 +259,10 @@ describe('a printer that fails', () => {
       assert.deepEqual([status.printer.state, status.lastError], ['absent', null]);
       assert.equal(await refusal(core, 'receipt.print', { saleId: sale.id }), 'NO_PRINTER');
       assert.equal(
-        await refusal(core, 'drawer.open', { reason: 'change for the float', managerPin: '8888' }),
+        await refusal(core, 'drawer.open', {
+          reason: 'change for the float',
+          managerPin: '888888',
+        }),
         'NO_PRINTER',
       );
       assert.equal(
@@ -279,7 +282,7 @@ describe('drawer.open (no sale)', () => {
     try {
       const request = { reason: 'customer needs change' };
       assert.equal(
-        await refusal(core, 'drawer.open', { ...request, managerPin: '8888' }),
+        await refusal(core, 'drawer.open', { ...request, managerPin: '888888' }),
         'SIGN_IN_REQUIRED',
         'the till is the signed-in cashier’s, even with a manager’s PIN',
       );
@@ -294,14 +297,14 @@ describe('drawer.open (no sale)', () => {
         'PIN_WRONG',
       );
       assert.equal(
-        await refusal(core, 'drawer.open', { reason: '  ', managerPin: '8888' }),
+        await refusal(core, 'drawer.open', { reason: '  ', managerPin: '888888' }),
         'VALIDATION',
       );
       assert.equal(existsSync(printerFile), false, 'the drawer stayed shut');
       assert.equal(core.ledger.listApprovals().length, 0);
 
       const pending = core.ledger.pendingOutboxCount();
-      const opened = await call(core, 'drawer.open', { ...request, managerPin: '8888' });
+      const opened = await call(core, 'drawer.open', { ...request, managerPin: '888888' });
       assert.ok(Date.parse(opened.openedAt) > 0);
       assert.equal(printed(printerFile), KICK_PIN2);
       const [approval] = core.ledger.listApprovals();

@@ -8,7 +8,7 @@ import type { PosCore } from '../core';
 
 /** The demo staff seeded with every core (README). */
 export const DEMO_CASHIER_PIN = '1234';
-export const DEMO_MANAGER_PIN = '8888';
+export const DEMO_MANAGER_PIN = '888888';
 
 const callers = new WeakMap<PosCore, Map<CallerKind, Caller>>();
 
@@ -54,9 +54,21 @@ export async function refusal(
   return reply.error.code;
 }
 
+/** The id of the demo person of `role` (the sign-in screen picks the person, then takes the PIN). */
+export function demoStaffId(core: PosCore, role: 'cashier' | 'manager'): string {
+  const person = core.ledger.listStaff().find((s) => s.role === role);
+  if (person === undefined) throw new Error(`no demo ${role}`);
+  return person.id;
+}
+
 /** Signs the demo cashier in at the till (terminal-wide), as the cashier's screen does. */
 export async function signInCashier(core: PosCore, caller: Caller = callerFor(core)) {
-  return call(core, 'auth.signIn', { pin: DEMO_CASHIER_PIN }, caller);
+  return call(
+    core,
+    'auth.signIn',
+    { staffId: demoStaffId(core, 'cashier'), pin: DEMO_CASHIER_PIN },
+    caller,
+  );
 }
 
 /** Opens a manager session on this caller only. */

@@ -19,6 +19,8 @@ import { migration005 } from './005-operators';
 import { migration006 } from './006-wallet-credits';
 import { migration007 } from './007-receipts';
 import { migration011 } from './011-keyed-audit';
+import { migration012 } from './012-pin-guards';
+import { migration013 } from './013-face-debits';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -32,6 +34,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006,
   migration007,
   migration011,
+  migration012,
+  migration013,
 ];
 /** The highest version this code knows (versions may have gaps: see above). */
 export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

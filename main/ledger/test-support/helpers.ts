@@ -45,6 +45,9 @@ export function operatorOf(ledger: Ledger): string {
 
 export const TEST_CASHIER_PIN = '5555';
 
+/** The tests' PIN pepper (the terminal's comes from its secret store). */
+export const TEST_PIN_PEPPER = Buffer.alloc(32, 7);
+
 export interface TestLedger {
   ledger: Ledger;
   file: string;
@@ -63,7 +66,13 @@ export function openTestLedger(
   const file = join(dir, 'ledger.db');
   const clock = new TestClock();
   const t: TestLedger = {
-    ledger: Ledger.open({ auditKey: TEST_AUDIT_KEY, file, now: clock.now, ...options }),
+    ledger: Ledger.open({
+      auditKey: TEST_AUDIT_KEY,
+      file,
+      now: clock.now,
+      pinPepper: TEST_PIN_PEPPER,
+      ...options,
+    }),
     file,
     clock,
     get op() {
@@ -75,6 +84,7 @@ export function openTestLedger(
         auditKey: TEST_AUDIT_KEY,
         file,
         now: clock.now,
+        pinPepper: TEST_PIN_PEPPER,
         ...options,
         ...more,
       });

@@ -167,7 +167,7 @@ describe('syncStoreWithClient', () => {
     ]);
     assert.equal(store.getState().report.report, null);
 
-    await store.dispatch(unlockManager('8888'));
+    await store.dispatch(unlockManager('888888'));
     await store.dispatch(loadDailyReport('2025-01-01'));
     assert.equal(store.getState().report.report, report);
 

@@ -9,9 +9,28 @@ export interface AuthState {
   loaded: boolean;
   signingIn: boolean;
   error: UiError | null;
+  /** Who may sign in (the sign-in screen picks the person, then takes the PIN). */
+  staff: Staff[];
 }
 
-const initialState: AuthState = { operator: null, loaded: false, signingIn: false, error: null };
+const initialState: AuthState = {
+  operator: null,
+  loaded: false,
+  signingIn: false,
+  error: null,
+  staff: [],
+};
+
+export const loadSignInStaff = createAppAsyncThunk(
+  'auth/staff',
+  async (_: void, { extra, rejectWithValue }) => {
+    try {
+      return await extra.api.invoke('auth.staff', {});
+    } catch (error) {
+      return rejectWithValue(toUiError(error));
+    }
+  },
+);
 
 export const loadOperator = createAppAsyncThunk(
   'auth/load',
@@ -26,9 +45,9 @@ export const loadOperator = createAppAsyncThunk(
 
 export const signIn = createAppAsyncThunk(
   'auth/signIn',
-  async (pin: string, { extra, rejectWithValue }) => {
+  async (request: { staffId: string; pin: string }, { extra, rejectWithValue }) => {
     try {
-      return await extra.api.invoke('auth.signIn', { pin });
+      return await extra.api.invoke('auth.signIn', request);
     } catch (error) {
       return rejectWithValue(toUiError(error));
     }
@@ -61,6 +80,9 @@ export const authSlice = createSlice({
         state.operator = action.payload;
         state.loaded = true;
       })
+      .addCase(loadSignInStaff.fulfilled, (state, action) => {
+        state.staff = action.payload;
+      })
       .addCase(signIn.pending, (state) => {
         state.signingIn = true;
         state.error = null;
@@ -83,6 +105,7 @@ export const authSlice = createSlice({
     selectOperatorLoaded: (state) => state.loaded,
     selectSigningIn: (state) => state.signingIn,
     selectSignInError: (state) => state.error,
+    selectSignInStaff: (state) => state.staff,
     /** Ask for a PIN: we know for sure nobody is signed in. */
     selectNeedsSignIn: (state) => state.loaded && state.operator === null,
   },
@@ -94,5 +117,6 @@ export const {
   selectOperatorLoaded,
   selectSigningIn,
   selectSignInError,
+  selectSignInStaff,
   selectNeedsSignIn,
 } = authSlice.selectors;

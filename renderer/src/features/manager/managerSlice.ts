@@ -6,7 +6,13 @@
  * below do not even start (their condition), and whatever was shown is dropped on lock.
  */
 import { createSlice, isRejected, type UnknownAction } from '@reduxjs/toolkit';
-import { MANAGER_IDLE_MS, type Shift, type Staff, type ZReport } from '../../contract';
+import {
+  MANAGER_IDLE_MS,
+  type PinAttempt,
+  type Shift,
+  type Staff,
+  type ZReport,
+} from '../../contract';
 import { createAppAsyncThunk } from '../../app/createAppAsyncThunk';
 import type { RootState } from '../../app/store';
 import { toUiError, type UiError } from '../../lib/errors';
@@ -18,6 +24,8 @@ export interface ManagerState {
   unlocking: boolean;
   error: UiError | null;
   zReports: ZReport[];
+  /** The newest PIN checks (who, for whom, outcome, lockout). */
+  pinAttempts: PinAttempt[];
   shifts: Shift[];
   /** The date the shifts belong to. */
   shiftsFor: string | null;
@@ -28,6 +36,7 @@ export const initialManagerState: ManagerState = {
   unlocking: false,
   error: null,
   zReports: [],
+  pinAttempts: [],
   shifts: [],
   shiftsFor: null,
 };
@@ -83,6 +92,18 @@ export const loadZReports = createAppAsyncThunk(
   { condition: (_, { getState }) => unlocked(getState()) },
 );
 
+export const loadPinAttempts = createAppAsyncThunk(
+  'manager/pinAttempts',
+  async (_: void, { extra, rejectWithValue }) => {
+    try {
+      return await extra.api.invoke('staff.pinAttempts', { limit: 50 });
+    } catch (error) {
+      return rejectWithValue(toUiError(error));
+    }
+  },
+  { condition: (_, { getState }) => unlocked(getState()) },
+);
+
 export const loadShifts = createAppAsyncThunk(
   'manager/shifts',
   async (businessDate: string, { extra, rejectWithValue }) => {
@@ -105,6 +126,7 @@ export function endedByMain(action: UnknownAction): action is UnknownAction & { 
 function lock(state: ManagerState): void {
   state.manager = null;
   state.zReports = [];
+  state.pinAttempts = [];
   state.shifts = [];
   state.shiftsFor = null;
 }
@@ -136,6 +158,9 @@ export const managerSlice = createSlice({
         if (action.payload === null) lock(state);
         else state.manager = action.payload.manager;
       })
+      .addCase(loadPinAttempts.fulfilled, (state, action) => {
+        state.pinAttempts = action.payload;
+      })
       .addCase(loadZReports.fulfilled, (state, action) => {
         state.zReports = [...action.payload].sort((a, b) => b.number - a.number);
       })
@@ -153,6 +178,7 @@ export const managerSlice = createSlice({
     selectUnlocking: (state) => state.unlocking,
     selectUnlockError: (state) => state.error,
     selectZReports: (state) => state.zReports,
+    selectPinAttempts: (state) => state.pinAttempts,
     selectShifts: (state) => state.shifts,
     selectShiftsFor: (state) => state.shiftsFor,
   },
@@ -164,6 +190,7 @@ export const {
   selectUnlocking,
   selectUnlockError,
   selectZReports,
+  selectPinAttempts,
   selectShifts,
   selectShiftsFor,
 } = managerSlice.selectors;

@@ -4,7 +4,7 @@
  * (the cashier's receipt preview, the customer's "thank you").
  */
 import { createSlice, isAnyOf, type PayloadAction } from '@reduxjs/toolkit';
-import { checkBarcode, type PaymentMethod, type Sale, type SaleLine } from '../../contract';
+import { checkBarcode, type TillTender, type Sale, type SaleLine } from '../../contract';
 import { createAppAsyncThunk } from '../../app/createAppAsyncThunk';
 import { TransportError } from '../../api/transport';
 import { toUiError, type UiError } from '../../lib/errors';
@@ -161,7 +161,8 @@ export const payCash = createAppAsyncThunk(
 );
 
 export interface TenderArg {
-  method: PaymentMethod;
+  /** Tenders the till records itself (face pay records its own payments). */
+  method: TillTender;
   /** The amount to apply to the sale (cash: at most what is due is applied). */
   amountFen: number;
   /** Cash only: what the customer handed over. */

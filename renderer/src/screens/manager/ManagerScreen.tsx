@@ -35,6 +35,7 @@ import { HourlyChart } from './HourlyChart';
 import { ManagerGate } from './ManagerGate';
 import { MethodMixChart } from './MethodMixChart';
 import { KpiCards, RefundsTable, ShiftsTable, TopItemsTable } from './ReportTables';
+import { PinAttemptsPanel } from './PinAttemptsPanel';
 import { SettingsPanel } from './SettingsPanel';
 import { AuditPanel } from './AuditPanel';
 import { SyncPanel } from './SyncPanel';
@@ -264,6 +265,7 @@ export function ManagerScreen() {
               <AuditPanel />
               <SyncPanel />
               <SettingsPanel />
+              <PinAttemptsPanel />
             </div>
             <p className="muted">{t('manager.hoursNote', { example: hourRange(9) })}</p>
           </div>
