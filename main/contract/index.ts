@@ -9,4 +9,5 @@ export * from './events';
 export * from './wire';
 export * from './ipc';
 export * from './facepay';
+export * from './displays';
 export * from './peripherals';

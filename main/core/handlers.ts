@@ -35,6 +35,8 @@ import type { Ledger } from '../ledger';
 import { operatorId, type CallContext } from './call';
 import { facePayHandlers, type FacePayService } from './facepay';
 import type { PrintService } from './peripherals';
+import { DisplayRegistry } from './displays';
+import { silentLogger } from './logger';
 import { ManagerSessions } from './manager-sessions';
 import { TerminalState } from './terminal-state';
 import type { WalletCredits } from './wallet-credits';
@@ -67,6 +69,8 @@ export interface HandlerServices {
   sessions?: ManagerSessions;
   /** The Electron shell, once it has attached itself. */
   shell?: () => TerminalShell | null;
+  /** Remote displays: pairing, the list, which display is the customer's. */
+  displays?: DisplayRegistry;
 }
 
 /** A discount above `limitBp` of `baseFen` needs a manager (integer arithmetic, fen). */
@@ -81,6 +85,7 @@ export function createHandlers(
 ): Handlers {
   const { state } = services;
   const sessions = services.sessions ?? new ManagerSessions();
+  const displays = services.displays ?? new DisplayRegistry(ledger, Date.now, silentLogger);
 
   /** The refund as the cashier sees it, its wallet credits sent first when they can be. */
   function withCredits(refund: Refund): RefundResult | Promise<RefundResult> {
@@ -304,6 +309,10 @@ export function createHandlers(
 
     'display.posters': () => services.posters(),
     'display.payment': () => null,
+    'display.devices': () => displays.overview(),
+    'display.pairingCode': () => displays.newPairingCode(),
+    'display.revoke': (r) => displays.revoke(r.deviceId),
+    'display.setCustomer': (r) => displays.setCustomerDisplay(r.display),
 
     ...facePayHandlers(services.facePay),
   };

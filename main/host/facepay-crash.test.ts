@@ -143,13 +143,13 @@ it('the cloud killed between debit and answer: the terminal resolves by status q
     timezone: 'Asia/Shanghai',
     defaultLocale: 'zh-CN',
   });
-  host = await startHost({ core, port: 0, access: { remoteDisplays: false, pairingToken: null } });
+  host = await startHost({ core, port: 0 });
   proxy = await startRecordingProxy(url);
   core.facePay.attachCloud(
     await linkCloud({ dataDir, baseUrl: proxy.url, pairingCode: async () => code }),
   );
-  page = await CapturePage.connect(host.url, FACE_CLIP);
-  ws = await connectWs(`ws://127.0.0.1:${host.port}/ws`);
+  page = await CapturePage.connect(host.url, FACE_CLIP, { key: host.secrets.display });
+  ws = await connectWs(`ws://127.0.0.1:${host.port}/ws`, {}, { key: host.secrets.staff });
   const client = ws;
   await until(
     async () => (await client.invoke('facepay.status', {})).availability.available,

@@ -93,7 +93,6 @@ async function startRig(
   const host = await startHost({
     core,
     port: 0,
-    access: { remoteDisplays: false, pairingToken: null },
     logger,
   });
   const proxy = await startRecordingProxy(cloud.cloud.url);
@@ -102,8 +101,8 @@ async function startRig(
   const { code } = await cloud.admin.pairingCode(storeId, 'till');
   const link = await linkCloud({ dataDir, baseUrl: proxy.url, pairingCode: async () => code });
   core.facePay.attachCloud(link);
-  const page = await CapturePage.connect(host.url, clip);
-  const ws = await connectWs(`ws://127.0.0.1:${host.port}/ws`);
+  const page = await CapturePage.connect(host.url, clip, { key: host.secrets.display });
+  const ws = await connectWs(`ws://127.0.0.1:${host.port}/ws`, {}, { key: host.secrets.staff });
   await until(
     async () => (await ws.invoke('facepay.status', {})).availability.available,
     'face pay to be offered',
@@ -423,7 +422,10 @@ describe('face pay through the browser host and the reference cloud', () => {
       const stats = rig.host.capture.stats;
       const dropped = stats.dropped;
       rig.page.sendRaw(frame); // no session: dropped unread
-      const stranger = await CapturePage.connect(rig.host.url, FACE_CLIP, { hello: false });
+      const stranger = await CapturePage.connect(rig.host.url, FACE_CLIP, {
+        hello: false,
+        key: rig.host.secrets.display,
+      });
       stranger.sendRaw(frame);
       await until(() => stats.dropped === dropped + 2, 'both frames dropped');
       assert.equal(stats.frames, 0);

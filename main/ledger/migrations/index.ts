@@ -18,6 +18,7 @@ import { migration004 } from './004-sync-state';
 import { migration005 } from './005-operators';
 import { migration006 } from './006-wallet-credits';
 import { migration007 } from './007-receipts';
+import { migration012 } from './012-display-devices';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration012,
 ];
 /** The highest version this code knows (versions may have gaps: see above). */
 export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
