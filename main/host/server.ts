@@ -171,7 +171,19 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       ...(tls !== null ? { https: { key: tls.key, cert: tls.cert } } : {}),
     });
 
+    // Contract messages stay under MAX_MESSAGE_BYTES (socket.ts checks); only /capture's
+    // camera frames are larger.
+    await app.register(fastifyWebsocket, {
+      options: {
+        maxPayload: Math.max(MAX_MESSAGE_BYTES, CAPTURE_MAX_FRAME_BYTES),
+        // Echo our protocol only: the key beside it is never sent back.
+        handleProtocols: (offered: Set<string>) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+      },
+    });
     // First, for every request (pages, files, WebSocket upgrades): a Host this listener serves.
+    // Added after the WebSocket plugin so that its own onRequest marks an upgrade first, and
+    // its onResponse then destroys a refused upgrade's socket (else a refused client could
+    // hold it open, and with it the host's shutdown).
     app.addHook('onRequest', async (request, reply) => {
       if (!hostAllowed(request.headers.host, door.hosts))
         return reply.code(421).send({ error: 'this host name is not served here' });
@@ -183,15 +195,6 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       return undefined;
     });
 
-    // Contract messages stay under MAX_MESSAGE_BYTES (socket.ts checks); only /capture's
-    // camera frames are larger.
-    await app.register(fastifyWebsocket, {
-      options: {
-        maxPayload: Math.max(MAX_MESSAGE_BYTES, CAPTURE_MAX_FRAME_BYTES),
-        // Echo our protocol only: the key beside it is never sent back.
-        handleProtocols: (offered: Set<string>) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
-      },
-    });
     // One wildcard route that looks files up on request: listing the bundle's files as routes
     // at start (wildcard: false globs ~130 files, most of them font subsets) cost the cold
     // start ~40 ms. Unknown paths and dotfiles (the build stamp) get a 404.

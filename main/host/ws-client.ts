@@ -18,6 +18,8 @@ export interface WsContractClient {
   /** Send anything at all (hostile tests) and get the raw reply frame. */
   raw(data: string | Buffer): Promise<Record<string, unknown>>;
   events: { name: string; payload: unknown }[];
+  /** Settles when the connection closes, from either side. */
+  closed: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -92,8 +94,10 @@ export async function connectWs(
     });
   }
 
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   return {
     events,
+    closed,
     async invoke(channel, payload) {
       const id = nextId++;
       const frame = await send(JSON.stringify({ id, channel, payload }), id);
@@ -104,10 +108,8 @@ export async function connectWs(
       return send(data, null);
     },
     close() {
-      return new Promise((resolve) => {
-        socket.once('close', () => resolve());
-        socket.close();
-      });
+      if (socket.readyState !== WebSocket.CLOSED) socket.close();
+      return closed;
     },
   };
 }

@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import { LOCAL_DISPLAY_ID, PosError, type DisplayDevice } from '../contract';
 import type { Ctx } from './context';
-import { uuidv7 } from './ids';
 
 interface Row {
   id: string;
