@@ -16,16 +16,14 @@
  *    Referers; in the page's URL they sit in the fragment, which browsers never send.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { WS_KEY_PREFIX as KEY_PREFIX, WS_SUBPROTOCOL, wsKeyProtocols } from '../contract';
 import type { CallerKind } from '../core';
 
 /** The subprotocol every contract and capture socket speaks (the server echoes it). */
-export const WS_PROTOCOL = 'pos.v1';
-const KEY_PREFIX = 'pos-key.';
+export const WS_PROTOCOL = WS_SUBPROTOCOL;
 
 /** The subprotocols a client offers: the protocol, then its key. */
-export function wsProtocolsFor(key: string): string[] {
-  return [WS_PROTOCOL, `${KEY_PREFIX}${key}`];
-}
+export const wsProtocolsFor = wsKeyProtocols;
 
 /** The key a WebSocket upgrade presents in Sec-WebSocket-Protocol, if any. */
 export function keyFromProtocols(header: string | string[] | undefined): string | undefined {
