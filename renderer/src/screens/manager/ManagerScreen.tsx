@@ -34,6 +34,7 @@ import { HourlyChart } from './HourlyChart';
 import { ManagerGate } from './ManagerGate';
 import { MethodMixChart } from './MethodMixChart';
 import { KpiCards, RefundsTable, ShiftsTable, TopItemsTable } from './ReportTables';
+import { DisplaysPanel } from './DisplaysPanel';
 import { SettingsPanel } from './SettingsPanel';
 import { SyncPanel } from './SyncPanel';
 import { ZReportsPanel } from './ZReportsPanel';
@@ -259,6 +260,7 @@ export function ManagerScreen() {
             <div className="manager__side">
               <SyncPanel />
               <SettingsPanel />
+              <DisplaysPanel />
             </div>
             <p className="muted">{t('manager.hoursNote', { example: hourRange(9) })}</p>
           </div>
