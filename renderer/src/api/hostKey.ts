@@ -36,6 +36,12 @@ export function takeHostKey(win: KeyWindow): string | null {
   return key !== null && WS_KEY_PATTERN.test(key) ? key : null;
 }
 
+/** The launch secret this tab holds (taken from its URL earlier), if any. */
+export function heldLaunchKey(win: Pick<Window, 'sessionStorage'>): string | null {
+  const key = win.sessionStorage.getItem(SESSION_KEY);
+  return key !== null && WS_KEY_PATTERN.test(key) ? key : null;
+}
+
 /** The WebSocket subprotocols that present the key (none without a key: the host refuses). */
 export function keyProtocols(key: string | null): string[] {
   return key === null ? [] : wsKeyProtocols(key);
