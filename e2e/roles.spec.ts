@@ -6,7 +6,7 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { asCashier, demoProduct, FIRST_STEP_MS, MANAGER_PIN, startTill, yuan } from './pos';
+import { asCashier, demoProduct, FIRST_STEP_MS, MANAGER_PIN, scan, startTill, yuan } from './pos';
 
 /** The contract channels a page sends over its WebSocket, in order. */
 function sentChannels(page: Page): string[] {
@@ -93,14 +93,20 @@ test('the cashier opens the manager screen from F3; it asks for the PIN', async 
   expect(page.url()).toBe(`${host.url}/`);
 });
 
-test("the screens' secrets are in no URL that leaves the page", async ({ page, host }) => {
+test("the screens' secrets are in no URL that leaves the page", async ({ page, context, host }) => {
   const sockets: string[] = [];
-  page.on('websocket', (socket) => sockets.push(socket.url()));
-  await page.goto(host.screen('/customer'));
-  const contractSocket = (): string | undefined => sockets.find((u) => /\/ws$/.test(u));
-  await expect.poll(contractSocket, { timeout: FIRST_STEP_MS }).toBeDefined();
-  // The page took its secret out of the address bar (it keeps it for this tab only).
-  await expect(page).toHaveURL(`${host.url}/customer`);
+  const customer = await context.newPage();
+  for (const p of [page, customer]) p.on('websocket', (socket) => sockets.push(socket.url()));
+  await customer.goto(host.screen('/customer'));
+  // The page took its secret out of the address bar (it keeps it for this tab only) ...
+  await expect(customer).toHaveURL(`${host.url}/customer`);
+  // ... and presents it: it is the customer display, following the till's cart.
+  await expect(customer.getByTestId('posters')).toBeVisible({ timeout: FIRST_STEP_MS });
+  await startTill(page, host);
+  await expect(page).toHaveURL(`${host.url}/`);
+  await scan(page, demoProduct(7).barcode);
+  await expect(customer.getByTestId('customer-line')).toHaveCount(1);
+  expect(sockets.length).toBeGreaterThan(0);
   for (const url of sockets) {
     expect(url).not.toContain(host.displayKey);
     expect(url).not.toContain(host.staffKey);
