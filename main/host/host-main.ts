@@ -6,7 +6,9 @@
  * linked after the host is ready, never before (cloud-sync.ts).
  */
 import { argValue, consoleLogger, createPosCore, loadConfig } from '../core';
+import { rmSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
+import { join } from 'node:path';
 import { startCloudSync } from './cloud-sync';
 import { startHost, type RemoteDisplayOptions } from './server';
 import { loadOrCreateTlsIdentity } from './tls';
@@ -40,6 +42,9 @@ async function main(): Promise<void> {
     argv.includes('--remote-displays') || process.env.POS_REMOTE_DISPLAYS === '1';
 
   const core = createPosCore(config, consoleLogger);
+  // Earlier versions kept one shared pairing token for every remote display in the data
+  // directory; devices now pair for a token of their own, so the old one must not linger.
+  rmSync(join(config.dataDir, 'pairing-token'), { force: true });
   let remote: RemoteDisplayOptions | null = null;
   if (remoteDisplays) {
     const names = lanNames();
