@@ -237,7 +237,11 @@ describe('WebSocket transport', () => {
       port: 0,
       rendererDir,
     });
-    const client = await connectWs(`ws://127.0.0.1:${host.port}/ws`, {}, { key: host.secrets.staff });
+    const client = await connectWs(
+      `ws://127.0.0.1:${host.port}/ws`,
+      {},
+      { key: host.secrets.staff },
+    );
     try {
       await run(client, host);
     } finally {
