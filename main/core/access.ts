@@ -150,6 +150,16 @@ export const CUSTOMER_PAY_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
 ]);
 
 /**
+ * The payer's own word: only the customer's display may say it, never a staff screen (a
+ * cashier must not confirm a face payment, or pick the payer by phone digits, for the customer).
+ */
+export const PAYER_ONLY_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
+  'facepay.confirm',
+  'facepay.phoneTail',
+  'facepay.joinMembership',
+]);
+
+/**
  * The events a customer display hears: the cart, the payment step, face pay. Not the drawer
  * (shift.changed carries the cash figures), not who is signed in, not the sync queue.
  */

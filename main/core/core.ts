@@ -27,6 +27,7 @@ import { FileSecretStore, secretsDirFor, type SecretStore } from '../shared/secr
 import {
   CUSTOMER_CHANNELS,
   CUSTOMER_PAY_CHANNELS,
+  PAYER_ONLY_CHANNELS,
   RULES,
   type Caller,
   type CallerKind,
@@ -244,6 +245,8 @@ export function createPosCore(
         `${channel}: this display is not the customer's (the manager picks it)`,
         'channel',
       );
+    if (caller.kind !== 'customer' && PAYER_ONLY_CHANNELS.has(channel))
+      throw new PosError('FORBIDDEN', `${channel} is the customer's, on their display`, 'channel');
     const rule = RULES[channel];
     const call: CallContext = { caller, operator: state.operator, manager: null };
     if (rule === 'operator' && call.operator === null)

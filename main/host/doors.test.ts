@@ -236,6 +236,24 @@ describe('the loopback door', () => {
     }
   });
 
+  test("a staff screen cannot take the payer's own steps for the customer", async () => {
+    const r = await rig(false);
+    try {
+      const till = await r.staff();
+      await till.invoke('auth.signIn', { pin: '1234' });
+      await till.invoke('shift.open', { floatFen: 0 });
+      const sale = await till.invoke('sale.addItem', { sku: 'DRK-001' });
+      for (const [channel, payload] of [
+        ['facepay.confirm', { saleId: sale.id }],
+        ['facepay.phoneTail', { saleId: sale.id, digits: '1234' }],
+        ['facepay.joinMembership', { saleId: sale.id, consent: true }],
+      ] as const)
+        assert.equal(await outcome(call(till, channel, payload)), 'FORBIDDEN', channel);
+    } finally {
+      await r.close();
+    }
+  });
+
   test('a staff screen has no camera to give: /capture takes display keys only', async () => {
     const r = await rig(false);
     try {

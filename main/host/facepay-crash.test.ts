@@ -103,6 +103,7 @@ let host: RunningHost | null = null;
 let proxy: RecordingProxy | null = null;
 let page: CapturePage | null = null;
 let ws: WsContractClient | null = null;
+let display: WsContractClient | null = null;
 
 before(async () => {
   port = await freePort();
@@ -110,6 +111,7 @@ before(async () => {
 });
 
 after(async () => {
+  await display?.close();
   await ws?.close();
   await page?.close();
   await host?.close();
@@ -150,6 +152,9 @@ it('the cloud killed between debit and answer: the terminal resolves by status q
   );
   page = await CapturePage.connect(host.url, FACE_CLIP, { key: host.secrets.display });
   ws = await connectWs(`ws://127.0.0.1:${host.port}/ws`, {}, { key: host.secrets.staff });
+  // The payer confirms on the customer display.
+  display = await connectWs(`ws://127.0.0.1:${host.port}/ws`, {}, { key: host.secrets.display });
+  const customer = display;
   const client = ws;
   await until(
     async () => (await client.invoke('facepay.status', {})).availability.available,
@@ -176,7 +181,7 @@ it('the cloud killed between debit and answer: the terminal resolves by status q
     await killCloud();
     return 'drop';
   };
-  await client.invoke('facepay.confirm', { saleId: sale.id });
+  await customer.invoke('facepay.confirm', { saleId: sale.id });
   await until(() => killedAt !== 0, 'the cloud to be killed');
   const during = await client.invoke('facepay.status', {});
   assert.equal(during.state.phase, 'authorising', 'still resolving, not failed, not paid');

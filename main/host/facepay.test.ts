@@ -58,6 +58,8 @@ interface Rig {
   proxy: RecordingProxy;
   page: CapturePage;
   ws: WsContractClient;
+  /** The customer display's connection (the payer's own steps). */
+  display: WsContractClient;
   logs: string[];
   close(): Promise<void>;
 }
@@ -103,6 +105,12 @@ async function startRig(
   core.facePay.attachCloud(link);
   const page = await CapturePage.connect(host.url, clip, { key: host.secrets.display });
   const ws = await connectWs(`ws://127.0.0.1:${host.port}/ws`, {}, { key: host.secrets.staff });
+  // The customer display's contract connection: the payer's own steps come from it.
+  const display = await connectWs(
+    `ws://127.0.0.1:${host.port}/ws`,
+    {},
+    { key: host.secrets.display },
+  );
   await until(
     async () => (await ws.invoke('facepay.status', {})).availability.available,
     'face pay to be offered',
@@ -114,8 +122,10 @@ async function startRig(
     proxy,
     page,
     ws,
+    display,
     logs,
     async close() {
+      await display.close();
       await ws.close();
       await page.close();
       await host.close();
@@ -253,7 +263,7 @@ describe('face pay through the browser host and the reference cloud', () => {
       );
       assert.ok(rig.ws.events.some((e) => e.name === 'facepay.state'));
 
-      await rig.ws.invoke('facepay.confirm', { saleId: sale.id });
+      await rig.display.invoke('facepay.confirm', { saleId: sale.id });
       const paid = await phase(rig.ws, sale.id, 'paid');
       assert.deepEqual(paid.membership, { status: 'offer', points: null, coupons: [] });
       const done = await rig.ws.invoke('sale.get', { saleId: sale.id });
@@ -268,7 +278,7 @@ describe('face pay through the browser host and the reference cloud', () => {
       const authorisations = rig.proxy.exchanges.filter((e) => e.path === '/v1/payments/authorise');
       assert.equal(authorisations.length, 1);
 
-      await rig.ws.invoke('facepay.joinMembership', { saleId: sale.id, consent: true });
+      await rig.display.invoke('facepay.joinMembership', { saleId: sale.id, consent: true });
       await until(
         async () =>
           (await rig.ws.invoke('facepay.status', {})).state.membership?.status === 'joined',
@@ -322,7 +332,7 @@ describe('face pay through the browser host and the reference cloud', () => {
       };
       assert.equal(greeted.maskedName, '张*丰');
       assert.deepEqual(greeted.membership, greeting, 'greeted before paying');
-      await rig.ws.invoke('facepay.confirm', { saleId: again.id });
+      await rig.display.invoke('facepay.confirm', { saleId: again.id });
       const paidAgain = await phase(rig.ws, again.id, 'paid');
       assert.deepEqual(paidAgain.membership, greeting, 'greeted, not offered to join');
       assert.equal(
@@ -375,10 +385,10 @@ describe('face pay through the browser host and the reference cloud', () => {
       await rig.ws.invoke('facepay.start', { saleId: sale.id });
       const asked = await phase(rig.ws, sale.id, 'phoneTail');
       assert.equal(asked.phoneTailTriesLeft, 2);
-      await rig.ws.invoke('facepay.phoneTail', { saleId: sale.id, digits: '5678' });
+      await rig.display.invoke('facepay.phoneTail', { saleId: sale.id, digits: '5678' });
       const confirm = await phase(rig.ws, sale.id, 'confirm');
       assert.equal(confirm.maskedName, '李*红');
-      await rig.ws.invoke('facepay.confirm', { saleId: sale.id });
+      await rig.display.invoke('facepay.confirm', { saleId: sale.id });
       await phase(rig.ws, sale.id, 'paid');
       assert.equal((await cloud.admin.payer(alice)).balanceFen, 50_000 - sale.totalFen);
       assert.equal((await cloud.admin.payer(bob)).balanceFen, 50_000);
@@ -469,10 +479,10 @@ describe('face pay through the browser host and the reference cloud', () => {
         return state.phase === 'confirm' || state.phase === 'phoneTail';
       }, 'identified');
       if ((await rig.ws.invoke('facepay.status', {})).state.phase === 'phoneTail') {
-        await rig.ws.invoke('facepay.phoneTail', { saleId: sale.id, digits: '9999' });
+        await rig.display.invoke('facepay.phoneTail', { saleId: sale.id, digits: '9999' });
       }
       await phase(rig.ws, sale.id, 'confirm');
-      await rig.ws.invoke('facepay.confirm', { saleId: sale.id });
+      await rig.display.invoke('facepay.confirm', { saleId: sale.id });
       await phase(rig.ws, sale.id, 'paid');
       const original = rig.proxy.exchanges.find((e) => e.path === '/v1/payments/authorise');
       assert.ok(original);
