@@ -25,16 +25,16 @@ async function startOnce(dataDir: string): Promise<number> {
     [join(root, 'build/host/cli.js'), '--data-dir', dataDir, '--port', '0', '--cloud-port', '0'],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  const url = await new Promise<string>((resolveUrl, reject) => {
+  const [url, key] = await new Promise<[string, string]>((resolveUrl, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /POS_HOST_READY http:\/\/(\S+)/.exec(out);
-      if (match?.[1]) resolveUrl(match[1]);
+      const match = /POS_HOST_READY http:\/\/(\S+)\nPOS_HOST_KEYS staff=(\S+)/.exec(out);
+      if (match?.[1] && match[2]) resolveUrl([match[1], match[2]]);
     });
     child.once('exit', (code) => reject(new Error(`host exited ${String(code)}`)));
   });
-  const client = await connectWs(`ws://${url}/ws`);
+  const client = await connectWs(`ws://${url}/ws`, {}, { key });
   await client.invoke('system.info', {});
   const elapsed = performance.now() - started;
   await client.close();

@@ -57,7 +57,6 @@ const core = createPosCore({
 const host = await startHost({
   core,
   port: 0,
-  access: { remoteDisplays: false, pairingToken: null },
 });
 const link = await linkCloud({
   secrets: core.secrets,
@@ -119,7 +118,7 @@ class FileCamera implements FacePayCamera {
 async function decisions(mode: 'capture' | 'file'): Promise<number[]> {
   const camera =
     mode === 'capture'
-      ? await CapturePage.connect(host.url, FACE_CLIP, { paced: true })
+      ? await CapturePage.connect(host.url, FACE_CLIP, { paced: true, key: host.secrets.display })
       : new FileCamera();
   if (camera instanceof FileCamera) core.facePay.attachCamera(camera);
   await until(() => core.facePay.availability().available, 'face pay to be offered');

@@ -25,22 +25,24 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCANS = 100;
 const RUNS_201 = 9;
 
-async function startHost(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+async function startHost(
+  dataDir: string,
+): Promise<{ child: ChildProcess; url: string; staff: string }> {
   const child = spawn(
     process.execPath,
     [join(root, 'build/host/cli.js'), '--data-dir', dataDir, '--port', '0'],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  const url = await new Promise<string>((resolveUrl, reject) => {
+  const [url, staff] = await new Promise<[string, string]>((resolveUrl, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /POS_HOST_READY (\S+)/.exec(out);
-      if (match?.[1]) resolveUrl(match[1]);
+      const match = /POS_HOST_READY (\S+)\nPOS_HOST_KEYS staff=(\S+)/.exec(out);
+      if (match?.[1] && match[2]) resolveUrl([match[1], match[2]]);
     });
     child.once('exit', (code) => reject(new Error(`host exited ${String(code)}`)));
   });
-  return { child, url };
+  return { child, url, staff };
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -103,7 +105,7 @@ try {
     const started = performance.now();
     const host = await startHost(dataDir);
     const hostReady = performance.now() - started;
-    await page.goto(`${host.url}/`);
+    await page.goto(`${host.url}/#k=${host.staff}`);
     const mark = await page.waitForFunction(() => {
       const entry = performance.getEntriesByName('pos:cashier-interactive')[0];
       return entry === undefined ? null : entry.startTime;
@@ -128,14 +130,14 @@ try {
 
   const host = await startHost(dataDir);
   try {
-    const api = await connectWs(`ws://${new URL(host.url).host}/ws`);
+    const api = await connectWs(`ws://${new URL(host.url).host}/ws`, {}, { key: host.staff });
     await api.invoke('auth.signIn', await demoSignIn(api, 'cashier'));
     await api.invoke('shift.current', {}).then(async (s) => {
       if (s === null) await api.invoke('shift.open', { floatFen: 0 });
     });
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${host.url}/`);
+    await page.goto(`${host.url}/#k=${host.staff}`);
     await page.getByTestId('cart-subtotal').waitFor();
     await page.locator('input[enterkeyhint="enter"]').focus();
     await installProbe(page);

@@ -39,21 +39,21 @@ test('a tampered ledger: the manager check names the row, the cashier sees the b
   context,
   host,
 }) => {
-  const saleId = await asCashier(host.url, async (api) => {
+  const saleId = await asCashier(host, async (api) => {
     await api.invoke('shift.open', { floatFen: 0 });
     const sale = await api.invoke('sale.addItem', { barcode: demoProduct(7).barcode, qty: 1 });
     await api.invoke('sale.pay', { saleId: sale.id, method: 'card', amountFen: sale.totalFen });
     return sale.id;
   });
   // The cashier's screen, open all along (the shift is already open).
-  await page.goto(`${host.url}/`);
+  await page.goto(host.screen('/'));
   await signIn(page);
   await expect(page.getByTestId('audit-banner')).toHaveCount(0);
 
   const row = underRecord(host.dataDir, saleId);
 
   const manager = await context.newPage();
-  await unlockManager(manager, host.url);
+  await unlockManager(manager, host);
   const panel = manager.getByTestId('audit-panel');
   await expect(panel.getByTestId('audit-result')).toContainText('审计链完好', {
     timeout: FIRST_STEP_MS,

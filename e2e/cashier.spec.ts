@@ -14,7 +14,7 @@ test('a whole sale by keyboard alone: scan, search, quantity, pay cash, next sal
   host,
 }) => {
   const cola = demoProduct(3);
-  await startTill(page, host.url);
+  await startTill(page, host);
   const cart = page.getByRole('table', { name: '购物车' });
 
   await scan(page, cola.barcode);
@@ -72,7 +72,7 @@ test('a whole sale by keyboard alone: scan, search, quantity, pay cash, next sal
 
 test('a line discount and split tender: part by card, the rest in cash', async ({ page, host }) => {
   const [a, b] = [demoProduct(11), demoProduct(60)];
-  await startTill(page, host.url);
+  await startTill(page, host);
   await scan(page, a.barcode);
   await scan(page, b.barcode);
   const cart = page.getByRole('table', { name: '购物车' });
@@ -131,7 +131,7 @@ test('a line discount and split tender: part by card, the rest in cash', async (
 
 test('hold a sale, serve another customer, recall the first', async ({ page, host }) => {
   const [a, b] = [demoProduct(5), demoProduct(20)];
-  await startTill(page, host.url);
+  await startTill(page, host);
   const cart = page.getByRole('table', { name: '购物车' });
   await scan(page, a.barcode);
   await expect(cart.getByTestId('cart-line')).toHaveCount(1);
@@ -161,7 +161,7 @@ test('a refund by receipt number needs the manager PIN; a wrong PIN is refused',
   host,
 }) => {
   const [a, b] = [demoProduct(3), demoProduct(42)];
-  await startTill(page, host.url);
+  await startTill(page, host);
   await scan(page, a.barcode);
   await scan(page, b.barcode);
   await page.keyboard.press('F12');

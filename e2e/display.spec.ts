@@ -13,7 +13,7 @@ test('the customer display follows the cart, the payment and the change', async 
 }) => {
   const [a, b] = [demoProduct(7), demoProduct(30)];
   const customer = await context.newPage();
-  await customer.goto(`${host.url}/customer`);
+  await customer.goto(host.screen('/customer'));
   const posters = customer.getByTestId('posters');
   await expect(posters).toContainText('新鲜水果 每日到店');
   // The poster's image is served and drawn (natural size known once loaded).
@@ -23,7 +23,7 @@ test('the customer display follows the cart, the payment and the change', async 
     })
     .toBeGreaterThan(0);
 
-  await startTill(page, host.url);
+  await startTill(page, host);
   await scan(page, a.barcode);
   await expect(customer.getByTestId('customer-line')).toHaveCount(1);
   await scan(page, b.barcode);
@@ -53,7 +53,7 @@ test('the customer display follows the cart, the payment and the change', async 
 });
 
 test('the language switch is remembered, per screen', async ({ page, context, host }) => {
-  await startTill(page, host.url);
+  await startTill(page, host);
   await expect(page.getByRole('heading', { name: '收银台' })).toBeVisible();
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByRole('heading', { name: 'Checkout' })).toBeVisible();
@@ -66,7 +66,7 @@ test('the language switch is remembered, per screen', async ({ page, context, ho
 
   // The customer display keeps its own choice (Chinese, the default).
   const customer = await context.newPage();
-  await customer.goto(`${host.url}/customer`);
+  await customer.goto(host.screen('/customer'));
   await expect(customer.getByRole('heading', { name: '欢迎光临' })).toBeVisible();
   await page.getByRole('button', { name: '中文' }).click();
   await expect(page.getByRole('heading', { name: '收银台' })).toBeVisible();
@@ -78,7 +78,7 @@ test('the status bar keeps the screen title whole when it has more to say than r
 }) => {
   // The narrowest till window that keeps the one-row bar, in English (the longer labels).
   await page.setViewportSize({ width: 1100, height: 720 });
-  await startTill(page, host.url);
+  await startTill(page, host);
   await page.getByRole('button', { name: 'English' }).click();
   const title = page.getByRole('heading', { name: 'Checkout' });
   await expect(title).toBeVisible();

@@ -142,8 +142,8 @@ export async function enrol(admin: AdminClient, name: string, phone: string, bal
 
 /** Cashier signed in with a shift, customer display open, two products rung up. */
 export async function ringUp(page: Page, customer: Page, host: Host): Promise<number> {
-  await customer.goto(`${host.url}/customer`);
-  await startTill(page, host.url);
+  await customer.goto(host.screen('/customer'));
+  await startTill(page, host);
   const [a, b] = [demoProduct(3), demoProduct(42)];
   await scan(page, a.barcode);
   await scan(page, b.barcode);

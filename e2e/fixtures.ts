@@ -14,7 +14,16 @@ import { join, resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 
 export interface Host {
+  /** The host's origin, http://127.0.0.1:PORT (no secret: a page opened at it is nobody). */
   url: string;
+  /** This launch's keys, as the host prints them (POS_HOST_KEYS). */
+  staffKey: string;
+  displayKey: string;
+  /**
+   * A screen's URL as the host prints it: the launch's secret in the fragment (the display's
+   * for /customer, the staff's for the others).
+   */
+  screen(path: '/' | '/manager' | '/customer'): string;
   dataDir: string;
   /** Where the receipt printer's bytes go (with `printer: true`), else null. */
   printerFile: string | null;
@@ -37,21 +46,36 @@ async function startHost(
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`host did not start:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const match = /POS_HOST_READY (\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolveUrl(match[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`host exited with ${String(code)}:\n${output}`)));
-  });
-  return { child, host: { url, dataDir, printerFile, output: () => output } };
+  const ready = await new Promise<{ url: string; staff: string; display: string }>(
+    (resolveReady, reject) => {
+      const timer = setTimeout(() => reject(new Error(`host did not start:\n${output}`)), 30_000);
+      const onData = (chunk: Buffer): void => {
+        output += chunk.toString();
+        const url = /POS_HOST_READY (\S+)/.exec(output)?.[1];
+        const keys = /POS_HOST_KEYS staff=(\S+) display=(\S+)/.exec(output);
+        if (url !== undefined && keys?.[1] !== undefined && keys[2] !== undefined) {
+          clearTimeout(timer);
+          resolveReady({ url, staff: keys[1], display: keys[2] });
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.once('exit', (code) =>
+        reject(new Error(`host exited with ${String(code)}:\n${output}`)),
+      );
+    },
+  );
+  const { url, staff, display } = ready;
+  const host: Host = {
+    url,
+    staffKey: staff,
+    displayKey: display,
+    screen: (path) => `${url}${path}#k=${path === '/customer' ? display : staff}`,
+    dataDir,
+    printerFile,
+    output: () => output,
+  };
+  return { child, host };
 }
 
 const STOP_MS = 15_000;

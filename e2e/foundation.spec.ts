@@ -30,10 +30,10 @@ test('scan two products, pay cash with change, customer display follows, manager
   const total = first.priceFen + second.priceFen;
 
   const customer = await context.newPage();
-  await customer.goto(`${host.url}/customer`);
+  await customer.goto(host.screen('/customer'));
   await expect(customer.getByTestId('customer-welcome')).toBeVisible();
 
-  await page.goto(`${host.url}/`);
+  await page.goto(host.screen('/'));
   // The demo shop's cashier signs in with the PIN printed at first start (see README).
   const signIn = page.getByRole('dialog', { name: '登录' });
   await signIn.getByLabel('密码', { exact: true }).fill('1234');
@@ -74,7 +74,7 @@ test('scan two products, pay cash with change, customer display follows, manager
   await expect(customer.getByTestId('customer-change')).toContainText(yuan(change));
 
   const manager = await context.newPage();
-  await manager.goto(`${host.url}/manager`);
+  await manager.goto(host.screen('/manager'));
   // The reports are behind a manager's PIN.
   const gate = manager.getByRole('dialog', { name: '店长登录' });
   await gate.getByLabel('店长密码', { exact: true }).fill('888888');

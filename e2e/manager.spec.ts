@@ -16,7 +16,7 @@ test('the daily report: PIN, figures, charts, CSV and PDF', async ({ page, host 
   const [a, b, c] = [demoProduct(3), demoProduct(11), demoProduct(42)];
   let cashFen = 0;
   let cardFen = 0;
-  const net = await asCashier(host.url, async (api) => {
+  const net = await asCashier(host, async (api) => {
     await api.invoke('shift.open', { floatFen: 20_000 });
     const first = await api.invoke('sale.addItem', { barcode: a.barcode, qty: 2 });
     const paidCash = await api.invoke('sale.pay', {
@@ -39,13 +39,13 @@ test('the daily report: PIN, figures, charts, CSV and PDF', async ({ page, host 
     return paidCash.totalFen + second.totalFen - refund.amountFen;
   });
   // The ledger's own figures for the day, read as the manager (a session on that connection).
-  const report: DailyReport = await asCashier(host.url, async (api) => {
+  const report: DailyReport = await asCashier(host, async (api) => {
     await api.invoke('manager.signIn', { pin: MANAGER_PIN });
     const { timezone } = await api.invoke('system.info', {});
     return api.invoke('report.daily', { businessDate: todayIn(timezone) });
   });
 
-  await page.goto(`${host.url}/manager`);
+  await page.goto(host.screen('/manager'));
   const gate = page.getByRole('dialog', { name: '店长登录' });
   await gate.getByLabel('店长密码', { exact: true }).fill('1234');
   await gate.getByRole('button', { name: '查看报表' }).click();

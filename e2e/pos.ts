@@ -8,7 +8,7 @@ import { formatYuan } from '../main/contract';
 import { connectWs, type WsContractClient } from '../main/host/ws-client';
 import { DEMO_PRODUCTS } from '../main/ledger/demo-catalog';
 import { DEMO_STAFF } from '../main/ledger/demo-staff';
-import { expect } from './fixtures';
+import { expect, type Host } from './fixtures';
 
 export const CASHIER_PIN = '1234';
 /**
@@ -57,24 +57,25 @@ export async function openShift(page: Page, floatYuan = '200'): Promise<void> {
 }
 
 /** The cashier's screen, signed in, a shift open, the barcode field focused. */
-export async function startTill(page: Page, url: string): Promise<void> {
-  await page.goto(`${url}/`);
+export async function startTill(page: Page, host: Host): Promise<void> {
+  await page.goto(host.screen('/'));
   await signIn(page);
   await openShift(page);
   await expect(page.getByLabel('条码')).toBeFocused();
 }
 
-export async function unlockManager(page: Page, url: string): Promise<void> {
-  await page.goto(`${url}/manager`);
+export async function unlockManager(page: Page, host: Host): Promise<void> {
+  await page.goto(host.screen('/manager'));
   const gate = page.getByRole('dialog', { name: '店长登录' });
   await gate.getByLabel('店长密码', { exact: true }).fill(MANAGER_PIN);
   await gate.getByRole('button', { name: '查看报表' }).click();
   await expect(gate).toBeHidden({ timeout: FIRST_STEP_MS });
 }
 
-export async function contract(url: string): Promise<WsContractClient> {
-  const origin = new URL(url);
-  return connectWs(`ws://${origin.host}/ws`);
+/** The contract as a staff screen speaks it (presenting the launch's staff secret). */
+export async function contract(host: Host): Promise<WsContractClient> {
+  const origin = new URL(host.url);
+  return connectWs(`ws://${origin.host}/ws`, {}, { key: host.staffKey });
 }
 
 /**
@@ -83,10 +84,10 @@ export async function contract(url: string): Promise<WsContractClient> {
  * out again afterwards so the screens under test find the till as a person would.
  */
 export async function asCashier<T>(
-  url: string,
+  host: Host,
   run: (api: WsContractClient) => Promise<T>,
 ): Promise<T> {
-  const api = await contract(url);
+  const api = await contract(host);
   try {
     const cashier = (await api.invoke('auth.staff', {})).find(
       (s) => s.name === demoPersonOf(CASHIER_PIN),

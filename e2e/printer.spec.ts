@@ -25,7 +25,7 @@ test('a cash sale kicks the drawer and prints the receipt; Print and F8 reprint 
   const printed = (): string =>
     existsSync(printerFile) ? readFileSync(printerFile).toString('hex') : '';
 
-  await startTill(page, host.url);
+  await startTill(page, host);
   const cart = page.getByRole('table', { name: '购物车' });
   const indicator = page.getByTestId('printer-state');
   await expect(indicator).toHaveAttribute('data-state', 'ready');

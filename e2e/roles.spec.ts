@@ -6,7 +6,7 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { asCashier, demoProduct, FIRST_STEP_MS, MANAGER_PIN, startTill, yuan } from './pos';
+import { asCashier, demoProduct, FIRST_STEP_MS, MANAGER_PIN, scan, startTill, yuan } from './pos';
 
 /** The contract channels a page sends over its WebSocket, in order. */
 function sentChannels(page: Page): string[] {
@@ -32,7 +32,7 @@ test('the manager page asks for no report before the PIN, and a wrong PIN shows 
   page,
   host,
 }) => {
-  const total = await asCashier(host.url, async (api) => {
+  const total = await asCashier(host, async (api) => {
     await api.invoke('shift.open', { floatFen: 0 });
     const sale = await api.invoke('sale.addItem', { barcode: demoProduct(7).barcode, qty: 3 });
     await api.invoke('sale.pay', { saleId: sale.id, method: 'card', amountFen: sale.totalFen });
@@ -41,7 +41,7 @@ test('the manager page asks for no report before the PIN, and a wrong PIN shows 
   const figure = `¥${yuan(total)}`;
 
   const sent = sentChannels(page);
-  await page.goto(`${host.url}/manager`);
+  await page.goto(host.screen('/manager'));
   const gate = page.getByRole('dialog', { name: '店长登录' });
   await expect(gate).toBeVisible();
   // The page has settled (it asked whether this connection has a manager session: it has not).
@@ -77,7 +77,7 @@ test('the cashier opens the manager screen from F3; it asks for the PIN', async 
   context,
   host,
 }) => {
-  await startTill(page, host.url);
+  await startTill(page, host);
   await page.keyboard.press('F3');
   const dialog = page.getByRole('dialog', { name: '班次与报表' });
   await expect(dialog.getByTestId('shift-opened-by')).toHaveText('李收银');
@@ -93,14 +93,22 @@ test('the cashier opens the manager screen from F3; it asks for the PIN', async 
   expect(page.url()).toBe(`${host.url}/`);
 });
 
-test("the customer display's connection says it is the customer display", async ({
-  page,
-  host,
-}) => {
+test("the screens' secrets are in no URL that leaves the page", async ({ page, context, host }) => {
   const sockets: string[] = [];
-  page.on('websocket', (socket) => sockets.push(socket.url()));
-  await page.goto(`${host.url}/customer`);
-  const contractSocket = (): string | undefined => sockets.find((u) => /\/ws(\?|$)/.test(u));
-  await expect.poll(contractSocket, { timeout: FIRST_STEP_MS }).toBeDefined();
-  expect(new URL(contractSocket() ?? '').searchParams.get('screen')).toBe('customer');
+  const customer = await context.newPage();
+  for (const p of [page, customer]) p.on('websocket', (socket) => sockets.push(socket.url()));
+  await customer.goto(host.screen('/customer'));
+  // The page took its secret out of the address bar (it keeps it for this tab only) ...
+  await expect(customer).toHaveURL(`${host.url}/customer`);
+  // ... and presents it: it is the customer display, following the till's cart.
+  await expect(customer.getByTestId('posters')).toBeVisible({ timeout: FIRST_STEP_MS });
+  await startTill(page, host);
+  await expect(page).toHaveURL(`${host.url}/`);
+  await scan(page, demoProduct(7).barcode);
+  await expect(customer.getByTestId('customer-line')).toHaveCount(1);
+  expect(sockets.length).toBeGreaterThan(0);
+  for (const url of sockets) {
+    expect(url).not.toContain(host.displayKey);
+    expect(url).not.toContain(host.staffKey);
+  }
 });

@@ -15,7 +15,7 @@ test('a scan with the search box focused lands in the cart, not in the box', asy
   host,
 }) => {
   const [a, b] = [demoProduct(7), demoProduct(30)];
-  await startTill(page, host.url);
+  await startTill(page, host);
   const cart = page.getByRole('table', { name: '购物车' });
   const search = page.getByRole('textbox', { name: '搜索商品' });
 
@@ -51,7 +51,7 @@ test('a scan while taking cash adds to the sale; the typed amount stays', async 
   host,
 }) => {
   const [a, b] = [demoProduct(3), demoProduct(12)];
-  await startTill(page, host.url);
+  await startTill(page, host);
   const cart = page.getByRole('table', { name: '购物车' });
   await scan(page, a.barcode);
   await expect(cart.getByTestId('cart-line')).toHaveCount(1);
@@ -83,7 +83,7 @@ test('a scan with another window open is refused and types nothing into it', asy
   host,
 }) => {
   const [a, b] = [demoProduct(5), demoProduct(9)];
-  await startTill(page, host.url);
+  await startTill(page, host);
   const cart = page.getByRole('table', { name: '购物车' });
   await scan(page, a.barcode);
   await expect(cart.getByTestId('cart-line')).toHaveCount(1);
@@ -103,7 +103,7 @@ test('a scan that stalls part-way (a busy machine) is still one scan, and the fi
   host,
 }) => {
   const item = demoProduct(15);
-  await startTill(page, host.url);
+  await startTill(page, host);
   const cart = page.getByRole('table', { name: '购物车' });
   const search = page.getByRole('textbox', { name: '搜索商品' });
   await page.keyboard.press('F2');

@@ -9,7 +9,7 @@ import { unlockManager } from './pos';
 test('a screen that cannot render says so and reloads', async ({ page, host }) => {
   const chunk = '**/assets/ManagerScreen-*.js';
   await page.route(chunk, (route) => route.abort('failed'));
-  await page.goto(`${host.url}/manager`);
+  await page.goto(host.screen('/manager'));
   const error = page.getByRole('alert');
   await expect(error.getByRole('heading', { name: '此屏幕出现问题' })).toBeVisible({
     timeout: 20_000,
@@ -22,6 +22,6 @@ test('a screen that cannot render says so and reloads', async ({ page, host }) =
   await page.unroute(chunk);
   await reload.click();
   await expect(page.getByRole('dialog', { name: '店长登录' })).toBeVisible({ timeout: 20_000 });
-  await unlockManager(page, host.url);
+  await unlockManager(page, host);
   await expect(page.getByTestId('report')).toBeVisible();
 });

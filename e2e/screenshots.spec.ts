@@ -7,7 +7,7 @@ import { asCashier, demoProduct, MANAGER_PIN, scan, signIn, unlockManager } from
 
 test('the three screens in zh-CN and English', async ({ browser, host }, testInfo) => {
   // Earlier trade for the manager's report, through the contract.
-  await asCashier(host.url, async (api) => {
+  await asCashier(host, async (api) => {
     await api.invoke('shift.open', { floatFen: 20_000 });
     for (const [i, method] of [
       [3, 'cash'],
@@ -34,7 +34,7 @@ test('the three screens in zh-CN and English', async ({ browser, host }, testInf
 
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const cashier = await context.newPage();
-  await cashier.goto(`${host.url}/`);
+  await cashier.goto(host.screen('/'));
   await signIn(cashier);
   for (const i of [5, 21, 88]) await scan(cashier, demoProduct(i).barcode);
   await cashier.keyboard.press('+');
@@ -48,11 +48,11 @@ test('the three screens in zh-CN and English', async ({ browser, host }, testInf
 
   const customer = await context.newPage();
   await customer.setViewportSize({ width: 1280, height: 800 });
-  await customer.goto(`${host.url}/customer`);
+  await customer.goto(host.screen('/customer'));
   await expect(customer.getByTestId('customer-line')).toHaveCount(3);
 
   const manager = await context.newPage();
-  await unlockManager(manager, host.url);
+  await unlockManager(manager, host);
   await expect(manager.getByRole('img', { name: '支付方式构成' })).toBeVisible();
 
   const shoot = async (language: string): Promise<void> => {
@@ -75,7 +75,7 @@ test('the three screens in zh-CN and English', async ({ browser, host }, testInf
   // The idle customer display: posters.
   const idle = await context.newPage();
   await idle.setViewportSize({ width: 1280, height: 800 });
-  await idle.goto(`${host.url}/customer`);
+  await idle.goto(host.screen('/customer'));
   await cashier.keyboard.press('F4');
   await expect(idle.getByTestId('posters')).toBeVisible();
   await idle.screenshot({ path: testInfo.outputPath('customer-idle-en.png') });

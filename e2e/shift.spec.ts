@@ -13,7 +13,7 @@ test('open, sell, cash out, close with a variance, Z report; a second Z is refus
   host,
 }) => {
   const item = demoProduct(12);
-  await startTill(page, host.url);
+  await startTill(page, host);
   await expect(page.getByTestId('shift-state')).toContainText('班次进行中');
   await scan(page, item.barcode);
   await page.keyboard.press('F12');
@@ -43,7 +43,7 @@ test('open, sell, cash out, close with a variance, Z report; a second Z is refus
   await menu.getByRole('button', { name: '确认结班' }).click();
   await expect(menu.getByTestId('shift-variance')).toHaveText('-¥2.00');
 
-  const api = await contract(host.url);
+  const api = await contract(host);
   const { timezone } = await api.invoke('system.info', {});
   await api.close();
   const today = todayIn(timezone);

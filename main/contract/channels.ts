@@ -22,6 +22,7 @@ import {
   xReport,
   zReport,
 } from './domain';
+import { displayDevice, displayOverview, pairingCode } from './displays';
 import { facePayState, facePayStatus } from './facepay';
 import { peripheralsStatus, printResult } from './peripherals';
 import { managerSession, pin, pinAttempt, staff } from './staff';
@@ -318,6 +319,17 @@ export const channels = {
   'display.posters': { request: nothing, response: z.array(poster) },
   /** The cashier's payment step, relayed to the customer display as a 'display.payment' event. */
   'display.payment': { request: displayPayment.strict(), response: z.null() },
+  /** The paired remote displays, which display is the customer's, the TLS fingerprint. */
+  'display.devices': { request: nothing, response: displayOverview },
+  /** A new pairing code for a remote display (the previous one stops working). */
+  'display.pairingCode': { request: nothing, response: pairingCode },
+  /** Unpair a device: its connections are closed at once and its token never works again. */
+  'display.revoke': { request: z.object({ deviceId: id }).strict(), response: displayDevice },
+  /** Which display is the customer's: 'local' or a paired device's id. */
+  'display.setCustomer': {
+    request: z.object({ display: id }).strict(),
+    response: displayOverview,
+  },
 
   /** Whether face pay is offered now, and the current attempt. */
   'facepay.status': { request: nothing, response: facePayStatus },

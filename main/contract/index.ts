@@ -10,5 +10,6 @@ export * from './events';
 export * from './wire';
 export * from './ipc';
 export * from './facepay';
+export * from './displays';
 export * from './peripherals';
 export * from './csp';

@@ -11,6 +11,20 @@ import { events, isEventName, type EventName, type EventPayload } from './events
 /** Largest message either transport accepts, before any parsing. */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
 
+/**
+ * The browser host's WebSockets speak this subprotocol; beside it the page offers its key as
+ * `pos-key.<key>` (a launch secret or a paired device's token), so the key travels in a header
+ * and never in a URL (request lines land in logs). The host echoes only the protocol.
+ */
+export const WS_SUBPROTOCOL = 'pos.v1';
+export const WS_KEY_PREFIX = 'pos-key.';
+/** What a key looks like (base64url, 32 random bytes and up): anything else is not sent. */
+export const WS_KEY_PATTERN = /^[A-Za-z0-9_-]{20,100}$/;
+
+export function wsKeyProtocols(key: string): string[] {
+  return [WS_SUBPROTOCOL, `${WS_KEY_PREFIX}${key}`];
+}
+
 export function toPosError(error: z.ZodError, prefix: string): PosError {
   const issue = error.issues[0];
   const path = issue?.path.map(String).join('.') ?? '';

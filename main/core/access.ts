@@ -8,7 +8,13 @@
  *   Electron, its customer window. A customer caller may only follow the cart and pay by face
  *   (CUSTOMER_CHANNELS) and hears only the events the display shows (CUSTOMER_EVENTS): it can
  *   never act as the cashier or the manager, whoever is signed in at the till.
- * - 'staff': the cashier's and the manager's screens on the terminal itself.
+ * - 'staff': the cashier's and the manager's screens on the terminal itself (the browser host
+ *   gives this kind only to connections that present its per-launch staff secret).
+ *
+ * A customer caller also says which display it is ('local', or a paired remote device's id).
+ * Only the display the till says is the customer's (displays.ts; 'local' unless the manager
+ * picks a paired device) may take the face-pay steps (CUSTOMER_PAY_CHANNELS); any other
+ * customer display only follows the cart.
  *
  * What a staff caller needs, per channel (RULES):
  * - 'open': nothing. The terminal's own state the screens show before anyone signs in: shop
@@ -37,6 +43,8 @@ export type CallerKind = (typeof CALLER_KINDS)[number];
 export interface Caller {
   readonly id: string;
   readonly kind: CallerKind;
+  /** For a customer caller: which display ('local' or a paired device's id). */
+  readonly display?: string;
 }
 
 export type Requirement = 'open' | 'operator' | 'manager';
@@ -105,6 +113,10 @@ export const RULES: { readonly [C in Channel]: Requirement } = {
   'screen.openManager': 'open',
   'display.posters': 'open',
   'display.payment': 'operator',
+  'display.devices': 'manager',
+  'display.pairingCode': 'manager',
+  'display.revoke': 'manager',
+  'display.setCustomer': 'manager',
 
   'facepay.status': 'open',
   // A face payment is recorded for the person signed in at the till when it starts.
@@ -127,6 +139,25 @@ export const CUSTOMER_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
   'facepay.status',
   'facepay.start',
   'facepay.cancel',
+  'facepay.confirm',
+  'facepay.phoneTail',
+  'facepay.joinMembership',
+]);
+
+/** What only the customer's display (of the customer callers) may do: face pay's steps. */
+export const CUSTOMER_PAY_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
+  'facepay.start',
+  'facepay.cancel',
+  'facepay.confirm',
+  'facepay.phoneTail',
+  'facepay.joinMembership',
+]);
+
+/**
+ * The payer's own word: only the customer's display may say it, never a staff screen (a
+ * cashier must not confirm a face payment, or pick the payer by phone digits, for the customer).
+ */
+export const PAYER_ONLY_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
   'facepay.confirm',
   'facepay.phoneTail',
   'facepay.joinMembership',

@@ -24,7 +24,15 @@ import { AUDIT_KEY_BYTES, Ledger, seedDemoCatalog, seedDemoStaff } from '../ledg
 import { Peripherals } from '../../native';
 import { ensurePrivateDir } from '../shared/private-files';
 import { FileSecretStore, secretsDirFor, type SecretStore } from '../shared/secret-store';
-import { CUSTOMER_CHANNELS, RULES, type Caller, type CallerKind } from './access';
+import {
+  CUSTOMER_CHANNELS,
+  CUSTOMER_PAY_CHANNELS,
+  PAYER_ONLY_CHANNELS,
+  RULES,
+  type Caller,
+  type CallerKind,
+} from './access';
+import { DisplayRegistry, LOCAL_DISPLAY_ID } from './displays';
 import { AuditMonitor, type AuditMonitorOptions } from './audit-monitor';
 import type { CallContext } from './call';
 import type { CloudLink } from './cloud-link';
@@ -58,7 +66,8 @@ export interface PosCore {
    * A transport's connection or window. Its manager session (if any) is its own; close it when
    * the connection or window goes away.
    */
-  openCaller(kind: CallerKind): Caller;
+  /** `display`: for a customer caller, which display it is (default: the terminal's own). */
+  openCaller(kind: CallerKind, display?: string): Caller;
   closeCaller(caller: Caller): void;
   /**
    * Validate and serve one request from a caller. Never throws: failures come back as typed
@@ -85,6 +94,8 @@ export interface PosCore {
    * and daily; the sync worker reports the cloud's anchor comparison to it (reportAnchor).
    */
   readonly audit: AuditMonitor;
+  /** Remote displays: the host authenticates devices and hears of revocations through it. */
+  readonly displays: DisplayRegistry;
   /** The receipt printer and cash drawer: printing after sales, receipt.print, drawer.open. */
   readonly printing: PrintService;
   /**
@@ -219,6 +230,7 @@ export function createPosCore(
     onSettled: () => emit('sync.status', state.syncStatus()),
   });
   const sessions = new ManagerSessions(options.now ?? Date.now);
+  const displays = new DisplayRegistry(ledger, options.now ?? Date.now, logger);
   const callers = new Map<string, Caller>();
   let shell: TerminalShell | null = null;
 
@@ -240,6 +252,7 @@ export function createPosCore(
       sessions,
       shell: () => shell,
       audit,
+      displays,
     },
   );
 
@@ -249,6 +262,18 @@ export function createPosCore(
       throw new PosError('FORBIDDEN', 'this connection is closed');
     if (caller.kind === 'customer' && !CUSTOMER_CHANNELS.has(channel))
       throw new PosError('FORBIDDEN', `the customer display may not use ${channel}`, 'channel');
+    if (
+      caller.kind === 'customer' &&
+      CUSTOMER_PAY_CHANNELS.has(channel) &&
+      !displays.isCustomers(caller.display)
+    )
+      throw new PosError(
+        'FORBIDDEN',
+        `${channel}: this display is not the customer's (the manager picks it)`,
+        'channel',
+      );
+    if (caller.kind !== 'customer' && PAYER_ONLY_CHANNELS.has(channel))
+      throw new PosError('FORBIDDEN', `${channel} is the customer's, on their display`, 'channel');
     const rule = RULES[channel];
     const call: CallContext = { caller, operator: state.operator, manager: null };
     if (rule === 'operator' && call.operator === null)
@@ -301,6 +326,7 @@ export function createPosCore(
     ledger,
     facePay,
     audit,
+    displays,
     printing,
     get cloud() {
       return cloud;
@@ -309,8 +335,13 @@ export function createPosCore(
       cloud = link;
       facePay.attachCloud(link);
     },
-    openCaller(kind) {
-      const caller: Caller = Object.freeze({ id: randomUUID(), kind });
+    openCaller(kind, display) {
+      const caller: Caller = Object.freeze({
+        id: randomUUID(),
+        kind,
+        // A customer caller that does not say which display it is, is the terminal's own.
+        ...(kind === 'customer' ? { display: display ?? LOCAL_DISPLAY_ID } : {}),
+      });
       callers.set(caller.id, caller);
       return caller;
     },

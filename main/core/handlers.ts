@@ -37,6 +37,8 @@ import type { AuditMonitor } from './audit-monitor';
 import { operatorId, type CallContext } from './call';
 import { facePayHandlers, type FacePayService } from './facepay';
 import type { PrintService } from './peripherals';
+import { DisplayRegistry } from './displays';
+import { silentLogger } from './logger';
 import { ManagerSessions } from './manager-sessions';
 import { TerminalState } from './terminal-state';
 import type { WalletCredits } from './wallet-credits';
@@ -69,6 +71,8 @@ export interface HandlerServices {
   sessions?: ManagerSessions;
   /** The Electron shell, once it has attached itself. */
   shell?: () => TerminalShell | null;
+  /** Remote displays: pairing, the list, which display is the customer's. */
+  displays?: DisplayRegistry;
   /** The audit chain's watch (absent: "check now" verifies on the spot, nothing is kept). */
   audit?: AuditMonitor;
 }
@@ -94,6 +98,7 @@ export function createHandlers(
 ): Handlers {
   const { state } = services;
   const sessions = services.sessions ?? new ManagerSessions();
+  const displays = services.displays ?? new DisplayRegistry(ledger, Date.now, silentLogger);
 
   /** The refund as the cashier sees it, its wallet credits sent first when they can be. */
   function withCredits(refund: Refund): RefundResult | Promise<RefundResult> {
@@ -330,6 +335,10 @@ export function createHandlers(
 
     'display.posters': () => services.posters(),
     'display.payment': () => null,
+    'display.devices': () => displays.overview(),
+    'display.pairingCode': () => displays.newPairingCode(),
+    'display.revoke': (r) => displays.revoke(r.deviceId),
+    'display.setCustomer': (r) => displays.setCustomerDisplay(r.display),
 
     ...facePayHandlers(services.facePay),
   };

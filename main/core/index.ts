@@ -5,3 +5,4 @@ export type { TerminalShell } from './handlers';
 export { ManagerSessions } from './manager-sessions';
 export * from './logger';
 export * from './facepay';
+export { DisplayRegistry, MAX_WRONG_TRIES, PAIRING_CODE_MS } from './displays';

@@ -64,11 +64,10 @@ test("a tampered ledger: the manager's check names the row and the cashier's scr
     core,
     port: 0,
     rendererDir,
-    access: { remoteDisplays: false, pairingToken: null },
   });
   const url = `ws://127.0.0.1:${host.port}/ws`;
-  const till = await connectWs(url);
-  const office = await connectWs(url);
+  const till = await connectWs(url, {}, { key: host.secrets.staff });
+  const office = await connectWs(url, {}, { key: host.secrets.staff });
   try {
     assert.equal((await till.invoke('ledger.auditStatus', {})).ok, true);
     await till.invoke('auth.signIn', await demoSignIn(till, 'cashier'));

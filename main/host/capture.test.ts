@@ -71,7 +71,7 @@ describe('capture hub', () => {
     const changes: boolean[] = [];
     hub.onChange(() => changes.push(hub.connected));
     const display = new FakeSocket();
-    hub.attach(display as unknown as WebSocket);
+    hub.attach(display as unknown as WebSocket, 'local');
     return { hub, display, changes };
   }
 
@@ -89,7 +89,7 @@ describe('capture hub', () => {
     const { hub, display } = setup();
     display.text({ type: 'hello', role: 'customer-display' });
     const stranger = new FakeSocket();
-    hub.attach(stranger as unknown as WebSocket);
+    hub.attach(stranger as unknown as WebSocket, 'local');
     const frame = encodeCaptureFrame(rgbaFrame(4, 4), 4, 4, 1);
 
     display.binary(frame); // before any session
@@ -132,7 +132,7 @@ describe('capture hub', () => {
     assert.equal(display.closedWith, 1008);
 
     const page = new FakeSocket();
-    hub.attach(page as unknown as WebSocket);
+    hub.attach(page as unknown as WebSocket, 'local');
     page.text({ type: 'hello', role: 'customer-display' });
     const source = hub.open();
     for (let i = 0; i < 11; i++) page.binary(Buffer.from('FPF1 but not a frame at all....'));

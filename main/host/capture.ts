@@ -10,7 +10,7 @@
  * The preview main makes of each analysed frame goes back to the same page over this socket
  * (never to the cashier's), as {type:'preview', ...} with the contract's facePayPreview shape.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import {
   CAPTURE_FPS,
@@ -23,7 +23,7 @@ import {
 } from '../contract';
 import type { FacePayCamera, Logger } from '../core';
 import { PushFrameSource, type FrameSource } from '../face';
-import { originAllowed } from './access';
+import type { Identity } from './access';
 
 export const CAPTURE_PATH = '/capture';
 /** Control messages are tiny; anything bigger as text is refused. */
@@ -33,6 +33,8 @@ const MAX_BAD_FRAMES = 10;
 
 interface Page {
   socket: WebSocket;
+  /** Which display this page is ('local' or a paired device's id). */
+  display: string;
   customerDisplay: boolean;
   /** Frames that arrived while main was not asking (dropped unread). */
   unasked: number;
@@ -51,10 +53,27 @@ export class CaptureHub implements FacePayCamera {
   /** Counters for tests and the operator (never pixel data). */
   readonly stats = { frames: 0, dropped: 0, refused: 0 };
 
-  constructor(private readonly logger: Logger) {}
+  /**
+   * `isCustomers`: whether a display is the one the till says is the customer's; only its page
+   * is ever asked for frames, however many displays say hello.
+   */
+  constructor(
+    private readonly logger: Logger,
+    private readonly isCustomers: (display: string) => boolean = () => true,
+  ) {}
 
   get connected(): boolean {
-    return this.pages.some((p) => p.customerDisplay);
+    return this.customersPage() !== undefined;
+  }
+
+  private customersPage(): Page | undefined {
+    return this.pages.filter((p) => p.customerDisplay && this.isCustomers(p.display)).at(-1);
+  }
+
+  /** Cuts off every page of a display (an unpaired device). */
+  closeDisplay(display: string): void {
+    for (const page of this.pages.filter((p) => p.display === display))
+      page.socket.close(4003, 'this display was unpaired');
   }
 
   onChange(listener: () => void): () => void {
@@ -65,7 +84,7 @@ export class CaptureHub implements FacePayCamera {
   open(): FrameSource {
     this.stop();
     const source = new PushFrameSource({ maxQueue: 1, description: 'customer display camera' });
-    const page = this.pages.filter((p) => p.customerDisplay).at(-1);
+    const page = this.customersPage();
     if (page === undefined) {
       source.end();
       return source;
@@ -90,14 +109,14 @@ export class CaptureHub implements FacePayCamera {
 
   /** The preview of an analysed frame, to the page whose camera it came from. */
   sendPreview(preview: FacePayPreview): void {
-    const page = this.active?.page ?? this.pages.filter((p) => p.customerDisplay).at(-1);
+    const page = this.active?.page ?? this.customersPage();
     if (page !== undefined && page.socket.readyState === page.socket.OPEN) {
       page.socket.send(JSON.stringify({ type: 'preview', preview }));
     }
   }
 
-  attach(socket: WebSocket): void {
-    const page: Page = { socket, customerDisplay: false, unasked: 0 };
+  attach(socket: WebSocket, display: string): void {
+    const page: Page = { socket, display, customerDisplay: false, unasked: 0 };
     this.pages.push(page);
     socket.on('message', (data, isBinary) => this.receive(page, data, isBinary));
     socket.on('close', () => {
@@ -198,19 +217,22 @@ export class CaptureHub implements FacePayCamera {
   }
 }
 
-/** GET /capture (WebSocket): same origin only, like /ws; the token check is the host's hook. */
-export function registerCaptureRoute(app: FastifyInstance, hub: CaptureHub): void {
-  app.get(
-    CAPTURE_PATH,
-    {
-      websocket: true,
-      preValidation: async (request, reply) => {
-        if (!originAllowed(request.headers.origin, request.headers.host)) {
-          return reply.code(403).send({ error: 'cross-origin WebSocket refused' });
-        }
-        return undefined;
-      },
-    },
-    (socket) => hub.attach(socket),
-  );
+/**
+ * GET /capture (WebSocket): the host's door checks (Host, Origin, a key); only a customer
+ * display's key may open it, staff screens have no camera to give.
+ */
+export function registerCaptureRoute(
+  app: FastifyInstance,
+  hub: CaptureHub,
+  preValidation: preValidationAsyncHookHandler,
+  identityOf: (request: FastifyRequest) => Identity | undefined,
+): void {
+  app.get(CAPTURE_PATH, { websocket: true, preValidation }, (socket, request) => {
+    const identity = identityOf(request);
+    if (identity?.kind !== 'customer' || identity.display === undefined) {
+      socket.close(1008, 'only a customer display has a camera to give');
+      return;
+    }
+    hub.attach(socket, identity.display);
+  });
 }

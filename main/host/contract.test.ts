@@ -250,9 +250,12 @@ describe('WebSocket transport', () => {
       core,
       port: 0,
       rendererDir,
-      access: { remoteDisplays: false, pairingToken: null },
     });
-    const client = await connectWs(`ws://127.0.0.1:${host.port}/ws`);
+    const client = await connectWs(
+      `ws://127.0.0.1:${host.port}/ws`,
+      {},
+      { key: host.secrets.staff },
+    );
     try {
       await run(client, host);
     } finally {
@@ -302,15 +305,18 @@ describe('WebSocket transport', () => {
     });
   });
 
-  test('a cross-origin page cannot open the WebSocket', async () => {
+  test('a cross-origin page cannot open the WebSocket, even with the key', async () => {
     await withHost(async (_client, host) => {
+      const key = { key: host.secrets.staff };
       await assert.rejects(
-        connectWs(`ws://127.0.0.1:${host.port}/ws`, { Origin: 'https://evil.example' }),
+        connectWs(`ws://127.0.0.1:${host.port}/ws`, { Origin: 'https://evil.example' }, key),
         /403/,
       );
-      const same = await connectWs(`ws://127.0.0.1:${host.port}/ws`, {
-        Origin: `http://127.0.0.1:${host.port}`,
-      });
+      const same = await connectWs(
+        `ws://127.0.0.1:${host.port}/ws`,
+        { Origin: `http://127.0.0.1:${host.port}` },
+        key,
+      );
       await same.close();
     });
   });

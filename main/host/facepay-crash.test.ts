@@ -105,6 +105,7 @@ let host: RunningHost | null = null;
 let proxy: RecordingProxy | null = null;
 let page: CapturePage | null = null;
 let ws: WsContractClient | null = null;
+let display: WsContractClient | null = null;
 
 before(async () => {
   port = await freePort();
@@ -112,6 +113,7 @@ before(async () => {
 });
 
 after(async () => {
+  await display?.close();
   await ws?.close();
   await page?.close();
   await host?.close();
@@ -148,17 +150,16 @@ it(
       timezone: 'Asia/Shanghai',
       defaultLocale: 'zh-CN',
     });
-    host = await startHost({
-      core,
-      port: 0,
-      access: { remoteDisplays: false, pairingToken: null },
-    });
+    host = await startHost({ core, port: 0 });
     proxy = await startRecordingProxy(url);
     core.facePay.attachCloud(
       await linkCloud({ secrets: core.secrets, baseUrl: proxy.url, pairingCode: async () => code }),
     );
-    page = await CapturePage.connect(host.url, FACE_CLIP);
-    ws = await connectWs(`ws://127.0.0.1:${host.port}/ws`);
+    page = await CapturePage.connect(host.url, FACE_CLIP, { key: host.secrets.display });
+    ws = await connectWs(`ws://127.0.0.1:${host.port}/ws`, {}, { key: host.secrets.staff });
+    // The payer confirms on the customer display.
+    display = await connectWs(`ws://127.0.0.1:${host.port}/ws`, {}, { key: host.secrets.display });
+    const customer = display;
     const client = ws;
     await until(
       async () => (await client.invoke('facepay.status', {})).availability.available,
@@ -185,7 +186,7 @@ it(
       await killCloud();
       return 'drop';
     };
-    await client.invoke('facepay.confirm', { saleId: sale.id });
+    await customer.invoke('facepay.confirm', { saleId: sale.id });
     await until(() => killedAt !== 0, 'the cloud to be killed');
     const during = await client.invoke('facepay.status', {});
     assert.equal(during.state.phase, 'authorising', 'still resolving, not failed, not paid');

@@ -60,6 +60,8 @@ interface Rig {
   proxy: RecordingProxy;
   page: CapturePage;
   ws: WsContractClient;
+  /** The customer display's connection (the payer's own steps). */
+  display: WsContractClient;
   logs: string[];
   close(): Promise<void>;
 }
@@ -95,7 +97,6 @@ async function startRig(
   const host = await startHost({
     core,
     port: 0,
-    access: { remoteDisplays: false, pairingToken: null },
     logger,
   });
   const proxy = await startRecordingProxy(cloud.cloud.url);
@@ -108,8 +109,14 @@ async function startRig(
     pairingCode: async () => code,
   });
   core.facePay.attachCloud(link);
-  const page = await CapturePage.connect(host.url, clip);
-  const ws = await connectWs(`ws://127.0.0.1:${host.port}/ws`);
+  const page = await CapturePage.connect(host.url, clip, { key: host.secrets.display });
+  const ws = await connectWs(`ws://127.0.0.1:${host.port}/ws`, {}, { key: host.secrets.staff });
+  // The customer display's contract connection: the payer's own steps come from it.
+  const display = await connectWs(
+    `ws://127.0.0.1:${host.port}/ws`,
+    {},
+    { key: host.secrets.display },
+  );
   await until(
     async () => (await ws.invoke('facepay.status', {})).availability.available,
     'face pay to be offered',
@@ -121,8 +128,10 @@ async function startRig(
     proxy,
     page,
     ws,
+    display,
     logs,
     async close() {
+      await display.close();
       await ws.close();
       await page.close();
       await host.close();
@@ -260,7 +269,7 @@ describe('face pay through the browser host and the reference cloud', { skip: FA
       );
       assert.ok(rig.ws.events.some((e) => e.name === 'facepay.state'));
 
-      await rig.ws.invoke('facepay.confirm', { saleId: sale.id });
+      await rig.display.invoke('facepay.confirm', { saleId: sale.id });
       const paid = await phase(rig.ws, sale.id, 'paid');
       assert.deepEqual(paid.membership, { status: 'offer', points: null, coupons: [] });
       const done = await rig.ws.invoke('sale.get', { saleId: sale.id });
@@ -275,7 +284,7 @@ describe('face pay through the browser host and the reference cloud', { skip: FA
       const authorisations = rig.proxy.exchanges.filter((e) => e.path === '/v1/payments/authorise');
       assert.equal(authorisations.length, 1);
 
-      await rig.ws.invoke('facepay.joinMembership', { saleId: sale.id, consent: true });
+      await rig.display.invoke('facepay.joinMembership', { saleId: sale.id, consent: true });
       await until(
         async () =>
           (await rig.ws.invoke('facepay.status', {})).state.membership?.status === 'joined',
@@ -330,7 +339,7 @@ describe('face pay through the browser host and the reference cloud', { skip: FA
       };
       assert.equal(greeted.maskedName, '张*丰');
       assert.equal(greeted.membership, null, 'no membership before the payment is authorised');
-      await rig.ws.invoke('facepay.confirm', { saleId: again.id });
+      await rig.display.invoke('facepay.confirm', { saleId: again.id });
       const paidAgain = await phase(rig.ws, again.id, 'paid');
       assert.deepEqual(paidAgain.membership, greeting, 'greeted, not offered to join');
       assert.equal(
@@ -383,10 +392,10 @@ describe('face pay through the browser host and the reference cloud', { skip: FA
       await rig.ws.invoke('facepay.start', { saleId: sale.id });
       const asked = await phase(rig.ws, sale.id, 'phoneTail');
       assert.equal(asked.phoneTailTriesLeft, 2);
-      await rig.ws.invoke('facepay.phoneTail', { saleId: sale.id, digits: '5678' });
+      await rig.display.invoke('facepay.phoneTail', { saleId: sale.id, digits: '5678' });
       const confirm = await phase(rig.ws, sale.id, 'confirm');
       assert.equal(confirm.maskedName, '李*红');
-      await rig.ws.invoke('facepay.confirm', { saleId: sale.id });
+      await rig.display.invoke('facepay.confirm', { saleId: sale.id });
       await phase(rig.ws, sale.id, 'paid');
       assert.equal((await cloud.admin.payer(alice)).balanceFen, 50_000 - sale.totalFen);
       assert.equal((await cloud.admin.payer(bob)).balanceFen, 50_000);
@@ -430,7 +439,10 @@ describe('face pay through the browser host and the reference cloud', { skip: FA
       const stats = rig.host.capture.stats;
       const dropped = stats.dropped;
       rig.page.sendRaw(frame); // no session: dropped unread
-      const stranger = await CapturePage.connect(rig.host.url, FACE_CLIP, { hello: false });
+      const stranger = await CapturePage.connect(rig.host.url, FACE_CLIP, {
+        hello: false,
+        key: rig.host.secrets.display,
+      });
       stranger.sendRaw(frame);
       await until(() => stats.dropped === dropped + 2, 'both frames dropped');
       assert.equal(stats.frames, 0);
@@ -474,10 +486,10 @@ describe('face pay through the browser host and the reference cloud', { skip: FA
         return state.phase === 'confirm' || state.phase === 'phoneTail';
       }, 'identified');
       if ((await rig.ws.invoke('facepay.status', {})).state.phase === 'phoneTail') {
-        await rig.ws.invoke('facepay.phoneTail', { saleId: sale.id, digits: '9999' });
+        await rig.display.invoke('facepay.phoneTail', { saleId: sale.id, digits: '9999' });
       }
       await phase(rig.ws, sale.id, 'confirm');
-      await rig.ws.invoke('facepay.confirm', { saleId: sale.id });
+      await rig.display.invoke('facepay.confirm', { saleId: sale.id });
       await phase(rig.ws, sale.id, 'paid');
       const original = rig.proxy.exchanges.find((e) => e.path === '/v1/payments/authorise');
       assert.ok(original);

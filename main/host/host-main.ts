@@ -1,17 +1,38 @@
 /**
  * The browser host's program, started by cli.ts: `node build/host/cli.js [--data-dir DIR]
- * [--port N] [--remote-displays] [--cloud-port N]` (from source: `node --import tsx
+ * [--port N] [--remote-displays [--remote-port N]] [--cloud-port N]` (from source: `node --import tsx
  * main/host/cli.ts …`). `npm start` uses this where Electron is
  * absent. The cloud (POS_CLOUD_URL, or the reference cloud started beside the terminal) is
  * linked after the host is ready, never before (cloud-sync.ts).
  */
 import { argValue, consoleLogger, createPosCore, loadConfig } from '../core';
+import { rmSync } from 'node:fs';
+import { hostname, networkInterfaces } from 'node:os';
+import { join } from 'node:path';
 import { restrictUmask } from '../shared/private-files';
-import { loadOrCreatePairingToken } from './access';
 import { startCloudSync } from './cloud-sync';
-import { startHost } from './server';
+import { startHost, type RemoteDisplayOptions } from './server';
+import { loadOrCreateTlsIdentity } from './tls';
 
 const DEFAULT_PORT = 5180;
+
+function parsePort(text: string, flag: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`${flag} must be a whole number from 0 to 65535, got "${text}"`);
+  }
+  return port;
+}
+
+/** The names and addresses a device on the shop's network may use to reach this machine. */
+function lanNames(): string[] {
+  const addresses = Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a !== undefined && !a.internal && !a.address.startsWith('fe80:'))
+    .map((a) => a?.address ?? '');
+  const host = hostname().toLowerCase();
+  return [...addresses, host, `${host}.local`];
+}
 
 async function main(): Promise<void> {
   // Before anything is written: the ledger, the local cloud's database, secrets, logs.
@@ -19,35 +40,47 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const config = loadConfig(argv);
   const portText = argValue(argv, 'port') ?? process.env.POS_PORT ?? String(DEFAULT_PORT);
-  const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--port must be a whole number from 0 to 65535, got "${portText}"`);
-  }
+  const port = parsePort(portText, '--port');
   const remoteDisplays =
     argv.includes('--remote-displays') || process.env.POS_REMOTE_DISPLAYS === '1';
 
   const core = createPosCore(config, consoleLogger);
-  const pairingToken = remoteDisplays ? loadOrCreatePairingToken(config.dataDir) : null;
-  const host = await startHost({
-    core,
-    port,
-    access: { remoteDisplays, pairingToken },
-    logger: consoleLogger,
-  });
+  // Earlier versions kept one shared pairing token for every remote display in the data
+  // directory; devices now pair for a token of their own, so the old one must not linger.
+  rmSync(join(config.dataDir, 'pairing-token'), { force: true });
+  let remote: RemoteDisplayOptions | null = null;
+  if (remoteDisplays) {
+    const names = lanNames();
+    remote = {
+      port: parsePort(
+        argValue(argv, 'remote-port') ?? String(port === 0 ? 0 : port + 1),
+        '--remote-port',
+      ),
+      names,
+      tls: await loadOrCreateTlsIdentity(config.dataDir, core.secrets, names),
+    };
+  }
+  const host = await startHost({ core, port, remote, logger: consoleLogger });
 
+  // The staff screens' URLs carry this launch's secret in the fragment (#k=…), which browsers
+  // never send to a server: open these, not the bare address, or the screen is nobody.
   const lines = [
     `Face-pay POS is running (data: ${config.dataDir})`,
-    `  cashier:          ${host.url}/`,
-    `  customer display: ${host.url}/customer`,
-    `  manager:          ${host.url}/manager`,
+    `  cashier:          ${host.staffUrl('/')}`,
+    `  customer display: ${host.displayUrl()}`,
+    `  manager:          ${host.staffUrl('/manager')}`,
   ];
-  if (pairingToken !== null) {
+  if (host.remote !== null) {
     lines.push(
-      `  remote displays are ON: from another device open http://<this-machine>:${host.port}/customer?token=${pairingToken}`,
+      `  remote displays are ON: on the device open ${host.remote.url}/customer and enter the`,
+      `    pairing code from the manager's screen; the certificate's SHA-256 fingerprint is`,
+      `    ${host.remote.fingerprint}`,
     );
   }
-  // A machine-readable line first, for scripts and tests that start the host.
+  // Machine-readable lines first, for scripts and tests that start the host (the keys are this
+  // launch's only: they die with the process).
   console.log(`POS_HOST_READY ${host.url}`);
+  console.log(`POS_HOST_KEYS staff=${host.secrets.staff} display=${host.secrets.display}`);
   console.log(lines.join('\n'));
 
   // Not awaited: the till sells offline until (and unless) the cloud is linked.

@@ -22,7 +22,6 @@ test('renderer files are served with the CSP; unknown paths, dotfiles and escape
   const host = await startHost({
     core,
     port: 0,
-    access: { remoteDisplays: false, pairingToken: null },
     rendererDir,
   });
   try {

@@ -9,6 +9,8 @@ import {
   type AuditVerification,
   type DailyReport,
   type PinAttempt,
+  type DisplayDevice,
+  type PaymentMethod,
   type PrinterFault,
   type Product,
   type Refund,
@@ -28,6 +30,7 @@ import * as audit from './audit';
 import * as catalog from './catalog';
 import { BusinessClock } from './clock';
 import { DEMO_STAFF } from './demo-staff';
+import * as displays from './display-devices';
 import { Ctx } from './context';
 import { openDatabase, reconcileCarts } from './db';
 import * as lookups from './lookups';
@@ -388,6 +391,26 @@ export class Ledger {
    */
   voidCompletedSale(saleId: string, reason: string, operatorId: string): Refund {
     return refund(this.ctx, saleId, undefined, reason, operatorId);
+  }
+
+  // remote displays (the pairing itself is the core's: main/core/displays.ts)
+  addDisplayDevice(name: string, token: string): DisplayDevice {
+    return this.ctx.tx(() => displays.addDevice(this.ctx, name, token));
+  }
+  displayDevices(): DisplayDevice[] {
+    return displays.listDevices(this.ctx);
+  }
+  displayDeviceByToken(token: string): DisplayDevice | null {
+    return displays.deviceByToken(this.ctx, token);
+  }
+  revokeDisplayDevice(id: string): DisplayDevice {
+    return displays.revokeDevice(this.ctx, id);
+  }
+  customerDisplay(): string {
+    return displays.customerDisplay(this.ctx);
+  }
+  setCustomerDisplay(display: string): string {
+    return displays.setCustomerDisplay(this.ctx, display);
   }
 
   // settings

@@ -18,6 +18,7 @@ import { captureControl, encodeCaptureFrame, facePayPreview } from '../../contra
 import type { FacePayPreview } from '../../contract';
 import { FaceEngine, Y4mFileSource } from '../../face';
 import { facesDir } from '../../face/dev-set';
+import { wsProtocolsFor } from '../access';
 
 export const FACES_DIR = facesDir();
 export const FACE_CLIP = join(FACES_DIR, 'camera/face.y4m');
@@ -190,6 +191,10 @@ export interface CapturePageOptions {
   paced?: boolean;
   /** Send the hello (be the customer display). Default true. */
   hello?: boolean;
+  /** The key the page presents (the host's display secret, or a paired device's token). */
+  key?: string;
+  /** wss only: the host's certificate, as pinned (see ws-client's pinnedCertificate). */
+  ca?: string;
 }
 
 /**
@@ -230,9 +235,11 @@ export class CapturePage {
     clip: string,
     options: CapturePageOptions = {},
   ): Promise<CapturePage> {
-    const socket = new WebSocket(`${hostUrl.replace(/^http/, 'ws')}/capture`, {
-      headers: { origin: hostUrl },
-    });
+    const socket = new WebSocket(
+      `${hostUrl.replace(/^http/, 'ws')}/capture`,
+      options.key === undefined ? [] : wsProtocolsFor(options.key),
+      { headers: { origin: hostUrl }, ...(options.ca === undefined ? {} : { ca: options.ca }) },
+    );
     await new Promise<void>((r, reject) => {
       socket.once('open', () => r());
       socket.once('error', reject);

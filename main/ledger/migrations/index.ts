@@ -21,6 +21,7 @@ import { migration007 } from './007-receipts';
 import { migration011 } from './011-keyed-audit';
 import { migration012 } from './012-pin-guards';
 import { migration013 } from './013-face-debits';
+import { migration014 } from './014-display-devices';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -36,6 +37,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration011,
   migration012,
   migration013,
+  migration014,
 ];
 /** The highest version this code knows (versions may have gaps: see above). */
 export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

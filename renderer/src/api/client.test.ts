@@ -5,6 +5,7 @@ import { cola, sale } from '../test/fixtures';
 import { bridgeTransport, findBridge } from './bridgeTransport';
 import { PosClient } from './client';
 import { TransportError } from './transport';
+import { keyProtocols, needsPairing, takeHostKey } from './hostKey';
 import { backoffDelay, wsTransport, wsUrlFor, type SocketLike } from './wsTransport';
 
 /** A WebSocket stand-in the test drives by hand. */
@@ -65,32 +66,57 @@ function makeClient(options: { connectWaitMs?: number; requestTimeoutMs?: number
 }
 
 describe('wsUrlFor', () => {
-  it('targets /ws on the same host, ws or wss by page protocol', () => {
-    assert.equal(
-      wsUrlFor({ protocol: 'http:', host: '127.0.0.1:5199', search: '' }),
-      'ws://127.0.0.1:5199/ws',
-    );
-    assert.equal(
-      wsUrlFor({ protocol: 'https:', host: 'till.local', search: '?screen=customer' }),
-      'wss://till.local/ws',
-    );
+  it('targets /ws on the same host, ws or wss by page protocol, with nothing in the URL', () => {
+    assert.equal(wsUrlFor({ protocol: 'http:', host: '127.0.0.1:5199' }), 'ws://127.0.0.1:5199/ws');
+    assert.equal(wsUrlFor({ protocol: 'https:', host: 'till.local' }), 'wss://till.local/ws');
+  });
+});
+
+describe('the host key', () => {
+  function fakeWindow(href: string) {
+    const store = () => {
+      const m = new Map<string, string>();
+      return {
+        getItem: (k: string) => m.get(k) ?? null,
+        setItem: (k: string, v: string) => void m.set(k, v),
+        removeItem: (k: string) => void m.delete(k),
+      };
+    };
+    const win = {
+      location: new URL(href),
+      sessionStorage: store(),
+      localStorage: store(),
+      history: {
+        state: null,
+        replaceState(_s: unknown, _t: string, url: string) {
+          win.location = new URL(url, win.location);
+        },
+      },
+    };
+    return win as unknown as Parameters<typeof takeHostKey>[0] & { location: URL };
+  }
+  const key = 'a'.repeat(43);
+
+  it('moves the secret from the fragment to sessionStorage and out of the address bar', () => {
+    const win = fakeWindow(`http://127.0.0.1:5180/manager#k=${key}`);
+    assert.equal(takeHostKey(win), key);
+    assert.equal(win.location.href, 'http://127.0.0.1:5180/manager');
+    // A reload (no fragment now) still presents it.
+    assert.equal(takeHostKey(win), key);
+    assert.deepEqual(keyProtocols(key), ['pos.v1', `pos-key.${key}`]);
   });
 
-  it("carries the page's pairing token", () => {
-    assert.equal(
-      wsUrlFor({ protocol: 'http:', host: '10.0.0.2:5180', search: '?token=ab_c-D' }),
-      'ws://10.0.0.2:5180/ws?token=ab_c-D',
-    );
+  it('presents nothing without a key, and never a malformed one', () => {
+    assert.equal(takeHostKey(fakeWindow('http://127.0.0.1:5180/')), null);
+    assert.equal(takeHostKey(fakeWindow('http://127.0.0.1:5180/#k=a,b')), null);
+    assert.deepEqual(keyProtocols(null), []);
   });
 
-  it('says when it is the customer display (and only then)', () => {
-    const local = { protocol: 'http:', host: '127.0.0.1:5180', search: '' };
-    assert.equal(wsUrlFor(local, 'customer'), 'ws://127.0.0.1:5180/ws?screen=customer');
-    assert.equal(wsUrlFor(local, 'cashier'), 'ws://127.0.0.1:5180/ws');
-    assert.equal(
-      wsUrlFor({ ...local, search: '?token=ab_c-D' }, 'customer'),
-      'ws://127.0.0.1:5180/ws?token=ab_c-D&screen=customer',
-    );
+  it('a remote page without a token asks to be paired; a local one does not', () => {
+    const remote = fakeWindow('https://till.local:5181/customer');
+    assert.equal(needsPairing(remote, takeHostKey(remote)), true);
+    const local = fakeWindow('http://127.0.0.1:5180/customer');
+    assert.equal(needsPairing(local, takeHostKey(local)), false);
   });
 });
 

@@ -18,8 +18,8 @@ import {
 } from '../contract';
 import { bridgeTransport, findBridge } from './bridgeTransport';
 import type { ConnectionState, Transport } from './transport';
+import { keyProtocols, takeHostKey } from './hostKey';
 import { wsTransport, wsUrlFor } from './wsTransport';
-import { pickScreen } from '../app/screen';
 
 type AnyEventHandler = (payload: never) => void;
 
@@ -121,6 +121,6 @@ export function createClient(win: Window): PosClient {
   return new PosClient(
     bridge !== null
       ? bridgeTransport(bridge)
-      : wsTransport({ url: wsUrlFor(win.location, pickScreen(win.location)) }),
+      : wsTransport({ url: wsUrlFor(win.location), protocols: keyProtocols(takeHostKey(win)) }),
   );
 }

@@ -21,7 +21,9 @@ export interface SocketLike {
 
 export interface WsTransportOptions {
   url: string;
-  createSocket?: (url: string) => SocketLike;
+  /** Subprotocols offered on every connection: they carry the page's key (hostKey.ts). */
+  protocols?: string[];
+  createSocket?: (url: string, protocols: string[]) => SocketLike;
   /** How long a request made while disconnected waits for the connection. */
   connectWaitMs?: number;
   /** How long a sent request waits for its answer. */
@@ -32,21 +34,12 @@ export interface WsTransportOptions {
 }
 
 /**
- * ws(s)://<same host>/ws, carrying the page's pairing token if it has one. The customer
- * display says what it is, so that the host gives it the customer's narrow caller (a page off
- * the machine gets that one whatever it says).
+ * ws(s)://<same host>/ws. Nothing in the URL: who the page is comes from the key it offers as
+ * a subprotocol (the host makes it staff or a customer display by that key alone).
  */
-export function wsUrlFor(
-  location: { protocol: string; host: string; search: string },
-  screen?: string,
-): string {
+export function wsUrlFor(location: { protocol: string; host: string }): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const params = new URLSearchParams();
-  const token = new URLSearchParams(location.search).get('token');
-  if (token !== null && token !== '') params.set('token', token);
-  if (screen === 'customer') params.set('screen', 'customer');
-  const query = params.size > 0 ? `?${params.toString()}` : '';
-  return `${scheme}://${location.host}/ws${query}`;
+  return `${scheme}://${location.host}/ws`;
 }
 
 /** Delay before reconnect attempt `attempt` (0-based): doubling, capped, 50–100 % jitter. */
@@ -72,7 +65,9 @@ const OPEN = 1;
 
 export function wsTransport(options: WsTransportOptions): Transport {
   const createSocket =
-    options.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
+    options.createSocket ??
+    ((url: string, protocols: string[]) => new WebSocket(url, protocols) as unknown as SocketLike);
+  const protocols = options.protocols ?? [];
   const connectWaitMs = options.connectWaitMs ?? 5_000;
   const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
   const initialBackoffMs = options.initialBackoffMs ?? 250;
@@ -153,7 +148,7 @@ export function wsTransport(options: WsTransportOptions): Transport {
     if (closed) return;
     let s: SocketLike;
     try {
-      s = createSocket(options.url);
+      s = createSocket(options.url, protocols);
     } catch {
       setState('reconnecting');
       scheduleReconnect();

@@ -4,11 +4,14 @@ import type { Channel } from '../contract';
 import type { Call } from './invoke';
 import { MANAGER_TAB, managerOpening, managerPageUrl, openManagerScreen } from './openManager';
 
+const KEY = 's'.repeat(43);
+
 /** The parts of a window the choice looks at, recording what it was asked to open. */
 function windowLike(withBridge: boolean) {
   const opened: [string, string][] = [];
   const win = {
     location: { href: 'http://127.0.0.1:5180/?lang=en' },
+    sessionStorage: { getItem: (k: string) => (k === 'pos.hostKey' ? KEY : null) },
     open(url: string, name: string) {
       opened.push([url, name]);
       return {};
@@ -49,7 +52,8 @@ describe('the way to the manager screen', () => {
     const { call, calls } = recordingCall({ ok: true, value: null });
     assert.equal(managerOpening(win), 'page');
     assert.equal(await openManagerScreen(win, call), null);
-    assert.deepEqual(opened, [['http://127.0.0.1:5180/manager', MANAGER_TAB]]);
+    // The new tab is a staff screen because this one is: it gets this tab's launch secret.
+    assert.deepEqual(opened, [[`http://127.0.0.1:5180/manager#k=${KEY}`, MANAGER_TAB]]);
     assert.deepEqual(calls, []);
     assert.equal(managerPageUrl({ href: 'http://h:1/customer' }), 'http://h:1/manager');
   });

@@ -5,6 +5,7 @@
  * Either way the manager's screen asks for a manager's PIN before it shows anything.
  */
 import { findBridge } from '../api/bridgeTransport';
+import { heldLaunchKey } from '../api/hostKey';
 import type { UiError } from '../lib/errors';
 import type { Call } from './invoke';
 
@@ -16,9 +17,14 @@ export function managerOpening(win: Window): ManagerOpening {
   return findBridge(win) !== null ? 'shell' : 'page';
 }
 
-/** /manager beside the page this runs in (the browser host serves the three screens). */
-export function managerPageUrl(location: { href: string }): string {
-  return new URL('/manager', location.href).href;
+/**
+ * /manager beside the page this runs in (the browser host serves the three screens), with this
+ * screen's staff key in the fragment: the new tab is a staff screen because the cashier's is.
+ */
+export function managerPageUrl(location: { href: string }, key: string | null = null): string {
+  const url = new URL('/manager', location.href);
+  if (key !== null) url.hash = `k=${key}`;
+  return url.href;
 }
 
 /** Opens (or brings back) the manager's screen; the refusal, if there is one. */
@@ -27,6 +33,6 @@ export async function openManagerScreen(win: Window, call: Call): Promise<UiErro
     const result = await call('screen.openManager', {});
     return result.ok ? null : result.error;
   }
-  const opened = win.open(managerPageUrl(win.location), MANAGER_TAB);
+  const opened = win.open(managerPageUrl(win.location, heldLaunchKey(win)), MANAGER_TAB);
   return opened === null ? { kind: 'pos', code: 'NOT_SUPPORTED' } : null;
 }

@@ -15,12 +15,10 @@ import {
   type FacePayPreview,
 } from '../../contract';
 
-/** ws(s)://<same host>/capture, carrying the page's pairing token if it has one. */
-export function captureUrlFor(location: { protocol: string; host: string; search: string }) {
+/** ws(s)://<same host>/capture (the page's key goes as a subprotocol, never in the URL). */
+export function captureUrlFor(location: { protocol: string; host: string }) {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const token = new URLSearchParams(location.search).get('token');
-  const query = token !== null && token !== '' ? `?token=${encodeURIComponent(token)}` : '';
-  return `${scheme}://${location.host}/capture${query}`;
+  return `${scheme}://${location.host}/capture`;
 }
 
 export function cameraSupported(win: Window): boolean {
@@ -130,7 +128,11 @@ class PageCamera {
  * Keeps the capture socket up (reconnecting) and serves main's camera requests. Returns the
  * function that shuts it all down.
  */
-export function startCaptureLink(url: string, onPreview: (preview: FacePayPreview) => void) {
+export function startCaptureLink(
+  url: string,
+  protocols: string[],
+  onPreview: (preview: FacePayPreview) => void,
+) {
   const camera = new PageCamera();
   let socket: WebSocket | null = null;
   let closed = false;
@@ -143,7 +145,7 @@ export function startCaptureLink(url: string, onPreview: (preview: FacePayPrevie
 
   const connect = (): void => {
     if (closed) return;
-    const s = new WebSocket(url);
+    const s = new WebSocket(url, protocols);
     s.binaryType = 'arraybuffer';
     socket = s;
     s.onopen = () => {

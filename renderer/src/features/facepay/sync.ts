@@ -6,6 +6,7 @@ import { findBridge } from '../../api/bridgeTransport';
 import type { PosClient } from '../../api/client';
 import type { Screen } from '../../app/screen';
 import type { AppStore } from '../../app/store';
+import { keyProtocols, takeHostKey } from '../../api/hostKey';
 import { cameraSupported, captureUrlFor, startCaptureLink } from './capture';
 import {
   facePayAvailabilityChanged,
@@ -36,7 +37,9 @@ export function syncFacePay(
     offs.push(client.subscribe('facepay.preview', (p) => dispatch(facePayPreviewReceived(p))));
     if (findBridge(win) === null && cameraSupported(win)) {
       offs.push(
-        startCaptureLink(captureUrlFor(win.location), (p) => dispatch(facePayPreviewReceived(p))),
+        startCaptureLink(captureUrlFor(win.location), keyProtocols(takeHostKey(win)), (p) =>
+          dispatch(facePayPreviewReceived(p)),
+        ),
       );
     }
   }

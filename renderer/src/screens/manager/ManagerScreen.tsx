@@ -36,6 +36,7 @@ import { ManagerGate } from './ManagerGate';
 import { MethodMixChart } from './MethodMixChart';
 import { KpiCards, RefundsTable, ShiftsTable, TopItemsTable } from './ReportTables';
 import { PinAttemptsPanel } from './PinAttemptsPanel';
+import { DisplaysPanel } from './DisplaysPanel';
 import { SettingsPanel } from './SettingsPanel';
 import { AuditPanel } from './AuditPanel';
 import { SyncPanel } from './SyncPanel';
@@ -266,6 +267,7 @@ export function ManagerScreen() {
               <SyncPanel />
               <SettingsPanel />
               <PinAttemptsPanel />
+              <DisplaysPanel />
             </div>
             <p className="muted">{t('manager.hoursNote', { example: hourRange(9) })}</p>
           </div>
