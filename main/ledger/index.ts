@@ -10,7 +10,6 @@ import {
   type DailyReport,
   type PinAttempt,
   type DisplayDevice,
-  type PaymentMethod,
   type PrinterFault,
   type Product,
   type Refund,
