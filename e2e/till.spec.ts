@@ -1,0 +1,53 @@
+/**
+ * The till's rough edges a new cashier hit (issue 12, part 9), each performed as the cashier did
+ * it: the keys pressed, what the screen then showed.
+ */
+import { expect, test } from './fixtures';
+import { demoProduct, scan, startTill, yuan } from './pos';
+
+test('a prefilled amount or receipt number is typed over, not appended to', async ({
+  page,
+  host,
+}) => {
+  const item = demoProduct(3);
+  await startTill(page, host.url);
+  await scan(page, item.barcode);
+  await expect(page.getByTestId('cart-line')).toHaveCount(1);
+
+  // Card: the amount due is prefilled; typing "1" means ¥1, a part payment.
+  await page.getByRole('button', { name: '银行卡', exact: true }).click();
+  await expect(page.getByRole('dialog', { name: '银行卡收款' })).toBeVisible();
+  const card = page.getByTestId('payment-dialog');
+  const amount = card.getByLabel('收款金额（元）');
+  await expect(amount).toBeFocused();
+  await expect(amount).toHaveValue(yuan(item.priceFen));
+  await page.keyboard.type('1');
+  await expect(amount).toHaveValue('1');
+  // Switching to QR keeps the amount, selected: typing replaces it again.
+  await page.keyboard.press('Alt+3');
+  await expect(page.getByRole('dialog', { name: '扫码收款' })).toBeVisible();
+  await page.keyboard.type('1');
+  await expect(amount).toHaveValue('1');
+  // The part payment goes through; what is left is prefilled and selected in its turn.
+  await page.keyboard.press('Enter');
+  await expect(card.getByTestId('payment-due')).toHaveText(`¥${yuan(item.priceFen - 100)}`);
+  await expect(amount).toHaveValue(yuan(item.priceFen - 100));
+  await page.keyboard.type('2');
+  await expect(amount).toHaveValue('2');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(yuan(item.priceFen - 100));
+  await page.keyboard.press('Enter');
+  const receipt = page.getByRole('dialog', { name: '小票' });
+  await expect(receipt).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(receipt).toBeHidden();
+
+  // F8: the last receipt number is prefilled; typing another number replaces it.
+  await page.keyboard.press('F8');
+  const receipts = page.getByRole('dialog', { name: '小票与退货' });
+  const number = receipts.getByLabel('小票号');
+  await expect(number).toBeFocused();
+  await expect(number).toHaveValue(/^T\d+-\d+$/);
+  await page.keyboard.type('T01-000042');
+  await expect(number).toHaveValue('T01-000042');
+});
