@@ -51,3 +51,41 @@ test('a prefilled amount or receipt number is typed over, not appended to', asyn
   await page.keyboard.type('T01-000042');
   await expect(number).toHaveValue('T01-000042');
 });
+
+test('a quantity typed before the item: 24 * scan rings up 24 in one line', async ({
+  page,
+  host,
+}) => {
+  const item = demoProduct(5);
+  await startTill(page, host.url);
+  const cart = page.getByRole('table', { name: '购物车' });
+
+  // As a cashier types (not a scanner's burst): 2, 4, then *.
+  await page.keyboard.type('24*', { delay: 120 });
+  await expect(page.getByTestId('pending-qty')).toContainText('×24');
+  await expect(page.getByLabel('条码')).toHaveValue('');
+  await scan(page, item.barcode);
+  await expect(cart.getByTestId('cart-line')).toHaveCount(1);
+  await expect(cart.getByTestId('line-qty')).toHaveText('24');
+  await expect(page.getByTestId('cart-total')).toContainText(yuan(item.priceFen * 24));
+  // Used once: the next scan is one again.
+  await expect(page.getByTestId('pending-qty')).toBeHidden();
+  const other = demoProduct(6);
+  await scan(page, other.barcode);
+  await expect(cart.getByTestId('cart-line')).toHaveCount(2);
+  await expect(cart.getByTestId('line-qty').nth(1)).toHaveText('1');
+
+  // No quantity is explained, not guessed; Esc drops a quantity not yet used.
+  await page.keyboard.type('0*', { delay: 120 });
+  await expect(page.getByTestId('sale-error')).toContainText('数量须为 1 至 9999 的整数');
+  await page.keyboard.press('Escape');
+  await page.keyboard.type('3*', { delay: 120 });
+  await expect(page.getByTestId('pending-qty')).toContainText('×3');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('pending-qty')).toBeHidden();
+
+  // F1 tells how.
+  await page.keyboard.press('F1');
+  const help = page.getByRole('dialog', { name: '快捷键' });
+  await expect(help.getByRole('row', { name: /24 \*/ })).toContainText('输入数量后按 *');
+});

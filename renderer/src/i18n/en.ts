@@ -109,6 +109,7 @@ export const en = {
     selectUp: 'Select the line above',
     selectDown: 'Select the line below',
     back: 'Back: clear the search and the message, return to the barcode',
+    qtyNext: 'Quantity: type it, press *, then scan or pick the item (e.g. 24 * scan)',
     payMethod: 'In payment: cash / card / QR code',
   },
   help: {
@@ -120,6 +121,7 @@ export const en = {
       'A barcode scanner works wherever the cursor is: its digits never land in another field.',
   },
   cashier: {
+    qtyNext: 'Next item quantity ×{{qty}} (Esc cancels)',
     barcode: 'Barcode',
     barcodeHint: 'Scan or type a barcode, then Enter',
     add: 'Add',
@@ -481,6 +483,7 @@ export const en = {
       linesRequired: 'Choose at least one line',
       amountInvalid: 'Enter a valid amount',
       pinRequired: 'Enter the manager’s PIN',
+      qtyInvalid: 'A quantity is a whole number from 1 to 9999: type it, press *, then scan',
     },
     unknown: 'Something went wrong. Try again',
     dismiss: 'Dismiss',

@@ -108,6 +108,7 @@ export const zhCN: Translations = {
     selectUp: '选择上一行',
     selectDown: '选择下一行',
     back: '返回：清空搜索和提示，回到条码框',
+    qtyNext: '数量：输入数量后按 *，再扫码或选择商品（如 24 * 扫码）',
     payMethod: '收款时：现金 / 银行卡 / 扫码',
   },
   help: {
@@ -118,6 +119,7 @@ export const zhCN: Translations = {
     scanner: '扫码枪在任何位置都能使用：扫描的数字不会输入到其他输入框。',
   },
   cashier: {
+    qtyNext: '下一件数量 ×{{qty}}（Esc 取消）',
     barcode: '条码',
     barcodeHint: '扫描或输入条码，按回车添加',
     add: '添加',
@@ -473,6 +475,7 @@ export const zhCN: Translations = {
       linesRequired: '请至少选择一行商品',
       amountInvalid: '请输入正确的金额',
       pinRequired: '请输入店长密码',
+      qtyInvalid: '数量须为 1 至 9999 的整数：输入数量后按 *，再扫码',
     },
     unknown: '出现问题，请重试',
     dismiss: '关闭',

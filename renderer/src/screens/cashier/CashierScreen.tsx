@@ -89,6 +89,8 @@ export function CashierScreen() {
   const [open, setOpen] = useState<OpenWindow | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [lastReceiptNo, setLastReceiptNo] = useState('');
+  /** The quantity typed before `*` for the next item added (scan, barcode, search, tile). */
+  const [pendingQty, setPendingQty] = useState<number | null>(null);
   if (completed?.receiptNo != null && completed.receiptNo !== lastReceiptNo)
     setLastReceiptNo(completed.receiptNo);
   const barcodeRef = useRef<HTMLInputElement>(null);
@@ -120,7 +122,20 @@ export function CashierScreen() {
   const addBarcode = useCallback(
     (barcode: string) => {
       setNotice(null);
-      void dispatch(addItem({ barcode }));
+      setPendingQty(null);
+      void dispatch(addItem({ barcode, qty: pendingQty ?? 1 }));
+    },
+    [dispatch, pendingQty],
+  );
+
+  const quantityTyped = useCallback(
+    (qty: number | null) => {
+      if (qty === null) {
+        dispatch(saleErrorShown({ kind: 'local', reason: 'qtyInvalid' }));
+        return;
+      }
+      dispatch(clearSaleError());
+      setPendingQty(qty);
     },
     [dispatch],
   );
@@ -154,11 +169,12 @@ export function CashierScreen() {
 
   const pick = useCallback(
     (product: Product) => {
-      void dispatch(addItem({ sku: product.sku }));
+      setPendingQty(null);
+      void dispatch(addItem({ sku: product.sku, qty: pendingQty ?? 1 }));
       dispatch(queryChanged(''));
       focusBarcode();
     },
-    [dispatch, focusBarcode],
+    [dispatch, focusBarcode, pendingQty],
   );
 
   const paymentAllowed = canPay && shift !== null;
@@ -219,6 +235,7 @@ export function CashierScreen() {
         case 'selectDown':
           return void dispatch(selectionMoved(command === 'selectUp' ? -1 : 1));
         case 'back':
+          setPendingQty(null);
           dispatch(clearSaleError());
           dispatch(queryChanged(''));
           return focusBarcode();
@@ -305,7 +322,12 @@ export function CashierScreen() {
       >
         <main className="cashier">
           <section className="cashier__sale" aria-label={t('cashier.saleArea')}>
-            <BarcodeEntry inputRef={barcodeRef} onSubmit={addBarcode} />
+            <BarcodeEntry
+              inputRef={barcodeRef}
+              onSubmit={addBarcode}
+              pendingQty={pendingQty}
+              onQuantity={quantityTyped}
+            />
             <ErrorMessage
               error={window_?.kind === 'pay' ? null : error}
               onDismiss={() => {

@@ -10,6 +10,7 @@ export function HelpOverlay({ onClose }: { onClose: () => void }) {
   const rows = [
     ...FUNCTION_KEYS.map((f) => ({ keys: f.key, command: f.command })),
     ...EDIT_KEYS.map((e) => ({ keys: e.keys, command: e.command })),
+    { keys: '24 *', command: 'qtyNext' as const },
     { keys: 'Alt+1/2/3', command: 'payMethod' as const },
   ];
   return (
