@@ -89,3 +89,21 @@ test('a quantity typed before the item: 24 * scan rings up 24 in one line', asyn
   const help = page.getByRole('dialog', { name: '快捷键' });
   await expect(help.getByRole('row', { name: /24 \*/ })).toContainText('输入数量后按 *');
 });
+
+test('Enter in the search adds what is typed, not the answer to what was typed before', async ({
+  page,
+  host,
+}) => {
+  await startTill(page, host.url);
+  await page.keyboard.press('F2');
+  await expect(page.getByRole('textbox', { name: '搜索商品' })).toBeFocused();
+  await page.keyboard.type('可乐');
+  // The answer to "可乐" shows 可乐 2L first …
+  await expect(page.getByRole('option').first()).toContainText('可乐 2L');
+  // … then " 330" and Enter at once, faster than the search's debounce.
+  await page.keyboard.type(' 330\n');
+  const cart = page.getByRole('table', { name: '购物车' });
+  await expect(cart.getByTestId('cart-line')).toHaveCount(1);
+  await expect(cart.getByTestId('cart-line')).toContainText('可乐 330ml');
+  await expect(cart.getByTestId('cart-line')).not.toContainText('2L');
+});
