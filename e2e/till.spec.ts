@@ -39,6 +39,10 @@ test('a prefilled amount or receipt number is typed over, not appended to', asyn
   await page.keyboard.press('Enter');
   const receipt = page.getByRole('dialog', { name: '小票' });
   await expect(receipt).toBeVisible();
+  // Paid by card and QR: no cash, so no 找零 line (it said ¥0.00).
+  await expect(receipt.getByTestId('receipt-payment')).toHaveCount(2);
+  await expect(receipt.getByTestId('receipt-change')).toHaveCount(0);
+  await expect(receipt).not.toContainText('找零');
   await page.keyboard.press('Escape');
   await expect(receipt).toBeHidden();
 
