@@ -111,3 +111,33 @@ test('Enter in the search adds what is typed, not the answer to what was typed b
   await expect(cart.getByTestId('cart-line')).toContainText('可乐 330ml');
   await expect(cart.getByTestId('cart-line')).not.toContainText('2L');
 });
+
+test('the held-sales list says what each held sale holds, how many and when', async ({
+  page,
+  host,
+}) => {
+  await startTill(page, host.url);
+  const cart = page.getByRole('table', { name: '购物车' });
+  // First sale: 2 cola and 4 other lines (6 lines, 7 units).
+  for (const i of [3, 3, 0, 1, 2, 5, 6]) await scan(page, demoProduct(i).barcode);
+  await expect(cart.getByTestId('cart-line')).toHaveCount(6);
+  await page.keyboard.press('F4');
+  await expect(page.getByTestId('notice')).toContainText('已挂单');
+  // Second sale: one bottle of water.
+  await scan(page, demoProduct(0).barcode);
+  await expect(cart.getByTestId('cart-line')).toHaveCount(1);
+  await page.keyboard.press('F4');
+  await expect(cart.getByTestId('cart-line')).toHaveCount(0);
+
+  await page.keyboard.press('F5');
+  const held = page.getByRole('dialog', { name: '挂单列表' });
+  const entries = held.getByRole('option');
+  await expect(entries).toHaveCount(2);
+  await expect(entries.nth(0).getByTestId('held-items')).toHaveText(
+    '可乐 330ml ×2、纯净水 550ml ×1、矿泉水 1.5L ×1，另 3 种',
+  );
+  await expect(entries.nth(0).getByTestId('held-meta')).toHaveText(/^\d{2}:\d{2} 挂单 · 共 7 件$/);
+  await expect(entries.nth(1).getByTestId('held-items')).toHaveText('纯净水 550ml ×1');
+  await expect(entries.nth(1).getByTestId('held-meta')).toContainText('共 1 件');
+  await expect(entries.nth(1)).toContainText(`¥${yuan(demoProduct(0).priceFen)}`);
+});
