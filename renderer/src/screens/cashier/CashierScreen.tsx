@@ -250,6 +250,12 @@ export function CashierScreen() {
         // F1 and the function keys wait until the window is closed; browsers' own uses of them
         // (help, find, reload, full screen) never apply at the till.
         if (/^F\d{1,2}$/.test(event.key)) event.preventDefault();
+        // With the last receipt showing, F2 starts the next sale at the search, as a scan starts
+        // it with the item: otherwise the first F2 only looked ignored and a second was needed.
+        if (showReceipt && commandFor(event, { typing: true }) === 'search') {
+          dispatch(dismissCompleted());
+          setTimeout(() => searchRef.current?.focus(), 0);
+        }
         return;
       }
       const command = commandFor(event, {
@@ -264,7 +270,7 @@ export function CashierScreen() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [anyWindow, run]);
+  }, [anyWindow, showReceipt, dispatch, run]);
 
   // For the benchmark (Performance API): the first moment the till takes input.
   const loaded = useAppSelector(selectOperatorLoaded);
