@@ -141,3 +141,47 @@ test('the held-sales list says what each held sale holds, how many and when', as
   await expect(entries.nth(1).getByTestId('held-meta')).toContainText('共 1 件');
   await expect(entries.nth(1)).toContainText(`¥${yuan(demoProduct(0).priceFen)}`);
 });
+
+test('F2 with the last receipt showing starts the next sale at the search', async ({
+  page,
+  host,
+}) => {
+  await startTill(page, host.url);
+  await scan(page, demoProduct(0).barcode);
+  await page.keyboard.press('F12');
+  await page.keyboard.type('100\n');
+  const receipt = page.getByRole('dialog', { name: '小票' });
+  await expect(receipt).toBeVisible();
+  // One press: the receipt goes and the cursor is in the search.
+  await page.keyboard.press('F2');
+  await expect(receipt).toBeHidden();
+  await expect(page.getByRole('textbox', { name: '搜索商品' })).toBeFocused();
+  await page.keyboard.type('可乐 330\n');
+  await expect(page.getByTestId('cart-line')).toContainText('可乐 330ml');
+});
+
+test('switching the language by click leaves the cursor in the field in use', async ({
+  page,
+  host,
+}) => {
+  await page.goto(`${host.url}/manager`);
+  const active = () =>
+    page.evaluate(() => {
+      const el = document.activeElement;
+      return el instanceof HTMLInputElement ? el.id : `not a field: ${el?.tagName ?? 'none'}`;
+    });
+  // The manager's screen opens on its PIN, focused.
+  await expect(page.getByRole('dialog')).toBeVisible({ timeout: 20_000 });
+  await expect.poll(active).not.toMatch(/^not a field/);
+  const field = await active();
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('button', { name: '中文' })).toBeVisible();
+  expect(await active()).toBe(field);
+  await page.keyboard.type('1');
+  await expect(page.locator(`[id="${field}"]`)).toHaveValue('1');
+
+  // The same at the till: the barcode field keeps the cursor.
+  await startTill(page, host.url);
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByLabel('Barcode', { exact: true })).toBeFocused();
+});
