@@ -185,3 +185,30 @@ test('switching the language by click leaves the cursor in the field in use', as
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByLabel('Barcode', { exact: true })).toBeFocused();
 });
+
+test('the X report shows the discounts, so gross − discounts − refunds = net', async ({
+  page,
+  host,
+}) => {
+  const item = demoProduct(11);
+  await startTill(page, host.url);
+  await scan(page, item.barcode);
+  await expect(page.getByTestId('cart-line')).toHaveCount(1);
+  await page.keyboard.press('F6');
+  const discount = page.getByRole('dialog', { name: '单品优惠' });
+  const off = Math.floor(item.priceFen * 0.1);
+  await discount.getByLabel('优惠金额（元）').fill(yuan(off));
+  await discount.getByRole('button', { name: '确认优惠' }).click();
+  await expect(discount).toBeHidden();
+  await page.keyboard.press('F12');
+  await page.keyboard.type('100\n');
+  await page.keyboard.press('Escape');
+
+  await page.keyboard.press('F3');
+  const menu = page.getByRole('dialog', { name: '班次与报表' });
+  await expect(menu.getByTestId('totals-gross')).toHaveText(`¥${yuan(item.priceFen)}`);
+  await expect(menu.getByTestId('totals-discounts')).toHaveText(`−¥${yuan(off)}`);
+  await expect(menu.getByTestId('totals-sales')).toHaveText(`¥${yuan(item.priceFen - off)}`);
+  await expect(menu.getByTestId('totals-refunds')).toHaveText('−¥0.00');
+  await expect(menu.getByTestId('totals-net')).toHaveText(`¥${yuan(item.priceFen - off)}`);
+});

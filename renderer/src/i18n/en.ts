@@ -389,6 +389,7 @@ export const en = {
     salesCount: 'Sales',
     gross: 'Gross sales',
     discounts: 'Discounts',
+    sales: 'Sales after discounts',
     refunds: 'Refunds',
     net: 'Net sales',
     averageTicket: 'Average ticket',

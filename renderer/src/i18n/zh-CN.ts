@@ -382,6 +382,7 @@ export const zhCN: Translations = {
     salesCount: '交易笔数',
     gross: '商品总额',
     discounts: '优惠',
+    sales: '优惠后销售额',
     refunds: '退款',
     net: '净销售额',
     averageTicket: '客单价',
