@@ -3,7 +3,7 @@
  * it: the keys pressed, what the screen then showed.
  */
 import { expect, test } from './fixtures';
-import { demoProduct, scan, startTill, yuan } from './pos';
+import { demoProduct, MANAGER_PIN, scan, startTill, yuan } from './pos';
 
 test('a prefilled amount or receipt number is typed over, not appended to', async ({
   page,
@@ -211,4 +211,41 @@ test('the X report shows the discounts, so gross − discounts − refunds = net
   await expect(menu.getByTestId('totals-sales')).toHaveText(`¥${yuan(item.priceFen - off)}`);
   await expect(menu.getByTestId('totals-refunds')).toHaveText('−¥0.00');
   await expect(menu.getByTestId('totals-net')).toHaveText(`¥${yuan(item.priceFen - off)}`);
+});
+
+test('F1 opens at its title, not scrolled to its Close button', async ({ page, host }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await startTill(page, host.url);
+  await page.keyboard.press('F1');
+  const help = page.getByRole('dialog', { name: '快捷键' });
+  await expect(help.getByRole('button', { name: '关闭' })).toBeFocused();
+  await expect(help.getByRole('heading', { name: '快捷键' })).toBeInViewport();
+  expect(await help.evaluate((el) => el.scrollTop)).toBe(0);
+  await page.keyboard.press('Escape');
+  await expect(help).toBeHidden();
+});
+
+test('Esc closes the receipts dialog after a refund, its confirmation in view', async ({
+  page,
+  host,
+}) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  const item = demoProduct(3);
+  await startTill(page, host.url);
+  await scan(page, item.barcode);
+  await expect(page.getByTestId('cart-line')).toHaveCount(1);
+  await page.keyboard.press('F12');
+  await page.keyboard.type('100\n');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F8');
+  const dialog = page.getByRole('dialog', { name: '小票与退货' });
+  await page.keyboard.press('Enter');
+  await dialog.getByRole('checkbox', { name: item.nameZh }).check();
+  await dialog.getByLabel('退货原因').fill('顾客退货');
+  await dialog.getByLabel('店长密码').fill(MANAGER_PIN);
+  await dialog.getByRole('button', { name: '退所选商品' }).click();
+  await expect(dialog.getByTestId('refund-done')).toBeInViewport();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(page.getByLabel('条码')).toBeFocused();
 });
