@@ -236,9 +236,13 @@ test('Esc closes the receipts dialog after a refund, its confirmation in view', 
   await expect(page.getByTestId('cart-line')).toHaveCount(1);
   await page.keyboard.press('F12');
   await page.keyboard.type('100\n');
+  const receipt = page.getByRole('dialog', { name: '小票' });
+  await expect(receipt).toBeVisible();
   await page.keyboard.press('Escape');
+  await expect(receipt).toBeHidden();
   await page.keyboard.press('F8');
   const dialog = page.getByRole('dialog', { name: '小票与退货' });
+  await expect(dialog.getByLabel('小票号')).toHaveValue(/^T\d+-\d+$/);
   await page.keyboard.press('Enter');
   await dialog.getByRole('checkbox', { name: item.nameZh }).check();
   await dialog.getByLabel('退货原因').fill('顾客退货');
