@@ -79,6 +79,13 @@ test('a quantity typed before the item: 24 * scan rings up 24 in one line', asyn
   await expect(cart.getByTestId('cart-line')).toHaveCount(2);
   await expect(cart.getByTestId('line-qty').nth(1)).toHaveText('1');
 
+  // Typed fast (the scanner detector holds fast digits back): still a quantity, not a scan.
+  await page.keyboard.type('12*');
+  await expect(page.getByTestId('pending-qty')).toContainText('×12');
+  await scan(page, demoProduct(7).barcode);
+  await expect(cart.getByTestId('cart-line')).toHaveCount(3);
+  await expect(cart.getByTestId('line-qty').nth(2)).toHaveText('12');
+
   // No quantity is explained, not guessed; Esc drops a quantity not yet used.
   await page.keyboard.type('0*', { delay: 120 });
   await expect(page.getByTestId('sale-error')).toContainText('数量须为 1 至 9999 的整数');
