@@ -232,3 +232,36 @@ describe('money and time on paper', () => {
     assert.throws(() => layoutReceipt(input(), 40 as PaperColumns), RangeError);
   });
 });
+
+describe('payments on paper', () => {
+  it('prints tendered and change for cash only: a QR or face sale has no 找零 line', () => {
+    for (const method of ['qr', 'face', 'card'] as const) {
+      const paid = cashSale([line(1, 'Evian', 'Evian', 2, 500)], 1000);
+      const sale = {
+        ...paid,
+        changeFen: 0,
+        payments: paid.payments.map((p) => ({
+          ...p,
+          method,
+          tenderedFen: null,
+          changeFen: 0,
+        })),
+      };
+      const lines = texts(layoutReceipt(input({ sale }), 48));
+      assert.ok(!lines.some((l) => l.startsWith('找零')), `${method}:\n${lines.join('\n')}`);
+      assert.ok(!lines.some((l) => l.startsWith('实收现金')), method);
+      assert.ok(
+        lines.some((l) => l.startsWith('合计')),
+        method,
+      );
+    }
+    // Cash paid exactly still says so: change 0.00 is a cash fact.
+    const exact = texts(
+      layoutReceipt(input({ sale: cashSale([line(1, 'Evian', 'Evian', 2, 500)], 1000) }), 48),
+    );
+    assert.ok(
+      exact.some((l) => /^找零 +0\.00$/.test(l)),
+      exact.join('\n'),
+    );
+  });
+});

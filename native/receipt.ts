@@ -216,13 +216,15 @@ export function layoutReceipt(
   row(L.total, sale.totalFen, { bold: true, height: 2 });
   row(L.tax, sale.taxFen);
   for (const p of sale.payments) row(method(p.method), p.amountFen);
+  // Tendered and change are cash lines: a face, card or QR payment has no change to give.
   const cash = sale.payments.filter((p) => p.method === 'cash');
-  if (cash.length > 0)
+  if (cash.length > 0) {
     row(
       L.tendered,
       cash.reduce((sum, p) => sum + (p.tenderedFen ?? p.amountFen), 0),
     );
-  row(L.change, sale.changeFen);
+    row(L.change, sale.changeFen);
+  }
   if (sale.refundedFen !== 0) row(L.refunded, -sale.refundedFen);
   rule();
 

@@ -127,12 +127,21 @@ export const sale = z.object({
 });
 export type Sale = z.infer<typeof sale>;
 
+/** How many of a sale's lines its summary names. */
+export const SUMMARY_ITEMS = 3;
+
 export const saleSummary = z.object({
   id,
   receiptNo: z.string().nullable(),
   status: saleStatus,
   openedAt: isoTime,
+  /** When a held sale was put on hold (null for a sale that is not held). */
+  heldAt: isoTime.nullable(),
   lineCount: z.number().int(),
+  /** Units over all lines (2 colas and a bread: 3), what the cashier counts on the counter. */
+  itemCount: z.number().int(),
+  /** The first lines, so a held sale can be told from another by what it holds. */
+  firstItems: z.array(z.object({ nameZh: z.string(), nameEn: z.string(), qty })).max(SUMMARY_ITEMS),
   totalFen: fen,
 });
 export type SaleSummary = z.infer<typeof saleSummary>;

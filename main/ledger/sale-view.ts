@@ -1,6 +1,7 @@
 /** Reading sales back as the contract's Sale and SaleSummary, from a cart or the ledger. */
 import {
   PosError,
+  SUMMARY_ITEMS,
   type Payment,
   type Sale,
   type SaleLine,
@@ -164,7 +165,12 @@ export function cartSummary(cart: Cart): SaleSummary {
     receiptNo: null,
     status: cart.status,
     openedAt: cart.openedAt,
+    heldAt: cart.heldAt,
     lineCount: cart.lines.length,
+    itemCount: cart.lines.reduce((sum, l) => sum + l.qty, 0),
+    firstItems: cart.lines
+      .slice(0, SUMMARY_ITEMS)
+      .map((l) => ({ nameZh: l.nameZh, nameEn: l.nameEn, qty: l.qty })),
     totalFen: priceSale(cart.lines, cart.saleDiscountFen).totalFen,
   };
 }

@@ -116,9 +116,13 @@ test('hold, list, recall; recall waits for a busy terminal; an empty cart is dis
     receiptNo: null,
     status: 'held',
     openedAt: a.openedAt,
+    heldAt: held.heldAt,
     lineCount: 1,
+    itemCount: 2,
+    firstItems: [{ nameZh: a.lines[0]?.nameZh, nameEn: a.lines[0]?.nameEn, qty: 2 }],
     totalFen: 400,
   });
+  assert.ok(held.heldAt !== null && held.heldAt >= a.openedAt, 'held after it was opened');
   assert.equal(l.currentSale(), null);
   throwsCode(() => l.addItem({ sku: CHIPS }) && l.setQty(a.id, 1, 3), 'SALE_NOT_OPEN');
   const b = l.currentSale();

@@ -14,6 +14,17 @@ interface DialogProps {
 const FOCUSABLE = 'input, button, select, textarea, [href], [tabindex]:not([tabindex="-1"])';
 
 /**
+ * Focuses a field and, if it holds a prefilled value (the amount due, the last receipt number),
+ * selects it: the cashier either confirms it or types over it. Without the selection typing
+ * appended ("33.40" then "20" gave "33.4020").
+ */
+export function focusField(target: HTMLElement | null | undefined): void {
+  if (!target) return;
+  target.focus();
+  if (target instanceof HTMLInputElement && target.value !== '') target.select();
+}
+
+/**
  * A dialog over the screen's work area. The status bar stays usable (language, connection,
  * clock); the work area behind is made inert by the screen (see DialogLayer), so focus and
  * clicks cannot reach it.
@@ -35,7 +46,7 @@ export function Dialog({
 
   useLayoutEffect(() => {
     const target = initialFocus?.current ?? ref.current?.querySelector<HTMLElement>(FOCUSABLE);
-    target?.focus();
+    if (target) focusField(target);
     // initialFocus is a ref: read once when the dialog opens.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);

@@ -14,6 +14,9 @@ export function LanguageToggle({ screen }: { screen: string }) {
       className="btn btn-ghost lang-toggle"
       lang={target}
       title={t('language.label')}
+      // A click must not take focus from the field in use (the manager's PIN, the barcode): the
+      // person goes on typing there in the other language. Tab still reaches the button.
+      onMouseDown={(event) => event.preventDefault()}
       onClick={() => {
         if (isLanguage(target)) setLanguage(screen, target);
       }}

@@ -13,6 +13,7 @@ export const LOCAL_REASONS = [
   'linesRequired',
   'amountInvalid',
   'pinRequired',
+  'qtyInvalid',
 ] as const;
 export type LocalReason = (typeof LOCAL_REASONS)[number];
 

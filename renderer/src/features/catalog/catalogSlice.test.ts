@@ -6,10 +6,12 @@ import { fakeApi } from '../../test/fakeApi';
 import {
   activeMoved,
   catalogSlice,
+  firstResultFor,
   initialCatalogState,
   queryChanged,
   searchProducts,
   selectActiveProduct,
+  selectResultsCurrent,
 } from './catalogSlice';
 
 describe('catalog search', () => {
@@ -66,5 +68,31 @@ describe('catalog search', () => {
     );
     assert.deepEqual(state.results, []);
     assert.equal(state.status, 'idle');
+  });
+
+  it('results for an overtaken query are not current; Enter then takes the answer to the new one', async () => {
+    // "可乐" answered (2L first); " 330" typed and Enter before the debounce searched again.
+    const { api } = fakeApi({
+      'catalog.search': (payload) =>
+        (payload as { query: string }).query === 'co' ? [bread, cola] : [cola],
+    });
+    const store = createAppStore(api);
+    store.dispatch(queryChanged('co'));
+    await store.dispatch(searchProducts('co'));
+    assert.equal(selectResultsCurrent(store.getState()), true);
+    store.dispatch(queryChanged('co 330'));
+    assert.equal(selectResultsCurrent(store.getState()), false, 'the list answers "co"');
+    const picked = await store.dispatch(firstResultFor('co 330'));
+    assert.equal(picked.payload, cola);
+    assert.equal(selectResultsCurrent(store.getState()), true);
+  });
+
+  it('an Enter overtaken by more typing adds nothing', async () => {
+    const { api } = fakeApi({ 'catalog.search': () => [cola] });
+    const store = createAppStore(api);
+    store.dispatch(queryChanged('co'));
+    const pending = store.dispatch(firstResultFor('co'));
+    store.dispatch(queryChanged('col'));
+    assert.equal((await pending).payload, null);
   });
 });

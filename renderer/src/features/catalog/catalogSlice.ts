@@ -40,6 +40,21 @@ export const searchProducts = createAppAsyncThunk(
   { condition: (query) => query.trim() !== '' },
 );
 
+/**
+ * Enter typed before the search answered: search what is typed now and give its first product,
+ * or null if there is none or typing has moved on meanwhile (the answer is then to a query
+ * nobody is asking any more).
+ */
+export const firstResultFor = createAppAsyncThunk(
+  'catalog/firstResultFor',
+  async (query: string, { dispatch, getState }): Promise<Product | null> => {
+    const result = await dispatch(searchProducts(query));
+    if (!searchProducts.fulfilled.match(result)) return null;
+    if (getState().catalog.query.trim() !== query) return null;
+    return result.payload[0] ?? null;
+  },
+);
+
 export const catalogSlice = createSlice({
   name: 'catalog',
   initialState: initialCatalogState,
@@ -99,6 +114,9 @@ export const catalogSlice = createSlice({
     selectSearchError: (state) => state.error,
     selectActiveIndex: (state) => state.active,
     selectActiveProduct: (state) => state.results[state.active] ?? null,
+    /** The results answer what is typed now (not a query typing has since overtaken). */
+    selectResultsCurrent: (state) =>
+      state.status === 'done' && state.resultsFor === state.query.trim(),
   },
 });
 
@@ -110,4 +128,5 @@ export const {
   selectSearchError,
   selectActiveIndex,
   selectActiveProduct,
+  selectResultsCurrent,
 } = catalogSlice.selectors;

@@ -11,7 +11,10 @@ const summary = {
   receiptNo: null,
   status: 'held' as const,
   openedAt: '2024-05-01T02:00:00.000Z',
+  heldAt: '2024-05-01T02:03:00.000Z',
   lineCount: 1,
+  itemCount: 1,
+  firstItems: [{ nameZh: cola.nameZh, nameEn: cola.nameEn, qty: 1 }],
   totalFen: 350,
 };
 

@@ -85,13 +85,14 @@ export const loadCurrentSale = createAppAsyncThunk(
   },
 );
 
-export type AddItemArg = { barcode: string } | { sku: string };
+/** What to add; `qty` is the quantity typed before it (24 * scan), else one. */
+export type AddItemArg = ({ barcode: string } | { sku: string }) & { qty?: number };
 
 export const addItem = createAppAsyncThunk(
   'sale/addItem',
   async (arg: AddItemArg, { extra, rejectWithValue }) => {
     try {
-      return await extra.api.invoke('sale.addItem', { ...arg, qty: 1 });
+      return await extra.api.invoke('sale.addItem', { ...arg, qty: arg.qty ?? 1 });
     } catch (error) {
       return rejectWithValue(toUiError(error, 'barcode' in arg ? { barcode: arg.barcode } : {}));
     }

@@ -90,6 +90,8 @@ export function CashierScreen() {
   const [open, setOpen] = useState<OpenWindow | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [lastReceiptNo, setLastReceiptNo] = useState('');
+  /** The quantity typed before `*` for the next item added (scan, barcode, search, tile). */
+  const [pendingQty, setPendingQty] = useState<number | null>(null);
   if (completed?.receiptNo != null && completed.receiptNo !== lastReceiptNo)
     setLastReceiptNo(completed.receiptNo);
   const barcodeRef = useRef<HTMLInputElement>(null);
@@ -121,7 +123,20 @@ export function CashierScreen() {
   const addBarcode = useCallback(
     (barcode: string) => {
       setNotice(null);
-      void dispatch(addItem({ barcode }));
+      setPendingQty(null);
+      void dispatch(addItem({ barcode, qty: pendingQty ?? 1 }));
+    },
+    [dispatch, pendingQty],
+  );
+
+  const quantityTyped = useCallback(
+    (qty: number | null) => {
+      if (qty === null) {
+        dispatch(saleErrorShown({ kind: 'local', reason: 'qtyInvalid' }));
+        return;
+      }
+      dispatch(clearSaleError());
+      setPendingQty(qty);
     },
     [dispatch],
   );
@@ -155,11 +170,12 @@ export function CashierScreen() {
 
   const pick = useCallback(
     (product: Product) => {
-      void dispatch(addItem({ sku: product.sku }));
+      setPendingQty(null);
+      void dispatch(addItem({ sku: product.sku, qty: pendingQty ?? 1 }));
       dispatch(queryChanged(''));
       focusBarcode();
     },
-    [dispatch, focusBarcode],
+    [dispatch, focusBarcode, pendingQty],
   );
 
   const paymentAllowed = canPay && shift !== null;
@@ -220,6 +236,7 @@ export function CashierScreen() {
         case 'selectDown':
           return void dispatch(selectionMoved(command === 'selectUp' ? -1 : 1));
         case 'back':
+          setPendingQty(null);
           dispatch(clearSaleError());
           dispatch(queryChanged(''));
           return focusBarcode();
@@ -234,6 +251,12 @@ export function CashierScreen() {
         // F1 and the function keys wait until the window is closed; browsers' own uses of them
         // (help, find, reload, full screen) never apply at the till.
         if (/^F\d{1,2}$/.test(event.key)) event.preventDefault();
+        // With the last receipt showing, F2 starts the next sale at the search, as a scan starts
+        // it with the item: otherwise the first F2 only looked ignored and a second was needed.
+        if (showReceipt && commandFor(event, { typing: true }) === 'search') {
+          dispatch(dismissCompleted());
+          setTimeout(() => searchRef.current?.focus(), 0);
+        }
         return;
       }
       const command = commandFor(event, {
@@ -248,7 +271,7 @@ export function CashierScreen() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [anyWindow, run]);
+  }, [anyWindow, showReceipt, dispatch, run]);
 
   // For the benchmark (Performance API): the first moment the till takes input.
   const loaded = useAppSelector(selectOperatorLoaded);
@@ -307,7 +330,12 @@ export function CashierScreen() {
       >
         <main className="cashier">
           <section className="cashier__sale" aria-label={t('cashier.saleArea')}>
-            <BarcodeEntry inputRef={barcodeRef} onSubmit={addBarcode} />
+            <BarcodeEntry
+              inputRef={barcodeRef}
+              onSubmit={addBarcode}
+              pendingQty={pendingQty}
+              onQuantity={quantityTyped}
+            />
             <ErrorMessage
               error={window_?.kind === 'pay' ? null : error}
               onDismiss={() => {

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { useMoney } from '../../components/hooks';
+import { useLocalName, useMoney } from '../../components/hooks';
 import {
   loadHeld,
   recallSale,
@@ -19,6 +19,7 @@ export function HeldSalesDialog({ onClose }: { onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const dispatch = useAppDispatch();
   const money = useMoney();
+  const name = useLocalName();
   const held = useAppSelector(selectHeld);
   const status = useAppSelector(selectHeldStatus);
   const error = useAppSelector(selectHeldError);
@@ -68,11 +69,21 @@ export function HeldSalesDialog({ onClose }: { onClose: () => void }) {
               className={`result ${index === active ? 'result--active' : ''}`}
               onClick={() => recall(s.id)}
             >
-              <span className="result__name">
-                {t('held.entry', {
-                  time: formatTime(s.openedAt, i18n.language, timeZone),
-                  count: s.lineCount,
-                })}
+              {/* What it holds, so the right one is recalled: first items, units, when held. */}
+              <span className="result__name held__entry">
+                <span className="held__items" data-testid="held-items">
+                  {s.firstItems
+                    .map((item) => t('held.item', { name: name(item), qty: item.qty }))
+                    .join(t('held.separator'))}
+                  {s.lineCount > s.firstItems.length &&
+                    t('held.more', { count: s.lineCount - s.firstItems.length })}
+                </span>
+                <span className="muted held__meta" data-testid="held-meta">
+                  {t('held.meta', {
+                    time: formatTime(s.heldAt ?? s.openedAt, i18n.language, timeZone),
+                    count: s.itemCount,
+                  })}
+                </span>
               </span>
               <span className="result__price">{money(s.totalFen)}</span>
             </li>

@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../components/Dialog';
 import { EDIT_KEYS, FUNCTION_KEYS } from '../../features/keyboard/keymap';
@@ -10,8 +10,16 @@ export function HelpOverlay({ onClose }: { onClose: () => void }) {
   const rows = [
     ...FUNCTION_KEYS.map((f) => ({ keys: f.key, command: f.command })),
     ...EDIT_KEYS.map((e) => ({ keys: e.keys, command: e.command })),
+    { keys: '24 *', command: 'qtyNext' as const },
     { keys: 'Alt+1/2/3', command: 'payMethod' as const },
   ];
+  // Close has the focus (Enter or Esc closes), but the help is read from its title: focusing
+  // Close scrolled the dialog to its end. Runs after the Dialog's own focus (parent effects
+  // run after the child's).
+  useLayoutEffect(() => {
+    const dialog = closeRef.current?.closest<HTMLElement>('[role="dialog"]');
+    if (dialog) dialog.scrollTop = 0;
+  }, []);
   return (
     <Dialog
       title={t('help.title')}

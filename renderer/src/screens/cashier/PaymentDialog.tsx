@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
-import { Dialog } from '../../components/Dialog';
+import { Dialog, focusField } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useMoney } from '../../components/hooks';
 import type { PaymentMethod, Sale } from '../../contract';
@@ -87,7 +87,8 @@ export function PaymentDialog({
   };
 
   const pay = (tender: Parameters<typeof payTender>[0]): void => {
-    void dispatch(payTender(tender)).then(() => inputRef.current?.focus());
+    // After the re-render that prefills what is left, so that it is selected too.
+    void dispatch(payTender(tender)).then(() => setTimeout(() => focusField(inputRef.current), 0));
   };
 
   const confirm = (): void => {
@@ -111,7 +112,7 @@ export function PaymentDialog({
   const chooseMethod = (next: TenderMethod): void => {
     setMethod(next);
     setTouched(false);
-    setTimeout(() => inputRef.current?.focus(), 0);
+    setTimeout(() => focusField(inputRef.current), 0);
   };
 
   return (

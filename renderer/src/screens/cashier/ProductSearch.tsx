@@ -1,4 +1,4 @@
-import { useEffect, useId, type RefObject } from 'react';
+import { useEffect, useId, useRef, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { useLocalName, useMoney } from '../../components/hooks';
@@ -9,9 +9,11 @@ import {
   activeSet,
   queryChanged,
   searchProducts,
+  firstResultFor,
   selectActiveIndex,
   selectQuery,
   selectResults,
+  selectResultsCurrent,
   selectSearchError,
   selectSearchStatus,
 } from '../../features/catalog/catalogSlice';
@@ -37,6 +39,9 @@ export function ProductSearch({
   const status = useAppSelector(selectSearchStatus);
   const error = useAppSelector(selectSearchError);
   const active = useAppSelector(selectActiveIndex);
+  const current = useAppSelector(selectResultsCurrent);
+  /** The query an Enter is waiting on (typed faster than the search could answer). */
+  const enterFor = useRef<string | null>(null);
   const inputId = useId();
   const listId = useId();
   const optionId = (index: number): string => `${listId}-option-${index}`;
@@ -47,6 +52,28 @@ export function ProductSearch({
     const timer = setTimeout(() => void dispatch(searchProducts(trimmed)), DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [query, dispatch]);
+
+  /**
+   * Enter adds the highlighted result only if the results answer what is typed now. Typed faster
+   * than the debounce ("可乐" then " 330", Enter), the list still shows the answer to "可乐" and
+   * its first line (可乐 2L) is not what was asked for: search now and add the first answer to
+   * the query as typed, unless typing has moved on by then.
+   */
+  const enter = (): void => {
+    if (current) {
+      if (activeProduct !== undefined) onPick(activeProduct);
+      return;
+    }
+    const asked = query.trim();
+    if (asked === '' || enterFor.current === asked) return;
+    enterFor.current = asked;
+    void dispatch(firstResultFor(asked)).then((result) => {
+      if (enterFor.current !== asked) return;
+      enterFor.current = null;
+      const first = firstResultFor.fulfilled.match(result) ? result.payload : null;
+      if (first !== null) onPick(first);
+    });
+  };
 
   const showList = query.trim() !== '' && status !== 'idle';
   const activeProduct = results[active];
@@ -78,7 +105,7 @@ export function ProductSearch({
             dispatch(activeMoved(event.key === 'ArrowDown' ? 1 : -1));
           } else if (event.key === 'Enter') {
             event.preventDefault();
-            if (activeProduct !== undefined && status === 'done') onPick(activeProduct);
+            enter();
           } else if (event.key === 'Escape') {
             event.preventDefault();
             dispatch(queryChanged(''));

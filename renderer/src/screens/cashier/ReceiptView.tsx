@@ -68,16 +68,19 @@ export function ReceiptView({ sale, reprint = false }: { sale: Sale; reprint?: b
             <dd data-testid="receipt-payment">{money(p.amountFen)}</dd>
           </div>
         ))}
+        {/* Tendered and change are cash lines: face, card or QR give no change. */}
         {cash.length > 0 && (
-          <div>
-            <dt>{t('receipt.tendered')}</dt>
-            <dd data-testid="receipt-tendered">{money(tendered)}</dd>
-          </div>
+          <>
+            <div>
+              <dt>{t('receipt.tendered')}</dt>
+              <dd data-testid="receipt-tendered">{money(tendered)}</dd>
+            </div>
+            <div>
+              <dt>{t('receipt.change')}</dt>
+              <dd data-testid="receipt-change">{money(sale.changeFen)}</dd>
+            </div>
+          </>
         )}
-        <div>
-          <dt>{t('receipt.change')}</dt>
-          <dd data-testid="receipt-change">{money(sale.changeFen)}</dd>
-        </div>
         {sale.refundedFen > 0 && (
           <div>
             <dt>{t('receipt.refunded')}</dt>

@@ -7,7 +7,7 @@ import { useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppSelector } from '../../app/hooks';
 import { useCall } from '../../app/invoke';
-import { Dialog } from '../../components/Dialog';
+import { Dialog, focusField } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useLocalName, useMoney } from '../../components/hooks';
 import { isPinShaped, PinField } from '../../components/PinField';
@@ -108,6 +108,9 @@ export function ReceiptsDialog({
     const lines = [...chosen].map(([lineNo, qty]) => ({ lineNo, qty }));
     if (kind === 'lines' && lines.length === 0)
       return setError({ kind: 'local', reason: 'linesRequired' });
+    // The buttons are disabled while busy, which drops focus to the page, where Esc no longer
+    // reaches the dialog: put it back afterwards (on the button, or at the top on success).
+    const focused = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     setBusy(true);
     const result =
       kind === 'void'
@@ -124,10 +127,15 @@ export function ReceiptsDialog({
           });
     setBusy(false);
     setPin('');
-    if (!result.ok) return setError(result.error);
+    if (!result.ok) {
+      setTimeout(() => focused?.focus(), 0);
+      return setError(result.error);
+    }
     setDone(result.value);
     setError(null);
     await load(receiptNo);
+    // The confirmation is at the top, under the receipt number: bring it into view.
+    focusField(lookupRef.current);
   };
 
   return (

@@ -37,11 +37,20 @@ function TotalsList({ totals }: { totals: ReportTotals }) {
       </div>
       <div>
         <dt>{t('manager.gross')}</dt>
-        <dd>{money(totals.grossFen)}</dd>
+        <dd data-testid="totals-gross">{money(totals.grossFen)}</dd>
+      </div>
+      {/* Gross − discounts = sales, sales − refunds = net: every step shown, so it adds up. */}
+      <div>
+        <dt>{t('manager.discounts')}</dt>
+        <dd data-testid="totals-discounts">−{money(totals.discountFen)}</dd>
+      </div>
+      <div>
+        <dt>{t('manager.sales')}</dt>
+        <dd data-testid="totals-sales">{money(totals.salesFen)}</dd>
       </div>
       <div>
         <dt>{t('manager.refunds')}</dt>
-        <dd>{money(totals.refundsFen)}</dd>
+        <dd data-testid="totals-refunds">−{money(totals.refundsFen)}</dd>
       </div>
       <div>
         <dt>{t('manager.net')}</dt>
