@@ -10,7 +10,7 @@ test('a prefilled amount or receipt number is typed over, not appended to', asyn
   host,
 }) => {
   const item = demoProduct(3);
-  await startTill(page, host.url);
+  await startTill(page, host);
   await scan(page, item.barcode);
   await expect(page.getByTestId('cart-line')).toHaveCount(1);
 
@@ -61,7 +61,7 @@ test('a quantity typed before the item: 24 * scan rings up 24 in one line', asyn
   host,
 }) => {
   const item = demoProduct(5);
-  await startTill(page, host.url);
+  await startTill(page, host);
   const cart = page.getByRole('table', { name: '购物车' });
 
   // As a cashier types (not a scanner's burst): 2, 4, then *.
@@ -105,7 +105,7 @@ test('Enter in the search adds what is typed, not the answer to what was typed b
   page,
   host,
 }) => {
-  await startTill(page, host.url);
+  await startTill(page, host);
   await page.keyboard.press('F2');
   await expect(page.getByRole('textbox', { name: '搜索商品' })).toBeFocused();
   await page.keyboard.type('可乐');
@@ -123,7 +123,7 @@ test('the held-sales list says what each held sale holds, how many and when', as
   page,
   host,
 }) => {
-  await startTill(page, host.url);
+  await startTill(page, host);
   const cart = page.getByRole('table', { name: '购物车' });
   // First sale: 2 cola and 4 other lines (6 lines, 7 units).
   for (const i of [3, 3, 0, 1, 2, 5, 6]) await scan(page, demoProduct(i).barcode);
@@ -153,7 +153,7 @@ test('F2 with the last receipt showing starts the next sale at the search', asyn
   page,
   host,
 }) => {
-  await startTill(page, host.url);
+  await startTill(page, host);
   await scan(page, demoProduct(0).barcode);
   await page.keyboard.press('F12');
   await page.keyboard.type('100\n');
@@ -171,7 +171,7 @@ test('switching the language by click leaves the cursor in the field in use', as
   page,
   host,
 }) => {
-  await page.goto(`${host.url}/manager`);
+  await page.goto(host.screen('/manager'));
   const active = () =>
     page.evaluate(() => {
       const el = document.activeElement;
@@ -188,7 +188,7 @@ test('switching the language by click leaves the cursor in the field in use', as
   await expect(page.locator(`[id="${field}"]`)).toHaveValue('1');
 
   // The same at the till: the barcode field keeps the cursor.
-  await startTill(page, host.url);
+  await startTill(page, host);
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByLabel('Barcode', { exact: true })).toBeFocused();
 });
@@ -198,7 +198,7 @@ test('the X report shows the discounts, so gross − discounts − refunds = net
   host,
 }) => {
   const item = demoProduct(11);
-  await startTill(page, host.url);
+  await startTill(page, host);
   await scan(page, item.barcode);
   await expect(page.getByTestId('cart-line')).toHaveCount(1);
   await page.keyboard.press('F6');
@@ -222,7 +222,7 @@ test('the X report shows the discounts, so gross − discounts − refunds = net
 
 test('F1 opens at its title, not scrolled to its Close button', async ({ page, host }) => {
   await page.setViewportSize({ width: 1366, height: 768 });
-  await startTill(page, host.url);
+  await startTill(page, host);
   await page.keyboard.press('F1');
   const help = page.getByRole('dialog', { name: '快捷键' });
   await expect(help.getByRole('button', { name: '关闭' })).toBeFocused();
@@ -238,7 +238,7 @@ test('Esc closes the receipts dialog after a refund, its confirmation in view', 
 }) => {
   await page.setViewportSize({ width: 1366, height: 768 });
   const item = demoProduct(3);
-  await startTill(page, host.url);
+  await startTill(page, host);
   await scan(page, item.barcode);
   await expect(page.getByTestId('cart-line')).toHaveCount(1);
   await page.keyboard.press('F12');
