@@ -87,7 +87,7 @@ test("a tampered ledger: the manager's check names the row and the cashier's scr
       .map((e) => e.payload as AuditStatus);
     assert.equal(heard.at(-1)?.firstBroken?.seq, row, "the cashier's screen hears the failure");
 
-    const later = await connectWs(url);
+    const later = await connectWs(url, {}, { key: host.secrets.staff });
     try {
       assert.equal((await later.invoke('ledger.auditStatus', {})).firstBroken?.seq, row);
     } finally {
