@@ -209,7 +209,11 @@ test('the X report shows the discounts, so gross − discounts − refunds = net
   await expect(discount).toBeHidden();
   await page.keyboard.press('F12');
   await page.keyboard.type('100\n');
+  // The receipt appears once the sale is written; Esc before that would be lost.
+  const receipt = page.getByRole('dialog', { name: '小票' });
+  await expect(receipt).toBeVisible();
   await page.keyboard.press('Escape');
+  await expect(receipt).toBeHidden();
 
   await page.keyboard.press('F3');
   const menu = page.getByRole('dialog', { name: '班次与报表' });
