@@ -1,6 +1,6 @@
 /**
- * Crash safety: a child process sells in a loop and is killed with SIGKILL at random moments,
- * many times. After every kill the ledger must open, hold every sale the child saw committed,
+ * Crash safety: a child process sells in a loop (cash and face pay in turn) and is killed with
+ * SIGKILL at random moments, many times. After every kill the ledger must open, hold every sale the child saw committed,
  * hold each completed sale whole (lines, payment, outbox events, audit links, consistent
  * totals, the cashier who sold it), hold nothing partial, and verify.
  */
@@ -73,6 +73,9 @@ function checkWhole(file: string, promised: ReadonlySet<string>): number {
     for (const l of q('SELECT sale_id, net_fen FROM sale_lines'))
       lines.set(String(l.sale_id), [...(lines.get(String(l.sale_id)) ?? []), l]);
     const payments = new Map<string, Row[]>();
+    const debits = new Map<string, Row>();
+    for (const d of q('SELECT payment_id, sale_id, amount_fen, signature FROM face_debits'))
+      debits.set(String(d.payment_id), d);
     const staff = new Set(q('SELECT id FROM staff').map((r) => String(r.id)));
     for (const p of q('SELECT sale_id, id, method, amount_fen, operator_id FROM payments'))
       payments.set(String(p.sale_id), [...(payments.get(String(p.sale_id)) ?? []), p]);
@@ -98,7 +101,17 @@ function checkWhole(file: string, promised: ReadonlySet<string>): number {
       assert.equal(ls.length, 3, `sale ${id} has its 3 lines`);
       assert.equal(ps.length, 1, `sale ${id} has its payment`);
       const p = ps[0] as Row;
-      assert.equal(p.method, 'cash');
+      assert.ok(
+        p.method === 'cash' || p.method === 'face',
+        `sale ${id} paid by ${String(p.method)}`,
+      );
+      if (p.method === 'face') {
+        // A face payment is kept with the cloud's signed debit, in the same transaction.
+        const debit = debits.get(String(p.id));
+        assert.ok(debit !== undefined, `face payment of ${id} has its signed debit`);
+        assert.equal(debit.sale_id, id);
+        assert.equal(debit.amount_fen, p.amount_fen);
+      }
       assert.equal(
         ls.reduce((a, l) => a + Number(l.net_fen), 0),
         s.total_fen,
@@ -111,7 +124,10 @@ function checkWhole(file: string, promised: ReadonlySet<string>): number {
       assert.ok(paymentEvents.has(String(p.id)), `payment of ${id} has its outbox event`);
       assert.ok(audited.has(`sale ${id}`) && audited.has(`payment ${id}/${String(p.id)}`));
     }
-    // Nothing partial: no payment, line or event without its completed sale.
+    // Nothing partial: no payment, line, debit or event without its completed sale.
+    for (const d of debits.values()) assert.ok(saleIds.has(String(d.sale_id)), 'debit of a sale');
+    const faceSales = sales.filter((s) => payments.get(String(s.id))?.[0]?.method === 'face');
+    assert.equal(debits.size, faceSales.length, 'one signed debit per face-paid sale');
     for (const saleId of payments.keys()) assert.ok(saleIds.has(saleId), `payment of ${saleId}`);
     for (const saleId of lines.keys()) assert.ok(saleIds.has(saleId) || isVoided(db, saleId));
     for (const id of completedEvents) assert.ok(saleIds.has(id), `event for ${id}`);

@@ -1,10 +1,11 @@
 /**
- * Child process for crash.test.ts: sells complete sales in a loop (3 lines, 1 cash payment)
- * until it is killed. After each commit it writes `committed <saleId>` to stdout, synchronously,
+ * Child process for crash.test.ts: sells complete sales in a loop (3 lines, 1 payment: cash and
+ * face pay in turn, a face payment on a debit signed as the cloud signs it) until it is killed. After each commit it writes `committed <saleId>` to stdout, synchronously,
  * so the parent knows which sales the ledger promised to keep.
  */
 import { writeSync } from 'node:fs';
 import { DEMO_PRODUCTS, Ledger } from '../index';
+import { testFaceDebit } from './face-debit';
 import { operatorOf, TEST_AUDIT_KEY } from './helpers';
 
 const file = process.argv[2];
@@ -26,11 +27,14 @@ for (let i = Number(process.argv[3] ?? 0); ; i++) {
   ledger.addItem({ sku: skus[(3 * i + 1) % skus.length] ?? '', qty: 2 });
   let sale = ledger.addItem({ sku: skus[(3 * i + 2) % skus.length] ?? '', qty: 1 });
   const tendered = Math.ceil(sale.totalFen / 10_000) * 10_000;
-  sale = ledger.pay(
-    sale.id,
-    { method: 'cash', amountFen: sale.totalFen, tenderedFen: tendered },
-    op,
-  );
+  sale =
+    i % 2 === 1
+      ? ledger.payFace(testFaceDebit(sale.id, sale.totalFen), op)
+      : ledger.pay(
+          sale.id,
+          { method: 'cash', amountFen: sale.totalFen, tenderedFen: tendered },
+          op,
+        );
   if (sale.status !== 'completed') throw new Error(`sale ${sale.id} did not complete`);
   writeSync(1, `committed ${sale.id}\n`);
 }
