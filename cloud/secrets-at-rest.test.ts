@@ -333,7 +333,12 @@ describe('CLOUD_SECRETS_DIR', () => {
       try {
         assert.equal(cloud.secrets.location, dir);
         const names = readdirSync(dir).sort();
-        assert.deepEqual(names, ['face-templates-key', 'identify-x25519', 'terminal-secrets-key']);
+        assert.deepEqual(names, [
+          'face-templates-key',
+          'identify-x25519',
+          'payment-ed25519',
+          'terminal-secrets-key',
+        ]);
         if (posix) {
           assert.equal(lstatSync(dir).mode & 0o777, 0o700);
           for (const name of names) assert.equal(lstatSync(join(dir, name)).mode & 0o777, 0o600);
