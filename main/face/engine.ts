@@ -31,6 +31,11 @@ export class FaceEngineError extends Error {
 export interface FaceEngineOptions {
   modelsDir?: string;
   threading?: OrtThreading;
+  /**
+   * The terminal's data directory: each model's ORT graph optimisation level is measured once on
+   * this machine and kept there (face-optlevels.json, optlevels.ts). None: the fixed table.
+   */
+  dataDir?: string;
 }
 
 export type ProcessFrameOptions = AnalyseOptionsMessage;
@@ -84,6 +89,7 @@ export class FaceEngine {
         type: 'init',
         modelsDir: options.modelsDir,
         threading: options.threading,
+        dataDir: options.dataDir,
       });
     } catch (err) {
       await worker.terminate();

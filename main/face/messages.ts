@@ -46,6 +46,8 @@ export const request = z.discriminatedUnion('type', [
     type: z.literal('init'),
     modelsDir: z.string().optional(),
     threading: threading.optional(),
+    /** Where the measured graph optimisation levels are kept (optlevels.ts); none: the table. */
+    dataDir: z.string().optional(),
   }),
   z.object({ id: z.number(), type: z.literal('analyse'), frame, options: analyseOptions }),
   z.object({ id: z.number(), type: z.literal('embedFile'), path: z.string() }),

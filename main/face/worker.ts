@@ -7,6 +7,8 @@
 import { parentPort } from 'node:worker_threads';
 import { decodeImage, readImageFile } from './image-file';
 import { request, type Request, type Response } from './messages';
+import { DEFAULT_THREADING, loadVerifiedModels, type ModelName, type OrtThreading } from './models';
+import { machineKey, optLevelsPath, readOptLevels, tuneOptLevels } from './optlevels';
 import { FacePipeline } from './pipeline';
 import { resizeRgb } from './sample';
 import { FaceTracker } from './track';
@@ -18,6 +20,58 @@ let pipeline: FacePipeline | null = null;
 const trackers = new Map<string, FaceTracker>();
 /** Requests run one at a time, in order: the pipeline's input tensors are shared. */
 let queue: Promise<unknown> = Promise.resolve();
+
+/** Runs `job` after every request already queued; requests queued later wait for it. */
+function enqueue<T>(job: () => Promise<T>): Promise<T> {
+  const turn = queue.then(job);
+  queue = turn.catch(() => undefined);
+  return turn;
+}
+
+/**
+ * Loads the pipeline with this machine's measured optimisation levels when the data directory
+ * holds them; else with the fixed table, and measures in the background. Background, because
+ * measuring 5 models x 3 levels costs ~0.8-0.9 s on this 2-core Xeon (face.optlevel_measure_ms),
+ * more on a slower CPU, which would nearly double the worker's start; the table is a fair choice
+ * meanwhile. Each model's measurement is one turn of the request queue, so a frame waits for
+ * at most one model's (the embedding model's, ~0.3 s), never for all of it, and never runs
+ * beside it (ORT timings would be spoiled and the frame slowed).
+ */
+async function load(
+  modelsDir: string | undefined,
+  threading: OrtThreading,
+  dataDir: string | undefined,
+): Promise<FacePipeline> {
+  const models = await loadVerifiedModels(modelsDir);
+  const stored = dataDir === undefined ? null : readOptLevels(optLevelsPath(dataDir), machineKey());
+  const loaded = await FacePipeline.fromModels(models, threading, stored ?? undefined);
+  if (dataDir !== undefined && stored === null)
+    void tuneInBackground(loaded, models, threading, dataDir);
+  return loaded;
+}
+
+async function tuneInBackground(
+  target: FacePipeline,
+  models: Record<ModelName, Uint8Array>,
+  threading: OrtThreading,
+  dataDir: string,
+): Promise<void> {
+  try {
+    const tuned = await tuneOptLevels({ dataDir, models, threading, step: enqueue });
+    const changed = await enqueue(() => target.useOptLevels(models, tuned.levels));
+    console.error(
+      `measured ORT graph optimisation levels in ${Math.round(tuned.elapsedMs)} ms` +
+        (changed.length > 0
+          ? `; now ${changed.map((m) => `${m} ${tuned.levels[m]}`).join(', ')}`
+          : ''),
+    );
+  } catch (err) {
+    // The table stays in use; the next start measures again. Never a crash of the worker.
+    console.error(
+      `measuring ORT graph optimisation levels failed: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+}
 
 function ready(): FacePipeline {
   if (pipeline === null) throw new Error('the face worker has not been initialised');
@@ -47,7 +101,7 @@ function transferables(result: unknown): ArrayBuffer[] {
 async function handle(msg: Request): Promise<unknown> {
   switch (msg.type) {
     case 'init':
-      pipeline ??= await FacePipeline.load({ modelsDir: msg.modelsDir, threading: msg.threading });
+      pipeline ??= await load(msg.modelsDir, msg.threading ?? DEFAULT_THREADING, msg.dataDir);
       return { ready: true };
     case 'analyse': {
       const { frame, options } = msg;
@@ -100,8 +154,7 @@ port.on('message', (raw: unknown) => {
     port.postMessage(reply);
     return;
   }
-  const turn = queue.then(() => handle(parsed.data));
-  queue = turn.catch(() => undefined);
+  const turn = enqueue(() => handle(parsed.data));
   turn.then(
     (result) => {
       const reply: Response = { id, ok: true, result };
