@@ -159,6 +159,14 @@ export class FaceEngine {
     return this.call<'memory'>({ type: 'memory' });
   }
 
+  /**
+   * Each model's ORT graph optimisation level now, and whether the worker is still measuring
+   * them on this machine (first start with a data directory; see optlevels.ts).
+   */
+  optLevels(): Promise<Result<'optLevels'>> {
+    return this.call<'optLevels'>({ type: 'optLevels' });
+  }
+
   async close(): Promise<void> {
     this.failure ??= new FaceEngineError('face engine closed');
     await this.worker.terminate();

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { z } from 'zod';
 import { writePrivateFile } from '../shared/private-files';
+import { optLevels } from './messages';
 import { MODEL_FILES, type ModelName, type OrtThreading } from './models';
 import { MODEL_INPUT_DIMS, sessionOptions, type GraphOptimization } from './sessions';
 
@@ -36,16 +37,9 @@ export function optLevelsPath(dataDir: string): string {
   return join(dataDir, OPT_LEVELS_FILE);
 }
 
-const level = z.enum(OPT_LEVELS);
 const stored = z.object({
   key: z.object({ cpu: z.string(), cores: z.number().int(), ort: z.string() }),
-  levels: z.object({
-    detect: level,
-    landmark: level,
-    liveness: level,
-    feature: level,
-    eye: level,
-  }),
+  levels: optLevels.shape.levels,
   measuredMs: z.record(z.string(), z.record(z.string(), z.number())).optional(),
 });
 

@@ -17,6 +17,8 @@ if (parentPort === null) throw new Error('main/face/worker.ts must run as a work
 const port = parentPort;
 
 let pipeline: FacePipeline | null = null;
+/** True while the first-start measurement of the optimisation levels runs (optlevels.ts). */
+let measuring = false;
 const trackers = new Map<string, FaceTracker>();
 /** Requests run one at a time, in order: the pipeline's input tensors are shared. */
 let queue: Promise<unknown> = Promise.resolve();
@@ -45,8 +47,10 @@ async function load(
   const models = await loadVerifiedModels(modelsDir);
   const stored = dataDir === undefined ? null : readOptLevels(optLevelsPath(dataDir), machineKey());
   const loaded = await FacePipeline.fromModels(models, threading, stored ?? undefined);
-  if (dataDir !== undefined && stored === null)
-    void tuneInBackground(loaded, models, threading, dataDir);
+  if (dataDir !== undefined && stored === null) {
+    measuring = true;
+    void tuneInBackground(loaded, models, threading, dataDir).finally(() => (measuring = false));
+  }
   return loaded;
 }
 
@@ -128,6 +132,8 @@ async function handle(msg: Request): Promise<unknown> {
       return ready().analyse(await decodeImage(msg.bytes, msg.name));
     case 'resetTrack':
       return { reset: trackers.delete(msg.track) };
+    case 'optLevels':
+      return { levels: ready().optLevels(), measuring };
     case 'memory': {
       const { rss, heapUsed, external } = process.memoryUsage();
       return { rss, heapUsed, external };
