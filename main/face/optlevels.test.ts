@@ -74,7 +74,10 @@ test('the first start measures every model and writes the choice with its key, o
   assert.deepEqual(file.key, machineKey());
   assert.deepEqual(file.levels, tuned.levels);
   for (const name of MODELS) {
-    assert.ok(OPT_LEVELS.includes(tuned.levels[name]), `${name}: ${tuned.levels[name]}`);
+    assert.ok(
+      (OPT_LEVELS as readonly string[]).includes(tuned.levels[name]),
+      `${name}: ${tuned.levels[name]}`,
+    );
     // The winner is the fastest of the three measured (whichever that is on this machine).
     const ms = file.measuredMs[name] as Record<string, number>;
     assert.deepEqual(Object.keys(ms).sort(), [...OPT_LEVELS].sort());
