@@ -34,8 +34,8 @@ function enqueue<T>(job: () => Promise<T>): Promise<T> {
  * Loads the pipeline with this machine's measured optimisation levels when the data directory
  * holds them; else with the fixed table, and measures in the background. Background, because
  * measuring 5 models x 3 levels costs ~0.8-0.9 s on this 2-core Xeon (face.optlevel_measure_ms),
- * more on a slower CPU, which would nearly triple the worker's start (~0.5 s); the table is a fair choice
- * meanwhile. Each model's measurement is one turn of the request queue, so a frame waits for
+ * more on a slower CPU, which would nearly triple the worker's start (~0.5 s); the table is a
+ * fair choice meanwhile. Each model's measurement is one turn of the request queue, so a frame waits for
  * at most one model's (the embedding model's, ~0.3 s), never for all of it, and never runs
  * beside it (ORT timings would be spoiled and the frame slowed).
  */
