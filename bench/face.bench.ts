@@ -5,7 +5,9 @@
  * - face.threading.*: the whole pipeline per frame under each ORT thread setting (the default
  *   in models.ts was chosen from these);
  * - face.optlevel.*: each model's raw run() at each graph optimisation level (GRAPH_OPTIMIZATION
- *   in sessions.ts was chosen from these);
+ *   in sessions.ts, the fallback where nothing was measured, was chosen from these);
+ * - face.optlevel_measure_ms: what the face worker's first start on a machine spends measuring
+ *   every model at each level (optlevels.ts: tuneOptLevels into an empty data directory);
  * - face.stage.*, face.pipeline_ms, face.raw_inference_ms, face.pipeline_ratio: per frame of the
  *   camera clip, median and p95 over RUNS frames, the models' own run() time measured in the
  *   same frames, and pipeline / raw;
@@ -16,6 +18,8 @@
  * - face.still_decode_12mp_ms, face.still_decode_50mp_ms: a phone-sized JPEG (made in memory,
  *   a DEV face on a noisy background) decoded, turned upright and shrunk to 1,280 by libvips.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDevSet } from '../main/face/dev-set';
 import { l2Normalise } from '../main/face/embedding';
@@ -32,6 +36,7 @@ import {
   type OrtThreading,
 } from '../main/face/models';
 import { GRAPH_OPTIMIZATION } from '../main/face/sessions';
+import { tuneOptLevels } from '../main/face/optlevels';
 import { FacePipeline, type StageTimings } from '../main/face/pipeline';
 import { Y4mFileSource } from '../main/face/y4m';
 import { decodeImage } from '../main/face/image-file';
@@ -170,6 +175,29 @@ async function optimisationChoice(): Promise<void> {
       });
     }
   }
+}
+
+/** The first-start measurement, as the face worker runs it, each time into an empty directory. */
+async function optLevelMeasure(): Promise<void> {
+  disableOrtTelemetry();
+  const models = await loadVerifiedModels();
+  const times: number[] = [];
+  let levels: Record<string, string> = {};
+  for (let i = 0; i < 5; i++) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bench-optlevels-'));
+    try {
+      const tuned = await tuneOptLevels({ dataDir, models, threading: DEFAULT_THREADING });
+      if (!tuned.measured) throw new Error('an empty data directory was not measured');
+      times.push(tuned.elapsedMs);
+      levels = tuned.levels;
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  stats('face.optlevel_measure_ms', times, {
+    note: '5 models x 3 levels, one warm-up and 3 timed runs each, session creation included',
+    levels,
+  });
 }
 
 async function threadingChoice(): Promise<void> {
@@ -334,6 +362,7 @@ await stillDecode();
 await workerRss();
 await workerRoundTrip();
 await optimisationChoice();
+await optLevelMeasure();
 await threadingChoice();
 await stages();
 await sessionReady();

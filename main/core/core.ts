@@ -185,7 +185,7 @@ export function createPosCore(
   const facePay = new FacePayService({
     ledger,
     logger,
-    face: startFaceBackend,
+    face: () => startFaceBackend({ dataDir: config.dataDir }),
     ...options.facePay,
     emit: (name, payload) => emit(name, payload),
     onSalePaid: (sale) => {

@@ -31,6 +31,11 @@ export class FaceEngineError extends Error {
 export interface FaceEngineOptions {
   modelsDir?: string;
   threading?: OrtThreading;
+  /**
+   * The terminal's data directory: each model's ORT graph optimisation level is measured once on
+   * this machine and kept there (face-optlevels.json, optlevels.ts). None: the fixed table.
+   */
+  dataDir?: string;
 }
 
 export type ProcessFrameOptions = AnalyseOptionsMessage;
@@ -84,6 +89,7 @@ export class FaceEngine {
         type: 'init',
         modelsDir: options.modelsDir,
         threading: options.threading,
+        dataDir: options.dataDir,
       });
     } catch (err) {
       await worker.terminate();
@@ -151,6 +157,14 @@ export class FaceEngine {
   /** The worker's view of memory use (RSS is the whole process's: threads share it). */
   memoryUsage(): Promise<Result<'memory'>> {
     return this.call<'memory'>({ type: 'memory' });
+  }
+
+  /**
+   * Each model's ORT graph optimisation level now, and whether the worker is still measuring
+   * them on this machine (first start with a data directory; see optlevels.ts).
+   */
+  optLevels(): Promise<Result<'optLevels'>> {
+    return this.call<'optLevels'>({ type: 'optLevels' });
   }
 
   async close(): Promise<void> {

@@ -46,6 +46,8 @@ export const request = z.discriminatedUnion('type', [
     type: z.literal('init'),
     modelsDir: z.string().optional(),
     threading: threading.optional(),
+    /** Where the measured graph optimisation levels are kept (optlevels.ts); none: the table. */
+    dataDir: z.string().optional(),
   }),
   z.object({ id: z.number(), type: z.literal('analyse'), frame, options: analyseOptions }),
   z.object({ id: z.number(), type: z.literal('embedFile'), path: z.string() }),
@@ -59,6 +61,7 @@ export const request = z.discriminatedUnion('type', [
   }),
   z.object({ id: z.number(), type: z.literal('resetTrack'), track: z.string() }),
   z.object({ id: z.number(), type: z.literal('memory') }),
+  z.object({ id: z.number(), type: z.literal('optLevels') }),
 ]);
 
 export type Request = z.infer<typeof request>;
@@ -127,6 +130,19 @@ export type Analysed = z.infer<typeof analysed>;
 
 export const memory = z.object({ rss: z.number(), heapUsed: z.number(), external: z.number() });
 
+const optLevel = z.enum(['basic', 'extended', 'all']);
+/** Each model's graph optimisation level now, and whether the first-start measurement runs. */
+export const optLevels = z.object({
+  levels: z.object({
+    detect: optLevel,
+    landmark: optLevel,
+    liveness: optLevel,
+    feature: optLevel,
+    eye: optLevel,
+  }),
+  measuring: z.boolean(),
+});
+
 export const response = z.discriminatedUnion('ok', [
   z.object({ id: z.number(), ok: z.literal(true), result: z.unknown() }),
   z.object({
@@ -147,4 +163,5 @@ export const resultSchemas = {
   embedEncoded: frameAnalysis,
   resetTrack: z.object({ reset: z.boolean() }),
   memory,
+  optLevels,
 } as const;

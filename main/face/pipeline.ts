@@ -34,7 +34,13 @@ import {
 } from './landmarks';
 import { LIVENESS_SIZE, LIVENESS_SPEC, livenessCrop, softmax } from './liveness';
 import { DEFAULT_THREADING, loadVerifiedModels, type ModelName, type OrtThreading } from './models';
-import { createSessions, type Sessions } from './sessions';
+import {
+  GRAPH_OPTIMIZATION,
+  createSessions,
+  sessionOptions,
+  type GraphOptimization,
+  type Sessions,
+} from './sessions';
 import {
   DEFAULT_GATES,
   estimatePose,
@@ -137,12 +143,55 @@ export class FacePipeline {
   private readonly alignedGrey = new Float32Array(ALIGNED_SIZE * ALIGNED_SIZE);
   private modelMs = 0;
 
-  private constructor(private readonly sessions: Sessions) {}
+  private constructor(
+    private readonly sessions: Sessions,
+    private readonly threading: OrtThreading,
+    private readonly levels: Record<ModelName, GraphOptimization>,
+  ) {}
 
   /** Verifies the model files (clear error if missing or wrong) and loads them. */
   static async load(options: PipelineOptions = {}): Promise<FacePipeline> {
     const models = await loadVerifiedModels(options.modelsDir);
-    return new FacePipeline(await createSessions(models, options.threading ?? DEFAULT_THREADING));
+    return FacePipeline.fromModels(models, options.threading ?? DEFAULT_THREADING);
+  }
+
+  /** From verified model bytes, each model at the given graph optimisation level. */
+  static async fromModels(
+    models: Record<ModelName, Uint8Array>,
+    threading: OrtThreading = DEFAULT_THREADING,
+    levels: Record<ModelName, GraphOptimization> = GRAPH_OPTIMIZATION,
+  ): Promise<FacePipeline> {
+    const sessions = await createSessions(models, threading, levels);
+    return new FacePipeline(sessions, threading, { ...levels });
+  }
+
+  /** Each model's graph optimisation level now. */
+  optLevels(): Record<ModelName, GraphOptimization> {
+    return { ...this.levels };
+  }
+
+  /**
+   * Moves the models whose level differs to the measured one: a new session replaces the old,
+   * which is released. The caller runs this between frames (the worker's queue), never during one.
+   */
+  async useOptLevels(
+    models: Record<ModelName, Uint8Array>,
+    levels: Record<ModelName, GraphOptimization>,
+  ): Promise<ModelName[]> {
+    const changed = (Object.keys(levels) as ModelName[]).filter(
+      (name) => levels[name] !== this.levels[name],
+    );
+    for (const name of changed) {
+      const next = await ort.InferenceSession.create(
+        models[name],
+        sessionOptions(this.threading, levels[name]),
+      );
+      const old = this.sessions[name];
+      this.sessions[name] = next;
+      this.levels[name] = levels[name];
+      await old.release();
+    }
+    return changed;
   }
 
   async close(): Promise<void> {

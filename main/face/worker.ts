@@ -7,6 +7,8 @@
 import { parentPort } from 'node:worker_threads';
 import { decodeImage, readImageFile } from './image-file';
 import { request, type Request, type Response } from './messages';
+import { DEFAULT_THREADING, loadVerifiedModels, type ModelName, type OrtThreading } from './models';
+import { machineKey, optLevelsPath, readOptLevels, tuneOptLevels } from './optlevels';
 import { FacePipeline } from './pipeline';
 import { resizeRgb } from './sample';
 import { FaceTracker } from './track';
@@ -15,9 +17,65 @@ if (parentPort === null) throw new Error('main/face/worker.ts must run as a work
 const port = parentPort;
 
 let pipeline: FacePipeline | null = null;
+/** True while the first-start measurement of the optimisation levels runs (optlevels.ts). */
+let measuring = false;
 const trackers = new Map<string, FaceTracker>();
 /** Requests run one at a time, in order: the pipeline's input tensors are shared. */
 let queue: Promise<unknown> = Promise.resolve();
+
+/** Runs `job` after every request already queued; requests queued later wait for it. */
+function enqueue<T>(job: () => Promise<T>): Promise<T> {
+  const turn = queue.then(job);
+  queue = turn.catch(() => undefined);
+  return turn;
+}
+
+/**
+ * Loads the pipeline with this machine's measured optimisation levels when the data directory
+ * holds them; else with the fixed table, and measures in the background. Background, because
+ * measuring 5 models x 3 levels costs ~0.8-0.9 s on this 2-core Xeon (face.optlevel_measure_ms),
+ * more on a slower CPU, which would nearly triple the worker's start (~0.5 s); the table is a
+ * fair choice meanwhile. Each model's measurement is one turn of the request queue, so a frame waits for
+ * at most one model's (the embedding model's, ~0.3 s), never for all of it, and never runs
+ * beside it (ORT timings would be spoiled and the frame slowed).
+ */
+async function load(
+  modelsDir: string | undefined,
+  threading: OrtThreading,
+  dataDir: string | undefined,
+): Promise<FacePipeline> {
+  const models = await loadVerifiedModels(modelsDir);
+  const stored = dataDir === undefined ? null : readOptLevels(optLevelsPath(dataDir), machineKey());
+  const loaded = await FacePipeline.fromModels(models, threading, stored ?? undefined);
+  if (dataDir !== undefined && stored === null) {
+    measuring = true;
+    void tuneInBackground(loaded, models, threading, dataDir).finally(() => (measuring = false));
+  }
+  return loaded;
+}
+
+async function tuneInBackground(
+  target: FacePipeline,
+  models: Record<ModelName, Uint8Array>,
+  threading: OrtThreading,
+  dataDir: string,
+): Promise<void> {
+  try {
+    const tuned = await tuneOptLevels({ dataDir, models, threading, step: enqueue });
+    const changed = await enqueue(() => target.useOptLevels(models, tuned.levels));
+    console.error(
+      `measured ORT graph optimisation levels in ${Math.round(tuned.elapsedMs)} ms` +
+        (changed.length > 0
+          ? `; now ${changed.map((m) => `${m} ${tuned.levels[m]}`).join(', ')}`
+          : ''),
+    );
+  } catch (err) {
+    // The table stays in use; the next start measures again. Never a crash of the worker.
+    console.error(
+      `measuring ORT graph optimisation levels failed: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+}
 
 function ready(): FacePipeline {
   if (pipeline === null) throw new Error('the face worker has not been initialised');
@@ -47,7 +105,7 @@ function transferables(result: unknown): ArrayBuffer[] {
 async function handle(msg: Request): Promise<unknown> {
   switch (msg.type) {
     case 'init':
-      pipeline ??= await FacePipeline.load({ modelsDir: msg.modelsDir, threading: msg.threading });
+      pipeline ??= await load(msg.modelsDir, msg.threading ?? DEFAULT_THREADING, msg.dataDir);
       return { ready: true };
     case 'analyse': {
       const { frame, options } = msg;
@@ -74,6 +132,8 @@ async function handle(msg: Request): Promise<unknown> {
       return ready().analyse(await decodeImage(msg.bytes, msg.name));
     case 'resetTrack':
       return { reset: trackers.delete(msg.track) };
+    case 'optLevels':
+      return { levels: ready().optLevels(), measuring };
     case 'memory': {
       const { rss, heapUsed, external } = process.memoryUsage();
       return { rss, heapUsed, external };
@@ -100,8 +160,7 @@ port.on('message', (raw: unknown) => {
     port.postMessage(reply);
     return;
   }
-  const turn = queue.then(() => handle(parsed.data));
-  queue = turn.catch(() => undefined);
+  const turn = enqueue(() => handle(parsed.data));
   turn.then(
     (result) => {
       const reply: Response = { id, ok: true, result };

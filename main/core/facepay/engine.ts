@@ -2,8 +2,9 @@
 import { FaceEngine, runFaceSession } from '../../face';
 import type { FaceBackend } from './ports';
 
-export async function startFaceBackend(): Promise<FaceBackend> {
-  const engine = await FaceEngine.start();
+/** `dataDir`: where the face worker keeps what it measured on this machine (optlevels). */
+export async function startFaceBackend(options: { dataDir?: string } = {}): Promise<FaceBackend> {
+  const engine = await FaceEngine.start({ dataDir: options.dataDir });
   return {
     startSession: (source, options) => runFaceSession(engine, source, options),
     close: () => engine.close(),
