@@ -23,8 +23,8 @@ const CHIPS = 'SNK-001'; // 750 fen
 
 function freeSale() {
   const l = t.ledger;
-  let s = l.addItem({ sku: WATER, qty: 2 });
-  s = l.addItem({ sku: CHIPS });
+  l.addItem({ sku: WATER, qty: 2 });
+  const s = l.addItem({ sku: CHIPS });
   return l.setSaleDiscount(s.id, s.subtotalFen); // 100 % off
 }
 
