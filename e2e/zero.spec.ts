@@ -94,7 +94,6 @@ test.describe('at 1366×768', () => {
     await page.keyboard.type('可乐');
     const options = page.getByRole('option');
     await expect(options.nth(1)).toBeVisible();
-    await page.screenshot({ path: 'test-results/zero-search.png' });
     expect(await bottomOf(options.nth(1))).toBeLessThanOrEqual(top);
 
     // Leave the search; open a category: its first rows of products are in view.
@@ -103,7 +102,6 @@ test.describe('at 1366×768', () => {
     await categories.getByRole('button', { name: '饮料' }).click();
     const tiles = categories.locator('.tiles--products .tile');
     await expect(tiles.first()).toBeVisible();
-    await page.screenshot({ path: 'test-results/zero-tiles.png' });
     for (let i = 0; i < 4; i += 1) expect(await bottomOf(tiles.nth(i))).toBeLessThanOrEqual(top);
     expect(await bottomOf(categories)).toBeLessThanOrEqual(top);
   });
