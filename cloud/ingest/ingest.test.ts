@@ -188,6 +188,43 @@ describe(`event ingestion and store reports (${databaseLabel()})`, () => {
     assert.equal(chain.stores.find((s) => s.storeId === 'shop-1')?.netFen, report.netFen);
   });
 
+  it('a ¥0.00 sale (100 % off, free items) arrives with no payments and counts as a sale of 0', async () => {
+    const date = '2026-03-04';
+    const free: CloudEvent = {
+      id: randomUUID(),
+      type: 'sale.completed',
+      terminalId: id(tillA),
+      createdAt: new Date().toISOString(),
+      payload: {
+        saleId: 'zero-sale',
+        receiptNo: 'R0',
+        businessDate: date,
+        totalFen: 0,
+        taxFen: 0,
+        payments: [],
+      },
+    };
+    const paid: CloudEvent = {
+      ...free,
+      id: randomUUID(),
+      payload: {
+        saleId: 'paid-sale',
+        receiptNo: 'R1',
+        businessDate: date,
+        totalFen: 500,
+        taxFen: 58,
+        payments: [{ method: 'cash', amountFen: 500 }],
+      },
+    };
+    assert.equal((await tillA.ingestEvents([free, paid])).inserted, 2);
+    const report = await tillA.storeDailyReport(date);
+    assert.deepEqual([report.salesCount, report.salesFen, report.netFen], [2, 500, 500]);
+    assert.deepEqual(
+      report.byMethod.map((m) => [m.method, m.salesFen]),
+      [['cash', 500]],
+    );
+  });
+
   it("refuses another terminal's events and malformed money events, naming the field", async () => {
     const { events } = tradingDay(id(tillA), '2026-03-04', 2, 6);
     await assert.rejects(tillB.ingestEvents(events), {

@@ -114,6 +114,12 @@ export const channels = {
       .strict(),
     response: sale,
   },
+  /**
+   * Complete a sale whose total is 0 fen (a 100 % discount, free items): no payment is
+   * recorded. A sale with anything to pay is refused (VALIDATION). Its own channel rather than a
+   * 0-fen tender on sale.pay, whose amount stays strictly positive.
+   */
+  'sale.completeZero': { request: z.object(saleRef).strict(), response: sale },
   'sale.get': {
     request: z
       .object({ saleId: id.optional(), receiptNo: z.string().max(64).optional() })

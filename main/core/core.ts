@@ -306,7 +306,10 @@ export function createPosCore(
     if (SALE_CHANGING.has(channel)) {
       emit('sale.changed', { sale: ledger.currentSale() });
       facePay.onSaleChanged(ledger.currentSale());
-      if (channel === 'sale.pay' && (result as Sale).status === 'completed') {
+      if (
+        (channel === 'sale.pay' || channel === 'sale.completeZero') &&
+        (result as Sale).status === 'completed'
+      ) {
         emit('sale.completed', { sale: result as Sale });
         // After the commit, never holding up the answer: the drawer, then the receipt.
         printing.saleCompleted(result as Sale);

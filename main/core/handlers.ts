@@ -201,6 +201,7 @@ export function createHandlers(
       return withCredits(refund);
     },
     'sale.pay': ({ saleId, ...tender }, call) => ledger.pay(saleId, tender, operatorId(call)),
+    'sale.completeZero': (r, call) => ledger.completeZero(r.saleId, operatorId(call)),
     'sale.get': (r) =>
       r.saleId !== undefined
         ? ledger.getSale(r.saleId)
@@ -356,6 +357,7 @@ export const SALE_CHANGING: ReadonlySet<Channel> = new Set<Channel>([
   'sale.recall',
   'sale.void',
   'sale.pay',
+  'sale.completeZero',
 ]);
 
 export const SHIFT_CHANGING: ReadonlySet<Channel> = new Set<Channel>([
@@ -363,6 +365,7 @@ export const SHIFT_CHANGING: ReadonlySet<Channel> = new Set<Channel>([
   'shift.cash',
   'shift.close',
   'sale.pay',
+  'sale.completeZero',
   'refund.create',
   'sale.voidCompleted',
 ]);
@@ -370,6 +373,7 @@ export const SHIFT_CHANGING: ReadonlySet<Channel> = new Set<Channel>([
 /** Channels that may write outbox events (the sync status's pending count changes). */
 export const OUTBOX_WRITING: ReadonlySet<Channel> = new Set<Channel>([
   'sale.pay',
+  'sale.completeZero',
   'sale.setLineDiscount',
   'sale.setSaleDiscount',
   'sale.overridePrice',

@@ -36,7 +36,7 @@ import * as lookups from './lookups';
 import { LATEST_VERSION } from './migrations';
 import * as outbox from './outbox';
 import { overridePrice } from './price-override';
-import { pay, payFace } from './payments';
+import { completeZero, pay, payFace } from './payments';
 import type { VerifiedFaceDebit } from './face-debit';
 import * as receipts from './receipts';
 import { refund } from './refunds';
@@ -196,6 +196,10 @@ export class Ledger {
     operatorId: string,
   ): Sale {
     return pay(this.ctx, saleId, tender, operatorId);
+  }
+  /** Completes a sale of 0 fen (100 % discount, free items) without any payment. */
+  completeZero(saleId: string, operatorId: string): Sale {
+    return completeZero(this.ctx, saleId, operatorId);
   }
   /** The face payment the cloud signed for (face-debit.ts), with its signature kept. */
   payFace(debit: VerifiedFaceDebit, operatorId: string): Sale {

@@ -25,10 +25,10 @@ import {
   type StaffRef,
 } from '../contract';
 import { appendAudit, content, paymentRef } from './audit';
-import { saveCart } from './carts';
+import { saveCart, type Cart } from './carts';
 import type { Ctx } from './context';
 import { appendOutbox } from './outbox';
-import { priceSale } from './pricing';
+import { priceSale, type PricedSale } from './pricing';
 import { PAYMENTS, type PaymentRow } from './rows';
 import { cartToSale, formatReceiptNo, paymentRowsOf, rowToSale, toPayment } from './sale-view';
 import { requireOpenCart, writeSale } from './sales';
@@ -175,8 +175,47 @@ function payInTx(
   );
   const payments = [...earlier, row];
   if (paid + applied < priced.totalFen) return cartToSale(ctx, cart, payments);
-
   // Paid in full: complete the sale in this same transaction.
+  return completeInTx(ctx, cart, priced, payments, shift.id, operator, at);
+}
+
+/**
+ * Completes a sale whose total is 0 fen (a 100 % discount, free items): there is nothing to
+ * pay, so no payment row; the sale, its receipt number, audit link and `sale.completed` event
+ * are written in one transaction exactly as when a tender pays a sale in full. A separate door
+ * rather than a 0-fen tender on `pay`: a payment row of 0 fen in some method would be a
+ * fiction (and the cloud's payments hold only amounts above 0).
+ */
+export function completeZero(ctx: Ctx, saleId: string, operatorId: string): Sale {
+  const operator = requireOperator(ctx, operatorId);
+  return ctx.tx(() => {
+    const cart = requireOpenCart(ctx, saleId);
+    if (cart.lines.length === 0)
+      throw new PosError('SALE_EMPTY', `sale ${saleId} has no lines to complete`, 'saleId');
+    const shift = requireOpenShift(ctx);
+    const priced = priceSale(cart.lines, cart.saleDiscountFen);
+    if (priced.totalFen !== 0)
+      throw new PosError(
+        'VALIDATION',
+        `sale ${saleId} totals ${priced.totalFen} fen: only a sale of 0 fen completes without payment`,
+        'saleId',
+      );
+    if (paymentRowsOf(ctx, saleId).length > 0)
+      throw new PosError('SALE_HAS_PAYMENTS', `sale ${saleId} already has payments`, 'saleId');
+    return completeInTx(ctx, cart, priced, [], shift.id, operator, ctx.now());
+  });
+}
+
+/** Writes the completed sale (receipt number, audit link, outbox event); inside a transaction. */
+function completeInTx(
+  ctx: Ctx,
+  cart: Cart,
+  priced: PricedSale,
+  payments: PaymentRow[],
+  shiftId: string,
+  operator: StaffRef | null,
+  at: Date,
+): Sale {
   const last = ctx
     .stmt(
       'SELECT max(receipt_seq) AS n FROM sales WHERE terminal_id = ? AND receipt_seq IS NOT NULL',
@@ -191,7 +230,7 @@ function payInTx(
       status: 'completed',
       receipt_seq: receiptSeq,
       receipt_no: formatReceiptNo(ctx.terminalId, receiptSeq),
-      shift_id: shift.id,
+      shift_id: shiftId,
       paid_fen: priced.totalFen,
       change_fen: payments.reduce((a, p) => a + p.change_fen, 0),
       operator_id: operator?.id ?? null,
@@ -199,6 +238,6 @@ function payInTx(
     at,
   );
   const sale = rowToSale(saleRow, lines, payments, 0, operator);
-  appendOutbox(ctx, 'sale.completed', sale, at, createdAt);
+  appendOutbox(ctx, 'sale.completed', sale, at, at.toISOString());
   return sale;
 }

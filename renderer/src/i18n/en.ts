@@ -214,6 +214,9 @@ export const en = {
     items_other: '{{count}} items',
   },
   payment: {
+    zeroTitle: 'Nothing to pay',
+    zeroHint: 'The sale comes to ¥0.00: it completes without a payment.',
+    completeZero: 'Complete at {{amount}}',
     title: 'Cash payment',
     titleCard: 'Card payment',
     titleQr: 'QR code payment',

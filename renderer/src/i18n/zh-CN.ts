@@ -212,6 +212,9 @@ export const zhCN: Translations = {
     items_other: '共 {{count}} 件',
   },
   payment: {
+    zeroTitle: '无需付款',
+    zeroHint: '本单金额为 ¥0.00，无需收款即可完成。',
+    completeZero: '以 {{amount}} 完成',
     title: '现金收款',
     titleCard: '银行卡收款',
     titleQr: '扫码收款',

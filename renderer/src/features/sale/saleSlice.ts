@@ -206,6 +206,33 @@ export const payTender = createAppAsyncThunk(
   },
 );
 
+/**
+ * Complete a sale of ¥0.00 (a 100 % discount, free items): there is nothing to pay, so no
+ * tender. Like a payment, a dropped connection is resolved by asking what became of the sale.
+ */
+export const completeZero = createAppAsyncThunk(
+  'sale/completeZero',
+  async (_: void, { extra, getState, rejectWithValue }) => {
+    const sale = getState().sale.current;
+    if (sale === null) return rejectWithValue({ kind: 'pos', code: 'SALE_NOT_OPEN' });
+    try {
+      return await extra.api.invoke('sale.completeZero', { saleId: sale.id });
+    } catch (error) {
+      if (TransportError.is(error) && error.reason !== 'offline') {
+        if (await extra.api.whenConnected(PAYMENT_RECHECK_MS)) {
+          try {
+            const after = await extra.api.invoke('sale.get', { saleId: sale.id });
+            if (after.status === 'completed') return after;
+          } catch {
+            // fall through: report the original failure
+          }
+        }
+      }
+      return rejectWithValue(toUiError(error));
+    }
+  },
+);
+
 const NO_LINES: readonly SaleLine[] = [];
 
 const mutations = [addItem, setQty, removeLine] as const;
@@ -281,6 +308,18 @@ export const saleSlice = createSlice({
         state.paying = false;
         state.error = action.payload ?? { kind: 'unknown' };
       })
+      .addCase(completeZero.pending, (state) => {
+        state.paying = true;
+        state.error = null;
+      })
+      .addCase(completeZero.fulfilled, (state, action) => {
+        state.paying = false;
+        applySale(state, action.payload);
+      })
+      .addCase(completeZero.rejected, (state, action) => {
+        state.paying = false;
+        state.error = action.payload ?? { kind: 'unknown' };
+      })
       .addCase(payCash.pending, (state) => {
         state.paying = true;
         state.error = null;
@@ -324,6 +363,12 @@ export const saleSlice = createSlice({
     /** Something to pay: an open sale with items and an amount due. */
     selectCanPay: (state) =>
       state.current !== null && state.current.lines.length > 0 && state.current.dueFen > 0,
+    /** Nothing to pay at all: items whose total is ¥0.00 and no payment taken (completeZero). */
+    selectIsZeroSale: (state) =>
+      state.current !== null &&
+      state.current.lines.length > 0 &&
+      state.current.totalFen === 0 &&
+      state.current.paidFen === 0,
   },
 });
 
@@ -350,4 +395,5 @@ export const {
   selectItemCount,
   selectDiscountFen,
   selectCanPay,
+  selectIsZeroSale,
 } = saleSlice.selectors;

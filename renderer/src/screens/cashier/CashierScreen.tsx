@@ -24,6 +24,7 @@ import {
   removeLine,
   saleErrorShown,
   selectCanPay,
+  selectIsZeroSale,
   selectCompletedSale,
   selectionMoved,
   selectSale,
@@ -42,6 +43,7 @@ import { HeldSalesDialog } from './HeldSalesDialog';
 import { HelpOverlay } from './HelpOverlay';
 import { OpenShiftDialog } from './OpenShiftDialog';
 import { PaymentDialog, type TenderMethod } from './PaymentDialog';
+import { ZeroSaleDialog } from './ZeroSaleDialog';
 import { PriceOverrideDialog } from './PriceOverrideDialog';
 import { ProductSearch } from './ProductSearch';
 import { ReceiptDialog } from './ReceiptDialog';
@@ -83,6 +85,7 @@ export function CashierScreen() {
   const completed = useAppSelector(selectCompletedSale);
   const error = useAppSelector(selectSaleError);
   const canPay = useAppSelector(selectCanPay);
+  const zeroSale = useAppSelector(selectIsZeroSale);
   const shift = useAppSelector(selectShift);
   const needsShift = useAppSelector(selectNeedsShift);
   const needsSignIn = useAppSelector(selectNeedsSignIn);
@@ -179,13 +182,15 @@ export function CashierScreen() {
   );
 
   const paymentAllowed = canPay && shift !== null;
+  // A sale of ¥0.00 is "paid" by completing it (F12 / Pay): no tender, no face pay.
+  const completeAllowed = (canPay || zeroSale) && shift !== null;
   const openPayment = useCallback(
     (method: TenderMethod) => {
-      if (!paymentAllowed || sale === null) return;
+      if (!completeAllowed || sale === null) return;
       dispatch(clearSaleError());
       setOpen({ kind: 'pay', saleId: sale.id, method });
     },
-    [dispatch, paymentAllowed, sale],
+    [dispatch, completeAllowed, sale],
   );
 
   const facePay = useFacePayStart(sale, paymentAllowed && !anyWindow);
@@ -303,9 +308,14 @@ export function CashierScreen() {
             <ReceiptDialog key="receipt" sale={completed} onNewSale={newSale} />
           ),
           !showSignIn && window_?.kind === 'help' && <HelpOverlay key="help" onClose={close} />,
-          !showSignIn && window_?.kind === 'pay' && sale !== null && (
-            <PaymentDialog key="pay" sale={sale} initialMethod={window_.method} onClose={close} />
-          ),
+          !showSignIn &&
+            window_?.kind === 'pay' &&
+            sale !== null &&
+            (zeroSale ? (
+              <ZeroSaleDialog key="zero" sale={sale} onClose={close} />
+            ) : (
+              <PaymentDialog key="pay" sale={sale} initialMethod={window_.method} onClose={close} />
+            )),
           !showSignIn && window_?.kind === 'held' && <HeldSalesDialog key="held" onClose={close} />,
           !showSignIn &&
             window_?.kind === 'lineDiscount' &&
@@ -358,7 +368,7 @@ export function CashierScreen() {
               <button
                 type="button"
                 className="btn btn-pay"
-                disabled={!paymentAllowed}
+                disabled={!completeAllowed}
                 aria-keyshortcuts="F12"
                 onClick={() => openPayment('cash')}
               >
