@@ -7,9 +7,11 @@
  * the terminal's secret store ('pin-pepper', main/shared/secret-store.ts), never in the ledger:
  * a copied ledger.db alone cannot be cracked at all (each guess needs the 256-bit key). scrypt
  * is the second wall, for a thief who took the secrets directory too: N=2^14, r=8 (16 MiB per
- * check) measured 179 ms per PIN check (bench ledger.pin_check_ms, this 2-core machine under a
- * load average of 16; bare scrypt 213 ms at the same moment), so one core needs ~50 hours for
- * the 10^6 six-digit PINs; a PIN stolen with the pepper must be changed within the day. N is not
+ * check) measured 28 ms per PIN check (bench ledger.pin_check_ms, this 2-core Xeon with a test
+ * run beside it; 179 ms under a load average of 16), so one core needs ~8 hours for the 10^6
+ * six-digit PINs, and many cores far less: scrypt alone cannot outlast a PIN's life, which is why
+ * the pepper (not the ledger) is the wall, and why a PIN stolen with the pepper must be changed
+ * at once (the manager's screen resets it). N is not
  * raised further because every sign-in and approval pays it too (and the managers' bucket checks
  * each manager's hash); the parameters travel in the hash, so they can be raised later without a
  * migration (an outdated hash is rewritten on the next correct PIN). Hashes written before the
