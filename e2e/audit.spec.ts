@@ -4,35 +4,10 @@
  * now"; the manager's audit panel names the first bad row, and the cashier's screen, open all
  * along, raises the banner naming the same row.
  */
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { expect, test } from './fixtures';
+import { underRecordLive } from '../main/ledger/test-support/tamper';
 import { asCashier, demoProduct, FIRST_STEP_MS, signIn, unlockManager } from './pos';
-
-/** The fraud, on the live ledger file (WAL: the host keeps running). Returns the first bad row. */
-function underRecord(dataDir: string, saleId: string): number {
-  const db = new Database(join(dataDir, 'ledger.db'));
-  try {
-    db.pragma('busy_timeout = 5000');
-    for (const { name } of db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-      .all() as { name: string }[])
-      db.exec(`DROP TRIGGER ${name}`);
-    db.exec(`
-      UPDATE sale_lines SET unit_price_fen = unit_price_fen - 100, gross_fen = gross_fen - 100,
-        net_fen = net_fen - 100 WHERE sale_id = '${saleId}';
-      UPDATE sales SET subtotal_fen = subtotal_fen - 100, total_fen = total_fen - 100,
-        paid_fen = paid_fen - 100 WHERE id = '${saleId}';
-      UPDATE payments SET amount_fen = amount_fen - 100 WHERE sale_id = '${saleId}';`);
-    return (
-      db.prepare('SELECT min(seq) AS seq FROM audit WHERE ref LIKE ?').get(`${saleId}/%`) as {
-        seq: number;
-      }
-    ).seq;
-  } finally {
-    db.close();
-  }
-}
 
 test('a tampered ledger: the manager check names the row, the cashier sees the banner', async ({
   page,
@@ -50,7 +25,7 @@ test('a tampered ledger: the manager check names the row, the cashier sees the b
   await signIn(page);
   await expect(page.getByTestId('audit-banner')).toHaveCount(0);
 
-  const row = underRecord(host.dataDir, saleId);
+  const row = underRecordLive(join(host.dataDir, 'ledger.db'), saleId);
 
   const manager = await context.newPage();
   await unlockManager(manager, host);

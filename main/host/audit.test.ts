@@ -9,12 +9,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import Database from 'better-sqlite3';
 import type { AuditStatus } from '../contract';
 import { createPosCore } from '../core';
 import { startHost } from './server';
 import { connectWs } from './ws-client';
 import { demoSignIn } from './test-support/staff';
+import { underRecordLive } from '../ledger/test-support/tamper';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -22,31 +22,6 @@ function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'pos-host-audit-'));
   dirs.push(dir);
   return dir;
-}
-
-/** The fraud on the live file (WAL: the till keeps running): 1 yuan less, totals consistent. */
-function underRecord(file: string, saleId: string): number {
-  const db = new Database(file);
-  try {
-    db.pragma('busy_timeout = 5000');
-    for (const { name } of db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-      .all() as { name: string }[])
-      db.exec(`DROP TRIGGER ${name}`);
-    db.exec(`
-      UPDATE sale_lines SET unit_price_fen = unit_price_fen - 100, gross_fen = gross_fen - 100,
-        net_fen = net_fen - 100 WHERE sale_id = '${saleId}';
-      UPDATE sales SET subtotal_fen = subtotal_fen - 100, total_fen = total_fen - 100,
-        paid_fen = paid_fen - 100 WHERE id = '${saleId}';
-      UPDATE payments SET amount_fen = amount_fen - 100 WHERE sale_id = '${saleId}';`);
-    return (
-      db.prepare('SELECT min(seq) AS seq FROM audit WHERE ref LIKE ?').get(`${saleId}/%`) as {
-        seq: number;
-      }
-    ).seq;
-  } finally {
-    db.close();
-  }
 }
 
 test("a tampered ledger: the manager's check names the row and the cashier's screen hears it", async () => {
@@ -75,7 +50,7 @@ test("a tampered ledger: the manager's check names the row and the cashier's scr
     const sale = await till.invoke('sale.addItem', { sku: 'DRK-001', qty: 1 });
     await till.invoke('sale.pay', { saleId: sale.id, method: 'card', amountFen: sale.totalFen });
 
-    const row = underRecord(join(dataDir, 'ledger.db'), sale.id);
+    const row = underRecordLive(join(dataDir, 'ledger.db'), sale.id);
     await office.invoke('manager.signIn', { pin: '888888' });
     const checked = await office.invoke('ledger.verify', {});
     assert.equal(checked.ok, false);

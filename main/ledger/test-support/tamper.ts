@@ -59,3 +59,32 @@ export function tamperAndRechain(file: string, sql: string, mac: Mac, fromSeq = 
     raw.close();
   }
 }
+
+/**
+ * The fraud on a live ledger file (WAL: the till keeps running): a paid sale under-recorded by
+ * 1 yuan, its lines, totals and payment kept consistent, the chain left as it was. Returns the
+ * first audit row it breaks.
+ */
+export function underRecordLive(file: string, saleId: string): number {
+  const db = new Database(file);
+  try {
+    db.pragma('busy_timeout = 5000');
+    for (const { name } of db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+      .all() as { name: string }[])
+      db.exec(`DROP TRIGGER ${name}`);
+    db.exec(`
+      UPDATE sale_lines SET unit_price_fen = unit_price_fen - 100, gross_fen = gross_fen - 100,
+        net_fen = net_fen - 100 WHERE sale_id = '${saleId}';
+      UPDATE sales SET subtotal_fen = subtotal_fen - 100, total_fen = total_fen - 100,
+        paid_fen = paid_fen - 100 WHERE id = '${saleId}';
+      UPDATE payments SET amount_fen = amount_fen - 100 WHERE sale_id = '${saleId}';`);
+    return (
+      db.prepare('SELECT min(seq) AS seq FROM audit WHERE ref LIKE ?').get(`${saleId}/%`) as {
+        seq: number;
+      }
+    ).seq;
+  } finally {
+    db.close();
+  }
+}
