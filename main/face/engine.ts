@@ -24,6 +24,12 @@ import { disableOrtTelemetry, type OrtThreading } from './models';
 import type { FrameAnalysis } from './pipeline';
 import { workerUrl } from '../shared/worker-url';
 
+/**
+ * How long close() waits for the worker to finish the step it runs in ONNX Runtime (the longest,
+ * creating the embedding model's session, takes ~0.3 s here) before terminating it regardless.
+ */
+const STOP_WAIT_MS = 5_000;
+
 export class FaceEngineError extends Error {
   override name = 'FaceEngineError';
 }
@@ -168,6 +174,15 @@ export class FaceEngine {
   }
 
   async close(): Promise<void> {
+    if (this.failure === null) {
+      // Let the worker finish what it runs in ONNX Runtime and start nothing more (its
+      // first-start measurement runs in the background): terminating inside ORT's session
+      // creation aborts the process. A worker that does not answer is terminated anyway.
+      await Promise.race([
+        this.call<'stop'>({ type: 'stop' }).catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref()),
+      ]);
+    }
     this.failure ??= new FaceEngineError('face engine closed');
     await this.worker.terminate();
   }

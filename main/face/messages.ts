@@ -62,6 +62,8 @@ export const request = z.discriminatedUnion('type', [
   z.object({ id: z.number(), type: z.literal('resetTrack'), track: z.string() }),
   z.object({ id: z.number(), type: z.literal('memory') }),
   z.object({ id: z.number(), type: z.literal('optLevels') }),
+  /** Before terminate: nothing new starts in ORT (see FaceEngine.close). */
+  z.object({ id: z.number(), type: z.literal('stop') }),
 ]);
 
 export type Request = z.infer<typeof request>;
@@ -164,4 +166,5 @@ export const resultSchemas = {
   resetTrack: z.object({ reset: z.boolean() }),
   memory,
   optLevels,
+  stop: z.object({ stopped: z.literal(true) }),
 } as const;

@@ -19,6 +19,12 @@ const port = parentPort;
 let pipeline: FacePipeline | null = null;
 /** True while the first-start measurement of the optimisation levels runs (optlevels.ts). */
 let measuring = false;
+/**
+ * Set by 'stop' just before the engine terminates this thread: the background measurement takes
+ * no further step. Terminating while ONNX Runtime creates a session aborts the whole process
+ * (a native exception escapes), so nothing may start in ORT once the engine means to stop.
+ */
+let stopping = false;
 const trackers = new Map<string, FaceTracker>();
 /** Requests run one at a time, in order: the pipeline's input tensors are shared. */
 let queue: Promise<unknown> = Promise.resolve();
@@ -61,7 +67,10 @@ async function tuneInBackground(
   dataDir: string,
 ): Promise<void> {
   try {
-    const tuned = await tuneOptLevels({ dataDir, models, threading, step: enqueue });
+    const step = <T>(job: () => Promise<T>): Promise<T> =>
+      enqueue(() => (stopping ? Promise.reject(new Error('the engine is stopping')) : job()));
+    const tuned = await tuneOptLevels({ dataDir, models, threading, step });
+    if (stopping) return;
     const changed = await enqueue(() => target.useOptLevels(models, tuned.levels));
     console.error(
       `measured ORT graph optimisation levels in ${Math.round(tuned.elapsedMs)} ms` +
@@ -134,6 +143,10 @@ async function handle(msg: Request): Promise<unknown> {
       return { reset: trackers.delete(msg.track) };
     case 'optLevels':
       return { levels: ready().optLevels(), measuring };
+    case 'stop':
+      // Queued like any request, so it answers once the step in ORT (if any) has finished.
+      stopping = true;
+      return { stopped: true };
     case 'memory': {
       const { rss, heapUsed, external } = process.memoryUsage();
       return { rss, heapUsed, external };
