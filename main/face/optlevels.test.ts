@@ -200,3 +200,17 @@ test('the face worker starts on a corrupt file, with the table, and replaces the
     await engine.close();
   }
 });
+
+test('closing the engine while it measures stops the measurement cleanly: no file, no abort', async () => {
+  // Terminating the worker while ONNX Runtime creates a session aborts the whole process
+  // (this test file's, here): close() must let the step in ORT finish and start no other.
+  for (const waitMs of [0, 150, 400]) {
+    const dir = dataDir();
+    const engine = await FaceEngine.start({ dataDir: dir });
+    assert.equal((await engine.optLevels()).measuring, true);
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+    await engine.close();
+    // Stopped part-way: nothing half-measured is kept, so the next start measures again.
+    assert.equal(readOptLevels(optLevelsPath(dir), machineKey()), null);
+  }
+});
