@@ -260,6 +260,8 @@ test('Esc closes the receipts dialog after a refund, its confirmation in view', 
   await dialog.getByLabel('店长密码').fill(MANAGER_PIN);
   await dialog.getByRole('button', { name: '退所选商品' }).click();
   await expect(dialog.getByTestId('refund-done')).toBeInViewport();
+  // Focus is back in the dialog, on the receipt number, so Esc reaches the dialog.
+  await expect(dialog.getByLabel('小票号')).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
   await expect(page.getByLabel('条码')).toBeFocused();

@@ -133,8 +133,10 @@ export function ReceiptsDialog({
     }
     setDone(result.value);
     setError(null);
+    // Focus back in the dialog at once (the busy buttons dropped it to the page, where Esc would
+    // not reach the dialog), on the receipt number: the confirmation under it comes into view.
+    setTimeout(() => focusField(lookupRef.current), 0);
     await load(receiptNo);
-    // The confirmation is at the top, under the receipt number: bring it into view.
     focusField(lookupRef.current);
   };
 
