@@ -9,8 +9,9 @@ import { Writable } from 'node:stream';
 import pg from 'pg';
 import { MemorySecretStore } from '../main/shared/secret-store';
 import type { LivenessEvidence } from './api';
+import { signRequest } from './auth/signing';
 import { AdminClient } from './client/admin';
-import { CloudClient } from './client/index';
+import { CloudClient, type TerminalCredentials } from './client/index';
 import type { CloudOptions } from './config';
 import { startCloud, type RunningCloud } from './server';
 
@@ -191,4 +192,32 @@ export async function enrolPayer(
   });
   await admin.enrol(payer.payerId, input.templates, { source: 'vectors', consent: CONSENT });
   return payer.payerId;
+}
+
+/**
+ * A POST signed as the terminal signs it, sent raw: for tests that need the HTTP answer itself
+ * (status, headers) rather than the typed client's. `now` signs at another moment.
+ */
+export function postSigned(
+  baseUrl: string,
+  credentials: TerminalCredentials,
+  path: string,
+  body: string,
+  now?: number,
+): Promise<Response> {
+  return fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...signRequest({
+        terminalId: credentials.terminalId,
+        secret: Buffer.from(credentials.secret, 'base64url'),
+        method: 'POST',
+        pathAndQuery: path,
+        body,
+        ...(now === undefined ? {} : { now }),
+      }),
+    },
+    body,
+  });
 }

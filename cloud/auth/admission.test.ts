@@ -18,8 +18,8 @@ import {
   rng,
   startTestCloud,
   type TestCloud,
+  postSigned,
 } from '../test-support';
-import { signRequest } from './signing';
 
 const MiB = 1024 * 1024;
 
@@ -156,20 +156,7 @@ describe(`admission before the body (${databaseLabel()})`, () => {
     });
     assert.equal(admin.status, 413);
     const body = JSON.stringify({ padding: 'x'.repeat(DEFAULT_BODY_LIMIT) });
-    const signed = await fetch(`${t.cloud.url}/v1/identify`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...signRequest({
-          terminalId: creds.terminalId,
-          secret: Buffer.from(creds.secret, 'base64url'),
-          method: 'POST',
-          pathAndQuery: '/v1/identify',
-          body,
-        }),
-      },
-      body,
-    });
+    const signed = await postSigned(t.cloud.url, creds, '/v1/identify', body);
     assert.equal(signed.status, 413);
   });
 });

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { LivenessEvidence } from '../api';
-import { signRequest } from '../auth/signing';
 import type { CloudClient, TerminalCredentials } from '../client/index';
 import { CloudError } from '../errors';
 import {
@@ -18,6 +17,7 @@ import {
   rng,
   startTestCloud,
   type TestCloud,
+  postSigned,
 } from '../test-support';
 import { DEFAULT_LIVENESS_POLICY, checkLiveness } from './liveness-policy';
 
@@ -103,21 +103,7 @@ describe(`liveness evidence over HTTP (${databaseLabel()})`, () => {
       ...(liveness === undefined ? {} : { liveness }),
       amountFen: 1_250,
     });
-    const response = await fetch(`${t.cloud.url}/v1/identify`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...signRequest({
-          terminalId: creds.terminalId,
-          secret: Buffer.from(creds.secret, 'base64url'),
-          method: 'POST',
-          pathAndQuery: '/v1/identify',
-          body,
-          now: signedAt,
-        }),
-      },
-      body,
-    });
+    const response = await postSigned(t.cloud.url, creds, '/v1/identify', body, signedAt);
     const json = (await response.json()) as {
       result?: string;
       token?: string;

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { signRequest } from '../auth/signing';
 import type { CloudClient, TerminalCredentials } from '../client/index';
 import { DEFAULT_LIMITS } from '../config';
 import { WINDOW_MS } from './limiter';
@@ -18,6 +17,7 @@ import {
   rng,
   startTestCloud,
   type TestCloud,
+  postSigned,
 } from '../test-support';
 
 const random = rng(1313);
@@ -39,20 +39,7 @@ async function identifyRaw(t: TestCloud, terminal: CloudClient, embedding: Float
     liveness: liveEvidence(),
     amountFen: 100,
   });
-  const response = await fetch(`${t.cloud.url}/v1/identify`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...signRequest({
-        terminalId: creds.terminalId,
-        secret: Buffer.from(creds.secret, 'base64url'),
-        method: 'POST',
-        pathAndQuery: '/v1/identify',
-        body,
-      }),
-    },
-    body,
-  });
+  const response = await postSigned(t.cloud.url, creds, '/v1/identify', body);
   const json = (await response.json()) as { result?: string; error?: { code: string } };
   return { status: response.status, retryAfter: response.headers.get('retry-after'), json };
 }
