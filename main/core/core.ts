@@ -37,7 +37,7 @@ import { AuditMonitor, type AuditMonitorOptions } from './audit-monitor';
 import type { CallContext } from './call';
 import type { CloudLink } from './cloud-link';
 import type { PosConfig } from './config';
-import { FacePayService, startFaceBackend, type FacePayOptions } from './facepay';
+import { FacePayService, startFaceBackend, type FacePayOptions } from './payments/face';
 import {
   AUTH_CHANGING,
   createHandlers,

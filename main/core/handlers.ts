@@ -35,7 +35,7 @@ import type { AuditStatus } from '../contract';
 import type { Ledger } from '../ledger';
 import type { AuditMonitor } from './audit-monitor';
 import { operatorId, type CallContext } from './call';
-import { facePayHandlers, type FacePayService } from './facepay';
+import { facePayHandlers, type FacePayService } from './payments/face';
 import type { PrintService } from './peripherals';
 import { DisplayRegistry } from './displays';
 import { silentLogger } from './logger';

@@ -23,7 +23,12 @@
  * small preview comes back, for the customer display's event. Nothing here logs a payload.
  */
 import type { KeyObject } from 'node:crypto';
-import type { Coupon, LivenessEvidence, MemberGreeting, PaymentRecord } from '../../../cloud/api';
+import type {
+  Coupon,
+  LivenessEvidence,
+  MemberGreeting,
+  PaymentRecord,
+} from '../../../../cloud/api';
 import {
   FACEPAY_ACTIVE_PHASES,
   FACEPAY_STEPS,
@@ -42,10 +47,10 @@ import {
   type FacePayStep,
   type FacePayUnavailableReason,
   type Sale,
-} from '../../contract';
-import type { FaceSession, FaceSessionEvent, SessionConfig } from '../../face';
-import { paymentKeyFrom, VerifiedFaceDebit } from '../../ledger';
-import type { Logger } from '../logger';
+} from '../../../contract';
+import type { FaceSession, FaceSessionEvent, SessionConfig } from '../../../face';
+import { paymentKeyFrom, VerifiedFaceDebit } from '../../../ledger';
+import type { Logger } from '../../logger';
 import {
   DEFAULT_FACEPAY_TIMING,
   type FaceBackend,

@@ -5,17 +5,22 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { IdentifyResponse, PaymentRecord } from '../../../cloud/api';
-import type { EventName, EventPayload, FacePayState, Sale } from '../../contract';
-import type { FaceSessionEvent, FaceSessionOptions, FrameSource, SessionOutcome } from '../../face';
-import { DEMO_PRODUCTS } from '../../ledger/demo-catalog';
+import type { IdentifyResponse, PaymentRecord } from '../../../../cloud/api';
+import type { EventName, EventPayload, FacePayState, Sale } from '../../../contract';
+import type {
+  FaceSessionEvent,
+  FaceSessionOptions,
+  FrameSource,
+  SessionOutcome,
+} from '../../../face';
+import { DEMO_PRODUCTS } from '../../../ledger/demo-catalog';
 import {
   signFaceDebit,
   TEST_CLOUD_KEY,
   TEST_CLOUD_TERMINAL,
-} from '../../ledger/test-support/face-debit';
-import { openTestLedger, type TestLedger } from '../../ledger/test-support/helpers';
-import { silentLogger } from '../logger';
+} from '../../../ledger/test-support/face-debit';
+import { openTestLedger, type TestLedger } from '../../../ledger/test-support/helpers';
+import { silentLogger } from '../../logger';
 import type { FaceBackend, FacePayCamera, FacePayCloud, FacePayTiming } from './ports';
 import { FacePayService } from './service';
 
