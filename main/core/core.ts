@@ -52,7 +52,7 @@ import { PrintService, type PeripheralsPort } from './peripherals';
 import { ManagerSessions } from './manager-sessions';
 import { loadPosters } from './posters';
 import { TerminalState } from './terminal-state';
-import { WalletCredits } from './wallet-credits';
+import { WalletCredits } from './payments/face/wallet-credits';
 
 export type DispatchResult = { ok: true; result: unknown } | { ok: false; error: PosErrorShape };
 export type EventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;

@@ -41,7 +41,7 @@ import { DisplayRegistry } from './displays';
 import { silentLogger } from './logger';
 import { ManagerSessions } from './manager-sessions';
 import { TerminalState } from './terminal-state';
-import type { WalletCredits } from './wallet-credits';
+import type { WalletCredits } from './payments/face/wallet-credits';
 
 /**
  * What the Electron shell does for the contract (the core knows no windows). The browser host
