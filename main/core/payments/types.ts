@@ -9,6 +9,8 @@
  *
  * Amounts are integer fen. `outTradeNo` is the idempotency key (see trade-no.ts): the acquirer
  * refuses a second charge under the same number, which is what makes retries safe.
+ *
+ * Face pay settles through `FaceSettlement` (at the end), in the same words.
  */
 import type { MemberGreeting, PaymentRecord } from '../../../cloud/api';
 import type { PaymentScheme } from '../../contract';
