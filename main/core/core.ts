@@ -37,7 +37,7 @@ import { AuditMonitor, type AuditMonitorOptions } from './audit-monitor';
 import type { CallContext } from './call';
 import type { CloudLink } from './cloud-link';
 import type { PosConfig } from './config';
-import { FacePayService, startFaceBackend, type FacePayOptions } from './facepay';
+import { FacePayService, startFaceBackend, type FacePayOptions } from './payments/face';
 import {
   AUTH_CHANGING,
   createHandlers,
@@ -52,7 +52,7 @@ import { PrintService, type PeripheralsPort } from './peripherals';
 import { ManagerSessions } from './manager-sessions';
 import { loadPosters } from './posters';
 import { TerminalState } from './terminal-state';
-import { WalletCredits } from './wallet-credits';
+import { WalletCredits } from './payments/face/wallet-credits';
 
 export type DispatchResult = { ok: true; result: unknown } | { ok: false; error: PosErrorShape };
 export type EventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;

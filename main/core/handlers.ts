@@ -35,13 +35,13 @@ import type { AuditStatus } from '../contract';
 import type { Ledger } from '../ledger';
 import type { AuditMonitor } from './audit-monitor';
 import { operatorId, type CallContext } from './call';
-import { facePayHandlers, type FacePayService } from './facepay';
+import { facePayHandlers, type FacePayService } from './payments/face';
 import type { PrintService } from './peripherals';
 import { DisplayRegistry } from './displays';
 import { silentLogger } from './logger';
 import { ManagerSessions } from './manager-sessions';
 import { TerminalState } from './terminal-state';
-import type { WalletCredits } from './wallet-credits';
+import type { WalletCredits } from './payments/face/wallet-credits';
 
 /**
  * What the Electron shell does for the contract (the core knows no windows). The browser host
