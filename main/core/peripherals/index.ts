@@ -1,2 +1,7 @@
 export * from './ports';
 export { PrintService, type PrintServiceOptions } from './service';
+export {
+  PoleDisplayService,
+  amountSalesMissing,
+  type StartAmountSale,
+} from './pole-display';
