@@ -5,7 +5,14 @@
  * A port that vanishes (the USB adapter pulled, the register's cable out, a pty whose other end
  * closed) blanks the display at once (nothing half-shown stays payable) and is opened again
  * with backoff: 250 ms, doubling to 5 s, reset by a successful open.
+ *
+ * Whether the port vanished is not left to the read alone: a pty whose other end closed reads
+ * as endless zero-byte reads, which serialport's binding retries without ever reporting. So
+ * while the port is open the reader also watches its device node (every second): gone, or a
+ * different device under the same name (the adapter back on another minor number), is a port
+ * that vanished.
  */
+import { statSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import type { Logger } from '../../logger';
 import { Cd5220Decoder } from './cd5220';
@@ -38,6 +45,8 @@ export interface PoleReaderOptions extends SerialSettings {
   /** Quiet time after which text at the cursor counts as complete (decoder.ts). */
   settleMs?: number;
   backoffMs?: { first: number; max: number };
+  /** How often the device node is checked while open (ms). */
+  watchMs?: number;
   onView: (view: PoleView) => void;
   onConnection: (state: PoleConnection, reason?: string) => void;
   logger: Logger;
@@ -62,6 +71,7 @@ export class PoleReader {
   private line: SerialLine | null = null;
   private retry: NodeJS.Timeout | null = null;
   private settleTimer: NodeJS.Timeout | null = null;
+  private watch: NodeJS.Timeout | null = null;
   private delay: number;
   private closed = false;
 
@@ -78,6 +88,7 @@ export class PoleReader {
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
     if (this.settleTimer) clearTimeout(this.settleTimer);
+    if (this.watch) clearInterval(this.watch);
     const line = this.line;
     this.line = null;
     line?.removeAllListeners();
@@ -115,6 +126,7 @@ export class PoleReader {
         return;
       }
       this.delay = this.options.backoffMs?.first ?? 250;
+      this.watchNode(line);
       this.options.logger.info('pole display: reading the register', {
         path,
         baudRate,
@@ -122,6 +134,18 @@ export class PoleReader {
       });
       this.options.onConnection('connected');
     });
+  }
+
+  /** Lost when the device node goes, or another device takes its name (see the top). */
+  private watchNode(line: SerialLine): void {
+    const identity = nodeIdentity(this.options.path);
+    // A port with no node (serialport's mock binding) has nothing to watch.
+    if (identity === null) return;
+    this.watch = setInterval(() => {
+      if (this.line !== line) return;
+      if (nodeIdentity(this.options.path) !== identity) this.lost('the device is gone');
+    }, this.options.watchMs ?? 1000);
+    this.watch.unref();
   }
 
   private received(chunk: Buffer): void {
@@ -149,6 +173,8 @@ export class PoleReader {
     line?.on('error', () => undefined);
     if (line?.isOpen) line.close();
     if (this.settleTimer) clearTimeout(this.settleTimer);
+    if (this.watch) clearInterval(this.watch);
+    this.watch = null;
     this.decoder.reset();
     this.options.onView(this.decoder.view());
     if (this.closed) return;
@@ -163,5 +189,14 @@ export class PoleReader {
       this.connect();
     }, this.delay);
     this.delay = Math.min(this.delay * 2, this.options.backoffMs?.max ?? 5000);
+  }
+}
+
+function nodeIdentity(path: string): string | null {
+  try {
+    const stat = statSync(path);
+    return `${stat.dev}:${stat.ino}:${stat.rdev}`;
+  } catch {
+    return null;
   }
 }

@@ -38,7 +38,7 @@ export interface PoleDisplayServiceOptions {
   onStatus: (status: PoleDisplayStatus) => void;
   logger: Logger;
   /** Tests: the mock binding's port, a short settle time, a quick backoff. */
-  reader?: Pick<PoleReaderOptions, 'openLine' | 'settleMs' | 'backoffMs'>;
+  reader?: Pick<PoleReaderOptions, 'openLine' | 'settleMs' | 'backoffMs' | 'watchMs'>;
 }
 
 export class PoleDisplayService {
