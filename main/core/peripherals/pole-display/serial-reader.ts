@@ -74,6 +74,8 @@ export class PoleReader {
   private watch: NodeJS.Timeout | null = null;
   private delay: number;
   private closed = false;
+  /** Lost and not back yet: retries stay 'disconnected' and log nothing more (no churn). */
+  private down = false;
 
   constructor(private readonly options: PoleReaderOptions) {
     this.decoder = decoderFor(options.protocol);
@@ -98,7 +100,7 @@ export class PoleReader {
 
   private connect(): void {
     if (this.closed) return;
-    this.options.onConnection('connecting');
+    if (!this.down) this.options.onConnection('connecting');
     const { path, baudRate } = this.options;
     let line: SerialLine;
     try {
@@ -126,6 +128,7 @@ export class PoleReader {
         return;
       }
       this.delay = this.options.backoffMs?.first ?? 250;
+      this.down = false;
       this.watchNode(line);
       this.options.logger.info('pole display: reading the register', {
         path,
@@ -178,12 +181,14 @@ export class PoleReader {
     this.decoder.reset();
     this.options.onView(this.decoder.view());
     if (this.closed) return;
-    this.options.onConnection('disconnected', reason);
-    this.options.logger.warn('pole display: port lost, trying again', {
-      path: this.options.path,
-      reason,
-      inMs: this.delay,
-    });
+    if (!this.down) {
+      this.down = true;
+      this.options.onConnection('disconnected', reason);
+      this.options.logger.warn('pole display: port lost, trying again until it is back', {
+        path: this.options.path,
+        reason,
+      });
+    }
     this.retry = setTimeout(() => {
       this.retry = null;
       this.connect();
