@@ -7,9 +7,11 @@
  * a subset), so a character split between pieces waits too.
  *
  * Two rules keep a wrong amount off the screens:
- * - Text written at the cursor (not in a terminated string command) may still be arriving: the
- *   amount is read only once the register has moved on to a command, or the line has been quiet
- *   (settle(), called by the reader), never from "12.3" of "12.35".
+ * - The amount is read only once the line has been quiet (settle(), called by the reader after
+ *   100 ms without a byte). A register's update is several commands (a line, then the other, then
+ *   the lamp; or text at the cursor, character by character), and the port may hand them over in
+ *   pieces: in between, the display is half-updated ("12.3" of "12.35", a new price under the old
+ *   total lamp), and a half-updated display is never read as an amount.
  * - A corrupt frame (an unknown command, a string with no end, a broken character) is skipped
  *   and reported; the lines that were showing may now be stale, so no amount is read until they
  *   have been written again or the display cleared.
@@ -26,6 +28,8 @@ export interface PoleView {
   lamp: PoleLamp | null;
   /** What the display presents; null while there is none, or it cannot be read safely. */
   amount: PoleAmount | null;
+  /** The register's update is complete (the line went quiet): not a display half-updated. */
+  settled: boolean;
 }
 
 export interface DecodeResult {
@@ -68,16 +72,15 @@ export abstract class PoleDecoder {
           `${step.corrupt} (${this.pending.subarray(at, at + step.used).toString('hex')})`,
         );
         this.poison();
-      } else if (byte < 0x20 || byte === 0x7f) {
-        this.unsettled = false;
       }
       at += step.used;
     }
     this.pending = Buffer.from(this.pending.subarray(at));
+    if (bytes.length > 0) this.unsettled = true;
     return { view: this.changed(), corrupt };
   }
 
-  /** The line has been quiet: text at the cursor is complete. */
+  /** The line has been quiet: the register's update is complete (unless a command is cut). */
   settle(): DecodeResult {
     this.unsettled = false;
     return { view: this.changed(), corrupt: [] };
@@ -94,11 +97,14 @@ export abstract class PoleDecoder {
 
   view(): PoleView {
     const lines = this.screen.lines();
-    const readable = !this.unsettled && this.staleRows.size === 0;
+    // A command still cut in two is an update still arriving.
+    const settled = !this.unsettled && this.pending.length === 0;
+    const readable = settled && this.staleRows.size === 0;
     return {
       lines,
       lamp: this.screen.lamp,
       amount: readable ? presentedAmount(lines, this.screen.lamp) : null,
+      settled,
     };
   }
 
@@ -157,7 +163,6 @@ export abstract class PoleDecoder {
       return { corrupt: 'a broken GB18030 character', used: end - at };
     }
     for (const char of decodeText(buf.subarray(at, at + whole)) ?? '') this.screen.write(char);
-    this.unsettled = true;
     return { used: whole };
   }
 

@@ -39,7 +39,7 @@ describe('CD5220', () => {
     assert.deepEqual(last(r)?.lines, ['TOTAL', 'RMB 12.30']);
     assert.deepEqual(last(r)?.amount, { amountFen: 1230, kind: 'total' });
     await r.send(bytes(CLR));
-    assert.deepEqual(last(r), { lines: ['', ''], lamp: null, amount: null });
+    assert.deepEqual(last(r), { lines: ['', ''], lamp: null, amount: null, settled: true });
   });
 
   test('the LED 客显 style: digits on line A, the lamp says what they are', async () => {
@@ -65,24 +65,35 @@ describe('CD5220', () => {
     assert.equal(last(r)?.amount?.kind, 'total');
   });
 
+  test('a new price under the old total lamp is never read as a total', async () => {
+    const r = await register('cd5220');
+    await r.send(bytes(upper('12.30'), lamp(2)));
+    assert.deepEqual(last(r)?.amount, { amountFen: 1230, kind: 'total' });
+    // The next item's price arrives before its lamp, in another read.
+    await r.send(bytes(upper('5.00')), { quiet: false });
+    await r.send(bytes(lamp(1)), { quiet: false });
+    r.reader.settle();
+    assert.deepEqual(amounts(r), ['total 1230', 'price 500']);
+  });
+
   test('bytes split anywhere: the same result, and no other amount on the way', async () => {
     const stream = bytes(INIT, CLR, upper('合计 TOTAL'), lower('￥1,234.56'), lamp(2));
     for (const piece of [1, 2, 3, 5, 7]) {
       const r = await register('cd5220');
-      await r.send(stream, piece);
+      await r.send(stream, { pieceSize: piece });
       assert.deepEqual(last(r)?.lines, ['合计 TOTAL', '￥1,234.56'], `pieces of ${piece}`);
       assert.deepEqual(new Set(amounts(r)), new Set(['total 123456']), `pieces of ${piece}`);
     }
   });
 
-  test('cursor moves and text at the cursor; the amount only once the register moved on', async () => {
+  test('cursor moves and text at the cursor; the amount only once the line is quiet', async () => {
     const r = await register('cd5220');
-    await r.send(bytes(CLR, 'TOTAL 12.80', [0x08, 0x08], '35'));
+    await r.send(bytes(CLR, 'TOTAL 12.80', [0x08, 0x08], '35'), { quiet: false });
     assert.equal(last(r)?.lines[0], 'TOTAL 12.35');
-    assert.equal(last(r)?.amount, null, 'text at the cursor may still be arriving');
-    await r.send(bytes([ESC, 0x6c, 1, 2], 'THANK YOU'));
+    assert.equal(last(r)?.amount, null, 'the update may still be arriving');
+    await r.send(bytes([ESC, 0x6c, 1, 2], 'THANK YOU', [0x0b]), { quiet: false });
     assert.deepEqual(last(r)?.amount, null);
-    await r.send(bytes([0x0b]));
+    r.reader.settle();
     assert.deepEqual(last(r)?.lines, ['TOTAL 12.35', 'THANK YOU']);
     assert.deepEqual(last(r)?.amount, { amountFen: 1235, kind: 'total' });
     assert.deepEqual(amounts(r), ['total 1235']);
@@ -126,8 +137,9 @@ describe('CD5220', () => {
 
 describe('Epson DM-D', () => {
   test('clear, text, US $ to the lower line; the amount once the line is quiet', async () => {
+    // The reader's own quiet timer this time (20 ms), not the test saying so.
     const r = await register('epson', 20);
-    await r.send(bytes(INIT, CLR, 'TOTAL', [US, 0x24, 1, 2], '￥12.30'));
+    await r.send(bytes(INIT, CLR, 'TOTAL', [US, 0x24, 1, 2], '￥12.30'), { quiet: false });
     const view = await r.until((v) => v.amount !== null);
     assert.deepEqual(view.lines, ['TOTAL', '￥12.30']);
     assert.deepEqual(view.amount, { amountFen: 1230, kind: 'total' });
@@ -137,7 +149,7 @@ describe('Epson DM-D', () => {
   test('Chinese words, split inside a character; change after the total', async () => {
     const r = await register('epson', 1_000_000);
     const stream = bytes(CLR, '合计', [0x0a, 0x0d], '12.30', [0x0b]);
-    await r.send(stream, 1);
+    await r.send(stream, { pieceSize: 1 });
     assert.deepEqual(last(r)?.lines, ['合计', '12.30']);
     assert.deepEqual(last(r)?.amount, { amountFen: 1230, kind: 'total' });
     await r.send(bytes([0x18], '找零 7.70', [0x0b]));

@@ -160,11 +160,19 @@ export class PoleReader {
       });
     if (result.view) this.options.onView(result.view);
     if (this.settleTimer) clearTimeout(this.settleTimer);
-    this.settleTimer = setTimeout(() => {
-      this.settleTimer = null;
-      const settled = this.decoder.settle();
-      if (settled.view) this.options.onView(settled.view);
-    }, this.options.settleMs ?? 100);
+    this.settleTimer = setTimeout(() => this.settle(), this.options.settleMs ?? 100);
+  }
+
+  /**
+   * The line is quiet: what arrived is the register's whole update, and its amount may be read.
+   * The quiet timer calls it; tests call it to say "quiet now" without waiting on a clock.
+   */
+  settle(): void {
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    this.settleTimer = null;
+    if (this.line === null) return;
+    const settled = this.decoder.settle();
+    if (settled.view) this.options.onView(settled.view);
   }
 
   /** The port is gone: blank what it showed, try again later. */

@@ -35,7 +35,10 @@ async function poleCore(options: CoreOptions = {}) {
     undefined,
     {
       ...options,
-      poleReader: { openLine: (s) => (line = new SerialPortMock({ ...s, autoOpen: false })) },
+      poleReader: {
+        openLine: (s) => (line = new SerialPortMock({ ...s, autoOpen: false })),
+        settleMs: 1,
+      },
     },
   );
   const events: { name: EventName; payload: unknown }[] = [];
@@ -50,20 +53,24 @@ async function poleCore(options: CoreOptions = {}) {
     return core.poleDisplay.status();
   };
   await until((s) => s.connection === 'connected');
-  const send = async (data: Buffer) => {
+  // The line is quiet: the reader's 1 ms timer was set when the bytes came in, before this one,
+  // and Node runs timers of one duration in the order they were set.
+  const lineQuiet = () => new Promise((resolve) => setTimeout(resolve, 1));
+  const send = async (data: Buffer, quiet = true) => {
     const port = line?.port;
     if (!port) throw new Error('not open');
     const read = new Promise<void>((resolve) => line?.once('data', () => resolve()));
     port.emitData(data);
     await read;
+    if (quiet) await lineQuiet();
   };
-  return { core, events, until, send };
+  return { core, events, until, send, lineQuiet };
 }
 
 describe('pole.confirm and pole.dismiss', () => {
   test('only a TOTAL is offered; only the signed-in till confirms, the amount it saw', async () => {
     const asked: unknown[] = [];
-    const { core, send, events } = await poleCore({
+    const { core, send, events, lineQuiet } = await poleCore({
       // The seam to amount-only sales (wt-register), recorded; the sale it returns is a real
       // ledger sale so the till's events follow it.
       startAmountSale: (input): Sale => {
@@ -87,6 +94,11 @@ describe('pole.confirm and pole.dismiss', () => {
 
       await send(total('12.30'));
       assert.equal((await call(core, 'pole.status', {})).payableFen, 1230);
+      // While the register's next update is arriving, nothing is offered; then it is again.
+      await send(bytes([ESC, 0x73, 0x32]), false);
+      assert.equal(core.poleDisplay.status().payableFen, null, 'withdrawn while bytes arrive');
+      await lineQuiet();
+      assert.equal(core.poleDisplay.status().payableFen, 1230);
       // The customer display hears it and may read it, but may not take it.
       const customer = callerFor(core, 'customer');
       assert.equal(eventVisibleTo('customer', 'pole.display'), true);

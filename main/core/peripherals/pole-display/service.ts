@@ -100,17 +100,22 @@ export class PoleDisplayService {
     await this.reader?.close();
   }
 
+  /**
+   * While an update is arriving the offer is withdrawn at once, but an answer (dismissed,
+   * confirmed) holds until the register settles on a display other than the one answered: the
+   * same total sent again is not offered twice.
+   */
   private viewed(view: PoleView): void {
-    this.update({ lines: view.lines, amount: view.amount });
+    this.update({ lines: view.lines, amount: view.amount }, view.settled);
   }
 
-  private update(change: Partial<PoleDisplayStatus>): void {
+  private update(change: Partial<PoleDisplayStatus>, settled = true): void {
     const next = { ...this.current, ...change };
     if (next.connection !== 'connected') {
       next.lines = ['', ''];
       next.amount = null;
     }
-    if (this.answered !== null && this.answered !== this.key(next)) this.answered = null;
+    if (settled && this.answered !== null && this.answered !== this.key(next)) this.answered = null;
     next.payableFen =
       next.amount?.kind === 'total' && this.answered === null ? next.amount.amountFen : null;
     if (JSON.stringify(next) === JSON.stringify(this.current)) return;

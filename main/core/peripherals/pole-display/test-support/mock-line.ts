@@ -22,8 +22,11 @@ export interface MockRegister {
   views: PoleView[];
   warnings: string[];
   connections: PoleConnection[];
-  /** Sends bytes from the register; resolves once the reader has taken them in. */
-  send(data: Buffer, pieceSize?: number): Promise<void>;
+  /**
+   * Sends bytes from the register, in pieces of `pieceSize`; resolves once the reader has taken
+   * them in and (unless `quiet: false`) been told the line is quiet, as its timer would after.
+   */
+  send(data: Buffer, options?: { pieceSize?: number; quiet?: boolean }): Promise<void>;
   /** Resolves with the first view (from now on, or already seen) that passes. */
   until(test: (view: PoleView) => boolean): Promise<PoleView>;
   close(): Promise<void>;
@@ -78,12 +81,13 @@ export async function mockRegister(
     views,
     warnings,
     connections,
-    async send(data, pieceSize = data.length) {
+    async send(data, { pieceSize = data.length, quiet = true } = {}) {
       for (let i = 0; i < data.length; i += pieceSize) {
         port().emitData(data.subarray(i, i + pieceSize));
         // One turn of the stream's read loop per piece, so pieces really arrive apart.
         await new Promise<void>((resolve) => line?.once('data', () => resolve()));
       }
+      if (quiet) reader.settle();
     },
     async until(test) {
       for (let seen = 0; ;) {
