@@ -272,8 +272,19 @@ export function CashierScreen() {
         return;
       }
       const typing = typingIn(document.activeElement, barcodeRef.current);
-      // Enter with nothing typed takes the register's total (the banner says so).
-      if (showPoleOffer && !poleBusy && event.key === 'Enter' && !typing && poleOffer !== null) {
+      // Enter with nothing typed takes the register's total (the banner says so); not from a
+      // button, whose own Enter (Dismiss, say) is the cashier's choice.
+      const active = document.activeElement;
+      const atTheTill =
+        active === null || active === document.body || active === barcodeRef.current;
+      if (
+        showPoleOffer &&
+        !poleBusy &&
+        event.key === 'Enter' &&
+        !typing &&
+        atTheTill &&
+        poleOffer !== null
+      ) {
         event.preventDefault();
         void dispatch(confirmPole(poleOffer)).then(focusBarcode);
         return;
