@@ -51,7 +51,7 @@ export const MAX_STRING_BYTES = 40;
 export abstract class PoleDecoder {
   protected readonly screen = new PoleScreen();
   private pending = Buffer.alloc(0);
-  /** Text written at the cursor since the last command: maybe not all of it has arrived. */
+  /** Bytes came since the line was last quiet: the register's update may not be complete. */
   private unsettled = false;
   /** Rows showing what they showed before a corrupt frame: maybe not what the register shows. */
   private staleRows = new Set<number>();

@@ -32,7 +32,13 @@ export class PtyPair {
     this.socat = socat;
     let log = '';
     await new Promise<void>((resolve, reject) => {
-      socat.on('error', reject);
+      socat.on('error', (error) =>
+        reject(
+          new Error(
+            `socat could not start (${error.message}): install Debian's socat (.ci/run does)`,
+          ),
+        ),
+      );
       socat.on('exit', (code) => reject(new Error(`socat exited (${code}): ${log}`)));
       socat.stderr?.on('data', (chunk: Buffer) => {
         log += chunk.toString();
