@@ -13,3 +13,4 @@ export * from './facepay';
 export * from './displays';
 export * from './peripherals';
 export * from './csp';
+export * from './pole-display';

@@ -110,6 +110,10 @@ export const RULES: { readonly [C in Channel]: Requirement } = {
   'peripherals.status': 'open',
   'receipt.print': 'operator',
   'drawer.open': 'operator',
+  // The register's display is on the customer display anyway; taking its total is the till's.
+  'pole.status': 'open',
+  'pole.confirm': 'operator',
+  'pole.dismiss': 'operator',
 
   'screen.openManager': 'open',
   'display.posters': 'open',
@@ -137,6 +141,7 @@ export const CUSTOMER_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
   'system.info',
   'sale.current',
   'display.posters',
+  'pole.status',
   'facepay.status',
   'facepay.start',
   'facepay.cancel',
@@ -172,6 +177,7 @@ export const CUSTOMER_EVENTS: ReadonlySet<EventName> = new Set<EventName>([
   'sale.changed',
   'sale.completed',
   'display.payment',
+  'pole.display',
   'facepay.state',
   'facepay.preview',
   'facepay.availability',

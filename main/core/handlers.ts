@@ -36,7 +36,7 @@ import type { Ledger } from '../ledger';
 import type { AuditMonitor } from './audit-monitor';
 import { operatorId, type CallContext } from './call';
 import { facePayHandlers, type FacePayService } from './payments/face';
-import type { PrintService } from './peripherals';
+import type { PoleDisplayService, PrintService } from './peripherals';
 import { DisplayRegistry } from './displays';
 import { silentLogger } from './logger';
 import { ManagerSessions } from './manager-sessions';
@@ -67,6 +67,8 @@ export interface HandlerServices {
   printing?: PrintService;
   /** Sends refunds' wallet credits to the cloud (absent: they wait for the sync worker). */
   walletCredits?: WalletCredits;
+  /** The register's pole display (absent: none is read, nothing is offered). */
+  poleDisplay?: PoleDisplayService;
   /** Manager sessions, per caller. */
   sessions?: ManagerSessions;
   /** The Electron shell, once it has attached itself. */
@@ -99,6 +101,14 @@ export function createHandlers(
   const { state } = services;
   const sessions = services.sessions ?? new ManagerSessions();
   const displays = services.displays ?? new DisplayRegistry(ledger, Date.now, silentLogger);
+
+  const poleStatus = () =>
+    services.poleDisplay?.status() ?? {
+      connection: 'off' as const,
+      lines: ['', ''] as [string, string],
+      amount: null,
+      payableFen: null,
+    };
 
   /** The refund as the cashier sees it, its wallet credits sent first when they can be. */
   function withCredits(refund: Refund): RefundResult | Promise<RefundResult> {
@@ -334,6 +344,17 @@ export function createHandlers(
       return null;
     },
 
+    'pole.status': () => poleStatus(),
+    'pole.confirm': (r, call) => {
+      if (!services.poleDisplay)
+        throw new PosError('NOT_FOUND', 'no pole display is read (--pole-display)');
+      return services.poleDisplay.confirm(r.amountFen, operatorId(call));
+    },
+    'pole.dismiss': () => {
+      services.poleDisplay?.dismiss();
+      return poleStatus();
+    },
+
     'display.posters': () => services.posters(),
     'display.payment': () => null,
     'display.devices': () => displays.overview(),
@@ -358,6 +379,7 @@ export const SALE_CHANGING: ReadonlySet<Channel> = new Set<Channel>([
   'sale.void',
   'sale.pay',
   'sale.completeZero',
+  'pole.confirm',
 ]);
 
 export const SHIFT_CHANGING: ReadonlySet<Channel> = new Set<Channel>([
