@@ -684,11 +684,21 @@ export const acquireBillLine = z.object({
   refundNo: z.string().optional(),
   terminalId: id,
 });
-export const acquireBill = z.object({ storeId: id, day: businessDate, lines: z.array(acquireBillLine) });
+export const acquireBill = z.object({
+  storeId: id,
+  day: businessDate,
+  lines: z.array(acquireBillLine),
+});
 
 // The back office plays the payer's phone (cli paycode, confirm, scan).
-export const paycodeRequest = z.object({ payerId: id, confirm: z.boolean().default(false) }).strict();
-export const paycodeResponse = z.object({ code: payCode, expiresAt: isoTime, confirm: z.boolean() });
+export const paycodeRequest = z
+  .object({ payerId: id, confirm: z.boolean().default(false) })
+  .strict();
+export const paycodeResponse = z.object({
+  code: payCode,
+  expiresAt: isoTime,
+  confirm: z.boolean(),
+});
 export const confirmRequest = z.object({ payerId: id }).strict();
 export const confirmResponse = z.object({ trades: z.array(acquireTrade) });
 export const scanRequest = z.object({ payerId: id }).strict();

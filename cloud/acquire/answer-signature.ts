@@ -38,7 +38,10 @@ export function acquireAnswerMessage(a: AnswerFields): string {
 
 /** The cloud's Ed25519 payment key from its raw base64url form (as given at pairing). */
 export function answerKeyFrom(publicKeyB64url: string): KeyObject {
-  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: publicKeyB64url }, format: 'jwk' });
+  return createPublicKey({
+    key: { kty: 'OKP', crv: 'Ed25519', x: publicKeyB64url },
+    format: 'jwk',
+  });
 }
 
 export function answerSignatureValid(

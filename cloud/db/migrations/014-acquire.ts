@@ -40,12 +40,15 @@ CREATE TABLE acquire_trades (
     CHECK (status IN ('pending', 'waiting', 'paid', 'refused', 'closed', 'reversed')),
   reason_code text,
   reason_message text,
-  refunded_fen bigint NOT NULL DEFAULT 0 CHECK (refunded_fen >= 0 AND refunded_fen <= amount_fen),
+  refunded_fen bigint NOT NULL DEFAULT 0 CHECK (refunded_fen >= 0),
+  -- What a cancel of the paid trade sent back (the part not refunded before).
+  reversed_fen bigint NOT NULL DEFAULT 0 CHECK (reversed_fen >= 0),
   expires_at timestamptz,
   paid_at timestamptz,
   reversed_at timestamptz,
   created_at timestamptz NOT NULL,
-  UNIQUE (terminal_id, out_trade_no)
+  UNIQUE (terminal_id, out_trade_no),
+  CHECK (refunded_fen + reversed_fen <= amount_fen)
 );
 CREATE INDEX acquire_trades_waiting ON acquire_trades (payer_id) WHERE status = 'waiting';
 CREATE INDEX acquire_trades_store_paid ON acquire_trades (store_id, paid_at);
