@@ -626,7 +626,12 @@ export const acquireRefundRequest = z
   .strict();
 export const acquireTradeParams = z.object({ outTradeNo }).strict();
 export const acquireRefundParams = z.object({ outTradeNo, refundNo }).strict();
-export const acquireBillQuery = z.object({ day: businessDate }).strict();
+/** A day that exists (2026-02-30 matches the pattern but is no day: the database would choke). */
+const calendarDay = businessDate.refine((day) => {
+  const at = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === day;
+}, 'expected a real calendar day');
+export const acquireBillQuery = z.object({ day: calendarDay }).strict();
 export const acquireQrParams = z.object({ token: b64url.min(16).max(64) }).strict();
 
 /** An acquirer's words for a refusal or a closed trade (codes like Alipay's, in English). */

@@ -265,6 +265,8 @@ describe(`reference acquirer (${databaseLabel()})`, () => {
       ].sort((x, y) => String(x).localeCompare(String(y))),
     );
     assert.deepEqual(await till.settlementList('2001-01-01'), []);
+    // A day that matches the pattern but does not exist is a clear refusal, not a server error.
+    await assert.rejects(till.settlementList('2026-02-30'), /real calendar day/);
   });
 
   it("a terminal cannot see, cancel or refund another terminal's trade (NOT_FOUND)", async () => {
