@@ -299,6 +299,8 @@ export async function startCloud(
         verifier.purgeNonces(),
         limiter.purge(),
         db.query('DELETE FROM payer_tokens WHERE expires_at < now()'),
+        // A payer's code is useless a minute after issue; kept a day so a reuse still reads "used".
+        db.query("DELETE FROM acquire_codes WHERE expires_at < now() - interval '1 day'"),
       ]).catch((error: unknown) =>
         log.warn({ error: (error as Error).message }, 'housekeeping failed'),
       );
