@@ -59,6 +59,8 @@ describe(`reference acquirer (${databaseLabel()})`, () => {
       queried.kind === 'paid' && paid.kind === 'paid' && queried.acquirerTradeNo,
       paid.kind === 'paid' && paid.acquirerTradeNo,
     );
+    // The code is a bearer credential for its minute: never in a log line.
+    assert.ok(t.logs.length > 0 && t.logs.every((line) => !line.includes(code)));
     // The code is kept hashed only.
     const stored = await t.cloud.db.query<{ code_hash: string }>(
       'SELECT code_hash FROM acquire_codes',

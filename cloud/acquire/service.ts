@@ -398,9 +398,7 @@ export class AcquireService {
   }
 
   /** What a phone sees at the QR's URL before paying. */
-  async qrView(
-    token: string,
-  ): Promise<{
+  async qrView(token: string): Promise<{
     amountFen: number;
     subject: string;
     status: 'waiting' | 'paid' | 'closed';
