@@ -1,0 +1,371 @@
+/**
+ * priceWithPromotions: which promotions and coupons a cart gets, and exactly what each takes off
+ * each line. Pure: the same cart, rules, coupons, member flag and instant give the same answer on
+ * the till, the customer display and in the ledger. See README.md for the rules of stacking and
+ * how the best combination is found.
+ */
+import type { Label } from './labels';
+import { couponOffer, ruleOffer, type Offer, type OfferKind } from './offers';
+import type { Coupon, PromoCartLine, PromotionRule } from './schema';
+import { isActive, localTime } from './window';
+
+/**
+ * Up to this many candidate offers in one group of interacting offers, every conflict-free
+ * combination is tried (at most 2^12 = 4096 evaluations of that group's lines). Past it, a
+ * greedy pick (largest stand-alone saving first) keeps pricing under a couple of milliseconds;
+ * the result says which was used.
+ */
+export const EXACT_SEARCH_LIMIT = 12;
+
+export interface PriceOptions {
+  /** The customer is a signed-in member (member prices and members-only rules apply). */
+  member: boolean;
+  now: Date;
+  /** Coupons the customer presents, already parsed (parseCoupons). */
+  coupons?: readonly Coupon[];
+  /** The shop's IANA time zone for rule windows; Asia/Shanghai by default. */
+  timeZone?: string;
+}
+
+export interface LineAllocation {
+  ruleId: string;
+  amountFen: number;
+}
+
+export interface PromoLine {
+  lineNo: number;
+  sku: string;
+  qty: number;
+  unitPriceFen: number;
+  grossFen: number;
+  discountFen: number;
+  /** grossFen - discountFen; never negative. The nets sum to the total exactly. */
+  netFen: number;
+  /** Which offers took what off this line, in the order they were applied. */
+  allocations: LineAllocation[];
+}
+
+export interface AppliedPromotion {
+  /** The rule's id, or `coupon:CODE`. */
+  ruleId: string;
+  kind: OfferKind;
+  label: Label;
+  amountFen: number;
+  lines: { lineNo: number; amountFen: number }[];
+}
+
+export type SkipReason =
+  /** Outside its time windows. */
+  | 'not_active'
+  | 'members_only'
+  /** A coupon past its expiry. */
+  | 'expired'
+  /** Nothing in the cart is in its scope (or not enough of it: 3 needed for 买 2 送 1). */
+  | 'not_in_cart'
+  /** In scope, but it saves nothing (minimum spend not reached, member price not lower). */
+  | 'no_saving'
+  /** It does not stack with a chosen offer on a shared line (conflictsWith names one). */
+  | 'conflict'
+  /** Conflict-free, but the customer pays less without it (e.g. it would drop the spend under a 满减 tier). */
+  | 'not_best';
+
+export interface SkippedPromotion {
+  ruleId: string;
+  reason: SkipReason;
+  label: Label;
+  conflictsWith?: string;
+}
+
+export interface PromoPricing {
+  lines: PromoLine[];
+  grossFen: number;
+  discountFen: number;
+  totalFen: number;
+  /** In the order applied (see README): what the receipt prints, "满 50 减 5 −¥5.00". */
+  applied: AppliedPromotion[];
+  /** Every rule and coupon not applied, with why (sorted by id). */
+  skipped: SkippedPromotion[];
+  /** 'exhaustive' when every group of interacting offers was small enough to try all sets. */
+  search: 'exhaustive' | 'greedy';
+}
+
+interface Candidate {
+  offer: Offer;
+  /** What it saves on the bare cart: an upper bound of what it can save in any set. */
+  alone: number;
+}
+
+function byId(a: { id: string }, b: { id: string }): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Application order: rank, then id. */
+function byApplyOrder(a: Candidate, b: Candidate): number {
+  return a.offer.rank - b.offer.rank || byId(a.offer, b.offer);
+}
+
+export function priceWithPromotions(
+  cart: readonly PromoCartLine[],
+  rules: readonly PromotionRule[],
+  options: PriceOptions,
+): PromoPricing {
+  // Lines in line-number order, so that largest-remainder ties and "cheapest unit" ties do not
+  // depend on the order the caller listed them in.
+  const lines = [...cart].sort((a, b) => a.lineNo - b.lineNo);
+  const gross = lines.map((l) => l.qty * l.unitPriceFen);
+  const skipped: SkippedPromotion[] = [];
+  const candidates: Candidate[] = [];
+  const at = localTime(options.now, options.timeZone);
+
+  const consider = (offer: Offer): void => {
+    if (offer.lines.length === 0) return skip(offer, 'not_in_cart');
+    const alone = offer.take(gross).total;
+    if (alone <= 0) return skip(offer, 'no_saving');
+    candidates.push({ offer, alone });
+  };
+  const skip = (offer: Offer, reason: SkipReason): void => {
+    skipped.push({ ruleId: offer.id, reason, label: offer.label(0) });
+  };
+
+  for (const rule of rules) {
+    const offer = ruleOffer(rule, lines);
+    if (rule.membersOnly && !options.member) skip(offer, 'members_only');
+    else if (rule.kind === 'member_price' && !options.member) skip(offer, 'members_only');
+    else if (!isActive(rule.windows, at)) skip(offer, 'not_active');
+    else consider(offer);
+  }
+  for (const c of options.coupons ?? []) {
+    const offer = couponOffer(c, lines);
+    if (Date.parse(c.expiresAt) <= options.now.getTime()) skip(offer, 'expired');
+    else consider(offer);
+  }
+  candidates.sort(byApplyOrder);
+
+  const conflicts = conflictMatrix(candidates, lines.length);
+  const chosen: Candidate[] = [];
+  let search: PromoPricing['search'] = 'exhaustive';
+  for (const group of interactingGroups(candidates, lines.length)) {
+    if (group.length <= EXACT_SEARCH_LIMIT)
+      chosen.push(...exhaustive(group, candidates, conflicts, gross));
+    else {
+      search = 'greedy';
+      chosen.push(...greedy(group, candidates, conflicts));
+    }
+  }
+  chosen.sort(byApplyOrder);
+
+  // The final run: what each chosen offer takes off each line.
+  const nets = [...gross];
+  const perLine: LineAllocation[][] = lines.map(() => []);
+  const applied: AppliedPromotion[] = [];
+  for (const { offer } of chosen) {
+    const taken = offer.take(nets);
+    if (taken.total <= 0) {
+      skip(offer, 'no_saving');
+      continue;
+    }
+    for (const [i, fen] of taken.parts) {
+      nets[i] = (nets[i] ?? 0) - fen;
+      perLine[i]?.push({ ruleId: offer.id, amountFen: fen });
+    }
+    applied.push({
+      ruleId: offer.id,
+      kind: offer.kind,
+      label: offer.label(taken.tier),
+      amountFen: taken.total,
+      lines: taken.parts.map(([i, fen]) => ({ lineNo: lines[i]?.lineNo ?? 0, amountFen: fen })),
+    });
+  }
+  const chosenIds = new Set(chosen.map((c) => c.offer.id));
+  candidates.forEach((c, k) => {
+    if (chosenIds.has(c.offer.id)) return;
+    const rival = candidates.find((o, j) => chosenIds.has(o.offer.id) && conflicts[k]?.[j]);
+    if (rival)
+      skipped.push({
+        ruleId: c.offer.id,
+        reason: 'conflict',
+        label: c.offer.label(0),
+        conflictsWith: rival.offer.id,
+      });
+    else skip(c.offer, 'not_best');
+  });
+  skipped.sort((a, b) => byId({ id: a.ruleId }, { id: b.ruleId }));
+
+  let grossFen = 0;
+  let totalFen = 0;
+  const priced = lines.map((line, i): PromoLine => {
+    const g = gross[i] ?? 0;
+    const net = nets[i] ?? 0;
+    grossFen += g;
+    totalFen += net;
+    return {
+      lineNo: line.lineNo,
+      sku: line.sku,
+      qty: line.qty,
+      unitPriceFen: line.unitPriceFen,
+      grossFen: g,
+      discountFen: g - net,
+      netFen: net,
+      allocations: perLine[i] ?? [],
+    };
+  });
+  return {
+    lines: priced,
+    grossFen,
+    discountFen: grossFen - totalFen,
+    totalFen,
+    applied,
+    skipped,
+    search,
+  };
+}
+
+/**
+ * conflicts[a][b]: offers a and b may discount a common line and at least one does not stack,
+ * so they are never chosen together.
+ */
+function conflictMatrix(candidates: readonly Candidate[], lineCount: number): Uint8Array[] {
+  const n = candidates.length;
+  const matrix = candidates.map(() => new Uint8Array(n));
+  const onLine: number[][] = Array.from({ length: lineCount }, () => []);
+  candidates.forEach((c, k) => {
+    for (const i of c.offer.lines) onLine[i]?.push(k);
+  });
+  for (const ks of onLine) {
+    for (const a of ks) {
+      if (candidates[a]?.offer.stacks) continue;
+      const row = matrix[a] as Uint8Array;
+      for (const b of ks) {
+        if (a === b) continue;
+        row[b] = 1;
+        (matrix[b] as Uint8Array)[a] = 1;
+      }
+    }
+  }
+  return matrix;
+}
+
+/**
+ * Offers that read or discount a common line interact (one changes what the other sees); offers
+ * in different groups do not, so each group is optimised on its own and the savings add up.
+ * Returns candidate indices per group, each in application order.
+ */
+function interactingGroups(candidates: readonly Candidate[], lineCount: number): number[][] {
+  const parent = candidates.map((_, k) => k);
+  const find = (k: number): number => {
+    while (parent[k] !== k) k = parent[k] = parent[parent[k] as number] as number;
+    return k;
+  };
+  const firstOnLine = new Array<number>(lineCount).fill(-1);
+  candidates.forEach((c, k) => {
+    for (const i of c.offer.reads) {
+      const first = firstOnLine[i] as number;
+      if (first < 0) firstOnLine[i] = k;
+      else parent[find(k)] = find(first);
+    }
+  });
+  const groups = new Map<number, number[]>();
+  candidates.forEach((_, k) => {
+    const root = find(k);
+    const g = groups.get(root);
+    if (g) g.push(k);
+    else groups.set(root, [k]);
+  });
+  return [...groups.values()];
+}
+
+/** Total saving of a set of offers (given in application order) on the bare cart. */
+function savingOf(
+  set: readonly number[],
+  candidates: readonly Candidate[],
+  gross: readonly number[],
+): number {
+  const nets = [...gross];
+  let total = 0;
+  for (const k of set) {
+    const taken = (candidates[k] as Candidate).offer.take(nets);
+    for (const [i, fen] of taken.parts) nets[i] = (nets[i] ?? 0) - fen;
+    total += taken.total;
+  }
+  return total;
+}
+
+/** Sorted ids, compared element by element: the tie-break between equally good sets. */
+function idsBefore(
+  a: readonly number[],
+  b: readonly number[],
+  candidates: readonly Candidate[],
+): boolean {
+  const ia = a.map((k) => candidates[k]?.offer.id ?? '').sort();
+  const ib = b.map((k) => candidates[k]?.offer.id ?? '').sort();
+  for (let j = 0; j < ia.length; j++) {
+    const x = ia[j] as string;
+    const y = ib[j] as string;
+    if (x !== y) return x < y;
+  }
+  return false;
+}
+
+/**
+ * Every conflict-free subset of the group (not only the maximal ones: adding a stacking item
+ * deal can drop the spend below a 满减 tier and cost the customer more than it saves). Best =
+ * largest saving; then fewer offers; then the smaller list of ids. Branches whose bound (the sum
+ * of stand-alone savings still possible) cannot beat the best are cut.
+ */
+function exhaustive(
+  group: readonly number[],
+  candidates: readonly Candidate[],
+  conflicts: readonly Uint8Array[],
+  gross: readonly number[],
+): Candidate[] {
+  let best: number[] = [];
+  let bestSaving = 0;
+  const set: number[] = [];
+  const visit = (pos: number, bound: number): void => {
+    // Rounding can let an offer in a set save a fen or so more than alone; the slack keeps the
+    // cut safe.
+    if (bound + group.length < bestSaving) return;
+    if (pos === group.length) {
+      const saving = savingOf(set, candidates, gross);
+      if (
+        saving > bestSaving ||
+        (saving === bestSaving &&
+          (set.length < best.length ||
+            (set.length === best.length && idsBefore(set, best, candidates))))
+      ) {
+        best = [...set];
+        bestSaving = saving;
+      }
+      return;
+    }
+    const k = group[pos] as number;
+    const alone = (candidates[k] as Candidate).alone;
+    if (set.every((j) => !conflicts[k]?.[j])) {
+      set.push(k);
+      visit(pos + 1, bound);
+      set.pop();
+    }
+    visit(pos + 1, bound - alone);
+  };
+  visit(
+    0,
+    group.reduce((s, k) => s + (candidates[k] as Candidate).alone, 0),
+  );
+  return best.map((k) => candidates[k] as Candidate);
+}
+
+/** Largest stand-alone saving first (ties by id), skipping whatever conflicts with a pick. */
+function greedy(
+  group: readonly number[],
+  candidates: readonly Candidate[],
+  conflicts: readonly Uint8Array[],
+): Candidate[] {
+  const order = [...group].sort(
+    (a, b) =>
+      (candidates[b] as Candidate).alone - (candidates[a] as Candidate).alone ||
+      byId((candidates[a] as Candidate).offer, (candidates[b] as Candidate).offer),
+  );
+  const picked: number[] = [];
+  for (const k of order) if (picked.every((j) => !conflicts[k]?.[j])) picked.push(k);
+  return picked.map((k) => candidates[k] as Candidate);
+}
