@@ -119,7 +119,7 @@ export function priceWithPromotions(
 
   const consider = (offer: Offer): void => {
     if (offer.lines.length === 0) return skip(offer, 'not_in_cart');
-    const alone = offer.take(gross).total;
+    const alone = offer.take(gross, false).total;
     if (alone <= 0) return skip(offer, 'no_saving');
     candidates.push({ offer, alone });
   };
@@ -222,23 +222,28 @@ export function priceWithPromotions(
 
 /**
  * conflicts[a][b]: offers a and b may discount a common line and at least one does not stack,
- * so they are never chosen together.
+ * so they are never chosen together. Lines are bitsets, so a pair costs lines/32 word ANDs.
  */
 function conflictMatrix(candidates: readonly Candidate[], lineCount: number): Uint8Array[] {
   const n = candidates.length;
-  const matrix = candidates.map(() => new Uint8Array(n));
-  const onLine: number[][] = Array.from({ length: lineCount }, () => []);
-  candidates.forEach((c, k) => {
-    for (const i of c.offer.lines) onLine[i]?.push(k);
+  const words = Math.ceil(lineCount / 32);
+  const bits = candidates.map((c) => {
+    const set = new Uint32Array(words);
+    for (const i of c.offer.lines) set[i >>> 5] = (set[i >>> 5] as number) | (1 << (i & 31));
+    return set;
   });
-  for (const ks of onLine) {
-    for (const a of ks) {
-      if (candidates[a]?.offer.stacks) continue;
-      const row = matrix[a] as Uint8Array;
-      for (const b of ks) {
-        if (a === b) continue;
-        row[b] = 1;
-        (matrix[b] as Uint8Array)[a] = 1;
+  const matrix = candidates.map(() => new Uint8Array(n));
+  for (let a = 0; a < n; a++) {
+    for (let b = a + 1; b < n; b++) {
+      if (candidates[a]?.offer.stacks && candidates[b]?.offer.stacks) continue;
+      const x = bits[a] as Uint32Array;
+      const y = bits[b] as Uint32Array;
+      for (let w = 0; w < words; w++) {
+        if (((x[w] as number) & (y[w] as number)) !== 0) {
+          (matrix[a] as Uint8Array)[b] = 1;
+          (matrix[b] as Uint8Array)[a] = 1;
+          break;
+        }
       }
     }
   }

@@ -46,7 +46,11 @@ export interface Offer {
   lines: number[];
   /** Indices of the lines whose cost it reads (a superset of lines: a coupon's minimum spend). */
   reads: number[];
-  take(nets: readonly number[]): Taken;
+  /**
+   * What it takes off each line given what the lines cost now. With detail false only the total
+   * is needed (a stand-alone saving), and the largest-remainder split is skipped.
+   */
+  take(nets: readonly number[], detail?: boolean): Taken;
   label(tier: number): Label;
 }
 
@@ -66,14 +70,6 @@ function unitsShare(net: number, units: number, qty: number): number {
 
 const NOTHING: Taken = { parts: [], total: 0, tier: 0 };
 
-function inScope(line: PromoCartLine, scope: PromoScope | undefined): boolean {
-  if (!scope) return true;
-  return (
-    (scope.skus?.includes(line.sku) ?? false) ||
-    (scope.categories?.includes(line.category) ?? false)
-  );
-}
-
 function sumOf(nets: readonly number[], lines: readonly number[]): number {
   let s = 0;
   for (const i of lines) s += nets[i] ?? 0;
@@ -85,9 +81,11 @@ function spread(
   amount: number,
   nets: readonly number[],
   lines: readonly number[],
+  detail = true,
   tier = 0,
 ): Taken {
   if (amount <= 0) return NOTHING;
+  if (!detail) return { parts: [], total: amount, tier };
   const shares = allocateProportionally(
     amount,
     lines.map((i) => nets[i] ?? 0),
@@ -140,9 +138,12 @@ function unitsIn(lines: readonly number[], cart: readonly PromoCartLine[]): numb
 }
 
 function scopeLines(cart: readonly PromoCartLine[], scope: PromoScope | undefined): number[] {
+  if (!scope) return cart.map((_, i) => i);
+  const skus = new Set(scope.skus);
+  const categories = new Set(scope.categories);
   const out: number[] = [];
   cart.forEach((line, i) => {
-    if (inScope(line, scope)) out.push(i);
+    if (skus.has(line.sku) || categories.has(line.category)) out.push(i);
   });
   return out;
 }
@@ -178,12 +179,12 @@ function ruleOfferLines(rule: PromotionRule, cart: readonly PromoCartLine[]): Om
       return {
         ...base,
         lines: scoped,
-        take(nets) {
+        take(nets, detail) {
           const spend = sumOf(nets, scoped);
           for (let t = rule.tiers.length - 1; t >= 0; t--) {
             const tier = rule.tiers[t];
             if (tier && spend >= tier.minSpendFen)
-              return spread(Math.min(tier.offFen, spend), nets, scoped, t);
+              return spread(Math.min(tier.offFen, spend), nets, scoped, detail, t);
           }
           return NOTHING;
         },
@@ -193,7 +194,7 @@ function ruleOfferLines(rule: PromotionRule, cart: readonly PromoCartLine[]): Om
       return {
         ...base,
         lines: groups.flat().sort((a, b) => a - b),
-        take(nets) {
+        take(nets, detail) {
           const parts: [number, number][] = [];
           let total = 0;
           for (const g of groups) {
@@ -201,7 +202,7 @@ function ruleOfferLines(rule: PromotionRule, cart: readonly PromoCartLine[]): Om
             const discounted = Math.floor(units / rule.n);
             // The discounted units' share of what the group costs now, at percentOff.
             const fen = mulDivRound(sumOf(nets, g), discounted * rule.percentOff, units * 100);
-            const taken = spread(fen, nets, g);
+            const taken = spread(fen, nets, g, detail);
             parts.push(...taken.parts);
             total += taken.total;
           }
@@ -248,16 +249,16 @@ function ruleOfferLines(rule: PromotionRule, cart: readonly PromoCartLine[]): Om
       return {
         ...base,
         lines: scoped,
-        take: (nets) =>
-          spread(mulDivRound(sumOf(nets, scoped), rule.percentOff, 100), nets, scoped),
+        take: (nets, detail) =>
+          spread(mulDivRound(sumOf(nets, scoped), rule.percentOff, 100), nets, scoped, detail),
       };
     case 'amount_off':
       return {
         ...base,
         lines: scoped,
-        take(nets) {
+        take(nets, detail) {
           if (!rule.perUnit)
-            return spread(Math.min(rule.amountFen, sumOf(nets, scoped)), nets, scoped);
+            return spread(Math.min(rule.amountFen, sumOf(nets, scoped)), nets, scoped, detail);
           const parts: [number, number][] = [];
           let total = 0;
           for (const i of scoped) {
@@ -299,10 +300,10 @@ function couponOfferLines(c: Coupon, cart: readonly PromoCartLine[]): Omit<Offer
       return {
         ...base,
         lines: scoped,
-        take(nets) {
+        take(nets, detail) {
           const spend = sumOf(nets, scoped);
           return spend >= Math.max(1, c.minSpendFen)
-            ? spread(Math.min(c.amountFen, spend), nets, scoped)
+            ? spread(Math.min(c.amountFen, spend), nets, scoped, detail)
             : NOTHING;
         },
       };
@@ -310,11 +311,11 @@ function couponOfferLines(c: Coupon, cart: readonly PromoCartLine[]): Omit<Offer
       return {
         ...base,
         lines: scoped,
-        take(nets) {
+        take(nets, detail) {
           const spend = sumOf(nets, scoped);
           if (spend < Math.max(1, c.minSpendFen)) return NOTHING;
           const fen = mulDivRound(spend, c.percentOff, 100);
-          return spread(c.maxOffFen > 0 ? Math.min(fen, c.maxOffFen) : fen, nets, scoped);
+          return spread(c.maxOffFen > 0 ? Math.min(fen, c.maxOffFen) : fen, nets, scoped, detail);
         },
       };
     case 'free_item': {

@@ -20,7 +20,12 @@ export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
+/** Windows have minute resolution: the last minute's answer is reused (Intl is slow). */
+let last: { minute: number; timeZone: string; at: LocalTime } | undefined;
+
 export function localTime(now: Date, timeZone: string = DEFAULT_TIME_ZONE): LocalTime {
+  const minute = Math.floor(now.getTime() / 60_000);
+  if (last && last.minute === minute && last.timeZone === timeZone) return last.at;
   let format = formatters.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-GB', {
@@ -37,11 +42,13 @@ export function localTime(now: Date, timeZone: string = DEFAULT_TIME_ZONE): Loca
   }
   const parts: Record<string, string> = {};
   for (const p of format.formatToParts(now)) parts[p.type] = p.value;
-  return {
+  const at: LocalTime = {
     date: `${parts.year}-${parts.month}-${parts.day}`,
     weekday: WEEKDAYS[parts.weekday ?? ''] ?? 0,
     time: `${parts.hour}:${parts.minute}`,
   };
+  last = { minute, timeZone, at };
+  return at;
 }
 
 export function windowHolds(w: PromoWindow, at: LocalTime): boolean {
