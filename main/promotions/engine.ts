@@ -5,7 +5,7 @@
  * how the best combination is found.
  */
 import type { Label } from './labels';
-import { couponOffer, ruleOffer, type Offer, type OfferKind } from './offers';
+import { couponOffer, ruleOffer, viewOf, type Offer, type OfferKind } from './offers';
 import type { Coupon, PromoCartLine, PromotionRule } from './schema';
 import { isActive, localTime } from './window';
 
@@ -116,6 +116,7 @@ export function priceWithPromotions(
   const skipped: SkippedPromotion[] = [];
   const candidates: Candidate[] = [];
   const at = localTime(options.now, options.timeZone);
+  const view = viewOf(lines);
 
   const consider = (offer: Offer): void => {
     if (offer.lines.length === 0) return skip(offer, 'not_in_cart');
@@ -128,14 +129,14 @@ export function priceWithPromotions(
   };
 
   for (const rule of rules) {
-    const offer = ruleOffer(rule, lines);
+    const offer = ruleOffer(rule, view);
     if (rule.membersOnly && !options.member) skip(offer, 'members_only');
     else if (rule.kind === 'member_price' && !options.member) skip(offer, 'members_only');
     else if (!isActive(rule.windows, at)) skip(offer, 'not_active');
     else consider(offer);
   }
   for (const c of options.coupons ?? []) {
-    const offer = couponOffer(c, lines);
+    const offer = couponOffer(c, view);
     if (Date.parse(c.expiresAt) <= options.now.getTime()) skip(offer, 'expired');
     else consider(offer);
   }

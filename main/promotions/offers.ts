@@ -137,15 +137,43 @@ function unitsIn(lines: readonly number[], cart: readonly PromoCartLine[]): numb
   return u;
 }
 
-function scopeLines(cart: readonly PromoCartLine[], scope: PromoScope | undefined): number[] {
-  if (!scope) return cart.map((_, i) => i);
-  const skus = new Set(scope.skus);
-  const categories = new Set(scope.categories);
-  const out: number[] = [];
-  cart.forEach((line, i) => {
-    if (skus.has(line.sku) || categories.has(line.category)) out.push(i);
+/** The cart with its lines indexed by SKU and category, built once per pricing. */
+export interface CartView {
+  lines: readonly PromoCartLine[];
+  bySku: Map<string, number[]>;
+  byCategory: Map<string, number[]>;
+}
+
+export function viewOf(lines: readonly PromoCartLine[]): CartView {
+  const bySku = new Map<string, number[]>();
+  const byCategory = new Map<string, number[]>();
+  lines.forEach((line, i) => {
+    for (const [map, key] of [
+      [bySku, line.sku],
+      [byCategory, line.category],
+    ] as const) {
+      const list = map.get(key);
+      if (list) list.push(i);
+      else map.set(key, [i]);
+    }
   });
-  return out;
+  return { lines, bySku, byCategory };
+}
+
+/** Indices of the lines in scope, ascending (through the index: a scope is usually small). */
+function scopeLines(view: CartView, scope: PromoScope | undefined): number[] {
+  if (!scope) return view.lines.map((_, i) => i);
+  const lists: number[][] = [];
+  for (const sku of scope.skus ?? []) {
+    const l = view.bySku.get(sku);
+    if (l) lists.push(l);
+  }
+  for (const category of scope.categories ?? []) {
+    const l = view.byCategory.get(category);
+    if (l) lists.push(l);
+  }
+  if (lists.length === 1) return lists[0] as number[];
+  return [...new Set(lists.flat())].sort((a, b) => a - b);
 }
 
 /** Lines of the scope grouped by SKU, for deals on "the same product". */
@@ -160,12 +188,13 @@ function bySku(cart: readonly PromoCartLine[], lines: readonly number[]): number
   return [...groups.values()];
 }
 
-export function ruleOffer(rule: PromotionRule, cart: readonly PromoCartLine[]): Offer {
-  const offer = ruleOfferLines(rule, cart);
+export function ruleOffer(rule: PromotionRule, view: CartView): Offer {
+  const offer = ruleOfferLines(rule, view);
   return { ...offer, reads: offer.lines };
 }
 
-function ruleOfferLines(rule: PromotionRule, cart: readonly PromoCartLine[]): Omit<Offer, 'reads'> {
+function ruleOfferLines(rule: PromotionRule, view: CartView): Omit<Offer, 'reads'> {
+  const cart = view.lines;
   const base = {
     id: rule.id,
     kind: rule.kind,
@@ -173,7 +202,7 @@ function ruleOfferLines(rule: PromotionRule, cart: readonly PromoCartLine[]): Om
     stacks: rule.stacks,
     label: (tier: number) => ruleLabel(rule, tier),
   };
-  const scoped = scopeLines(cart, rule.scope);
+  const scoped = scopeLines(view, rule.scope);
   switch (rule.kind) {
     case 'spend_threshold':
       return {
@@ -276,17 +305,18 @@ function ruleOfferLines(rule: PromotionRule, cart: readonly PromoCartLine[]): Om
 
 export const COUPON_ID_PREFIX = 'coupon:';
 
-export function couponOffer(c: Coupon, cart: readonly PromoCartLine[]): Offer {
-  const offer = couponOfferLines(c, cart);
+export function couponOffer(c: Coupon, view: CartView): Offer {
+  const offer = couponOfferLines(c, view);
   // A free-item coupon discounts its product's lines but reads the whole scope's spend.
   return {
     ...offer,
-    reads: c.kind === 'free_item' && c.minSpendFen > 0 ? scopeLines(cart, c.scope) : offer.lines,
+    reads: c.kind === 'free_item' && c.minSpendFen > 0 ? scopeLines(view, c.scope) : offer.lines,
   };
 }
 
-function couponOfferLines(c: Coupon, cart: readonly PromoCartLine[]): Omit<Offer, 'reads'> {
-  const scoped = scopeLines(cart, c.scope);
+function couponOfferLines(c: Coupon, view: CartView): Omit<Offer, 'reads'> {
+  const cart = view.lines;
+  const scoped = scopeLines(view, c.scope);
   const kind: OfferKind = `coupon_${c.kind}`;
   const base = {
     id: `${COUPON_ID_PREFIX}${c.code}`,
