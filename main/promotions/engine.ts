@@ -177,10 +177,12 @@ export function priceWithPromotions(
       lines: taken.parts.map(([i, fen]) => ({ lineNo: lines[i]?.lineNo ?? 0, amountFen: fen })),
     });
   }
-  const chosenIds = new Set(chosen.map((c) => c.offer.id));
+  const chosenSet = new Set(chosen);
+  const chosenIndices = candidates.flatMap((c, j) => (chosenSet.has(c) ? [j] : []));
   candidates.forEach((c, k) => {
-    if (chosenIds.has(c.offer.id)) return;
-    const rival = candidates.find((o, j) => chosenIds.has(o.offer.id) && conflicts[k]?.[j]);
+    if (chosenSet.has(c)) return;
+    const j = chosenIndices.find((i) => conflicts[k]?.[i]);
+    const rival = j === undefined ? undefined : candidates[j];
     if (rival)
       skipped.push({
         ruleId: c.offer.id,
