@@ -10,12 +10,13 @@ import type { Coupon, PromoCartLine, PromotionRule } from './schema';
 import { isActive, localTime } from './window';
 
 /**
- * Up to this many candidate offers in one group of interacting offers, every conflict-free
- * combination is tried (at most 2^12 = 4096 evaluations of that group's lines). Past it, a
- * greedy pick (largest stand-alone saving first) keeps pricing under a couple of milliseconds;
- * the result says which was used.
+ * How much trying every combination may cost: (conflict-free sets in a group of interacting
+ * offers) x (cart lines that group reads). Within it the search is exact; past it a greedy pick
+ * (largest stand-alone saving first) keeps pricing at a millisecond or two on a 200-line cart.
+ * 2^15 is, say, 12 offers that all stack over 8 lines, or 40 mutually exclusive ones over 500.
+ * The result says which search was used.
  */
-export const EXACT_SEARCH_LIMIT = 12;
+export const EXACT_SEARCH_WORK = 2 ** 15;
 
 export interface PriceOptions {
   /** The customer is a signed-in member (member prices and members-only rules apply). */
@@ -146,7 +147,8 @@ export function priceWithPromotions(
   const chosen: Candidate[] = [];
   let search: PromoPricing['search'] = 'exhaustive';
   for (const group of interactingGroups(candidates, lines.length)) {
-    if (group.length <= EXACT_SEARCH_LIMIT)
+    const maxSets = Math.floor(EXACT_SEARCH_WORK / Math.max(1, linesRead(group, candidates)));
+    if (countSets(group, conflicts, maxSets) <= maxSets)
       chosen.push(...exhaustive(group, candidates, conflicts, gross));
     else {
       search = 'greedy';
@@ -282,20 +284,36 @@ function interactingGroups(candidates: readonly Candidate[], lineCount: number):
   return [...groups.values()];
 }
 
-/** Total saving of a set of offers (given in application order) on the bare cart. */
-function savingOf(
-  set: readonly number[],
-  candidates: readonly Candidate[],
-  gross: readonly number[],
+function linesRead(group: readonly number[], candidates: readonly Candidate[]): number {
+  const read = new Set<number>();
+  for (const k of group) for (const i of (candidates[k] as Candidate).offer.reads) read.add(i);
+  return read.size;
+}
+
+/** How many conflict-free subsets the group has (the empty one too), counting up to cap + 1. */
+function countSets(
+  group: readonly number[],
+  conflicts: readonly Uint8Array[],
+  cap: number,
 ): number {
-  const nets = [...gross];
-  let total = 0;
-  for (const k of set) {
-    const taken = (candidates[k] as Candidate).offer.take(nets);
-    for (const [i, fen] of taken.parts) nets[i] = (nets[i] ?? 0) - fen;
-    total += taken.total;
-  }
-  return total;
+  let count = 0;
+  const set: number[] = [];
+  const visit = (pos: number): void => {
+    if (count > cap) return;
+    if (pos === group.length) {
+      count += 1;
+      return;
+    }
+    const k = group[pos] as number;
+    if (set.every((j) => !conflicts[k]?.[j])) {
+      set.push(k);
+      visit(pos + 1);
+      set.pop();
+    }
+    visit(pos + 1);
+  };
+  visit(0);
+  return count;
 }
 
 /** Sorted ids, compared element by element: the tie-break between equally good sets. */
@@ -317,8 +335,13 @@ function idsBefore(
 /**
  * Every conflict-free subset of the group (not only the maximal ones: adding a stacking item
  * deal can drop the spend below a 满减 tier and cost the customer more than it saves). Best =
- * largest saving; then fewer offers; then the smaller list of ids. Branches whose bound (the sum
- * of stand-alone savings still possible) cannot beat the best are cut.
+ * largest saving; then fewer offers; then the smaller list of ids.
+ *
+ * The group is walked in application order, so the offers decided so far have taken exactly what
+ * they will take in any set below this branch: each is applied once on the way down and undone
+ * on the way back, rather than every set being priced from scratch. A branch is cut when what it
+ * has saved plus the stand-alone savings still to decide cannot beat the best found (an offer
+ * never saves more in company than alone; the slack of a fen per offer covers rounding).
  */
 function exhaustive(
   group: readonly number[],
@@ -326,39 +349,41 @@ function exhaustive(
   conflicts: readonly Uint8Array[],
   gross: readonly number[],
 ): Candidate[] {
+  const nets = [...gross];
+  const stillPossible = group.map(() => 0);
+  for (let pos = group.length - 1, sum = 0; pos >= 0; pos--) {
+    sum += (candidates[group[pos] as number] as Candidate).alone;
+    stillPossible[pos] = sum;
+  }
   let best: number[] = [];
   let bestSaving = 0;
   const set: number[] = [];
-  const visit = (pos: number, bound: number): void => {
-    // Rounding can let an offer in a set save a fen or so more than alone; the slack keeps the
-    // cut safe.
-    if (bound + group.length < bestSaving) return;
+  const visit = (pos: number, saved: number): void => {
     if (pos === group.length) {
-      const saving = savingOf(set, candidates, gross);
       if (
-        saving > bestSaving ||
-        (saving === bestSaving &&
+        saved > bestSaving ||
+        (saved === bestSaving &&
           (set.length < best.length ||
             (set.length === best.length && idsBefore(set, best, candidates))))
       ) {
         best = [...set];
-        bestSaving = saving;
+        bestSaving = saved;
       }
       return;
     }
+    if (saved + (stillPossible[pos] as number) + group.length < bestSaving) return;
     const k = group[pos] as number;
-    const alone = (candidates[k] as Candidate).alone;
     if (set.every((j) => !conflicts[k]?.[j])) {
+      const taken = (candidates[k] as Candidate).offer.take(nets);
+      for (const [i, fen] of taken.parts) nets[i] = (nets[i] as number) - fen;
       set.push(k);
-      visit(pos + 1, bound);
+      visit(pos + 1, saved + taken.total);
       set.pop();
+      for (const [i, fen] of taken.parts) nets[i] = (nets[i] as number) + fen;
     }
-    visit(pos + 1, bound - alone);
+    visit(pos + 1, saved);
   };
-  visit(
-    0,
-    group.reduce((s, k) => s + (candidates[k] as Candidate).alone, 0),
-  );
+  visit(0, 0);
   return best.map((k) => candidates[k] as Candidate);
 }
 
