@@ -147,7 +147,9 @@ export function priceWithPromotions(
   const chosen: Candidate[] = [];
   let search: PromoPricing['search'] = 'exhaustive';
   for (const group of interactingGroups(candidates, lines.length)) {
-    const maxSets = Math.floor(EXACT_SEARCH_WORK / Math.max(1, linesRead(group, candidates)));
+    const maxSets = Math.floor(
+      EXACT_SEARCH_WORK / Math.max(1, linesRead(group, candidates, lines.length)),
+    );
     if (countSets(group, conflicts, maxSets) <= maxSets)
       chosen.push(...exhaustive(group, candidates, conflicts, gross));
     else {
@@ -284,10 +286,19 @@ function interactingGroups(candidates: readonly Candidate[], lineCount: number):
   return [...groups.values()];
 }
 
-function linesRead(group: readonly number[], candidates: readonly Candidate[]): number {
-  const read = new Set<number>();
-  for (const k of group) for (const i of (candidates[k] as Candidate).offer.reads) read.add(i);
-  return read.size;
+function linesRead(
+  group: readonly number[],
+  candidates: readonly Candidate[],
+  lineCount: number,
+): number {
+  const read = new Uint8Array(lineCount);
+  let count = 0;
+  for (const k of group)
+    for (const i of (candidates[k] as Candidate).offer.reads) {
+      if (read[i] === 0) count += 1;
+      read[i] = 1;
+    }
+  return count;
 }
 
 /** How many conflict-free subsets the group has (the empty one too), counting up to cap + 1. */
