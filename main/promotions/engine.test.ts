@@ -11,7 +11,8 @@ import {
   type PromoPricing,
 } from './engine';
 import { savingLine } from './labels';
-import { parseCoupons, parsePromotions, type PromoCartLine } from './schema';
+import { mulDivRound } from './offers';
+import { parseCart, parseCoupons, parsePromotions, type PromoCartLine } from './schema';
 
 /** Wednesday 2026-12-02, 12:00 in Shanghai. */
 const WED_NOON = new Date('2026-12-02T04:00:00Z');
@@ -516,5 +517,38 @@ describe('bad input is refused with the field named, and nothing else changes', 
     );
     const c = { code: 'A', kind: 'amount_off', amountFen: 100, expiresAt: '2026-12-31T00:00:00Z' };
     assert.throws(() => parseCoupons([c, c]), /coupons\.1\.code: coupon A is offered twice/);
+  });
+});
+
+describe('arithmetic at the limits', () => {
+  test('mulDivRound rounds half up and stays exact past 2^53', () => {
+    assert.equal(mulDivRound(5, 1, 2), 3);
+    assert.equal(mulDivRound(4, 1, 3), 1);
+    // 10^8 fen lines x 9,999 units x 100 %: the product is past 2^53, the answer is not.
+    assert.equal(mulDivRound(100_000_000 * 500, 9_999 * 100, 9_999 * 100), 50_000_000_000);
+    assert.equal(mulDivRound(2 ** 53, 3, 6), 2 ** 52);
+  });
+
+  test('a cart of ¥1,000,000 lines keeps every fen', () => {
+    const rules = parsePromotions([
+      { id: 'p', kind: 'percent_off', percentOff: 33, stacks: true },
+      { id: 'h', kind: 'nth_item', n: 2, percentOff: 50, stacks: true },
+    ]);
+    const cart = cartOf(
+      line('gold', 100_000_000 / 9_999, 9_999),
+      line('gold', 9_999, 7),
+      line('x', 1),
+    );
+    const r = priceWithPromotions(
+      parseCart(cart.map((l) => ({ ...l, unitPriceFen: Math.floor(l.unitPriceFen) }))),
+      rules,
+      GUEST,
+    );
+    assert.equal(
+      r.lines.reduce((s, l) => s + l.netFen, 0),
+      r.totalFen,
+    );
+    assert.ok(r.lines.every((l) => l.netFen >= 0));
+    assert.deepEqual(appliedIds(r), ['h', 'p']);
   });
 });

@@ -354,7 +354,7 @@ function couponOfferLines(c: Coupon, view: CartView): Omit<Offer, 'reads'> {
         ...base,
         lines,
         take(nets) {
-          return sumOf(nets, scoped) >= c.minSpendFen
+          return c.minSpendFen === 0 || sumOf(nets, scoped) >= c.minSpendFen
             ? freeCheapestUnits(1, nets, lines, cart)
             : NOTHING;
         },

@@ -83,6 +83,26 @@ test('line nets sum to the total, nothing is negative, every fen is explained', 
   assert.ok(withSavings > CASES / 2, `only ${withSavings} of ${CASES} carts got a saving`);
 });
 
+test('the same holds on big carts, where the greedy search takes over', () => {
+  const random = prng(17);
+  let greedy = 0;
+  for (let c = 0; c < 40; c++) {
+    const cart = randomCart(random, 200, 60, true);
+    const rules = randomRules(random, 50, 60);
+    const coupons = randomCoupons(random, 5, 60);
+    const result = priceWithPromotions(cart, rules, { member: true, now: NOW, coupons });
+    checkArithmetic(cart, result, `big case ${c}`);
+    const again = priceWithPromotions(shuffled(random, cart), shuffled(random, rules), {
+      member: true,
+      now: NOW,
+      coupons: shuffled(random, coupons),
+    });
+    assert.deepEqual(again, result, `big case ${c}: order changed the answer`);
+    if (result.search === 'greedy') greedy += 1;
+  }
+  assert.ok(greedy > 0, 'no big cart reached the greedy search');
+});
+
 test('refunding any subset of lines, in any pieces, returns exactly those lines’ nets', () => {
   const random = prng(23);
   for (let c = 0; c < 200; c++) {
