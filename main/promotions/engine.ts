@@ -154,7 +154,7 @@ export function priceWithPromotions(
       chosen.push(...exhaustive(group, candidates, conflicts, gross));
     else {
       search = 'greedy';
-      chosen.push(...greedy(group, candidates, conflicts));
+      chosen.push(...greedy(group, candidates, conflicts, gross));
     }
   }
   chosen.sort(byApplyOrder);
@@ -327,6 +327,19 @@ function countSets(
   return count;
 }
 
+/** The order of preference between two sets: larger saving, then fewer offers, then ids. */
+function isBetter(
+  saving: number,
+  set: readonly number[],
+  bestSaving: number,
+  best: readonly number[],
+  candidates: readonly Candidate[],
+): boolean {
+  if (saving !== bestSaving) return saving > bestSaving;
+  if (set.length !== best.length) return set.length < best.length;
+  return idsBefore(set, best, candidates);
+}
+
 /** Sorted ids, compared element by element: the tie-break between equally good sets. */
 function idsBefore(
   a: readonly number[],
@@ -371,12 +384,7 @@ function exhaustive(
   const set: number[] = [];
   const visit = (pos: number, saved: number): void => {
     if (pos === group.length) {
-      if (
-        saved > bestSaving ||
-        (saved === bestSaving &&
-          (set.length < best.length ||
-            (set.length === best.length && idsBefore(set, best, candidates))))
-      ) {
+      if (isBetter(saved, set, bestSaving, best, candidates)) {
         best = [...set];
         bestSaving = saved;
       }
@@ -398,18 +406,60 @@ function exhaustive(
   return best.map((k) => candidates[k] as Candidate);
 }
 
-/** Largest stand-alone saving first (ties by id), skipping whatever conflicts with a pick. */
+/** What a set of offers (in application order) saves on the bare cart. */
+function savingOf(
+  set: readonly number[],
+  candidates: readonly Candidate[],
+  gross: readonly number[],
+): number {
+  const nets = [...gross];
+  let saved = 0;
+  for (const k of set) {
+    const taken = (candidates[k] as Candidate).offer.take(nets);
+    for (const [i, fen] of taken.parts) nets[i] = (nets[i] as number) - fen;
+    saved += taken.total;
+  }
+  return saved;
+}
+
+/**
+ * Two greedy picks, and the better of them (same order of preference as the exact search). Each
+ * takes offers in its own order, skipping whatever conflicts with an earlier pick:
+ *  1. largest stand-alone saving first;
+ *  2. every stacking offer first (stacking offers never conflict with each other), then the
+ *     exclusive ones by saving. This catches the usual miss of the first: one big exclusive deal
+ *     shutting out several smaller stacking ones that together save more. (On random 200-line
+ *     carts it won a quarter of the time; a third order, exclusive deals by their margin over
+ *     the stacking ones they shut out, won 3 % for one more pricing of the cart: left out.)
+ */
 function greedy(
   group: readonly number[],
   candidates: readonly Candidate[],
   conflicts: readonly Uint8Array[],
+  gross: readonly number[],
 ): Candidate[] {
-  const order = [...group].sort(
-    (a, b) =>
-      (candidates[b] as Candidate).alone - (candidates[a] as Candidate).alone ||
-      byId((candidates[a] as Candidate).offer, (candidates[b] as Candidate).offer),
+  const c = (k: number) => candidates[k] as Candidate;
+  const bySaving = [...group].sort(
+    (a, b) => c(b).alone - c(a).alone || byId(c(a).offer, c(b).offer),
   );
-  const picked: number[] = [];
-  for (const k of order) if (picked.every((j) => !conflicts[k]?.[j])) picked.push(k);
-  return picked.map((k) => candidates[k] as Candidate);
+  const pick = (order: readonly number[]): number[] => {
+    const picked: number[] = [];
+    for (const k of order) if (picked.every((j) => !conflicts[k]?.[j])) picked.push(k);
+    return picked.sort((a, b) => a - b); // candidate indices are in application order
+  };
+  const stacking = bySaving.filter((k) => c(k).offer.stacks);
+  const exclusive = bySaving.filter((k) => !c(k).offer.stacks);
+  const stackingFirst = [...stacking, ...exclusive];
+  let best: number[] = [];
+  let bestSaving = -1;
+  for (const order of [bySaving, stackingFirst]) {
+    const set = pick(order);
+    if (set.length === best.length && set.every((k, i) => k === best[i])) continue;
+    const saving = savingOf(set, candidates, gross);
+    if (isBetter(saving, set, bestSaving, best, candidates)) {
+      best = set;
+      bestSaving = saving;
+    }
+  }
+  return best.map(c);
 }

@@ -46,6 +46,8 @@ function checkArithmetic(
     result.discountFen,
     `${label}: applied savings must sum to the discount`,
   );
+  const ids = result.applied.map((a) => a.ruleId);
+  assert.equal(new Set(ids).size, ids.length, `${label}: an offer was applied twice`);
   for (const a of result.applied) {
     assert.equal(
       a.lines.reduce((s, l) => s + l.amountFen, 0),
