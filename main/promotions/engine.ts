@@ -5,7 +5,7 @@
  * how the best combination is found.
  */
 import type { Label } from './labels';
-import { couponOffer, ruleOffer, viewOf, type Offer, type OfferKind } from './offers';
+import { couponOffer, ruleOffer, viewOf, type Offer, type OfferKind, type Taken } from './offers';
 import type { Coupon, PromoCartLine, PromotionRule } from './schema';
 import { isActive, localTime } from './window';
 
@@ -90,6 +90,13 @@ export interface PromoPricing {
   search: 'exhaustive' | 'greedy';
 }
 
+/** A set of offers (candidate indices, in application order) and what each took, on the bare cart. */
+interface Run {
+  set: number[];
+  takes: Taken[];
+  saving: number;
+}
+
 interface Candidate {
   offer: Offer;
   /** What it saves on the bare cart: an upper bound of what it can save in any set. */
@@ -144,27 +151,31 @@ export function priceWithPromotions(
   candidates.sort(byApplyOrder);
 
   const conflicts = conflictMatrix(candidates, lines.length);
-  const chosen: Candidate[] = [];
+  const runs: Run[] = [];
   let search: PromoPricing['search'] = 'exhaustive';
   for (const group of interactingGroups(candidates, lines.length)) {
     const maxSets = Math.floor(
       EXACT_SEARCH_WORK / Math.max(1, linesRead(group, candidates, lines.length)),
     );
     if (countSets(group, conflicts, maxSets) <= maxSets)
-      chosen.push(...exhaustive(group, candidates, conflicts, gross));
+      runs.push(exhaustive(group, candidates, conflicts, gross));
     else {
       search = 'greedy';
-      chosen.push(...greedy(group, candidates, conflicts, gross));
+      runs.push(greedy(group, candidates, conflicts, gross));
     }
   }
-  chosen.sort(byApplyOrder);
+  // Groups share no lines, so what each group's best set took on the bare cart is what it takes
+  // in the whole cart: put them together in application order.
+  const picks = runs
+    .flatMap((run) => run.set.map((k, n) => ({ k, taken: run.takes[n] as Taken })))
+    .sort((a, b) => a.k - b.k);
+  const chosen = picks.map(({ k }) => candidates[k] as Candidate);
 
-  // The final run: what each chosen offer takes off each line.
   const nets = [...gross];
   const perLine: LineAllocation[][] = lines.map(() => []);
   const applied: AppliedPromotion[] = [];
-  for (const { offer } of chosen) {
-    const taken = offer.take(nets);
+  for (const { k, taken } of picks) {
+    const offer = (candidates[k] as Candidate).offer;
     if (taken.total <= 0) {
       skip(offer, 'no_saving');
       continue;
@@ -372,54 +383,52 @@ function exhaustive(
   candidates: readonly Candidate[],
   conflicts: readonly Uint8Array[],
   gross: readonly number[],
-): Candidate[] {
+): Run {
   const nets = [...gross];
   const stillPossible = group.map(() => 0);
   for (let pos = group.length - 1, sum = 0; pos >= 0; pos--) {
     sum += (candidates[group[pos] as number] as Candidate).alone;
     stillPossible[pos] = sum;
   }
-  let best: number[] = [];
-  let bestSaving = 0;
+  let best: Run = { set: [], takes: [], saving: 0 };
   const set: number[] = [];
+  const takes: Taken[] = [];
   const visit = (pos: number, saved: number): void => {
     if (pos === group.length) {
-      if (isBetter(saved, set, bestSaving, best, candidates)) {
-        best = [...set];
-        bestSaving = saved;
-      }
+      if (isBetter(saved, set, best.saving, best.set, candidates))
+        best = { set: [...set], takes: [...takes], saving: saved };
       return;
     }
-    if (saved + (stillPossible[pos] as number) + group.length < bestSaving) return;
+    if (saved + (stillPossible[pos] as number) + group.length < best.saving) return;
     const k = group[pos] as number;
     if (set.every((j) => !conflicts[k]?.[j])) {
       const taken = (candidates[k] as Candidate).offer.take(nets);
       for (const [i, fen] of taken.parts) nets[i] = (nets[i] as number) - fen;
       set.push(k);
+      takes.push(taken);
       visit(pos + 1, saved + taken.total);
       set.pop();
+      takes.pop();
       for (const [i, fen] of taken.parts) nets[i] = (nets[i] as number) + fen;
     }
     visit(pos + 1, saved);
   };
   visit(0, 0);
-  return best.map((k) => candidates[k] as Candidate);
+  return best;
 }
 
-/** What a set of offers (in application order) saves on the bare cart. */
-function savingOf(
-  set: readonly number[],
-  candidates: readonly Candidate[],
-  gross: readonly number[],
-): number {
+/** Prices a set of offers (in application order) on the bare cart. */
+function runOf(set: number[], candidates: readonly Candidate[], gross: readonly number[]): Run {
   const nets = [...gross];
-  let saved = 0;
+  const takes: Taken[] = [];
+  let saving = 0;
   for (const k of set) {
     const taken = (candidates[k] as Candidate).offer.take(nets);
     for (const [i, fen] of taken.parts) nets[i] = (nets[i] as number) - fen;
-    saved += taken.total;
+    takes.push(taken);
+    saving += taken.total;
   }
-  return saved;
+  return { set, takes, saving };
 }
 
 /**
@@ -437,7 +446,7 @@ function greedy(
   candidates: readonly Candidate[],
   conflicts: readonly Uint8Array[],
   gross: readonly number[],
-): Candidate[] {
+): Run {
   const c = (k: number) => candidates[k] as Candidate;
   const bySaving = [...group].sort(
     (a, b) => c(b).alone - c(a).alone || byId(c(a).offer, c(b).offer),
@@ -450,16 +459,12 @@ function greedy(
   const stacking = bySaving.filter((k) => c(k).offer.stacks);
   const exclusive = bySaving.filter((k) => !c(k).offer.stacks);
   const stackingFirst = [...stacking, ...exclusive];
-  let best: number[] = [];
-  let bestSaving = -1;
+  let best: Run | undefined;
   for (const order of [bySaving, stackingFirst]) {
     const set = pick(order);
-    if (set.length === best.length && set.every((k, i) => k === best[i])) continue;
-    const saving = savingOf(set, candidates, gross);
-    if (isBetter(saving, set, bestSaving, best, candidates)) {
-      best = set;
-      bestSaving = saving;
-    }
+    if (best && set.length === best.set.length && set.every((k, i) => k === best?.set[i])) continue;
+    const run = runOf(set, candidates, gross);
+    if (!best || isBetter(run.saving, run.set, best.saving, best.set, candidates)) best = run;
   }
-  return best.map(c);
+  return best as Run;
 }
