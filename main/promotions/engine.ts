@@ -4,8 +4,16 @@
  * the till, the customer display and in the ledger. See README.md for the rules of stacking and
  * how the best combination is found.
  */
-import type { Label } from './labels';
-import { couponOffer, ruleOffer, viewOf, type Offer, type OfferKind, type Taken } from './offers';
+import { couponLabel, ruleLabel, type Label } from './labels';
+import {
+  COUPON_ID_PREFIX,
+  couponOffer,
+  ruleOffer,
+  viewOf,
+  type Offer,
+  type OfferKind,
+  type Taken,
+} from './offers';
 import type { Coupon, PromoCartLine, PromotionRule } from './schema';
 import { isActive, localTime } from './window';
 
@@ -136,17 +144,22 @@ export function priceWithPromotions(
     skipped.push({ ruleId: offer.id, reason, label: offer.label(0) });
   };
 
+  // Rules that are off or not for this customer are named without looking at the cart.
   for (const rule of rules) {
-    const offer = ruleOffer(rule, view);
-    if (rule.membersOnly && !options.member) skip(offer, 'members_only');
-    else if (rule.kind === 'member_price' && !options.member) skip(offer, 'members_only');
-    else if (!isActive(rule.windows, at)) skip(offer, 'not_active');
-    else consider(offer);
+    const off = (reason: SkipReason) =>
+      skipped.push({ ruleId: rule.id, reason, label: ruleLabel(rule) });
+    if ((rule.membersOnly || rule.kind === 'member_price') && !options.member) off('members_only');
+    else if (!isActive(rule.windows, at)) off('not_active');
+    else consider(ruleOffer(rule, view));
   }
   for (const c of options.coupons ?? []) {
-    const offer = couponOffer(c, view);
-    if (Date.parse(c.expiresAt) <= options.now.getTime()) skip(offer, 'expired');
-    else consider(offer);
+    if (Date.parse(c.expiresAt) <= options.now.getTime())
+      skipped.push({
+        ruleId: `${COUPON_ID_PREFIX}${c.code}`,
+        reason: 'expired',
+        label: couponLabel(c),
+      });
+    else consider(couponOffer(c, view));
   }
   candidates.sort(byApplyOrder);
 
