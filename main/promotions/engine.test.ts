@@ -330,6 +330,24 @@ describe('stacking and the best combination', () => {
     assert.deepEqual(appliedIds(e), ['r00', 'r02', 'r04', 'r06', 'r08', 'r10', 'r12', 'r14']);
   });
 
+  test('greedy also tries the stacking deals first: many small ones can beat one big exclusive one', () => {
+    const cart = cartOf(line('a', 1000), line('b', 1000), line('c', 1000), line('d', 1000));
+    const small = Array.from({ length: 16 }, (_, k) => ({
+      id: `s${String(k).padStart(2, '0')}`,
+      kind: 'amount_off',
+      amountFen: 40,
+      stacks: true,
+      scope: { skus: [['a', 'b', 'c', 'd'][k % 4]] },
+    }));
+    const rules = parsePromotions([{ id: 'big', kind: 'amount_off', amountFen: 500 }, ...small]);
+    const r = priceWithPromotions(cart, rules, GUEST);
+    assert.equal(r.search, 'greedy');
+    // Largest first would take 'big' (500) and shut out all sixteen; together they save 640.
+    assert.equal(r.discountFen, 640);
+    assert.equal(r.applied.length, 16);
+    assert.equal(r.skipped.find((x) => x.ruleId === 'big')?.reason, 'conflict');
+  });
+
   test('offers on different lines are optimised separately, each exhaustively', () => {
     const per = (sku: string) =>
       Array.from({ length: 8 }, (_, k) => ({
