@@ -54,7 +54,11 @@ export interface Offer {
   label(tier: number): Label;
 }
 
-/** round_half_up(a x b / c) for non-negative integers, exact even past 2^53 (BigInt then). */
+/**
+ * round_half_up(a x b / c) for non-negative integers, exact even past 2^53 (BigInt then). While
+ * x = 2ab + c is a safe integer, floor(x / 2c) in floating point is exact: x / 2c is at least
+ * 1 / 2c away from the next integer, more than half an ulp of a quotient below 2^53 / 2c.
+ */
 export function mulDivRound(a: number, b: number, c: number): number {
   const product = a * b;
   if (Number.isSafeInteger(product) && Number.isSafeInteger(2 * product + c))
