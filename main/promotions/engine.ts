@@ -170,7 +170,9 @@ export function priceWithPromotions(
     const maxSets = Math.floor(
       EXACT_SEARCH_WORK / Math.max(1, linesRead(group, candidates, lines.length)),
     );
-    if (countSets(group, conflicts, maxSets) <= maxSets)
+    // Offers that stack never conflict with each other, so s of them alone make 2^s sets.
+    const stacking = group.filter((k) => candidates[k]?.offer.stacks).length;
+    if (2 ** stacking <= maxSets && countSets(group, conflicts, maxSets) <= maxSets)
       runs.push(exhaustive(group, candidates, conflicts, gross));
     else {
       search = 'greedy';

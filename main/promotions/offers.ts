@@ -180,16 +180,30 @@ function scopeLines(view: CartView, scope: PromoScope | undefined): number[] {
   return [...new Set(lists.flat())].sort((a, b) => a - b);
 }
 
-/** Lines of the scope grouped by SKU, for deals on "the same product". */
-function bySku(cart: readonly PromoCartLine[], lines: readonly number[]): number[][] {
-  const groups = new Map<string, number[]>();
-  for (const i of lines) {
-    const sku = cart[i]?.sku ?? '';
-    const g = groups.get(sku);
-    if (g) g.push(i);
-    else groups.set(sku, [i]);
+/**
+ * Lines of the scope grouped by SKU, for deals on "the same product" (through the cart's SKU
+ * index); `keep` drops groups too small to matter. Also returns all kept lines, ascending.
+ */
+function skuGroups(
+  view: CartView,
+  scoped: readonly number[],
+  keep: (group: number[]) => boolean,
+): { groups: number[][]; lines: number[] } {
+  const inScope = new Uint8Array(view.lines.length);
+  for (const i of scoped) inScope[i] = 1;
+  const kept = new Uint8Array(view.lines.length);
+  const groups: number[][] = [];
+  for (const all of view.bySku.values()) {
+    const group = scoped.length === view.lines.length ? all : all.filter((i) => inScope[i] === 1);
+    if (group.length === 0 || !keep(group)) continue;
+    groups.push(group);
+    for (const i of group) kept[i] = 1;
   }
-  return [...groups.values()];
+  const lines: number[] = [];
+  kept.forEach((k, i) => {
+    if (k === 1) lines.push(i);
+  });
+  return { groups, lines };
 }
 
 export function ruleOffer(rule: PromotionRule, view: CartView): Offer {
@@ -223,10 +237,10 @@ function ruleOfferLines(rule: PromotionRule, view: CartView): Omit<Offer, 'reads
         },
       };
     case 'nth_item': {
-      const groups = bySku(cart, scoped).filter((g) => unitsIn(g, cart) >= rule.n);
+      const { groups, lines } = skuGroups(view, scoped, (g) => unitsIn(g, cart) >= rule.n);
       return {
         ...base,
-        lines: groups.flat().sort((a, b) => a - b),
+        lines,
         take(nets, detail) {
           const parts: [number, number][] = [];
           let total = 0;
@@ -254,11 +268,11 @@ function ruleOfferLines(rule: PromotionRule, view: CartView): Omit<Offer, 'reads
     }
     case 'member_price': {
       const price = new Map(rule.prices.map((p) => [p.sku, p.priceFen]));
-      const lines = scoped.filter((i) => {
-        const line = cart[i] as PromoCartLine;
-        const p = price.get(line.sku);
-        return p !== undefined && p < line.unitPriceFen;
-      });
+      const priced = skuGroups(view, scoped, (g) => price.has(cart[g[0] as number]?.sku ?? ''));
+      // Only where the member price is below the shelf price (each line's own snapshot).
+      const lines = priced.lines.filter(
+        (i) => (price.get(cart[i]?.sku ?? '') as number) < (cart[i]?.unitPriceFen ?? 0),
+      );
       return {
         ...base,
         lines,
