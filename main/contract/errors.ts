@@ -39,6 +39,12 @@ export const ERROR_CODES = [
   'MANAGER_REQUIRED',
   /** This terminal cannot do that here (e.g. a window the browser host does not have). */
   'NOT_SUPPORTED',
+  /** Someone saved the record since this edit began (optimistic version): reload and redo. */
+  'VERSION_CONFLICT',
+  /** A chain's cloud is the master of the catalogue here: edit it there, not at the till. */
+  'CATALOG_MANAGED_BY_CLOUD',
+  /** An import is bigger than the terminal takes in one go. */
+  'TOO_LARGE',
   'INTERNAL',
 ] as const;
 

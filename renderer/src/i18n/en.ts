@@ -550,6 +550,9 @@ export const en = {
       SIGN_IN_REQUIRED: 'Nobody is signed in at the till. Sign in first',
       MANAGER_REQUIRED: 'This is for the manager. Enter a manager’s PIN on this screen',
       NOT_SUPPORTED: 'This terminal cannot do that here',
+      VERSION_CONFLICT: 'Someone else saved this product meanwhile. Reload it and make your change again',
+      CATALOG_MANAGED_BY_CLOUD: 'The catalogue is managed in the chain’s cloud: edit it there',
+      TOO_LARGE: 'Too large to take in one go',
       INTERNAL: 'Something went wrong on the terminal. Try again',
     },
     transport: {

@@ -542,6 +542,9 @@ export const zhCN: Translations = {
       SIGN_IN_REQUIRED: '收银台无人登录，请先登录',
       MANAGER_REQUIRED: '此功能仅限店长，请在本屏幕输入店长密码',
       NOT_SUPPORTED: '本终端无法在此执行该操作',
+      VERSION_CONFLICT: '该商品已被他人修改，请重新载入后再改',
+      CATALOG_MANAGED_BY_CLOUD: '商品目录由连锁云端管理，请在云端修改',
+      TOO_LARGE: '内容过大，无法一次导入',
       INTERNAL: '终端出现问题，请重试',
     },
     transport: {
