@@ -162,7 +162,18 @@ function checkImport(ctx: Ctx, text: string): Checked {
   if (typeof text !== 'string' || text.trim() === '')
     throw new PosError('VALIDATION', 'the file is empty', 'csv');
   const digest = createHash('sha256').update(text).digest('hex');
-  const records = parseCsv(text, MAX_IMPORT_ROWS + 1);
+  let records;
+  try {
+    records = parseCsv(text, MAX_IMPORT_ROWS + 1); // the header and the rows
+  } catch (error) {
+    if (PosError.is(error) && error.code === 'TOO_LARGE')
+      throw new PosError(
+        'TOO_LARGE',
+        `more than ${MAX_IMPORT_ROWS} rows in one import: split the file`,
+        'csv',
+      );
+    throw error;
+  }
   const [header, ...body] = records;
   if (header === undefined) throw new PosError('VALIDATION', 'the file is empty', 'csv');
   const at = headerColumns(header.fields);
