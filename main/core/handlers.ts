@@ -35,6 +35,7 @@ import type { AuditStatus } from '../contract';
 import type { Ledger } from '../ledger';
 import type { AuditMonitor } from './audit-monitor';
 import { operatorId, type CallContext } from './call';
+import { CatalogUploads, catalogHandlers, type CatalogServices } from './catalog';
 import { facePayHandlers, type FacePayService } from './payments/face';
 import type { PoleDisplayService, PrintService } from './peripherals';
 import { DisplayRegistry } from './displays';
@@ -77,6 +78,8 @@ export interface HandlerServices {
   displays?: DisplayRegistry;
   /** The audit chain's watch (absent: "check now" verifies on the spot, nothing is kept). */
   audit?: AuditMonitor;
+  /** The catalogue's master and CSV uploads (absent: no cloud, uploads of its own). */
+  catalog?: CatalogServices;
 }
 
 function uncheckedStatus(ledger: Ledger): AuditStatus {
@@ -363,6 +366,10 @@ export function createHandlers(
     'display.setCustomer': (r) => displays.setCustomerDisplay(r.display),
 
     ...facePayHandlers(services.facePay),
+    ...catalogHandlers(
+      ledger,
+      services.catalog ?? { managedBy: () => null, uploads: new CatalogUploads() },
+    ),
   };
 }
 

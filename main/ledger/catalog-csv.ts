@@ -66,7 +66,8 @@ function formatHundredths(n: number, trim: boolean): string {
 }
 
 const FORMULA_START = /^[=+\-@]/;
-const unformula = (v: string) => (v.startsWith("'") && FORMULA_START.test(v.slice(1)) ? v.slice(1) : v);
+const unformula = (v: string) =>
+  v.startsWith("'") && FORMULA_START.test(v.slice(1)) ? v.slice(1) : v;
 const deformula = (v: string) => (FORMULA_START.test(v) ? `'${v}` : v);
 
 export function exportCatalogCsv(ctx: Ctx): string {

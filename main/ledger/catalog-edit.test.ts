@@ -64,7 +64,8 @@ test('bad input: a barcode of another product, a barcode twice, a wrong check di
     /already belongs to DRK-001/,
   );
   throwsCode(
-    () => l.saveProduct({ ...tea, barcodes: [tea.barcodes[0] as string, tea.barcodes[0] as string] }),
+    () =>
+      l.saveProduct({ ...tea, barcodes: [tea.barcodes[0] as string, tea.barcodes[0] as string] }),
     'VALIDATION',
     /given twice/,
   );
@@ -135,8 +136,5 @@ test('the chain catalogue sync still replaces a product and its barcodes (the cl
   assert.equal(now.version, v1.version + 1);
   throwsCode(() => l.lookupBarcode(tea.barcodes[1] as string), 'UNKNOWN_BARCODE');
   // a local edit begun before the sync is now a conflict rather than an overwrite
-  throwsCode(
-    () => l.saveProduct({ ...tea, expectedVersion: v1.version }),
-    'VERSION_CONFLICT',
-  );
+  throwsCode(() => l.saveProduct({ ...tea, expectedVersion: v1.version }), 'VERSION_CONFLICT');
 });

@@ -110,7 +110,10 @@ export function listCatalog(
 export type CheckedProduct = Omit<CatalogProduct, 'version'>;
 
 /** Validates a draft (a clear error naming the field) and normalises its barcodes. */
-export function checkDraft(input: unknown, field = ''): CheckedProduct & {
+export function checkDraft(
+  input: unknown,
+  field = '',
+): CheckedProduct & {
   expectedVersion: number | null;
 } {
   const at = (f: string) => (field === '' ? f : `${field}.${f}`);
@@ -126,7 +129,11 @@ export function checkDraft(input: unknown, field = ''): CheckedProduct & {
   const seen = new Set<string>();
   barcodes.forEach((b, i) => {
     if (seen.has(b))
-      throw new PosError('VALIDATION', `${at('barcodes')}: ${b} is given twice`, at(`barcodes.${i}`));
+      throw new PosError(
+        'VALIDATION',
+        `${at('barcodes')}: ${b} is given twice`,
+        at(`barcodes.${i}`),
+      );
     seen.add(b);
   });
   const { expectedVersion, ...rest } = d;
@@ -221,9 +228,7 @@ export function saveProduct(ctx: Ctx, input: unknown): CatalogProduct {
           `this edit began from version ${String(draft.expectedVersion)}): reload it and redo the change`,
         'expectedVersion',
       );
-    const holder = ctx.stmt(
-      'SELECT sku FROM product_barcodes WHERE barcode = ? AND sku <> ?',
-    );
+    const holder = ctx.stmt('SELECT sku FROM product_barcodes WHERE barcode = ? AND sku <> ?');
     draft.barcodes.forEach((b, i) => {
       const other = holder.get(b, draft.sku) as { sku: string } | undefined;
       if (other)

@@ -42,7 +42,11 @@ export function parseCsv(text: string, maxRecords = Number.POSITIVE_INFINITY): C
         for (;;) {
           const q = s.indexOf('"', i);
           if (q < 0)
-            throw new PosError('VALIDATION', `line ${start}: a quoted field is never closed`, 'csv');
+            throw new PosError(
+              'VALIDATION',
+              `line ${start}: a quoted field is never closed`,
+              'csv',
+            );
           const chunk = s.slice(i, q);
           value += chunk;
           for (let k = 0; k < chunk.length; k++) if (chunk.charCodeAt(k) === 10) line += 1;
