@@ -39,6 +39,7 @@ import { PinAttemptsPanel } from './PinAttemptsPanel';
 import { DisplaysPanel } from './DisplaysPanel';
 import { SettingsPanel } from './SettingsPanel';
 import { AuditPanel } from './AuditPanel';
+import { CatalogPanel } from './CatalogPanel';
 import { SyncPanel } from './SyncPanel';
 import { ZReportsPanel } from './ZReportsPanel';
 
@@ -272,6 +273,7 @@ export function ManagerScreen() {
             <p className="muted">{t('manager.hoursNote', { example: hourRange(9) })}</p>
           </div>
         )}
+        <CatalogPanel />
       </main>
     </div>
   );
