@@ -1,0 +1,61 @@
+/**
+ * The catalogue on the manager's screen (issue 12): the manager adds a product with a barcode
+ * and it scans at the till at once; a price change reaches the next scan and leaves the line
+ * already rung up as it was; a CSV with an error is shown row by row and cannot be applied.
+ */
+import { makeEan13 } from '../main/contract';
+import { expect, test } from './fixtures';
+import { FIRST_STEP_MS, scan, startTill, unlockManager } from './pos';
+
+test('the manager adds a product and it scans at the till', async ({ page, context, host }) => {
+  const barcode = makeEan13('690555000017');
+  await unlockManager(page, host);
+  const panel = page.getByTestId('catalogue');
+  await expect(panel.getByTestId('catalogue-count')).toContainText('共', {
+    timeout: FIRST_STEP_MS,
+  });
+  await panel.getByRole('button', { name: '新增商品' }).click();
+  const editor = panel.getByTestId('product-editor');
+  await editor.getByLabel('编码').fill('E2E-001');
+  await editor.getByLabel('条码（第一个为主条码，用空格分隔）').fill(barcode);
+  await editor.getByLabel('中文名').fill('测试 桂花糕');
+  await editor.getByLabel('英文名').fill('Osmanthus cake');
+  await editor.getByLabel('分类').fill('snacks');
+  await editor.getByLabel('单位').fill('盒');
+  await editor.getByLabel('价格（元）').fill('8.80');
+  await editor.getByRole('button', { name: '保存' }).click();
+  await expect(panel.getByTestId('catalogue-notice')).toHaveText('已保存 E2E-001');
+  await panel.getByRole('searchbox').fill('桂花糕');
+  await expect(panel.getByTestId('catalogue-row-E2E-001')).toContainText('¥8.80');
+
+  const till = await context.newPage();
+  await startTill(till, host);
+  await scan(till, barcode);
+  const line = till.getByTestId('cart-line');
+  await expect(line).toHaveCount(1);
+  await expect(line).toContainText('测试 桂花糕');
+  await expect(till.getByTestId('cart-total')).toContainText('8.80');
+
+  // The manager raises the price: the next scan has it, the line rung up keeps its own.
+  await panel.getByTestId('catalogue-row-E2E-001').getByRole('button', { name: '编辑' }).click();
+  await editor.getByLabel('价格（元）').fill('9.50');
+  await editor.getByRole('button', { name: '保存' }).click();
+  await expect(panel.getByTestId('catalogue-row-E2E-001')).toContainText('¥9.50');
+  await scan(till, barcode);
+  await expect(till.getByTestId('cart-line')).toHaveCount(2);
+  await expect(till.getByTestId('cart-total')).toContainText('18.30');
+
+  // An import with a price of three decimals: the row error is shown, nothing can be applied.
+  const csv =
+    'sku,barcodes,name_zh,name_en,category,unit,price,tax_rate,active\r\n' +
+    `E2E-002,${makeEan13('690555000024')},坏价格,Bad price,snacks,件,1.999,13,1\r\n`;
+  await panel.getByTestId('catalogue-file').setInputFiles({
+    name: 'bad.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(csv),
+  });
+  const errors = panel.getByTestId('import-errors');
+  await expect(errors).toContainText('1.999 has more than two decimals');
+  await expect(errors).toContainText('price');
+  await expect(panel.getByRole('button', { name: '应用导入' })).toHaveCount(0);
+});
