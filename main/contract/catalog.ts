@@ -13,8 +13,11 @@ export const MAX_BARCODES_PER_PRODUCT = 8;
 export const MAX_IMPORT_ROWS = 20_000;
 /** At most this many bytes of CSV in one import (uploaded in parts: see catalog.importUpload). */
 export const MAX_IMPORT_BYTES = 4 * 1024 * 1024;
-/** One part of an upload: well under the contract's message limit (Chinese is 3 bytes a char). */
-export const MAX_IMPORT_PART_CHARS = 64 * 1024;
+/**
+ * One part of an upload, in characters: under the contract's message limit even at the worst a
+ * character can cost in a JSON message (6 bytes for a control character's \u escape).
+ */
+export const MAX_IMPORT_PART_CHARS = 32 * 1024;
 
 const ean13 = z.string().regex(/^\d{13}$/);
 export const unit = z.string().trim().min(1, 'a unit is needed (件, 瓶, kg...)').max(16);

@@ -1,9 +1,9 @@
 /**
  * The store manager's screen, behind a manager's PIN: the daily report for any date (key
  * figures, sales by hour, payment-method mix, top items, refunds), the day's shifts with their
- * cashiers and cash variances, the Z report history with reprint, sync status, settings, and
- * the report as CSV and PDF. Until main has accepted the PIN (a manager session on this
- * screen) nothing of the manager's is asked for: the gate is all there is.
+ * cashiers and cash variances, the Z report history with reprint, sync status, settings, the
+ * report as CSV and PDF, and the catalogue (CatalogPanel). Until main has accepted the PIN (a
+ * manager session on this screen) nothing of the manager's is asked for: the gate is all there is.
  */
 import { useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
