@@ -55,7 +55,7 @@ test('the manager adds a product and it scans at the till', async ({ page, conte
     buffer: Buffer.from(csv),
   });
   const errors = panel.getByTestId('import-errors');
-  await expect(errors).toContainText('1.999 has more than two decimals');
+  await expect(errors).toContainText('1.999 超过两位小数');
   await expect(errors).toContainText('price');
   await expect(panel.getByRole('button', { name: '应用导入' })).toHaveCount(0);
 });

@@ -72,14 +72,33 @@ export const catalogList = z.object({
 });
 export type CatalogList = z.infer<typeof catalogList>;
 
+/** What is wrong with a row, for the screen to say in its language (`values` fill it in). */
+export const IMPORT_ROW_PROBLEMS = [
+  'cellCount',
+  'priceDecimals',
+  'price',
+  'taxRate',
+  'active',
+  'barcode',
+  'duplicateSku',
+  'duplicateBarcode',
+  'barcodeTaken',
+  /** Any other bad cell (an empty name, a SKU with spaces...): `message` says what. */
+  'invalid',
+] as const;
+
 export const importRowError = z.object({
   /** The CSV line the row starts on (1 is the header). */
   line: z.number().int(),
   /** The column at fault, or null for the whole row. */
   column: z.string().nullable(),
+  problem: z.enum(IMPORT_ROW_PROBLEMS),
+  values: z.record(z.string(), z.string()),
+  /** The same in English, for logs and for 'invalid'. */
   message: z.string(),
 });
 export type ImportRowError = z.infer<typeof importRowError>;
+export type ImportRowProblem = (typeof IMPORT_ROW_PROBLEMS)[number];
 
 export const importPreview = z.object({
   /** SHA-256 of the CSV previewed: apply takes exactly this text, nothing else. */

@@ -85,6 +85,19 @@ test('row-level errors: three decimals, duplicate barcodes and SKUs, a barcode o
       [9, null],
     ],
   );
+  assert.deepEqual(
+    preview.errors.map((e) => e.problem),
+    [
+      'priceDecimals',
+      'duplicateBarcode',
+      'duplicateSku',
+      'barcodeTaken',
+      'invalid',
+      'taxRate',
+      'cellCount',
+    ],
+  );
+  assert.deepEqual(preview.errors[3]?.values, { barcode: water.barcode, sku: 'DRK-001' });
   assert.match(preview.errors[0]?.message ?? '', /12\.345 has more than two decimals/);
   assert.match(preview.errors[1]?.message ?? '', /also on line 2 \(OK-1\)/);
   assert.match(preview.errors[3]?.message ?? '', /already belongs to DRK-001/);

@@ -23,6 +23,7 @@ import {
   type ImportApplied,
   type ImportPreview,
   type ImportRowError,
+  type ImportRowProblem,
 } from '../contract';
 import { formatCsv, parseCsv } from '../shared/csv';
 import {
@@ -186,11 +187,17 @@ function checkImport(ctx: Ctx, text: string): Checked {
 
   // First pass: each row on its own, and duplicates within the file.
   for (const rec of body) {
-    const fail = (column: Column | null, message: string) => {
-      errors.push({ line: rec.line, column, message });
+    const fail = (
+      column: Column | null,
+      problem: ImportRowProblem,
+      values: Record<string, string>,
+      message: string,
+    ) => {
+      errors.push({ line: rec.line, column, problem, values, message });
     };
     if (rec.fields.length !== header.fields.length) {
-      fail(null, `has ${rec.fields.length} cells, the header ${header.fields.length}`);
+      const values = { count: String(rec.fields.length), expected: String(header.fields.length) };
+      fail(null, 'cellCount', values, `has ${values.count} cells, the header ${values.expected}`);
       continue;
     }
     const cell = (c: Column) => {
@@ -200,24 +207,38 @@ function checkImport(ctx: Ctx, text: string): Checked {
     const priceText = cell('price');
     const price = hundredths(priceText);
     if (price === null) {
-      fail(
-        'price',
-        /^\d+\.\d{3,}$/.test(priceText)
-          ? `${priceText} has more than two decimals: a price is in yuan and fen (12.50)`
-          : `"${priceText}" is not a price in yuan (12.50)`,
-      );
+      if (/^\d+\.\d{3,}$/.test(priceText))
+        fail(
+          'price',
+          'priceDecimals',
+          { value: priceText },
+          `${priceText} has more than two decimals: a price is in yuan and fen (12.50)`,
+        );
+      else
+        fail(
+          'price',
+          'price',
+          { value: priceText },
+          `"${priceText}" is not a price in yuan (12.50)`,
+        );
       continue;
     }
     const taxText = cell('tax_rate').replace(/%$/, '');
     const tax = hundredths(taxText);
     if (tax === null || tax > 10_000) {
-      fail('tax_rate', `"${cell('tax_rate')}" is not a tax rate in percent (13, 9, 6.5)`);
+      const value = cell('tax_rate');
+      fail(
+        'tax_rate',
+        'taxRate',
+        { value },
+        `"${value}" is not a tax rate in percent (13, 9, 6.5)`,
+      );
       continue;
     }
     const activeText = cell('active').toLowerCase();
     const active = ACTIVE_WORDS[activeText];
     if (active === undefined) {
-      fail('active', `"${cell('active')}" is not 1 or 0`);
+      fail('active', 'active', { value: cell('active') }, `"${cell('active')}" is not 1 or 0`);
       continue;
     }
     let product: CheckedProduct;
@@ -239,19 +260,31 @@ function checkImport(ctx: Ctx, text: string): Checked {
       product = checked;
     } catch (error) {
       if (!PosError.is(error)) throw error;
-      fail(columnOf(error.field), error.message);
+      const problem = error.code === 'INVALID_BARCODE' ? 'barcode' : 'invalid';
+      fail(columnOf(error.field), problem, {}, error.message);
       continue;
     }
     const earlier = skus.get(product.sku);
     if (earlier !== undefined) {
-      fail('sku', `${product.sku} is also on line ${earlier}`);
+      fail(
+        'sku',
+        'duplicateSku',
+        { sku: product.sku, line: String(earlier) },
+        `${product.sku} is also on line ${earlier}`,
+      );
       continue;
     }
     skus.set(product.sku, rec.line);
     const clash = product.barcodes.find((b) => barcodes.has(b));
     if (clash !== undefined) {
       const other = barcodes.get(clash);
-      fail('barcodes', `${clash} is also on line ${String(other?.line)} (${String(other?.sku)})`);
+      const values = { barcode: clash, line: String(other?.line), sku: String(other?.sku) };
+      fail(
+        'barcodes',
+        'duplicateBarcode',
+        values,
+        `${clash} is also on line ${values.line} (${values.sku})`,
+      );
       continue;
     }
     for (const b of product.barcodes) barcodes.set(b, { sku: product.sku, line: rec.line });
@@ -269,6 +302,8 @@ function checkImport(ctx: Ctx, text: string): Checked {
       errors.push({
         line: row.line,
         column: 'barcodes',
+        problem: 'barcodeTaken',
+        values: { barcode: taken.b, sku: String(taken.owner) },
         message: `${taken.b} already belongs to ${String(taken.owner)}`,
       });
       continue;

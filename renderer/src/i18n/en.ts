@@ -556,6 +556,18 @@ export const en = {
     problem: 'Problem',
     apply: 'Apply import',
     applied: 'Imported: {{created}} new, {{updated}} changed, {{unchanged}} unchanged',
+    rowProblems: {
+      cellCount: 'has {{count}} cells, the header {{expected}}',
+      priceDecimals: '{{value}} has more than two decimals: a price is in yuan and fen (12.50)',
+      price: '“{{value}}” is not a price in yuan (12.50)',
+      taxRate: '“{{value}}” is not a tax rate in percent (13, 9, 6.5)',
+      active: '“{{value}}” is not 1 or 0',
+      barcode: 'not a valid barcode (12 or 13 digits with the right check digit)',
+      duplicateSku: '{{sku}} is also on line {{line}}',
+      duplicateBarcode: '{{barcode}} is also on line {{line}} ({{sku}})',
+      barcodeTaken: '{{barcode}} already belongs to {{sku}}',
+      invalid: '{{message}}',
+    },
   },
   settings: {
     title: 'Settings',

@@ -548,6 +548,18 @@ export const zhCN: Translations = {
     problem: '问题',
     apply: '应用导入',
     applied: '已导入：新增 {{created}}，修改 {{updated}}，未变 {{unchanged}}',
+    rowProblems: {
+      cellCount: '有 {{count}} 个单元格，表头有 {{expected}} 个',
+      priceDecimals: '{{value}} 超过两位小数：价格以元为单位，精确到分（12.50）',
+      price: '“{{value}}”不是以元为单位的价格（12.50）',
+      taxRate: '“{{value}}”不是百分比税率（13、9、6.5）',
+      active: '“{{value}}”不是 1 或 0',
+      barcode: '条码无效（应为 12 或 13 位数字，校验位正确）',
+      duplicateSku: '{{sku}} 在第 {{line}} 行也出现',
+      duplicateBarcode: '{{barcode}} 在第 {{line}} 行（{{sku}}）也出现',
+      barcodeTaken: '{{barcode}} 已属于 {{sku}}',
+      invalid: '{{message}}',
+    },
   },
   settings: {
     title: '设置',

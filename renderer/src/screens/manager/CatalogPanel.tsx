@@ -424,7 +424,12 @@ function ImportSection({ onApplied }: { onApplied: () => void }) {
                     <tr key={`${e.line}-${e.column ?? ''}`}>
                       <td>{e.line}</td>
                       <td>{e.column ?? ''}</td>
-                      <td>{e.message}</td>
+                      <td>
+                        {t(`catalogue.rowProblems.${e.problem}`, {
+                          ...e.values,
+                          message: e.message,
+                        })}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
