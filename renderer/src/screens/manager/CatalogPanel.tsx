@@ -66,7 +66,11 @@ export function CatalogPanel() {
     const result = draftOf(editing.form, editing.version);
     if (!result.ok) return setFormError(result.field);
     void call('catalog.save', result.draft).then((r) => {
-      if (!r.ok) return setFormError(r.error);
+      if (!r.ok) {
+        // Someone saved it meanwhile: the list shows their version, to open and edit again.
+        if (r.error.kind === 'pos' && r.error.code === 'VERSION_CONFLICT') refresh();
+        return setFormError(r.error);
+      }
       setFormError(null);
       setEditing(null);
       setNotice(t('catalogue.saved', { sku: r.value.sku }));
@@ -289,7 +293,11 @@ function ProductEditor({
   return (
     <form
       className="catalogue__editor"
-      aria-label={t('catalogue.newTitle')}
+      aria-label={
+        version === null
+          ? t('catalogue.newTitle')
+          : t('catalogue.editTitle', { sku: form.sku, version })
+      }
       data-testid="product-editor"
       onSubmit={(e) => {
         e.preventDefault();
