@@ -59,3 +59,30 @@ test('the manager adds a product and it scans at the till', async ({ page, conte
   await expect(errors).toContainText('price');
   await expect(panel.getByRole('button', { name: '应用导入' })).toHaveCount(0);
 });
+
+test('two managers edit one product: the second save is refused and says why', async ({
+  page,
+  context,
+  host,
+}) => {
+  const other = await context.newPage();
+  for (const screen of [page, other]) {
+    await unlockManager(screen, host);
+    const panel = screen.getByTestId('catalogue');
+    await panel.getByRole('searchbox').fill('DRK-001');
+    await panel.getByTestId('catalogue-row-DRK-001').getByRole('button', { name: '编辑' }).click();
+  }
+  const first = page.getByTestId('product-editor');
+  await first.getByLabel('价格（元）').fill('2.20');
+  await first.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByTestId('catalogue-notice')).toHaveText('已保存 DRK-001');
+
+  const second = other.getByTestId('product-editor');
+  await second.getByLabel('价格（元）').fill('2.50');
+  await second.getByRole('button', { name: '保存' }).click();
+  await expect(other.getByTestId('product-error')).toHaveText(
+    '该商品已被他人修改，请重新载入后再改',
+  );
+  // The first manager's price stands; the second sees it on opening the product again.
+  await expect(other.getByTestId('catalogue-row-DRK-001')).toContainText('¥2.20');
+});
