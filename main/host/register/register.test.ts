@@ -21,6 +21,8 @@ import {
   type RegisterEvent,
   type RegisterOrder,
 } from '../../contract';
+import { saleCompletedPayload } from '../../../cloud/api';
+import { toCloudEvent } from '../../../cloud/client/events';
 import { createPosCore, MAX_WRONG_TRIES, PAIRING_CODE_MS, type PosCore } from '../../core';
 import { startHost, type RunningHost } from '../server';
 import { demoSignIn } from '../test-support/staff';
@@ -759,6 +761,60 @@ describe('paying, cancelling, refunding', () => {
         managerPin: '888888',
       });
       assert.equal(tooMuch.status, 400);
+    } finally {
+      await r.close();
+    }
+  });
+});
+
+describe('reports and the cloud', () => {
+  test('X and daily reports break the registers out; the outbox names the register once', async () => {
+    const r = await rig();
+    try {
+      const one = await r.pair('Counter A');
+      const two = await r.pair('Counter B');
+      await r.api('POST', '/v1/register/orders', one.token, { orderNo: 'X1', amountFen: 500 });
+      await r.api('POST', '/v1/register/orders/X1/pay', one.token, { method: 'cash' });
+      await r.api('POST', '/v1/register/orders', two.token, { orderNo: 'X1', amountFen: 300 });
+      await r.api('POST', '/v1/register/orders/X1/pay', two.token, { method: 'card' });
+      await r.api('POST', '/v1/register/orders/X1/refunds', two.token, {
+        refundNo: 'Y1',
+        reason: 'returned',
+        managerPin: '888888',
+      });
+      // And a sale of the till's own, which is no register's.
+      const products = await r.till.invoke('catalog.search', { query: 'a', limit: 1 });
+      const own = await r.till.invoke('sale.addItem', { sku: products[0]?.sku ?? '' });
+      await r.till.invoke('sale.pay', { saleId: own.id, method: 'cash', amountFen: own.totalFen });
+
+      const x = await r.till.invoke('report.x', {});
+      assert.equal(x.totals.salesCount, 3);
+      const summary = (x.totals.byRegister ?? []).map((g) => [
+        g.registerName,
+        g.salesCount,
+        g.salesFen,
+        g.refundsFen,
+        g.byMethod.filter((m) => m.count > 0).map((m) => [m.method, m.amountFen]),
+      ]);
+      assert.deepEqual(summary, [
+        ['Counter A', 1, 500, 0, [['cash', 500]]],
+        ['Counter B', 1, 300, 300, [['card', 0]]],
+      ]);
+      const daily = await r.manager.invoke('report.daily', {
+        businessDate: r.core.ledger.businessDate(),
+      });
+      assert.deepEqual(daily.totals.byRegister, x.totals.byRegister);
+
+      const completed = r.core.ledger
+        .pendingOutbox(100)
+        .filter((e) => e.type === 'sale.completed')
+        .map((e) => toCloudEvent(e, 'T01', () => '2025-03-14'));
+      const origins = completed.map((e) => saleCompletedPayload.parse(e.payload).origin ?? null);
+      assert.deepEqual(origins, [
+        { kind: 'register', registerId: one.registerId, registerName: 'Counter A', orderNo: 'X1' },
+        { kind: 'register', registerId: two.registerId, registerName: 'Counter B', orderNo: 'X1' },
+        null,
+      ]);
     } finally {
       await r.close();
     }
