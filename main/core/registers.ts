@@ -80,6 +80,8 @@ export class RegisterService {
   private localUrl = '';
   private readonly listeners = new Set<RegisterEventListener>();
   private readonly revokedListeners = new Set<(registerId: string) => void>();
+  /** Orders face pay is under way for, as last told to the register. */
+  private readonly awaiting = new Map<string, boolean>();
   /** Long-polls waiting on an order: sale id -> wake-ups. */
   private readonly waiters = new Map<string, Set<() => void>>();
 
@@ -213,8 +215,24 @@ export class RegisterService {
    * customer display): a register order among them gets its event.
    */
   saleEvent(kind: 'completed' | 'facepay', saleId: string): void {
-    if (this.o.ledger.registers.orderBySale(saleId) === null) return;
-    this.changed(saleId, kind === 'completed' ? 'order.paid' : 'order.updated');
+    const row = this.o.ledger.registers.orderBySale(saleId);
+    if (row === null) return;
+    if (kind === 'completed') {
+      this.awaiting.delete(saleId);
+      this.changed(saleId, 'order.paid');
+      return;
+    }
+    // Face pay reports every step; the register hears only when face pay starts or stops.
+    const awaiting = this.faceUnderWay(saleId);
+    if ((this.awaiting.get(saleId) ?? false) === awaiting) return;
+    if (awaiting) this.awaiting.set(saleId, true);
+    else this.awaiting.delete(saleId);
+    this.changed(saleId, 'order.updated');
+  }
+
+  private faceUnderWay(saleId: string): boolean {
+    const face = this.o.facePay.snapshot();
+    return face.saleId === saleId && !['idle', 'paid', 'failed'].includes(face.phase);
   }
 
   // ---------------------------------------------------------------------------------- orders
@@ -301,9 +319,15 @@ export class RegisterService {
         return { order, qrContent: null };
       }
       case 'face': {
-        this.o.facePay.start(row.saleId, operatorId);
-        const order = this.changed(row.saleId, 'order.updated') ?? this.get(register, orderNo);
-        return { order, qrContent: null };
+        // Its progress reaches the register through the core's facepay.state (saleEvent).
+        const state = this.o.facePay.start(row.saleId, operatorId);
+        if (state.phase === 'failed')
+          throw new PosError(
+            'NOT_SUPPORTED',
+            `face pay is not available now (${state.failure?.message ?? 'unavailable'}): ` +
+              'take another method',
+          );
+        return { order: this.get(register, orderNo), qrContent: null };
       }
       case 'paycode': {
         const port = this.requirePayByCode();
