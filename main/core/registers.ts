@@ -15,7 +15,7 @@
  * debit, ledger.payFace). Payment codes and QR need the acquirers: `payByCode` is the seam the
  * core passes in once they are wired (NOT_SUPPORTED until then).
  */
-import { createHmac, randomBytes, randomInt } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import {
   PosError,
   type ApprovalAction,
@@ -38,7 +38,7 @@ import {
 } from '../contract';
 import type { Ledger } from '../ledger';
 import type { RegisterOrderRow } from '../ledger/registers';
-import { MAX_WRONG_TRIES, PAIRING_CODE_MS } from './displays';
+import { cleanDeviceName, OneTimePairingCode } from './pairing-code';
 import type { FacePayService } from './facepay';
 import type { Logger } from './logger';
 
@@ -72,10 +72,8 @@ export interface RegisterServiceOptions {
 
 export type RegisterEventListener = (event: RegisterEvent) => void;
 
-const MAX_NAME = 60;
-
 export class RegisterService {
-  private code: { value: string; expiresAt: number; wrong: number } | null = null;
+  private readonly code: OneTimePairingCode;
   private remote: { url: string; fingerprint: string } | null = null;
   private localUrl = '';
   private readonly listeners = new Set<RegisterEventListener>();
@@ -85,7 +83,9 @@ export class RegisterService {
   /** Long-polls waiting on an order: sale id -> wake-ups. */
   private readonly waiters = new Map<string, Set<() => void>>();
 
-  constructor(private readonly o: RegisterServiceOptions) {}
+  constructor(private readonly o: RegisterServiceOptions) {
+    this.code = new OneTimePairingCode(o.now, o.logger, 'register', "on the manager's screen");
+  }
 
   // ------------------------------------------------------------------ pairing (manager screen)
 
@@ -103,10 +103,7 @@ export class RegisterService {
   }
 
   newPairingCode(): PairingCode {
-    const value = String(randomInt(0, 100_000_000)).padStart(8, '0');
-    const expiresAt = this.o.now() + PAIRING_CODE_MS;
-    this.code = { value, expiresAt, wrong: 0 };
-    return { code: value, expiresAt: new Date(expiresAt).toISOString() };
+    return this.code.issue();
   }
 
   /** The register's code and name for its token, once. Wrong codes burn the code in force. */
@@ -114,24 +111,8 @@ export class RegisterService {
     code: string,
     name: string,
   ): { register: RegisterDevice; token: string; callbackSecret: string } {
-    const current = this.code;
-    if (current === null || this.o.now() > current.expiresAt) {
-      this.code = null;
-      throw new PosError(
-        'FORBIDDEN',
-        "no pairing code is in force: ask for a new one on the manager's screen",
-      );
-    }
-    if (code !== current.value) {
-      current.wrong += 1;
-      if (current.wrong >= MAX_WRONG_TRIES) {
-        this.code = null;
-        this.o.logger.warn('register pairing: a code was burnt by wrong guesses');
-      }
-      throw new PosError('FORBIDDEN', 'wrong pairing code');
-    }
-    this.code = null;
-    const cleanName = cleanText(name) || 'register';
+    this.code.redeem(code);
+    const cleanName = cleanDeviceName(name) || 'register';
     const token = randomBytes(32).toString('base64url');
     const register = this.o.ledger.registers.add(cleanName, token);
     this.o.logger.info('register pairing: a register was paired', { registerId: register.id });
@@ -151,7 +132,7 @@ export class RegisterService {
   }
 
   rename(registerId: string, name: string): RegisterDevice {
-    const clean = cleanText(name);
+    const clean = cleanDeviceName(name);
     if (clean === '') throw new PosError('VALIDATION', 'give a name', 'name');
     return this.o.ledger.registers.rename(registerId, clean);
   }
@@ -601,11 +582,4 @@ export class RegisterService {
       version: row.version,
     };
   }
-}
-
-function cleanText(text: string): string {
-  return text
-    .replace(/[\p{Cc}\p{Cf}]/gu, '')
-    .trim()
-    .slice(0, MAX_NAME);
 }
