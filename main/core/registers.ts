@@ -21,6 +21,7 @@ import {
   type ApprovalAction,
   type CreateOrderRequest,
   type DayList,
+  type DisplayPayment,
   type OrderRefund,
   type PairingCode,
   type PayRequest,
@@ -67,6 +68,8 @@ export interface RegisterServiceOptions {
   settleRefund: (refund: Refund) => Promise<unknown> | unknown;
   /** The ledger changed the active sale, completed one, moved the shift: tell the screens. */
   saleTouched: (sale: Sale) => void;
+  /** The customer display's payment panel (as the till's payment dialog announces it). */
+  announce: (payment: DisplayPayment) => void;
   payByCode?: RegisterPayByCode;
 }
 
@@ -225,6 +228,8 @@ export class RegisterService {
     const { order: row, created } = this.o.ledger.registers.openOrder(register, input);
     if (!created) return { order: this.view(row), created };
     this.o.saleTouched(this.o.ledger.getSale(row.saleId));
+    // The customer sees the amount, the discounts and that payment is awaited, at once.
+    this.o.announce({ saleId: row.saleId, stage: 'waiting', method: null, tenderedFen: null });
     return { order: this.publish('order.created', row), created };
   }
 
@@ -336,6 +341,7 @@ export class RegisterService {
       );
     if (this.o.facePay.snapshot().saleId === row.saleId) this.o.facePay.cancel(row.saleId);
     const voided = this.o.ledger.voidSale(row.saleId, this.operatorId());
+    this.o.announce({ saleId: row.saleId, stage: 'cancelled', method: null, tenderedFen: null });
     this.o.saleTouched(voided);
     return this.changed(row.saleId, 'order.cancelled', true) ?? this.get(register, orderNo);
   }
