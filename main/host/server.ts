@@ -41,9 +41,12 @@ import {
   type LaunchSecrets,
 } from './access';
 import { CaptureHub, registerCaptureRoute } from './capture';
-import { CallbackSender, type CallbackOptions } from './register/callbacks';
-import { RegisterEventHub } from './register/events';
-import { startRegisterListener, type RemoteRegisterOptions } from './register/listener';
+import {
+  startRegisterListener,
+  wireRegisterEvents,
+  type RegisterCallbackOptions,
+  type RemoteRegisterOptions,
+} from './register/listener';
 import { registerAuthHook, registerRegisterRoutes } from './register/routes';
 import { handleSocketMessage } from './socket';
 import type { TlsIdentity } from './tls';
@@ -72,7 +75,7 @@ export interface HostOptions {
   /** The register API on the LAN (--remote-registers): off unless given. */
   remoteRegisters?: RemoteRegisterOptions | null;
   /** Register callbacks' retry schedule and timeout (tests shorten them). */
-  registerCallbacks?: Pick<CallbackOptions, 'retryDelaysMs' | 'timeoutMs'>;
+  registerCallbacks?: RegisterCallbackOptions;
 }
 
 export interface RunningHost {
@@ -163,17 +166,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   // The register API: its events go to registers' sockets and callback URLs; an unpaired
   // register's sockets close at once.
-  const registerHub = new RegisterEventHub();
-  const callbacks = new CallbackSender({
-    registers: core.registers,
-    logger,
-    ...options.registerCallbacks,
-  });
-  const stopRegisterEvents = core.registers.onEvent((event) => {
-    registerHub.dispatch(event);
-    callbacks.send(event);
-  });
-  const stopRegisterRevocations = core.registers.onRevoked((id) => registerHub.closeRegister(id));
+  const registerEvents = wireRegisterEvents(core, logger, options.registerCallbacks);
+  const registerHub = registerEvents.hub;
 
   async function buildApp(door: Door, tls: TlsIdentity | null): Promise<FastifyInstance> {
     const app = Fastify({
@@ -349,6 +343,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       );
       remoteRegisters = { ...listener, fingerprint: options.remoteRegisters.tls.fingerprint };
     } catch (error) {
+      registerEvents.close();
       await Promise.all([app.close(), remote?.app.close()]);
       throw error;
     }
@@ -373,10 +368,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     remoteRegisters,
     async close() {
       unsubscribe();
-      stopRegisterEvents();
-      stopRegisterRevocations();
-      callbacks.close();
-      registerHub.close();
+      registerEvents.close();
       stopRevocations();
       detachCamera();
       capture.close();

@@ -25,12 +25,19 @@ import {
 } from '../../contract';
 import { saleCompletedPayload } from '../../../cloud/api';
 import { toCloudEvent } from '../../../cloud/client/events';
-import { createPosCore, MAX_WRONG_TRIES, PAIRING_CODE_MS, type PosCore } from '../../core';
+import {
+  createPosCore,
+  MAX_WRONG_TRIES,
+  PAIRING_CODE_MS,
+  silentLogger,
+  type PosCore,
+} from '../../core';
 import { cartsPathFor } from '../../ledger/db';
 import { startHost, type RunningHost } from '../server';
 import { demoSignIn } from '../test-support/staff';
 import { loadOrCreateTlsIdentity } from '../tls';
 import { connectWs, pinnedCertificate, type WsContractClient } from '../ws-client';
+import { startRegisterApi } from './listener';
 import { verifyCallback } from './signature';
 
 const dirs: string[] = [];
@@ -969,6 +976,43 @@ describe('--remote-registers', () => {
       );
     } finally {
       await r.close();
+    }
+  });
+
+  test('without a browser host (the Electron shell): the API alone on loopback', async () => {
+    const dataDir = tempDir();
+    const core = createPosCore({
+      dataDir,
+      shopName: 'Test',
+      terminalId: 'T01',
+      timezone: 'Asia/Shanghai',
+      defaultLocale: 'en',
+    });
+    const api = await startRegisterApi(core, silentLogger, { port: 0 });
+    try {
+      assert.equal(api.url, `http://127.0.0.1:${api.port}`);
+      assert.equal((await fetch(`${api.url}/v1/register/orders`)).status, 401);
+      assert.equal((await fetch(`${api.url}/`)).status, 404, 'no screens here');
+      const { code } = core.registers.newPairingCode();
+      const paired = await fetch(`${api.url}/v1/register/pair`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code, name: 'Local ERP' }),
+      });
+      const { token } = (await paired.json()) as PairResponse;
+      const list = await fetch(`${api.url}/v1/register/orders`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(list.status, 200);
+      assert.equal(core.registers.overview().localUrl, api.url);
+      // A second one on the same port: the message names the port and the flag.
+      await assert.rejects(
+        startRegisterApi(core, silentLogger, { port: api.port }),
+        new RegExp(`port ${api.port} is already in use.*--register-port`),
+      );
+    } finally {
+      await api.close();
+      core.close();
     }
   });
 
