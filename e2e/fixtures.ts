@@ -3,13 +3,16 @@
  * host bundle, under the repo's Node) on a free port, from a new empty data directory.
  * `npm test` builds before it runs this suite. `test.use({ printer: true })` gives the host a
  * receipt printer: a file in the data directory the printer's bytes are appended to
- * (--printer-file), as a device file would receive them.
+ * (--printer-file), as a device file would receive them. `test.use({ poleDisplay: true })` gives
+ * it a register's pole-display line: a real pty pair (socat), the host reading one end
+ * (--pole-display, CD5220), the test writing the register's bytes to the other (`pole`).
  */
 import { test as base } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PtyPair } from '../main/core/peripherals/pole-display/test-support/socat';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -33,6 +36,7 @@ export interface Host {
 async function startHost(
   dataDir: string,
   printer: boolean,
+  extraArgs: string[] = [],
 ): Promise<{ child: ChildProcess; host: Host }> {
   const printerFile = printer ? join(dataDir, 'printer.bin') : null;
   const child = spawn(
@@ -42,6 +46,7 @@ async function startHost(
       join(root, 'build/host/cli.js'),
       ...['--data-dir', dataDir, '--port', '0', '--cloud-port', '0'],
       ...(printerFile !== null ? ['--printer-file', printerFile] : []),
+      ...extraArgs,
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -96,11 +101,31 @@ async function stopHost(child: ChildProcess): Promise<boolean> {
   return inTime;
 }
 
-export const test = base.extend<{ host: Host; printer: boolean }>({
+export const test = base.extend<{
+  host: Host;
+  printer: boolean;
+  poleDisplay: boolean;
+  pole: PtyPair | null;
+}>({
   printer: [false, { option: true }],
-  host: async ({ printer }, use) => {
+  poleDisplay: [false, { option: true }],
+  pole: async ({ poleDisplay }, use) => {
+    if (!poleDisplay) return use(null);
+    const dir = mkdtempSync(join(tmpdir(), 'pos-e2e-pole-'));
+    const line = new PtyPair(dir);
+    await line.up();
+    try {
+      await use(line);
+    } finally {
+      await line.down();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  host: async ({ printer, pole }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pos-e2e-'));
-    const { child, host } = await startHost(dataDir, printer);
+    const poleArgs =
+      pole === null ? [] : ['--pole-display', pole.terminalEnd, '--pole-protocol', 'cd5220'];
+    const { child, host } = await startHost(dataDir, printer, poleArgs);
     const failure = await use(host).then(
       () => null,
       (error: unknown) => ({ error }),

@@ -26,6 +26,7 @@ import { displayDevice, displayOverview, pairingCode } from './displays';
 import { registerDevice, registerOverview, registerPairingCode } from './register';
 import { facePayState, facePayStatus } from './facepay';
 import { peripheralsStatus, printResult } from './peripherals';
+import { poleDisplayStatus } from './pole-display';
 import { managerSession, pin, pinAttempt, staff } from './staff';
 import { displayPayment, poster, settings, syncStatus } from './terminal-status';
 
@@ -312,6 +313,22 @@ export const channels = {
   },
   /** The receipt printer (and so the drawer): attached or not, busy, the last failure. */
   'peripherals.status': { request: nothing, response: peripheralsStatus },
+
+  /** The register's pole display this terminal reads (--pole-display): lines, amount, offer. */
+  'pole.status': { request: nothing, response: poleDisplayStatus },
+  /**
+   * The cashier confirms the total the register presents: an open sale of that amount, to be
+   * paid like any other. `amountFen` is the figure the cashier saw; if the register has moved
+   * on, the confirm is refused (VALIDATION), never taken at the new figure.
+   */
+  'pole.confirm': {
+    request: z
+      .object({ amountFen: amountFen.refine((fen) => fen > 0, 'a total above ¥0') })
+      .strict(),
+    response: sale,
+  },
+  /** The cashier dismisses the register's total: not offered again until its display changes. */
+  'pole.dismiss': { request: nothing, response: poleDisplayStatus },
 
   /** Outbox delivery to the cloud, as the status bar and the manager show it. */
   'sync.status': { request: nothing, response: syncStatus },

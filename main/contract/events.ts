@@ -4,6 +4,7 @@ import { auditStatus, sale, shift } from './domain';
 import { facePayAvailability, facePayPreview, facePayState } from './facepay';
 import { staff } from './staff';
 import { peripheralsStatus } from './peripherals';
+import { poleDisplayStatus } from './pole-display';
 import { displayPayment, syncStatus } from './terminal-status';
 
 export const events = {
@@ -29,6 +30,8 @@ export const events = {
   'facepay.availability': facePayAvailability,
   /** The printer was attached or detached, started or finished a job, or a job failed. */
   'peripherals.status': peripheralsStatus,
+  /** The register's pole display changed (lines, amount, the till's offer, the port's state). */
+  'pole.display': poleDisplayStatus,
   /** The audit chain's standing changed (a check finished, the cloud compared its anchors). */
   'ledger.audit': auditStatus,
 } as const;

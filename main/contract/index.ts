@@ -14,3 +14,4 @@ export * from './displays';
 export * from './register';
 export * from './peripherals';
 export * from './csp';
+export * from './pole-display';

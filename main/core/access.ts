@@ -110,6 +110,10 @@ export const RULES: { readonly [C in Channel]: Requirement } = {
   'peripherals.status': 'open',
   'receipt.print': 'operator',
   'drawer.open': 'operator',
+  // The register's display is on the customer display anyway; taking its total is the till's.
+  'pole.status': 'open',
+  'pole.confirm': 'operator',
+  'pole.dismiss': 'operator',
 
   'screen.openManager': 'open',
   'display.posters': 'open',
@@ -141,6 +145,7 @@ export const CUSTOMER_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
   'system.info',
   'sale.current',
   'display.posters',
+  'pole.status',
   'facepay.status',
   'facepay.start',
   'facepay.cancel',
@@ -176,6 +181,7 @@ export const CUSTOMER_EVENTS: ReadonlySet<EventName> = new Set<EventName>([
   'sale.changed',
   'sale.completed',
   'display.payment',
+  'pole.display',
   'facepay.state',
   'facepay.preview',
   'facepay.availability',

@@ -37,7 +37,7 @@ import { AuditMonitor, type AuditMonitorOptions } from './audit-monitor';
 import type { CallContext } from './call';
 import type { CloudLink } from './cloud-link';
 import type { PosConfig } from './config';
-import { FacePayService, startFaceBackend, type FacePayOptions } from './facepay';
+import { FacePayService, startFaceBackend, type FacePayOptions } from './payments/face';
 import {
   AUTH_CHANGING,
   createHandlers,
@@ -48,12 +48,19 @@ import {
   type TerminalShell,
 } from './handlers';
 import { silentLogger, type Logger } from './logger';
-import { PrintService, type PeripheralsPort } from './peripherals';
+import {
+  amountSalesMissing,
+  PoleDisplayService,
+  PrintService,
+  type PeripheralsPort,
+  type StartAmountSale,
+} from './peripherals';
+import type { PoleDisplayServiceOptions } from './peripherals/pole-display';
 import { ManagerSessions } from './manager-sessions';
 import { loadPosters } from './posters';
 import { RegisterService, type RegisterPayByCode } from './registers';
 import { TerminalState } from './terminal-state';
-import { WalletCredits } from './wallet-credits';
+import { WalletCredits } from './payments/face/wallet-credits';
 
 export type DispatchResult = { ok: true; result: unknown } | { ok: false; error: PosErrorShape };
 export type EventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
@@ -101,6 +108,8 @@ export interface PosCore {
   readonly registers: RegisterService;
   /** The receipt printer and cash drawer: printing after sales, receipt.print, drawer.open. */
   readonly printing: PrintService;
+  /** The register's pole display this terminal reads in its place (--pole-display). */
+  readonly poleDisplay: PoleDisplayService;
   /**
    * The terminal's link to its cloud (address, credentials, signed client) once it has paired;
    * null until the host has linked it (main/host/cloud-sync.ts), which does not hold up start.
@@ -142,6 +151,13 @@ export interface CoreOptions {
   registerPayByCode?: RegisterPayByCode;
   /** The audit checks' timing (tests): the background full check's delay, the daily period. */
   audit?: Pick<AuditMonitorOptions, 'fullCheckDelayMs' | 'dailyMs' | 'sliceRows'>;
+  /**
+   * How a confirmed pole-display total becomes an open sale of that amount. The seam to the
+   * register API's amount-only sales (wt-register): until joined, confirm answers NOT_SUPPORTED.
+   */
+  startAmountSale?: StartAmountSale;
+  /** The pole display's serial line (tests: serialport's mock binding), settle time, backoff. */
+  poleReader?: PoleDisplayServiceOptions['reader'];
 }
 
 export const APP_VERSION = '0.1.0';
@@ -229,6 +245,14 @@ export function createPosCore(
     logger,
   });
 
+  const poleDisplay = new PoleDisplayService({
+    config: config.poleDisplay ?? null,
+    startAmountSale: options.startAmountSale ?? amountSalesMissing,
+    onStatus: (status) => emit('pole.display', status),
+    logger,
+    ...(options.poleReader === undefined ? {} : { reader: options.poleReader }),
+  });
+
   let cloud: CloudLink | null = null;
   const walletCredits = new WalletCredits({
     ledger,
@@ -289,6 +313,7 @@ export function createPosCore(
       posters: () => loadPosters(config.dataDir, logger),
       facePay,
       printing,
+      poleDisplay,
       walletCredits,
       sessions,
       shell: () => shell,
@@ -374,6 +399,7 @@ export function createPosCore(
     displays,
     registers,
     printing,
+    poleDisplay,
     get cloud() {
       return cloud;
     },
@@ -442,13 +468,14 @@ export function createPosCore(
       audit.close();
       void facePay.close();
       void printing.close();
+      void poleDisplay.close();
       listeners.clear();
       callers.clear();
       ledger.close();
     },
     async shutdown() {
       audit.close();
-      await Promise.all([facePay.close(), printing.close()]);
+      await Promise.all([facePay.close(), printing.close(), poleDisplay.close()]);
       listeners.clear();
       callers.clear();
       ledger.close();

@@ -35,14 +35,14 @@ import type { AuditStatus } from '../contract';
 import type { Ledger } from '../ledger';
 import type { AuditMonitor } from './audit-monitor';
 import { operatorId, type CallContext } from './call';
-import { facePayHandlers, type FacePayService } from './facepay';
-import type { PrintService } from './peripherals';
+import { facePayHandlers, type FacePayService } from './payments/face';
+import type { PoleDisplayService, PrintService } from './peripherals';
 import { DisplayRegistry } from './displays';
 import type { RegisterService } from './registers';
 import { silentLogger } from './logger';
 import { ManagerSessions } from './manager-sessions';
 import { TerminalState } from './terminal-state';
-import type { WalletCredits } from './wallet-credits';
+import type { WalletCredits } from './payments/face/wallet-credits';
 
 /**
  * What the Electron shell does for the contract (the core knows no windows). The browser host
@@ -68,6 +68,8 @@ export interface HandlerServices {
   printing?: PrintService;
   /** Sends refunds' wallet credits to the cloud (absent: they wait for the sync worker). */
   walletCredits?: WalletCredits;
+  /** The register's pole display (absent: none is read, nothing is offered). */
+  poleDisplay?: PoleDisplayService;
   /** Manager sessions, per caller. */
   sessions?: ManagerSessions;
   /** The Electron shell, once it has attached itself. */
@@ -108,6 +110,14 @@ export function createHandlers(
   const { state } = services;
   const sessions = services.sessions ?? new ManagerSessions();
   const displays = services.displays ?? new DisplayRegistry(ledger, Date.now, silentLogger);
+
+  const poleStatus = () =>
+    services.poleDisplay?.status() ?? {
+      connection: 'off' as const,
+      lines: ['', ''] as [string, string],
+      amount: null,
+      payableFen: null,
+    };
 
   /** The refund as the cashier sees it, its wallet credits sent first when they can be. */
   function withCredits(refund: Refund): RefundResult | Promise<RefundResult> {
@@ -350,6 +360,17 @@ export function createHandlers(
       return null;
     },
 
+    'pole.status': () => poleStatus(),
+    'pole.confirm': (r, call) => {
+      if (!services.poleDisplay)
+        throw new PosError('NOT_FOUND', 'no pole display is read (--pole-display)');
+      return services.poleDisplay.confirm(r.amountFen, operatorId(call));
+    },
+    'pole.dismiss': () => {
+      services.poleDisplay?.dismiss();
+      return poleStatus();
+    },
+
     'display.posters': () => services.posters(),
     'display.payment': () => null,
     'display.devices': () => displays.overview(),
@@ -378,6 +399,7 @@ export const SALE_CHANGING: ReadonlySet<Channel> = new Set<Channel>([
   'sale.void',
   'sale.pay',
   'sale.completeZero',
+  'pole.confirm',
 ]);
 
 export const SHIFT_CHANGING: ReadonlySet<Channel> = new Set<Channel>([

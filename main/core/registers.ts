@@ -40,7 +40,7 @@ import {
 import type { Ledger } from '../ledger';
 import type { RegisterOrderRow } from '../ledger/registers';
 import { cleanDeviceName, OneTimePairingCode } from './pairing-code';
-import type { FacePayService } from './facepay';
+import type { FacePayService } from './payments/face';
 import type { Logger } from './logger';
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The browser host's program, started by cli.ts: `node build/host/cli.js [--data-dir DIR]
  * [--port N] [--remote-displays [--remote-port N]] [--remote-registers [--register-port N]]
- * [--cloud-port N]` (from source: `node --import tsx
+ * [--cloud-port N] [--pole-display PATH --pole-protocol cd5220|epson [--pole-baud N]]` (from
+ * source: `node --import tsx
  * main/host/cli.ts …`). `npm start` uses this where Electron is
  * absent. The cloud (POS_CLOUD_URL, or the reference cloud started beside the terminal) is
  * linked after the host is ready, never before (cloud-sync.ts).

@@ -388,6 +388,18 @@ export const en = {
     format: 'Enter an amount such as 200 or 200.50',
     range: 'That amount is too large',
   },
+  pole: {
+    asks: 'Register asks',
+    confirm: 'Confirm',
+    dismiss: 'Dismiss',
+    payChoices: 'Ways to pay',
+    kind: {
+      total: 'Amount to pay',
+      price: 'Price',
+      collect: 'Received',
+      change: 'Change',
+    },
+  },
   customer: {
     welcome: 'Welcome',
     welcomeHint: 'Your items will appear here as they are scanned',

@@ -381,6 +381,18 @@ export const zhCN: Translations = {
     format: '请输入正确的金额，例如 200 或 200.50',
     range: '金额过大',
   },
+  pole: {
+    asks: '收银机应收',
+    confirm: '确认收款',
+    dismiss: '忽略',
+    payChoices: '支付方式',
+    kind: {
+      total: '应付金额',
+      price: '单价',
+      collect: '实收',
+      change: '找零',
+    },
+  },
   customer: {
     welcome: '欢迎光临',
     welcomeHint: '收银员扫描的商品会显示在这里',
