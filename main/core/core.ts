@@ -370,6 +370,9 @@ export function createPosCore(
   }
 
   function emitAfter(channel: Channel, result: unknown, payload: unknown): void {
+    // A register's order refunded at the till: the register hears of it too.
+    if (channel === 'refund.create' || channel === 'sale.voidCompleted')
+      registers.saleEvent('refunded', (payload as { saleId: string }).saleId);
     if (SALE_CHANGING.has(channel)) {
       emit('sale.changed', { sale: ledger.currentSale() });
       facePay.onSaleChanged(ledger.currentSale());

@@ -24,6 +24,7 @@ import {
   type DisplayPayment,
   type OrderRefund,
   type PairingCode,
+  type PaymentMethod,
   type PayRequest,
   type PayResponse,
   type RefundRequest,
@@ -196,11 +197,15 @@ export class RegisterService {
 
   /**
    * The core tells of sales that changed outside the register's own requests (face pay on the
-   * customer display): a register order among them gets its event.
+   * customer display, a refund at the till): a register order among them gets its event.
    */
-  saleEvent(kind: 'completed' | 'facepay', saleId: string): void {
+  saleEvent(kind: 'completed' | 'facepay' | 'refunded', saleId: string): void {
     const row = this.o.ledger.registers.orderBySale(saleId);
     if (row === null) return;
+    if (kind === 'refunded') {
+      this.changed(saleId, 'order.refunded');
+      return;
+    }
     if (kind === 'completed') {
       this.awaiting.delete(saleId);
       this.changed(saleId, 'order.paid');
@@ -430,7 +435,7 @@ export class RegisterService {
     const orders = this.o.ledger.registers
       .ordersOfDay(register.id, businessDate)
       .map((r) => this.view(r));
-    const byMethod = new Map<string, number>();
+    const byMethod = new Map<PaymentMethod, number>();
     let paidCount = 0;
     let paidFen = 0;
     let refundedFen = 0;
@@ -455,10 +460,7 @@ export class RegisterService {
         paidFen,
         refundedFen,
         netFen: paidFen - refundedFen,
-        byMethod: [...byMethod].map(([method, amountFen]) => ({
-          method: method as 'cash',
-          amountFen,
-        })),
+        byMethod: [...byMethod].map(([method, amountFen]) => ({ method, amountFen })),
       },
     };
   }

@@ -805,6 +805,19 @@ describe('paying, cancelling, refunding', () => {
         [list.totals.paidFen, list.totals.refundedFen, list.totals.netFen],
         [1000, 700, 300],
       );
+      // The last unit refunded at the till (with a manager's PIN): the register hears of it.
+      const socket = await events(r.host, token);
+      const paidOrder = order((await r.api('GET', '/v1/register/orders/F1', token)).json);
+      await r.till.invoke('refund.create', {
+        saleId: paidOrder.saleId,
+        lines: [{ lineNo: 1, qty: 1 }],
+        reason: 'at the till',
+        managerPin: '888888',
+      });
+      const heard = await socket.next('order.refunded');
+      assert.equal(heard.order.refundedFen, 1000);
+      assert.equal(heard.order.refunds.length, 3);
+      socket.socket.close();
       const tooMuch = await r.api('POST', '/v1/register/orders/F1/refunds', token, {
         refundNo: 'RF-3',
         amountFen: 5000,
