@@ -11,5 +11,6 @@ export * from './wire';
 export * from './ipc';
 export * from './facepay';
 export * from './displays';
+export * from './register';
 export * from './peripherals';
 export * from './csp';

@@ -340,6 +340,19 @@ export function createHandlers(
     'display.pairingCode': () => displays.newPairingCode(),
     'display.revoke': (r) => displays.revoke(r.deviceId),
     'display.setCustomer': (r) => displays.setCustomerDisplay(r.display),
+    // TODO(register): served by the register registry once the ledger table lands.
+    'registers.list': () => {
+      throw new PosError('NOT_SUPPORTED', 'the register API is not built yet');
+    },
+    'registers.pairingCode': () => {
+      throw new PosError('NOT_SUPPORTED', 'the register API is not built yet');
+    },
+    'registers.rename': () => {
+      throw new PosError('NOT_SUPPORTED', 'the register API is not built yet');
+    },
+    'registers.revoke': () => {
+      throw new PosError('NOT_SUPPORTED', 'the register API is not built yet');
+    },
 
     ...facePayHandlers(services.facePay),
   };

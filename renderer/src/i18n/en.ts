@@ -538,6 +538,9 @@ export const en = {
       SIGN_IN_REQUIRED: 'Nobody is signed in at the till. Sign in first',
       MANAGER_REQUIRED: 'This is for the manager. Enter a manager’s PIN on this screen',
       NOT_SUPPORTED: 'This terminal cannot do that here',
+      BUSY: 'The customer display is busy with another sale',
+      ORDER_CONFLICT: 'That order number was already used for a different order',
+      APPROVAL_REQUIRED: "A manager's approval is needed",
       INTERNAL: 'Something went wrong on the terminal. Try again',
     },
     transport: {

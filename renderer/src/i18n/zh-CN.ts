@@ -530,6 +530,9 @@ export const zhCN: Translations = {
       SIGN_IN_REQUIRED: '收银台无人登录，请先登录',
       MANAGER_REQUIRED: '此功能仅限店长，请在本屏幕输入店长密码',
       NOT_SUPPORTED: '本终端无法在此执行该操作',
+      BUSY: '顾客屏正在处理另一笔交易',
+      ORDER_CONFLICT: '该订单号已用于另一笔不同的订单',
+      APPROVAL_REQUIRED: '需要店长批准',
       INTERNAL: '终端出现问题，请重试',
     },
     transport: {
