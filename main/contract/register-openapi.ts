@@ -181,8 +181,15 @@ export function registerOpenApi(): Record<string, unknown> {
             'While the till (or another register) has a sale on the customer display: 409 BUSY.',
           requestBody: { required: true, content: json('CreateOrderRequest') },
           responses: responses(
-            { status: '200', description: 'The order (new, or the same one again)', schema: 'RegisterOrder' },
-            { '409': 'ORDER_CONFLICT (same orderNo, other content) or BUSY (the customer display is taken).' },
+            {
+              status: '200',
+              description: 'The order (new, or the same one again)',
+              schema: 'RegisterOrder',
+            },
+            {
+              '409':
+                'ORDER_CONFLICT (same orderNo, other content) or BUSY (the customer display is taken).',
+            },
           ),
           callbacks: { orderEvent: { '{$request.body#/callbackUrl}': callbackOperation } },
         },
@@ -225,7 +232,11 @@ export function registerOpenApi(): Record<string, unknown> {
             },
           ],
           responses: responses(
-            { status: '200', description: 'The order (changed, or as it is at the wait limit)', schema: 'RegisterOrder' },
+            {
+              status: '200',
+              description: 'The order (changed, or as it is at the wait limit)',
+              schema: 'RegisterOrder',
+            },
             { '404': 'NOT_FOUND: no such order from this register.' },
           ),
         },
@@ -234,13 +245,18 @@ export function registerOpenApi(): Record<string, unknown> {
         post: {
           tags: ['orders'],
           operationId: 'pay',
-          summary: 'Pay: cash/card recorded at the register, or face / payment code / QR on the terminal',
+          summary:
+            'Pay: cash/card recorded at the register, or face / payment code / QR on the terminal',
           description:
             'cash and card complete at once. face offers face pay on the customer display; the result arrives as an event, by long-poll or by callback.',
           parameters: [orderNoParam],
           requestBody: { required: true, content: json('PayRequest') },
           responses: responses(
-            { status: '200', description: 'The order after the payment (or with face pay under way)', schema: 'PayResponse' },
+            {
+              status: '200',
+              description: 'The order after the payment (or with face pay under way)',
+              schema: 'PayResponse',
+            },
             {
               '404': 'NOT_FOUND',
               '409': 'SALE_NOT_OPEN, OVERPAYMENT, BUSY',
@@ -272,7 +288,11 @@ export function registerOpenApi(): Record<string, unknown> {
           parameters: [orderNoParam],
           requestBody: { required: true, content: json('RefundRequest') },
           responses: responses(
-            { status: '200', description: 'The refund and the order after it', schema: 'RefundResponse' },
+            {
+              status: '200',
+              description: 'The refund and the order after it',
+              schema: 'RefundResponse',
+            },
             {
               '403': 'APPROVAL_REQUIRED, PIN_WRONG',
               '404': 'NOT_FOUND',

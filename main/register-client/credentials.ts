@@ -13,6 +13,8 @@ import { InsecurePathError, writePrivateFile } from '../shared/private-files';
 export interface RegisterCredentials {
   /** The terminal's origin, e.g. http://127.0.0.1:5180. */
   baseUrl: string;
+  /** https only: the pinned certificate fingerprint. */
+  fingerprint?: string;
   registerId: string;
   name: string;
   token: string;

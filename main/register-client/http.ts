@@ -50,7 +50,11 @@ function errorFrom(status: number, body: unknown): RegisterApiError {
     typeof record.error === 'object' && record.error !== null ? record.error : record
   ) as Record<string, unknown>;
   const code =
-    typeof inner.code === 'string' ? inner.code : status === 401 ? 'UNAUTHORIZED' : `HTTP_${status}`;
+    typeof inner.code === 'string'
+      ? inner.code
+      : status === 401
+        ? 'UNAUTHORIZED'
+        : `HTTP_${status}`;
   const message =
     typeof inner.message === 'string'
       ? inner.message
@@ -143,7 +147,11 @@ export async function exchange<S extends z.ZodType>(
     try {
       body = JSON.parse(text);
     } catch {
-      throw new RegisterApiError(status, 'BAD_RESPONSE', `the terminal answered non-JSON (${status})`);
+      throw new RegisterApiError(
+        status,
+        'BAD_RESPONSE',
+        `the terminal answered non-JSON (${status})`,
+      );
     }
   }
   if (status < 200 || status >= 300) throw errorFrom(status, body);
