@@ -37,6 +37,7 @@ import { MethodMixChart } from './MethodMixChart';
 import { KpiCards, RefundsTable, ShiftsTable, TopItemsTable } from './ReportTables';
 import { PinAttemptsPanel } from './PinAttemptsPanel';
 import { DisplaysPanel } from './DisplaysPanel';
+import { RegistersPanel } from './RegistersPanel';
 import { SettingsPanel } from './SettingsPanel';
 import { AuditPanel } from './AuditPanel';
 import { SyncPanel } from './SyncPanel';
@@ -268,6 +269,7 @@ export function ManagerScreen() {
               <SettingsPanel />
               <PinAttemptsPanel />
               <DisplaysPanel />
+              <RegistersPanel />
             </div>
             <p className="muted">{t('manager.hoursNote', { example: hourRange(9) })}</p>
           </div>
