@@ -30,6 +30,18 @@ export function RegistersPanel() {
     });
   }, [call]);
   useEffect(refresh, [refresh]);
+  // While a code is shown, a register may use it at any moment: follow the list until it
+  // expires, so the manager sees the new register appear without reloading. (These requests
+  // count as the manager's: they keep the session for at most the code's 10 minutes, and the
+  // screen's own lock after 10 minutes without input still applies.)
+  useEffect(() => {
+    if (code === null) return undefined;
+    const timer = setInterval(() => {
+      if (Date.parse(code.expiresAt) < Date.now()) setCode(null);
+      else refresh();
+    }, 2000);
+    return () => clearInterval(timer);
+  }, [code, refresh]);
 
   const when = (iso: string | null) =>
     iso === null ? t('registers.never') : formatDateTime(iso, i18n.language, timeZone);
