@@ -51,6 +51,7 @@ import { silentLogger, type Logger } from './logger';
 import { PrintService, type PeripheralsPort } from './peripherals';
 import { ManagerSessions } from './manager-sessions';
 import { loadPosters } from './posters';
+import { RegisterService, type RegisterPayByCode } from './registers';
 import { TerminalState } from './terminal-state';
 import { WalletCredits } from './wallet-credits';
 
@@ -96,6 +97,8 @@ export interface PosCore {
   readonly audit: AuditMonitor;
   /** Remote displays: the host authenticates devices and hears of revocations through it. */
   readonly displays: DisplayRegistry;
+  /** The register API: pairing, tokens, orders and their events (the host's /v1/register). */
+  readonly registers: RegisterService;
   /** The receipt printer and cash drawer: printing after sales, receipt.print, drawer.open. */
   readonly printing: PrintService;
   /**
@@ -132,6 +135,11 @@ export interface CoreOptions {
    * `<data dir>/secrets`.
    */
   secrets?: SecretStore;
+  /**
+   * Payment codes and QR for register orders, once the acquirers are wired (absent: those
+   * methods answer NOT_SUPPORTED).
+   */
+  registerPayByCode?: RegisterPayByCode;
   /** The audit checks' timing (tests): the background full check's delay, the daily period. */
   audit?: Pick<AuditMonitorOptions, 'fullCheckDelayMs' | 'dailyMs' | 'sliceRows'>;
 }
@@ -231,6 +239,38 @@ export function createPosCore(
   });
   const sessions = new ManagerSessions(options.now ?? Date.now);
   const displays = new DisplayRegistry(ledger, options.now ?? Date.now, logger);
+  const registers = new RegisterService({
+    ledger,
+    logger,
+    now: options.now ?? Date.now,
+    callbackKey: secrets.getOrCreate('register-callback-key'),
+    operator: () => state.operator,
+    facePay,
+    approver: (pin, _action, byId) => ledger.verifyRolePin('manager', pin, byId),
+    settleRefund: (refund) => walletCredits.deliver(refund),
+    saleTouched: (sale) => {
+      // What emitAfter does for the till's own sale channels.
+      const current = ledger.currentSale();
+      emit('sale.changed', { sale: current });
+      facePay.onSaleChanged(current);
+      if (sale.status === 'completed') {
+        emit('sale.completed', { sale });
+        printing.saleCompleted(sale);
+      }
+      emit('shift.changed', { shift: ledger.currentShift() });
+      emit('sync.status', state.syncStatus());
+    },
+    ...(options.registerPayByCode === undefined ? {} : { payByCode: options.registerPayByCode }),
+  });
+  // Face pay completes register orders too (on the customer display): their events follow.
+  listeners.add((name, payload) => {
+    if (name === 'sale.completed')
+      registers.saleEvent('completed', (payload as EventPayload<'sale.completed'>).sale.id);
+    else if (name === 'facepay.state') {
+      const saleId = (payload as EventPayload<'facepay.state'>).saleId;
+      if (saleId !== null) registers.saleEvent('facepay', saleId);
+    }
+  });
   const callers = new Map<string, Caller>();
   let shell: TerminalShell | null = null;
 
@@ -253,6 +293,7 @@ export function createPosCore(
       shell: () => shell,
       audit,
       displays,
+      registers,
     },
   );
 
@@ -330,6 +371,7 @@ export function createPosCore(
     facePay,
     audit,
     displays,
+    registers,
     printing,
     get cloud() {
       return cloud;
