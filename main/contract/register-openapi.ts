@@ -82,7 +82,12 @@ function responses(
     '400': errorResponse('VALIDATION or AMOUNT_OUT_OF_RANGE, with the field and the figures.'),
     '401': UNAUTHORIZED,
     ...Object.fromEntries(
-      Object.entries(errors).map(([status, text]) => [status, errorResponse(text)]),
+      Object.entries(errors).map(([status, text]) => [
+        status,
+        status.startsWith('2')
+          ? { description: text, content: json(ok.schema) }
+          : errorResponse(text),
+      ]),
     ),
   };
 }
@@ -182,11 +187,12 @@ export function registerOpenApi(): Record<string, unknown> {
           requestBody: { required: true, content: json('CreateOrderRequest') },
           responses: responses(
             {
-              status: '200',
-              description: 'The order (new, or the same one again)',
+              status: '201',
+              description: 'The order, created',
               schema: 'RegisterOrder',
             },
             {
+              '200': 'The same order again (same orderNo, same content): nothing new was made.',
               '409':
                 'ORDER_CONFLICT (same orderNo, other content) or BUSY (the customer display is taken).',
             },

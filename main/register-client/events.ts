@@ -9,7 +9,7 @@ import { REGISTER_EVENTS_PATH, registerEvent, type RegisterEvent } from '../cont
 import { RegisterApiError, type Connection } from './http';
 
 export interface EventStream {
-  /** Settles when the socket closes, from either side (code 4401/4403: token revoked). */
+  /** Settles when the socket closes, from either side (code 4003: the register was revoked). */
   closed: Promise<{ code: number; reason: string }>;
   close(): Promise<void>;
 }

@@ -30,7 +30,7 @@ export interface VerifyOptions {
 }
 
 /** The header for a body: what the terminal sends (exported for tests and stand-ins). */
-export function signCallback(secret: string, body: string, timestampSec: number): string {
+export function signCallback(secret: string, timestampSec: number, body: string): string {
   return `t=${timestampSec},v1=${hmacHex(secret, timestampSec, body)}`;
 }
 
