@@ -169,8 +169,9 @@ export function registerOpenApi(): Record<string, unknown> {
           responses: {
             '200': { description: 'Paired', content: json('PairResponse') },
             '400': errorResponse('VALIDATION'),
-            '401': errorResponse('The code is wrong, used or expired.'),
-            '429': errorResponse('Too many wrong codes.'),
+            '403': errorResponse(
+              'FORBIDDEN: the code is wrong, used or expired (wrong tries burn it).',
+            ),
           },
         },
       },
