@@ -159,7 +159,10 @@ test('cash and refusals: change on the display, BUSY mid-sale, a conflicting ord
   expect(busy.code).toBe(1);
   expect(busy.err).toMatch(/busy/i);
   await page.keyboard.press('F10');
-  await page.getByRole('dialog', { name: '整单作废' }).getByRole('button', { name: '确认作废' }).click();
+  await page
+    .getByRole('dialog', { name: '整单作废' })
+    .getByRole('button', { name: '确认作废' })
+    .click();
   await expect(customer.getByTestId('customer-welcome')).toBeVisible();
 
   expect((await cli('order', 'K-1', '--amount-fen', '990')).code).toBe(0);
