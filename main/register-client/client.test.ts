@@ -197,7 +197,12 @@ describe('the register client against the real host', () => {
 
   test('a refund needs the manager’s PIN when the till’s does; the CLI says to send it with one', async () => {
     const { client } = await paired('Refunds');
-    await client.createOrder({ orderNo: 'F-1', amountFen: 2000 });
+    // By amount, a partial refund is whole units of a line (the ledger's pro-rata rule).
+    await client.createOrder({
+      orderNo: 'F-1',
+      amountFen: 2000,
+      lines: [{ name: '矿泉水', qty: 4, unitPriceFen: 500 }],
+    });
     await client.pay('F-1', { method: 'cash' });
     const request = { refundNo: 'FR-1', amountFen: 500, reason: 'returned' };
     const needed = await refusal(client.refund('F-1', request));
