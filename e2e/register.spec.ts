@@ -165,10 +165,11 @@ test('cash and refusals: change on the display, BUSY mid-sale, a conflicting ord
     .click();
   await expect(customer.getByTestId('customer-welcome')).toBeVisible();
 
-  expect((await cli('order', 'K-1', '--amount-fen', '990')).code).toBe(0);
+  const water = ['--amount-fen', '990', '--line', '矿泉水,2,495'];
+  expect((await cli('order', 'K-1', ...water)).code).toBe(0);
   await expect(customer.getByTestId('customer-total')).toContainText(yuan(990));
   // Same number, same content: the same order; another amount: 409, named.
-  expect((await cli('order', 'K-1', '--amount-fen', '990')).code).toBe(0);
+  expect((await cli('order', 'K-1', ...water)).code).toBe(0);
   const conflict = await cli('order', 'K-1', '--amount-fen', '1990');
   expect(conflict.code).toBe(1);
   expect(conflict.err).toMatch(/Conflict: .*amount/i);
@@ -178,22 +179,14 @@ test('cash and refusals: change on the display, BUSY mid-sale, a conflicting ord
   expect(cash.out).toContain('change ¥0.10');
   await expect(customer.getByTestId('customer-change')).toContainText(yuan(10));
 
-  const refund = [
-    'refund',
-    'K-1',
-    '--refund-no',
-    'KR-1',
-    '--amount-fen',
-    '500',
-    '--reason',
-    '退一件',
-  ];
+  // One bottle back: a refund by lines (lineNo,qty).
+  const refund = ['refund', 'K-1', '--refund-no', 'KR-1', '--line', '1,1', '--reason', '退一件'];
   const unapproved = await cli(...refund);
   expect(unapproved.code).toBe(1);
   expect(unapproved.err).toMatch(/manager-pin/);
   const approved = await cli(...refund, '--manager-pin', MANAGER_PIN);
   expect(approved.err).toBe('');
-  expect(approved.out).toContain('refund KR-1: ¥5.00 (cash ¥5.00)');
+  expect(approved.out).toContain('refund KR-1: ¥4.95 (cash ¥4.95)');
 
   // Revoked on the manager's screen: the register is refused and told to pair again.
   const row = manager.getByTestId('register-row').filter({ hasText: 'Kiosk 2' });
