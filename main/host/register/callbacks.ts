@@ -56,7 +56,7 @@ export class CallbackSender {
     const abort = new AbortController();
     this.inFlight.add(abort);
     const timer = setTimeout(() => abort.abort(), this.timeoutMs);
-    let ok = false;
+    let ok: boolean;
     try {
       const response = await fetch(url, {
         method: 'POST',
