@@ -434,6 +434,7 @@ export const en = {
     faceShare: 'Face-pay share',
     faceSharePercent: 'Face-pay share (%)',
     discountsAndTax: 'Discounts {{discounts}} · tax included {{tax}}',
+    byRegister: 'By shop register',
     byMethod: 'By payment method',
     method: 'Method',
     count: 'Count',

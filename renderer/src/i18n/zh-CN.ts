@@ -427,6 +427,7 @@ export const zhCN: Translations = {
     faceShare: '刷脸支付占比',
     faceSharePercent: '刷脸支付占比（%）',
     discountsAndTax: '优惠 {{discounts}} · 含税额 {{tax}}',
+    byRegister: '按收银机',
     byMethod: '按支付方式',
     method: '支付方式',
     count: '笔数',

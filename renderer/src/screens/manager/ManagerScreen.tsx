@@ -34,7 +34,7 @@ import { formatBusinessDate, hourRange, todayIn } from '../../lib/time';
 import { HourlyChart } from './HourlyChart';
 import { ManagerGate } from './ManagerGate';
 import { MethodMixChart } from './MethodMixChart';
-import { KpiCards, RefundsTable, ShiftsTable, TopItemsTable } from './ReportTables';
+import { KpiCards, RefundsTable, RegistersTable, ShiftsTable, TopItemsTable } from './ReportTables';
 import { PinAttemptsPanel } from './PinAttemptsPanel';
 import { DisplaysPanel } from './DisplaysPanel';
 import { RegistersPanel } from './RegistersPanel';
@@ -260,6 +260,7 @@ export function ManagerScreen() {
             <div className="manager__tables">
               <TopItemsTable report={shown} />
               <RefundsTable report={shown} />
+              <RegistersTable report={shown} />
               <ShiftsTable shifts={shifts} />
               <ZReportsPanel />
             </div>
