@@ -55,10 +55,10 @@ async function armProbe(page: Page, text: string): Promise<void> {
     const w = window as unknown as { __paintedAt: number | null; __observer?: MutationObserver };
     w.__paintedAt = null;
     w.__observer?.disconnect();
-    const seen = () =>
-      document.querySelector('[data-testid="customer-total"]')?.textContent?.includes(expected);
+    // (No named function in here: tsx would wrap it in a helper the page does not have.)
     const observer = new MutationObserver(() => {
-      if (!seen()) return;
+      const total = document.querySelector('[data-testid="customer-total"]');
+      if (total?.textContent?.includes(expected) !== true) return;
       observer.disconnect();
       requestAnimationFrame(() => {
         w.__paintedAt = performance.timeOrigin + performance.now();
