@@ -97,7 +97,7 @@ export function explain(error: RegisterApiError): string {
     case 'ORDER_CONFLICT':
       return `Conflict: ${error.message}. That order number was already used for a different order; use a new order number.`;
     case 'APPROVAL_REQUIRED':
-      return `${error.message}. A manager must approve: send the same refund again with --manager-pin.`;
+      return 'A manager must approve this refund: send the same command again with --manager-pin PIN.';
     case 'UNREACHABLE':
       return `${error.message}. Is the terminal running, and is --url right?`;
     default:
@@ -263,7 +263,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           io.out(JSON.stringify(day));
           return 0;
         }
-        io.out(`${day.registerName} ${day.businessDate}: ${day.orders.length} orders`);
+        io.out(
+          `${day.registerName} ${day.businessDate}: ${day.orders.length} order${day.orders.length === 1 ? '' : 's'}`,
+        );
         for (const order of day.orders) io.out(`  ${describeOrder(order)}`);
         const t = day.totals;
         io.out(
