@@ -10,7 +10,8 @@
  *   the day's list and the manager's daily report carry the order under that register.
  * - cash and refusals: a cash payment recorded at the register with change on the customer
  *   display; BUSY while the till is mid-sale; the same order number with another amount is 409;
- *   a partial refund needs the manager's PIN; a revoked register is refused.
+ *   a partial refund needs the manager's PIN; renamed on the manager's screen, the register's
+ *   day list says the new name; a revoked register is refused.
  */
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -187,8 +188,17 @@ test('cash and refusals: change on the display, BUSY mid-sale, a conflicting ord
   expect(approved.err).toBe('');
   expect(approved.out).toContain('refund KR-1: ¥4.95 (cash ¥4.95)');
 
+  // Renamed on the manager's screen: the register's day list carries the new name.
+  const only = manager.getByTestId('register-row');
+  await expect(only).toHaveCount(1);
+  await only.getByRole('button', { name: '改名' }).click();
+  await only.getByLabel('新名称').fill('自助收银 2');
+  await only.getByRole('button', { name: '保存' }).click();
+  const row = only.filter({ hasText: '自助收银 2' });
+  await expect(row).toBeVisible();
+  expect((await cli('list')).out).toContain('自助收银 2');
+
   // Revoked on the manager's screen: the register is refused and told to pair again.
-  const row = manager.getByTestId('register-row').filter({ hasText: 'Kiosk 2' });
   await row.getByRole('button', { name: '吊销' }).click();
   await expect(row).toContainText('已于');
   const refused = await cli('query', 'K-1');
