@@ -260,6 +260,7 @@ export function createPosCore(
       emit('shift.changed', { shift: ledger.currentShift() });
       emit('sync.status', state.syncStatus());
     },
+    announce: (payment) => emit('display.payment', payment),
     ...(options.registerPayByCode === undefined ? {} : { payByCode: options.registerPayByCode }),
   });
   // Face pay completes register orders too (on the customer display): their events follow.

@@ -15,12 +15,13 @@
  * debit, ledger.payFace). Payment codes and QR need the acquirers: `payByCode` is the seam the
  * core passes in once they are wired (NOT_SUPPORTED until then).
  */
-import { createHmac, randomBytes, randomInt } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import {
   PosError,
   type ApprovalAction,
   type CreateOrderRequest,
   type DayList,
+  type DisplayPayment,
   type OrderRefund,
   type PairingCode,
   type PayRequest,
@@ -38,7 +39,7 @@ import {
 } from '../contract';
 import type { Ledger } from '../ledger';
 import type { RegisterOrderRow } from '../ledger/registers';
-import { MAX_WRONG_TRIES, PAIRING_CODE_MS } from './displays';
+import { cleanDeviceName, OneTimePairingCode } from './pairing-code';
 import type { FacePayService } from './facepay';
 import type { Logger } from './logger';
 
@@ -67,23 +68,27 @@ export interface RegisterServiceOptions {
   settleRefund: (refund: Refund) => Promise<unknown> | unknown;
   /** The ledger changed the active sale, completed one, moved the shift: tell the screens. */
   saleTouched: (sale: Sale) => void;
+  /** The customer display's payment panel (as the till's payment dialog announces it). */
+  announce: (payment: DisplayPayment) => void;
   payByCode?: RegisterPayByCode;
 }
 
 export type RegisterEventListener = (event: RegisterEvent) => void;
 
-const MAX_NAME = 60;
-
 export class RegisterService {
-  private code: { value: string; expiresAt: number; wrong: number } | null = null;
+  private readonly code: OneTimePairingCode;
   private remote: { url: string; fingerprint: string } | null = null;
   private localUrl = '';
   private readonly listeners = new Set<RegisterEventListener>();
   private readonly revokedListeners = new Set<(registerId: string) => void>();
+  /** Orders face pay is under way for, as last told to the register. */
+  private readonly awaiting = new Map<string, boolean>();
   /** Long-polls waiting on an order: sale id -> wake-ups. */
   private readonly waiters = new Map<string, Set<() => void>>();
 
-  constructor(private readonly o: RegisterServiceOptions) {}
+  constructor(private readonly o: RegisterServiceOptions) {
+    this.code = new OneTimePairingCode(o.now, o.logger, 'register', "on the manager's screen");
+  }
 
   // ------------------------------------------------------------------ pairing (manager screen)
 
@@ -101,10 +106,7 @@ export class RegisterService {
   }
 
   newPairingCode(): PairingCode {
-    const value = String(randomInt(0, 100_000_000)).padStart(8, '0');
-    const expiresAt = this.o.now() + PAIRING_CODE_MS;
-    this.code = { value, expiresAt, wrong: 0 };
-    return { code: value, expiresAt: new Date(expiresAt).toISOString() };
+    return this.code.issue();
   }
 
   /** The register's code and name for its token, once. Wrong codes burn the code in force. */
@@ -112,24 +114,8 @@ export class RegisterService {
     code: string,
     name: string,
   ): { register: RegisterDevice; token: string; callbackSecret: string } {
-    const current = this.code;
-    if (current === null || this.o.now() > current.expiresAt) {
-      this.code = null;
-      throw new PosError(
-        'FORBIDDEN',
-        "no pairing code is in force: ask for a new one on the manager's screen",
-      );
-    }
-    if (code !== current.value) {
-      current.wrong += 1;
-      if (current.wrong >= MAX_WRONG_TRIES) {
-        this.code = null;
-        this.o.logger.warn('register pairing: a code was burnt by wrong guesses');
-      }
-      throw new PosError('FORBIDDEN', 'wrong pairing code');
-    }
-    this.code = null;
-    const cleanName = cleanText(name) || 'register';
+    this.code.redeem(code);
+    const cleanName = cleanDeviceName(name) || 'register';
     const token = randomBytes(32).toString('base64url');
     const register = this.o.ledger.registers.add(cleanName, token);
     this.o.logger.info('register pairing: a register was paired', { registerId: register.id });
@@ -149,7 +135,7 @@ export class RegisterService {
   }
 
   rename(registerId: string, name: string): RegisterDevice {
-    const clean = cleanText(name);
+    const clean = cleanDeviceName(name);
     if (clean === '') throw new PosError('VALIDATION', 'give a name', 'name');
     return this.o.ledger.registers.rename(registerId, clean);
   }
@@ -213,8 +199,24 @@ export class RegisterService {
    * customer display): a register order among them gets its event.
    */
   saleEvent(kind: 'completed' | 'facepay', saleId: string): void {
-    if (this.o.ledger.registers.orderBySale(saleId) === null) return;
-    this.changed(saleId, kind === 'completed' ? 'order.paid' : 'order.updated');
+    const row = this.o.ledger.registers.orderBySale(saleId);
+    if (row === null) return;
+    if (kind === 'completed') {
+      this.awaiting.delete(saleId);
+      this.changed(saleId, 'order.paid');
+      return;
+    }
+    // Face pay reports every step; the register hears only when face pay starts or stops.
+    const awaiting = this.faceUnderWay(saleId);
+    if ((this.awaiting.get(saleId) ?? false) === awaiting) return;
+    if (awaiting) this.awaiting.set(saleId, true);
+    else this.awaiting.delete(saleId);
+    this.changed(saleId, 'order.updated');
+  }
+
+  private faceUnderWay(saleId: string): boolean {
+    const face = this.o.facePay.snapshot();
+    return face.saleId === saleId && !['idle', 'paid', 'failed'].includes(face.phase);
   }
 
   // ---------------------------------------------------------------------------------- orders
@@ -226,6 +228,8 @@ export class RegisterService {
     const { order: row, created } = this.o.ledger.registers.openOrder(register, input);
     if (!created) return { order: this.view(row), created };
     this.o.saleTouched(this.o.ledger.getSale(row.saleId));
+    // The customer sees the amount, the discounts and that payment is awaited, at once.
+    this.o.announce({ saleId: row.saleId, stage: 'waiting', method: null, tenderedFen: null });
     return { order: this.publish('order.created', row), created };
   }
 
@@ -301,9 +305,15 @@ export class RegisterService {
         return { order, qrContent: null };
       }
       case 'face': {
-        this.o.facePay.start(row.saleId, operatorId);
-        const order = this.changed(row.saleId, 'order.updated') ?? this.get(register, orderNo);
-        return { order, qrContent: null };
+        // Its progress reaches the register through the core's facepay.state (saleEvent).
+        const state = this.o.facePay.start(row.saleId, operatorId);
+        if (state.phase === 'failed')
+          throw new PosError(
+            'NOT_SUPPORTED',
+            `face pay is not available now (${state.failure?.message ?? 'unavailable'}): ` +
+              'take another method',
+          );
+        return { order: this.get(register, orderNo), qrContent: null };
       }
       case 'paycode': {
         const port = this.requirePayByCode();
@@ -331,6 +341,7 @@ export class RegisterService {
       );
     if (this.o.facePay.snapshot().saleId === row.saleId) this.o.facePay.cancel(row.saleId);
     const voided = this.o.ledger.voidSale(row.saleId, this.operatorId());
+    this.o.announce({ saleId: row.saleId, stage: 'cancelled', method: null, tenderedFen: null });
     this.o.saleTouched(voided);
     return this.changed(row.saleId, 'order.cancelled', true) ?? this.get(register, orderNo);
   }
@@ -577,11 +588,4 @@ export class RegisterService {
       version: row.version,
     };
   }
-}
-
-function cleanText(text: string): string {
-  return text
-    .replace(/[\p{Cc}\p{Cf}]/gu, '')
-    .trim()
-    .slice(0, MAX_NAME);
 }

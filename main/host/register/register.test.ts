@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +28,7 @@ import { createPosCore, MAX_WRONG_TRIES, PAIRING_CODE_MS, type PosCore } from '.
 import { startHost, type RunningHost } from '../server';
 import { demoSignIn } from '../test-support/staff';
 import { loadOrCreateTlsIdentity } from '../tls';
-import { connectWs, type WsContractClient } from '../ws-client';
+import { connectWs, pinnedCertificate, type WsContractClient } from '../ws-client';
 import { verifyCallback } from './signature';
 
 const dirs: string[] = [];
@@ -56,7 +57,7 @@ interface Rig {
   close(): Promise<void>;
 }
 
-async function rig(): Promise<Rig> {
+async function rig(lan = false): Promise<Rig> {
   let now = Date.parse('2025-03-14T02:00:00.000Z');
   const dataDir = tempDir();
   const core = createPosCore(
@@ -77,6 +78,14 @@ async function rig(): Promise<Rig> {
     port: 0,
     rendererDir,
     registerCallbacks: { retryDelaysMs: [5, 5, 5], timeoutMs: 2_000 },
+    remoteRegisters: lan
+      ? {
+          port: 0,
+          bindAddress: '127.0.0.1',
+          names: ['127.0.0.1'],
+          tls: await loadOrCreateTlsIdentity(dataDir, core.secrets, ['127.0.0.1']),
+        }
+      : null,
   });
   const ws = `ws://127.0.0.1:${host.port}/ws`;
   const till = await connectWs(ws, {}, { key: host.secrets.staff });
@@ -279,6 +288,32 @@ describe('pairing and tokens', () => {
     }
   });
 
+  test('a DNS-rebound page is refused (421) before the token is even looked at', async () => {
+    const r = await rig();
+    try {
+      const { token } = await r.pair();
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port: r.host.port,
+            path: '/v1/register/orders',
+            headers: { host: `evil.example:${r.host.port}`, authorization: `Bearer ${token}` },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.once('error', reject);
+        req.end();
+      });
+      assert.equal(status, 421);
+    } finally {
+      await r.close();
+    }
+  });
+
   test('an events socket without a token is refused; with one, as header or subprotocol', async () => {
     const r = await rig();
     try {
@@ -390,7 +425,14 @@ describe('orders by amount', () => {
           ['platform', 50],
         ],
       );
-      // The customer display's sale is this order (the till hears sale.changed).
+      // The customer display's sale is this order, and payment is awaited on it.
+      const announced = r.till.events.find((e) => e.name === 'display.payment');
+      assert.deepEqual(announced?.payload, {
+        saleId: o.saleId,
+        stage: 'waiting',
+        method: null,
+        tenderedFen: null,
+      });
       const current = await r.till.invoke('sale.current', {});
       assert.equal(current?.id, o.saleId);
       assert.equal(current?.totalFen, 900);
@@ -821,7 +863,85 @@ describe('reports and the cloud', () => {
   });
 });
 
+/** A request to the LAN listener, trusting only its pinned certificate. */
+function overTls(
+  port: number,
+  ca: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; host?: string } = {},
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const data = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const req = httpsRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method,
+        ca,
+        // A forged Host header: the certificate is still the pinned one (ca), whatever the name.
+        ...(options.host === undefined ? {} : { checkServerIdentity: () => undefined }),
+        headers: {
+          ...(options.host === undefined ? {} : { host: options.host }),
+          ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
+          ...(data === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) }),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.once('error', reject);
+    req.end(data);
+  });
+}
+
 describe('--remote-registers', () => {
+  test('the LAN listener: HTTPS with the pinned certificate, the API and nothing else', async () => {
+    const r = await rig(true);
+    try {
+      const lan = r.host.remoteRegisters;
+      assert.ok(lan !== null);
+      const ca = await pinnedCertificate(`wss://127.0.0.1:${lan.port}`, lan.fingerprint);
+      const { code } = await r.manager.invoke('registers.pairingCode', {});
+      const overview = await r.manager.invoke('registers.list', {});
+      assert.equal(overview.remote?.fingerprint, lan.fingerprint);
+      const paired = await overTls(lan.port, ca, 'POST', '/v1/register/pair', {
+        body: { code, name: 'Tablet' },
+      });
+      assert.equal(paired.status, 200);
+      const { token } = JSON.parse(paired.text) as PairResponse;
+      const created = await overTls(lan.port, ca, 'POST', '/v1/register/orders', {
+        token,
+        body: { orderNo: 'L1', amountFen: 100 },
+      });
+      assert.equal(created.status, 201);
+      assert.equal((await overTls(lan.port, ca, 'GET', '/v1/register/orders/L1')).status, 401);
+      // No screens, no contract socket, no files on this listener.
+      for (const path of ['/', '/customer', '/manager', '/index.html'])
+        assert.equal((await overTls(lan.port, ca, 'GET', path, { token })).status, 404, path);
+      // A rebound name is refused before anything else.
+      const rebound = await overTls(lan.port, ca, 'GET', '/v1/register/orders', {
+        token,
+        host: `evil.example:${lan.port}`,
+      });
+      assert.equal(rebound.status, 421);
+      // Plain HTTP is no way in.
+      await assert.rejects(
+        fetch(`http://127.0.0.1:${lan.port}/v1/register/orders`, {
+          headers: { authorization: `Bearer ${token}` },
+        }),
+      );
+    } finally {
+      await r.close();
+    }
+  });
+
   test('a taken port fails the start with a clear message', async () => {
     const blocker = createNetServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
