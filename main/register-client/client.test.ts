@@ -14,6 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import type { RegisterEvent } from '../contract';
 import { createPosCore, type PosCore } from '../core';
 import { startHost, type RunningHost } from '../host/server';
+import { loadOrCreateTlsIdentity } from '../host/tls';
 import { demoSignIn } from '../host/test-support/staff';
 import { connectWs, type WsContractClient } from '../host/ws-client';
 import { runCli } from './cli';
@@ -43,7 +44,19 @@ before(async () => {
   });
   const rendererDir = tempDir();
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>test</title>');
-  host = await startHost({ core, port: 0, rendererDir });
+  host = await startHost({
+    core,
+    port: 0,
+    rendererDir,
+    // The register API on the "LAN" too (bound to loopback here: the listener decides, not
+    // the address), HTTPS with the terminal's self-signed certificate.
+    remoteRegisters: {
+      port: 0,
+      bindAddress: '127.0.0.1',
+      names: ['127.0.0.1'],
+      tls: await loadOrCreateTlsIdentity(dataDir, core.secrets, ['127.0.0.1']),
+    },
+  });
   staff = await connectWs(`ws://127.0.0.1:${host.port}/ws`, {}, { key: host.secrets.staff });
   await staff.invoke('auth.signIn', await demoSignIn(staff, 'cashier'));
   await staff.invoke('shift.open', { floatFen: 0 });
@@ -245,5 +258,38 @@ describe('the register client against the real host', () => {
     assert.equal(code, 1);
     assert.match(err.join('\n'), /Pair again/);
     assert.ok(!err.join('\n').includes(client.connection.token));
+  });
+
+  test('over HTTPS (--remote-registers): the pinned fingerprint is trusted, any other refused before the code is sent', async () => {
+    const lan = host.remoteRegisters;
+    assert.ok(lan);
+    const { code } = await staff.invoke('registers.pairingCode', {});
+    // A wrong pin (an impostor's certificate, or a typo): refused, and the code was not spent.
+    const wrong = await refusal(
+      pair({ baseUrl: lan.url, fingerprint: 'AB'.repeat(32) }, code, 'Impostor'),
+    );
+    assert.equal(wrong.code, 'UNREACHABLE');
+    assert.match(wrong.message, /not the pinned one.*manager's screen/);
+    // Without a pin, the self-signed certificate is not trusted at all.
+    assert.equal((await refusal(pair(lan.url, code, 'Unpinned'))).code, 'UNREACHABLE');
+    // The fingerprint as a person types it (lower case, no colons) is the same pin.
+    const typed = lan.fingerprint.replace(/:/g, '').toLowerCase();
+    const answer = await pair({ baseUrl: lan.url, fingerprint: typed }, code, 'LAN register');
+    const client = new RegisterClient({
+      baseUrl: lan.url,
+      token: answer.token,
+      fingerprint: typed,
+    });
+    const events: RegisterEvent[] = [];
+    const stream = await openEvents(client.connection, { onEvent: (e) => events.push(e) });
+    try {
+      await client.createOrder({ orderNo: 'L-1', amountFen: 300 });
+      for (let i = 0; i < 200 && events.length === 0; i++)
+        await new Promise((r) => setTimeout(r, 10));
+      assert.equal(events[0]?.type, 'order.created');
+      await client.cancel('L-1');
+    } finally {
+      await stream.close();
+    }
   });
 });

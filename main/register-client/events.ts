@@ -6,7 +6,7 @@
  */
 import WebSocket from 'ws';
 import { REGISTER_EVENTS_PATH, registerEvent, type RegisterEvent } from '../contract';
-import { RegisterApiError, type Connection } from './http';
+import { RegisterApiError, trustedCertificate, type Connection } from './http';
 
 export interface EventStream {
   /** Settles when the socket closes, from either side (code 4003: the register was revoked). */
@@ -25,18 +25,14 @@ export async function openEvents(
 ): Promise<EventStream> {
   const url = new URL(REGISTER_EVENTS_PATH, connection.baseUrl);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  const pin = connection.fingerprint?.replace(/[^0-9a-f]/gi, '').toUpperCase();
+  const ca =
+    url.protocol === 'wss:' && connection.fingerprint !== undefined
+      ? await trustedCertificate(new URL(connection.baseUrl), connection.fingerprint)
+      : undefined;
   const socket = new WebSocket(url, {
     headers: { authorization: `Bearer ${connection.token}` },
-    ...(pin === undefined ? {} : { rejectUnauthorized: false }),
+    ...(ca === undefined ? {} : { ca }),
   });
-  if (pin !== undefined) {
-    socket.once('upgrade', (res) => {
-      const tls = res.socket as unknown as { getPeerCertificate?(): { fingerprint256: string } };
-      const seen = tls.getPeerCertificate?.().fingerprint256.replace(/:/g, '').toUpperCase();
-      if (seen !== pin) socket.terminate();
-    });
-  }
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', (error) =>

@@ -8,6 +8,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { z } from 'zod';
+import { pinnedCertificate } from '../host/ws-client';
 
 /** A refusal from the terminal, or no answer at all (status 0). */
 export class RegisterApiError extends Error {
@@ -66,8 +67,27 @@ function errorFrom(status: number, body: unknown): RegisterApiError {
   return new RegisterApiError(status, code, message, inner);
 }
 
-function normaliseFingerprint(value: string): string {
-  return value.replace(/[^0-9a-f]/gi, '').toUpperCase();
+/** "aa:bb…", "AABB…" → "AA:BB:…", the form Node (and the manager's screen) print. */
+export function normaliseFingerprint(value: string): string {
+  const hex = value.replace(/[^0-9a-f]/gi, '').toUpperCase();
+  return (hex.match(/.{2}/g) ?? []).join(':');
+}
+
+/**
+ * The terminal's self-signed certificate, when its SHA-256 fingerprint is the pinned one (the
+ * handshake is made and the certificate compared before a byte of the request is sent; a
+ * mismatch is UNREACHABLE with the fingerprint seen, so a person can compare).
+ */
+export async function trustedCertificate(url: URL, fingerprint: string): Promise<string> {
+  try {
+    return await pinnedCertificate(url.origin, normaliseFingerprint(fingerprint));
+  } catch (error) {
+    throw new RegisterApiError(
+      0,
+      'UNREACHABLE',
+      `refusing ${url.origin}: ${(error as Error).message} (compare it with the manager's screen)`,
+    );
+  }
 }
 
 export async function exchange<S extends z.ZodType>(
@@ -86,7 +106,11 @@ export async function exchange<S extends z.ZodType>(
     headers['content-length'] = String(payload.length);
   }
   const https = url.protocol === 'https:';
-  const pin = connection.fingerprint;
+  // The pinned certificate, fetched and compared before anything is sent; then trusted alone.
+  const ca =
+    https && connection.fingerprint !== undefined
+      ? await trustedCertificate(url, connection.fingerprint)
+      : undefined;
   const timeout = (connection.timeoutMs ?? 30_000) + (what.extraTimeoutMs ?? 0);
 
   const { status, text } = await new Promise<{ status: number; text: string }>(
@@ -95,17 +119,7 @@ export async function exchange<S extends z.ZodType>(
         method: what.method,
         headers,
         timeout,
-        ...(https && pin !== undefined
-          ? {
-              // A self-signed certificate is trusted exactly when its fingerprint is the pinned
-              // one; the name check stays (the Host allow-list is the server's side of it).
-              rejectUnauthorized: false,
-              checkServerIdentity: (_host: string, cert: { fingerprint256: string }) =>
-                normaliseFingerprint(cert.fingerprint256) === normaliseFingerprint(pin)
-                  ? undefined
-                  : new Error(`certificate ${cert.fingerprint256} is not the pinned one`),
-            }
-          : {}),
+        ...(ca === undefined ? {} : { ca }),
       };
       const onResponse = (res: IncomingMessage): void => {
         const chunks: Buffer[] = [];
@@ -118,23 +132,12 @@ export async function exchange<S extends z.ZodType>(
       const req = https
         ? httpsRequest(url, options, onResponse)
         : httpRequest(url, options, onResponse);
-      if (https && pin !== undefined) {
-        // rejectUnauthorized:false skips checkServerIdentity; check the pin on the socket.
-        req.on('socket', (socket) => {
-          socket.once('secureConnect', () => {
-            const cert = (
-              socket as unknown as { getPeerCertificate(): { fingerprint256: string } }
-            ).getPeerCertificate();
-            if (normaliseFingerprint(cert.fingerprint256) !== normaliseFingerprint(pin))
-              req.destroy(new Error(`certificate ${cert.fingerprint256} is not the pinned one`));
-          });
-        });
-      }
       req.on('timeout', () => req.destroy(new Error(`no answer within ${timeout} ms`)));
       req.on('error', reject);
       req.end(payload);
     },
   ).catch((error: unknown) => {
+    if (error instanceof RegisterApiError) throw error;
     throw new RegisterApiError(
       0,
       'UNREACHABLE',
