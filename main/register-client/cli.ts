@@ -213,8 +213,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           print(answer.order, answer);
           return 0;
         }
-        print(await client.waitFor(answer.order.orderNo, undefined, waitSeconds * 1000));
-        return 0;
+        // Until it is paid, or the customer display stops waiting on it (face pay failed or
+        // was cancelled: the order stays open for another method).
+        const settled = await client.waitFor(
+          answer.order.orderNo,
+          (o) => o.status !== 'open' || o.awaiting === null,
+          waitSeconds * 1000,
+        );
+        print(settled);
+        if (settled.status === 'open' && settled.awaiting !== null)
+          io.err(`still waiting on ${settled.awaiting} after ${waitSeconds} s: query it again`);
+        else if (settled.status === 'open')
+          io.err(
+            `${method} payment ended without paying: the order is still open (pay another way)`,
+          );
+        return settled.status === 'paid' ? 0 : 1;
       }
       case 'query': {
         const order =
