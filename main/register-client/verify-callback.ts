@@ -11,10 +11,9 @@
  *   is recognised by its event id: `ReplayGuard` remembers the ids it accepted for the window.
  * Sign and verify over the RAW body bytes as received: re-serialised JSON would not match.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
-
-export const SIGNATURE_HEADER = 'x-pos-signature';
-export const DEFAULT_TOLERANCE_SEC = 300;
+import { timingSafeEqual } from 'node:crypto';
+import { CALLBACK_TOLERANCE_S } from '../contract';
+import { signCallback } from '../host/register/signature';
 
 export type CallbackVerdict =
   | { ok: true; timestamp: number; eventId: string | null; body: unknown }
@@ -29,13 +28,13 @@ export interface VerifyOptions {
   replayGuard?: ReplayGuard;
 }
 
-/** The header for a body: what the terminal sends (exported for tests and stand-ins). */
-export function signCallback(secret: string, timestampSec: number, body: string): string {
-  return `t=${timestampSec},v1=${hmacHex(secret, timestampSec, body)}`;
-}
+/** The header for a body, as the terminal signs it (one signer: the host's). */
+export { signCallback };
 
-function hmacHex(secret: string, timestampSec: number, body: string | Buffer): string {
-  return createHmac('sha256', secret).update(`${timestampSec}.`).update(body).digest('hex');
+/** The hex HMAC the terminal would have put in v1 for this timestamp and body. */
+function expectedMac(secret: string, timestampSec: number, body: string | Buffer): Buffer {
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  return Buffer.from(signCallback(secret, timestampSec, text).split('v1=')[1] ?? '', 'hex');
 }
 
 function parseHeader(header: string): { t: number; v1: string[] } | null {
@@ -73,10 +72,10 @@ export function verifyCallback(
   const parsed = parseHeader(header);
   if (parsed === null) return { ok: false, reason: 'malformed X-Pos-Signature header' };
   const now = options.nowSec ?? Math.floor(Date.now() / 1000);
-  const tolerance = options.toleranceSec ?? DEFAULT_TOLERANCE_SEC;
+  const tolerance = options.toleranceSec ?? CALLBACK_TOLERANCE_S;
   if (Math.abs(now - parsed.t) > tolerance)
     return { ok: false, reason: `timestamp outside the ${tolerance} s tolerance` };
-  const expected = Buffer.from(hmacHex(secret, parsed.t, body), 'hex');
+  const expected = expectedMac(secret, parsed.t, body);
   const matches = parsed.v1.some((candidate) =>
     timingSafeEqual(expected, Buffer.from(candidate, 'hex')),
   );
@@ -114,7 +113,7 @@ function eventIdOf(body: unknown): string | null {
 export class ReplayGuard {
   private readonly seen = new Map<string, number>();
 
-  constructor(private readonly toleranceSec: number = DEFAULT_TOLERANCE_SEC) {}
+  constructor(private readonly toleranceSec: number = CALLBACK_TOLERANCE_S) {}
 
   /** True the first time an id is seen within the window; false for a duplicate. */
   accept(eventId: string, timestampSec: number, nowSec: number): boolean {
