@@ -271,7 +271,7 @@ export class RegisterService {
 
   async pay(register: RegisterDevice, orderNo: string, request: PayRequest): Promise<PayResponse> {
     const row = this.row(register, orderNo);
-    const sale = this.o.ledger.getSale(row.saleId);
+    const sale = this.saleOf(row);
     if (row.cancelledAt !== null || sale.status === 'voided')
       throw new PosError('SALE_NOT_OPEN', `order ${orderNo} is cancelled`, 'orderNo');
     if (sale.status === 'completed')
@@ -331,7 +331,7 @@ export class RegisterService {
 
   cancel(register: RegisterDevice, orderNo: string): RegisterOrder {
     const row = this.row(register, orderNo);
-    const sale = this.o.ledger.getSale(row.saleId);
+    const sale = this.saleOf(row);
     if (sale.status === 'voided') return this.view(row);
     if (sale.status === 'completed')
       throw new PosError(
@@ -372,7 +372,7 @@ export class RegisterService {
       if (refund === undefined) throw new PosError('INTERNAL', 'register refund not found');
       return { refund, order };
     }
-    const sale = this.o.ledger.getSale(row.saleId);
+    const sale = this.saleOf(row);
     if (sale.status !== 'completed')
       throw new PosError(
         'REFUND_EXCEEDS_PAID',
@@ -524,16 +524,49 @@ export class RegisterService {
     );
   }
 
+  /**
+   * The order's sale. An open order's cart is not fsynced (db.ts): a power cut can lose it
+   * while its register_orders row survives. Nothing was paid then (a tender that leaves
+   * something due makes the cart durable first; one that pays in full writes the sale), so the
+   * order stands as cancelled, and the register sends a new one.
+   */
+  private saleOf(row: RegisterOrderRow): Sale {
+    try {
+      return this.o.ledger.getSale(row.saleId);
+    } catch (error) {
+      if (!PosError.is(error) || error.code !== 'NOT_FOUND') throw error;
+      this.o.logger.warn('register order: its cart was lost (power cut?); it stands cancelled', {
+        orderNo: row.orderNo,
+      });
+      return {
+        id: row.saleId,
+        receiptNo: null,
+        status: 'voided',
+        shiftId: null,
+        openedAt: row.createdAt,
+        completedAt: null,
+        lines: [],
+        subtotalFen: 0,
+        lineDiscountFen: 0,
+        saleDiscountFen: 0,
+        totalFen: 0,
+        taxFen: 0,
+        paidFen: 0,
+        dueFen: 0,
+        changeFen: 0,
+        payments: [],
+        refundedFen: 0,
+        operator: null,
+      };
+    }
+  }
+
   /** The order as the register sees it. */
   view(row: RegisterOrderRow): RegisterOrder {
-    const sale = this.o.ledger.getSale(row.saleId);
+    const sale = this.saleOf(row);
     const refunds = this.o.ledger.refundsOf(row.saleId);
     const numbers = this.o.ledger.registers.refundNosOf(row.saleId);
-    const face = this.o.facePay.snapshot();
-    const faceUnderWay =
-      face.saleId === row.saleId &&
-      !['idle', 'paid', 'failed'].includes(face.phase) &&
-      sale.status === 'open';
+    const faceUnderWay = sale.status === 'open' && this.faceUnderWay(row.saleId);
     const status =
       sale.status === 'completed' ? 'paid' : sale.status === 'voided' ? 'cancelled' : 'open';
     return {

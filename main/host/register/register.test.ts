@@ -12,6 +12,7 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import WebSocket from 'ws';
 import {
   REGISTER_WS_PROTOCOL,
@@ -25,6 +26,7 @@ import {
 import { saleCompletedPayload } from '../../../cloud/api';
 import { toCloudEvent } from '../../../cloud/client/events';
 import { createPosCore, MAX_WRONG_TRIES, PAIRING_CODE_MS, type PosCore } from '../../core';
+import { cartsPathFor } from '../../ledger/db';
 import { startHost, type RunningHost } from '../server';
 import { demoSignIn } from '../test-support/staff';
 import { loadOrCreateTlsIdentity } from '../tls';
@@ -803,6 +805,34 @@ describe('paying, cancelling, refunding', () => {
         managerPin: '888888',
       });
       assert.equal(tooMuch.status, 400);
+    } finally {
+      await r.close();
+    }
+  });
+});
+
+describe('crashes', () => {
+  test('an open order whose cart a power cut lost stands cancelled, and the display is free', async () => {
+    const r = await rig();
+    try {
+      const { token } = await r.pair();
+      const o = order(
+        (await r.api('POST', '/v1/register/orders', token, { orderNo: 'K1', amountFen: 700 })).json,
+      );
+      // The cart file is not fsynced: what a power cut can do, done to the file directly.
+      const carts = new Database(cartsPathFor(join(r.dataDir, 'ledger.db')));
+      carts.prepare('DELETE FROM carts WHERE id = ?').run(o.saleId);
+      carts.close();
+      const after = await r.api('GET', '/v1/register/orders/K1', token);
+      assert.equal(after.status, 200);
+      assert.equal(order(after.json).status, 'cancelled');
+      const pay = await r.api('POST', '/v1/register/orders/K1/pay', token, { method: 'cash' });
+      assert.equal(pay.status, 409);
+      const next = await r.api('POST', '/v1/register/orders', token, {
+        orderNo: 'K2',
+        amountFen: 700,
+      });
+      assert.equal(next.status, 201, 'a new order takes the display');
     } finally {
       await r.close();
     }
