@@ -36,8 +36,12 @@ import {
   toPosError,
   type RegisterDevice,
 } from '../../contract';
+import { registerOpenApi } from '../../contract/register-openapi';
 import type { Logger, PosCore } from '../../core';
 import type { RegisterEventHub } from './events';
+
+/** The OpenAPI document (pure and the same for every listener: made once). */
+let openApi: Record<string, unknown> | undefined;
 
 /** The register a request's token belongs to, found once in onRequest. */
 const registersOf = new WeakMap<FastifyRequest['raw'], RegisterDevice>();
@@ -149,13 +153,11 @@ export function registerRegisterRoutes(app: FastifyInstance, options: RegisterRo
         }
       });
 
-      // TODO(regclient): serve registerOpenApi() from main/contract/register-openapi.ts once
-      // merged; until then the document is not here.
-      scope.get(REGISTER_OPENAPI_PATH.slice(REGISTER_API_PREFIX.length), (_request, reply) =>
-        reply
-          .code(404)
-          .send({ error: { code: 'NOT_FOUND', message: 'the OpenAPI document is not built yet' } }),
-      );
+      // The document is generated from the contract's zod schemas (once, at first request).
+      scope.get(REGISTER_OPENAPI_PATH.slice(REGISTER_API_PREFIX.length), (_request, reply) => {
+        openApi ??= registerOpenApi();
+        return reply.send(openApi);
+      });
 
       scope.post('/orders', (request, reply) => {
         try {
