@@ -3,11 +3,16 @@
  * and it scans at the till at once; a price change reaches the next scan and leaves the line
  * already rung up as it was; a CSV with an error is shown row by row and cannot be applied.
  */
+import { readFileSync } from 'node:fs';
 import { makeEan13 } from '../main/contract';
 import { expect, test } from './fixtures';
 import { FIRST_STEP_MS, scan, startTill, unlockManager } from './pos';
 
-test('the manager adds a product and it scans at the till', async ({ page, context, host }) => {
+test('the manager adds a product and it scans at the till', async ({
+  page,
+  context,
+  host,
+}, testInfo) => {
   const barcode = makeEan13('690555000017');
   await unlockManager(page, host);
   const panel = page.getByTestId('catalogue');
@@ -44,6 +49,21 @@ test('the manager adds a product and it scans at the till', async ({ page, conte
   await scan(till, barcode);
   await expect(till.getByTestId('cart-line')).toHaveCount(2);
   await expect(till.getByTestId('cart-total')).toContainText('18.30');
+
+  // The export: UTF-8 with a BOM for Excel, the new product with both its prices' latest.
+  const download = page.waitForEvent('download');
+  await panel.getByRole('button', { name: '导出商品目录 CSV' }).click();
+  const file = testInfo.outputPath('catalog.csv');
+  await (await download).saveAs(file);
+  const exported = readFileSync(file, 'utf8');
+  expect(
+    exported.startsWith(
+      '\uFEFFsku,barcodes,name_zh,name_en,category,unit,price,tax_rate,active\r\n',
+    ),
+  ).toBe(true);
+  expect(exported).toContain(
+    `E2E-001,${barcode},测试 桂花糕,Osmanthus cake,snacks,盒,9.50,13,1\r\n`,
+  );
 
   // An import with a price of three decimals: the row error is shown, nothing can be applied.
   const csv =
