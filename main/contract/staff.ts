@@ -18,7 +18,8 @@ export const pin = z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits');
 export function isGuessablePin(value: string): boolean {
   if (/^(\d)\1*$/.test(value)) return true;
   const steps = new Set<number>();
-  for (let i = 1; i < value.length; i++) steps.add((value.charCodeAt(i) - value.charCodeAt(i - 1) + 10) % 10);
+  for (let i = 1; i < value.length; i++)
+    steps.add((value.charCodeAt(i) - value.charCodeAt(i - 1) + 10) % 10);
   return steps.size === 1 && (steps.has(1) || steps.has(9));
 }
 

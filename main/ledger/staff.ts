@@ -243,7 +243,8 @@ export function updateStaff(
   const role = changes.role === undefined ? undefined : checkRole(changes.role);
   return ctx.tx(() => {
     const row = activeRow(ctx, staffId);
-    if (!row) throw new PosError('NOT_FOUND', 'staffId: no active member of staff with that id', 'staffId');
+    if (!row)
+      throw new PosError('NOT_FOUND', 'staffId: no active member of staff with that id', 'staffId');
     const next: StaffRow = { ...row, name: name ?? row.name, role: role ?? row.role };
     if (name !== undefined) refuseTakenName(ctx, name, row.id);
     if (row.role === 'manager' && next.role !== 'manager')

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppDispatch, useAppSelector } from '../app/hooks';
 import { selectOperator, signOut } from '../features/auth/authSlice';
@@ -6,12 +7,13 @@ import { selectShift, selectShiftLoaded } from '../features/shift/shiftSlice';
 import { selectSyncStatus } from '../features/sync/syncSlice';
 import { selectInfo } from '../features/system/systemSlice';
 import { formatTime } from '../lib/time';
+import { ChangeOwnPinDialog } from './ChangeOwnPinDialog';
 import { Clock } from './Clock';
 import { LanguageToggle } from './LanguageToggle';
 import { PrinterIndicator } from './PrinterIndicator';
 
 /**
- * Shop, shift, who is signed in, connection, sync and printer state, clock and the language
+ * Shop, shift, who is signed in (signing out, changing their own PIN), connection, sync and printer state, clock and the language
  * toggle.
  */
 export function StatusBar({
@@ -34,6 +36,7 @@ export function StatusBar({
   const operator = useAppSelector(selectOperator);
   const sync = useAppSelector(selectSyncStatus);
   const timeZone = info?.timezone ?? null;
+  const [changingPin, setChangingPin] = useState(false);
 
   return (
     <header className="status-bar" aria-label={t('status.label')}>
@@ -62,6 +65,16 @@ export function StatusBar({
             >
               {t('auth.signOut')}
             </button>
+            <button
+              type="button"
+              className="btn btn-ghost btn-small"
+              onClick={() => setChangingPin(true)}
+            >
+              {t('staff.changeOwnPin')}
+            </button>
+            {changingPin && (
+              <ChangeOwnPinDialog person={operator} onClose={() => setChangingPin(false)} />
+            )}
           </span>
         )}
         <span

@@ -536,6 +536,8 @@ export const en = {
     newPin: 'New PIN',
     newPinHint:
       'A cashier’s PIN has at least {{cashier}} digits, a manager’s at least {{manager}}; not one digit repeated or a run like 1234.',
+    newPinAgain: 'New PIN again',
+    close: 'Close',
     newManagerPin: 'New manager PIN (needed to become a manager)',
     save: 'Save',
     cancel: 'Cancel',
@@ -548,6 +550,7 @@ export const en = {
     demoIntro:
       'These people still have a demo PIN (888888 or 1234), which anyone can look up: {{names}}. Reset each one below.',
     errors: {
+      pinMismatch: 'The two new PINs are not the same',
       nameRequired: 'Enter a name',
       pinTooShort: 'That PIN is too short for this role',
       pinGuessable: 'That PIN is too easy to guess: not one digit repeated or a run like 1234',

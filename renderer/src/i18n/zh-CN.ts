@@ -527,6 +527,8 @@ export const zhCN: Translations = {
     newPin: '新密码',
     newPinHint:
       '收银员密码至少 {{cashier}} 位，店长密码至少 {{manager}} 位；不能是同一数字重复或 1234 这样的连续数字。',
+    newPinAgain: '再次输入新密码',
+    close: '关闭',
     newManagerPin: '新的店长密码（改为店长时必填）',
     save: '保存',
     cancel: '取消',
@@ -539,6 +541,7 @@ export const zhCN: Translations = {
     demoIntro:
       '以下人员仍在使用演示密码（888888 或 1234），任何人都能查到：{{names}}。请在下方逐一重置。',
     errors: {
+      pinMismatch: '两次输入的新密码不一致',
       nameRequired: '请输入姓名',
       pinTooShort: '该密码对此角色来说太短',
       pinGuessable: '该密码太容易猜到：不能是同一数字重复或 1234 这样的连续数字',
