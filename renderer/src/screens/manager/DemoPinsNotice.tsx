@@ -17,9 +17,15 @@ export function DemoPinsNotice({ version }: { version: number }) {
   }, [call, version]);
   if (people.length === 0) return null;
   return (
-    <section className="notice notice--warn" role="alert" data-testid="demo-pins">
-      <strong>{t('staff.demoTitle')}</strong>{' '}
-      {t('staff.demoIntro', { names: people.map((p) => p.name).join(', ') })}
+    <section
+      className="notice notice--warn"
+      aria-labelledby="demo-pins-title"
+      data-testid="demo-pins"
+    >
+      <h2 id="demo-pins-title" className="panel__title">
+        {t('staff.demoTitle')}
+      </h2>
+      <p>{t('staff.demoIntro', { names: people.map((p) => p.name).join(', ') })}</p>
     </section>
   );
 }

@@ -46,7 +46,7 @@ export function StaffPanel({ version, onChanged }: { version: number; onChanged:
           {t('staff.saved', { name: saved })}
         </p>
       )}
-      <table className="table">
+      <table className="table" aria-labelledby="staff-title">
         <thead>
           <tr>
             <th scope="col">{t('staff.name')}</th>
