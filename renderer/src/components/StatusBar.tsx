@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import { useAppDispatch, useAppSelector } from '../app/hooks';
 import { selectOperator, signOut } from '../features/auth/authSlice';
@@ -72,9 +73,14 @@ export function StatusBar({
             >
               {t('staff.changeOwnPin')}
             </button>
-            {changingPin && (
-              <ChangeOwnPinDialog person={operator} onClose={() => setChangingPin(false)} />
-            )}
+            {changingPin &&
+              // Over the whole screen, not inside the bar (whose colours it would inherit).
+              createPortal(
+                <div className="overlay-layer">
+                  <ChangeOwnPinDialog person={operator} onClose={() => setChangingPin(false)} />
+                </div>,
+                document.body,
+              )}
           </span>
         )}
         <span

@@ -290,11 +290,13 @@ export function ManagerScreen() {
         )}
         <StaffPanel version={staffVersion} onChanged={staffChanged} />
         {changingPin && (
-          <ChangeOwnPinDialog
-            person={manager}
-            onClose={() => setChangingPin(false)}
-            onChanged={staffChanged}
-          />
+          <div className="overlay-layer">
+            <ChangeOwnPinDialog
+              person={manager}
+              onClose={() => setChangingPin(false)}
+              onChanged={staffChanged}
+            />
+          </div>
         )}
       </main>
     </div>

@@ -106,16 +106,18 @@ export function StaffPanel({ version, onChanged }: { version: number; onChanged:
         </button>
       </div>
       {action !== null && (
-        <StaffDialog
-          action={action}
-          settings={settings}
-          onClose={() => setAction(null)}
-          onDone={(name) => {
-            setAction(null);
-            setSaved(name);
-            onChanged();
-          }}
-        />
+        <div className="overlay-layer">
+          <StaffDialog
+            action={action}
+            settings={settings}
+            onClose={() => setAction(null)}
+            onDone={(name) => {
+              setAction(null);
+              setSaved(name);
+              onChanged();
+            }}
+          />
+        </div>
       )}
     </section>
   );
