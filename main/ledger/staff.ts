@@ -283,19 +283,34 @@ export function setStaffActive(ctx: Ctx, staffId: string, active: boolean): Staf
 }
 
 /**
+ * Whether each stored hash is of a demo PIN, per ledger. A hash is salted afresh whenever a PIN
+ * is set, so the answer for a hash never changes: each person's PIN is tried against the demo
+ * PINs once (a scrypt each, ~30 ms), not on every look at the staff.
+ */
+const demoHashes = new WeakMap<Ctx, Map<string, boolean>>();
+
+function isDemoHash(ctx: Ctx, row: StaffRow): boolean {
+  let known = demoHashes.get(ctx);
+  if (known === undefined) demoHashes.set(ctx, (known = new Map()));
+  const key = `${row.role}:${row.pin_hash}`; // the role decides which demo PINs are tried
+  let demo = known.get(key);
+  if (demo === undefined) {
+    demo = DEMO_STAFF.some(
+      (d) =>
+        d.pin.length >= MIN_PIN_DIGITS[row.role] && pinMatches(d.pin, row.pin_hash, ctx.pinPepper),
+    );
+    known.set(key, demo);
+  }
+  return demo;
+}
+
+/**
  * The active people whose PIN is still a demo one (DEMO_STAFF): the manager is asked to change
- * them before the shop trades. Each check is a PIN hash (staff.ts), so only the demo PINs a
- * person's role allows are tried.
+ * them before the shop trades. Only the demo PINs a person's role allows are tried.
  */
 export function staffOnDemoPins(ctx: Ctx): StaffRef[] {
   return activeRows(ctx)
-    .filter((row) =>
-      DEMO_STAFF.some(
-        (d) =>
-          d.pin.length >= MIN_PIN_DIGITS[row.role] &&
-          pinMatches(d.pin, row.pin_hash, ctx.pinPepper),
-      ),
-    )
+    .filter((row) => isDemoHash(ctx, row))
     .map((row) => ({ id: row.id, name: row.name }));
 }
 
