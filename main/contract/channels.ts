@@ -302,10 +302,12 @@ export const channels = {
   },
   /**
    * Disables (they can no longer sign in; their history stays) or enables someone. The last
-   * active manager cannot be disabled.
+   * active manager cannot be disabled; a manager who comes back needs a new PIN (`pin`).
    */
   'staff.setActive': {
-    request: z.object({ staffId: id, active: z.boolean(), ...approval }).strict(),
+    request: z
+      .object({ staffId: id, active: z.boolean(), pin: newPin.optional(), ...approval })
+      .strict(),
     response: staffMember,
   },
   /**

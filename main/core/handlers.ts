@@ -328,7 +328,7 @@ export function createHandlers(
       const member = ledger.withApproval(
         approver,
         action,
-        () => ledger.setStaffActive(r.staffId, r.active),
+        () => ledger.setStaffActive(r.staffId, r.active, r.pin),
         (s) => ({ ref: s.id, details: { name: s.name, role: s.role } }),
       );
       staffChanged({ id: member.id, name: member.name, role: member.role }, member.active);

@@ -354,8 +354,8 @@ export class Ledger {
   updateStaff(staffId: string, changes: { name?: string; role?: StaffRole; pin?: string }): Staff {
     return staff.updateStaff(this.ctx, staffId, changes);
   }
-  setStaffActive(staffId: string, active: boolean): StaffMember {
-    return staff.setStaffActive(this.ctx, staffId, active);
+  setStaffActive(staffId: string, active: boolean, pin?: string): StaffMember {
+    return staff.setStaffActive(this.ctx, staffId, active, pin);
   }
   /** Who still has a demo PIN (each person costs a PIN hash or two: call it now and then). */
   staffOnDemoPins(): StaffRef[] {

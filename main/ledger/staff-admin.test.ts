@@ -33,6 +33,13 @@ test('a disabled person cannot sign in or approve, keeps their history, and can 
 
     t.ledger.setStaffActive(second.id, false);
     throwsCode(() => t.ledger.verifyRolePin('manager', '246813'), 'PIN_WRONG');
+    // A returning manager gets a new PIN: another manager may have been given the old one.
+    t.ledger.addStaff({ name: '钱经理', role: 'manager', pin: '246813' });
+    const e = throwsCode(() => t.ledger.setStaffActive(second.id, true), 'VALIDATION');
+    assert.equal(e.field, 'pin');
+    throwsCode(() => t.ledger.setStaffActive(second.id, true, '246813'), 'VALIDATION');
+    t.ledger.setStaffActive(second.id, true, '975310');
+    assert.equal(t.ledger.verifyRolePin('manager', '975310').id, second.id);
 
     t.ledger.setStaffActive(cashier.id, true);
     assert.equal(

@@ -266,18 +266,38 @@ export function updateStaff(
 
 /**
  * Disables someone (they can no longer sign in or approve; every record keeps their name) or
- * enables them again with the PIN they had. The last active manager cannot be disabled, not even
- * by themselves.
+ * enables them again. A cashier comes back with the PIN they had; a manager needs a new one
+ * (`pin`): a manager's PIN must be nobody else's (approvals name the manager by it), and
+ * another manager may have been given it since, which a salted hash cannot show. The last
+ * active manager cannot be disabled, not even by themselves.
  */
-export function setStaffActive(ctx: Ctx, staffId: string, active: boolean): StaffMember {
+export function setStaffActive(
+  ctx: Ctx,
+  staffId: string,
+  active: boolean,
+  newPin?: string,
+): StaffMember {
   if (typeof active !== 'boolean')
     throw new PosError('VALIDATION', 'active: expected true or false', 'active');
   return ctx.tx(() => {
     const row = anyRow(ctx, staffId);
     if (!active) refuseLosingLastManager(ctx, row, 'cannot disable');
+    let pinHash = row.pin_hash;
+    if (active && row.active === 0 && row.role === 'manager') {
+      if (newPin === undefined)
+        throw new PosError(
+          'VALIDATION',
+          "pin: a returning manager needs a new manager's PIN",
+          'pin',
+        );
+      const pin = checkNewPin(ctx, newPin, 'manager');
+      refuseTakenPin(ctx, pin, 'manager', row.id);
+      pinHash = hashPin(pin, ctx.pinPepper);
+      ctx.stmt('DELETE FROM pin_guards WHERE bucket = ?').run(staffBucket(row.id));
+    }
     ctx
-      .stmt('UPDATE staff SET active = ?, updated_at = ? WHERE id = ?')
-      .run(active ? 1 : 0, ctx.now().toISOString(), row.id);
+      .stmt('UPDATE staff SET active = ?, pin_hash = ?, updated_at = ? WHERE id = ?')
+      .run(active ? 1 : 0, pinHash, ctx.now().toISOString(), row.id);
     return { ...toStaff(row), active };
   });
 }

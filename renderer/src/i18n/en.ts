@@ -531,6 +531,8 @@ export const en = {
     enable: 'Enable',
     enableTitle: 'Enable {{name}}',
     enableIntro: '{{name}} can sign in again with the PIN they had.',
+    enableManagerIntro:
+      '{{name}} needs a new manager PIN to come back (their old one may have been given to another manager since).',
     resetPin: 'Reset PIN',
     resetPinTitle: 'New PIN for {{name}}',
     newPin: 'New PIN',

@@ -522,6 +522,7 @@ export const zhCN: Translations = {
     enable: '启用',
     enableTitle: '启用 {{name}}',
     enableIntro: '{{name}} 可以用原来的密码再次登录。',
+    enableManagerIntro: '{{name}} 重新启用需要新的店长密码（原密码可能已分配给其他店长）。',
     resetPin: '重置密码',
     resetPinTitle: '为 {{name}} 设置新密码',
     newPin: '新密码',

@@ -45,11 +45,13 @@ export function StaffDialog({
   const firstRef = useRef<HTMLInputElement>(null);
 
   const editsDetails = action.kind === 'add' || action.kind === 'edit';
-  // A new PIN: always when adding or resetting; when editing, only to become a manager.
+  // A new PIN: always when adding or resetting; when editing, only to become a manager; when
+  // enabling, only for a manager (their old PIN may be another manager's by now).
   const needsPin =
     action.kind === 'add' ||
     action.kind === 'pin' ||
-    (action.kind === 'edit' && role === 'manager' && person?.role !== 'manager');
+    (action.kind === 'edit' && role === 'manager' && person?.role !== 'manager') ||
+    (action.kind === 'enable' && person?.role === 'manager');
 
   const title = {
     add: t('staff.addTitle'),
@@ -86,6 +88,7 @@ export function StaffDialog({
           return call('staff.setActive', {
             staffId: action.person.id,
             active: action.kind === 'enable',
+            ...newPin,
             managerPin,
           });
       }
@@ -109,7 +112,13 @@ export function StaffDialog({
         }}
       >
         {action.kind === 'disable' && <p>{t('staff.disableIntro', { name: person?.name })}</p>}
-        {action.kind === 'enable' && <p>{t('staff.enableIntro', { name: person?.name })}</p>}
+        {action.kind === 'enable' && (
+          <p>
+            {person?.role === 'manager'
+              ? t('staff.enableManagerIntro', { name: person.name })
+              : t('staff.enableIntro', { name: person?.name })}
+          </p>
+        )}
         {editsDetails && (
           <>
             <label className="field">
