@@ -1,6 +1,6 @@
 /**
- * Staff on the manager's screen, as people see it: the prompt to change the demo PINs, the
- * manager adding a cashier (a guessable PIN refused first, with the reason), and the new cashier
+ * Staff on the manager's screen, as people see it: the prompt to change the demo PINs (which
+ * forgets a person once their PIN is reset), the manager adding a cashier (a guessable PIN refused first, with the reason), and the new cashier
  * signing in at the till with their PIN, then changing it themselves.
  */
 import { expect, test } from './fixtures';
@@ -34,6 +34,19 @@ test('the manager adds a cashier, who signs in with the new PIN and changes it',
   const row = staff.getByRole('row', { name: /周收银/ });
   await expect(row).toContainText('收银员');
   await expect(row).toContainText('在用');
+
+  // Resetting a demo PIN takes that person off the prompt.
+  await staff
+    .getByRole('row', { name: /李收银/ })
+    .getByRole('button', { name: '重置密码' })
+    .click();
+  const reset = page.getByRole('dialog', { name: '为 李收银 设置新密码' });
+  await reset.getByLabel('新密码').fill('3579');
+  await reset.getByLabel('店长密码').fill(MANAGER_PIN);
+  await reset.getByRole('button', { name: '保存' }).click();
+  await expect(reset).toBeHidden();
+  await expect(prompt).toContainText('王店长');
+  await expect(prompt).not.toContainText('李收银');
 
   // At the till: the new person is on the sign-in list and their PIN lets them in.
   await page.goto(host.screen('/'));
