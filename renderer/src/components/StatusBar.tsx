@@ -69,9 +69,10 @@ export function StatusBar({
             <button
               type="button"
               className="btn btn-ghost btn-small"
+              aria-label={t('staff.changeOwnPin')}
               onClick={() => setChangingPin(true)}
             >
-              {t('staff.changeOwnPin')}
+              {t('staff.ownPinShort')}
             </button>
             {changingPin &&
               // Over the whole screen, not inside the bar (whose colours it would inherit).

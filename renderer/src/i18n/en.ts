@@ -545,6 +545,7 @@ export const en = {
     cancel: 'Cancel',
     saved: 'Saved: {{name}}',
     changeOwnPin: 'Change my PIN',
+    ownPinShort: 'My PIN',
     changeOwnPinTitle: 'Change the PIN of {{name}}',
     currentPin: 'Current PIN',
     changed: 'Your PIN has been changed',

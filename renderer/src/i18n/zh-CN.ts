@@ -535,6 +535,7 @@ export const zhCN: Translations = {
     cancel: '取消',
     saved: '已保存：{{name}}',
     changeOwnPin: '修改我的密码',
+    ownPinShort: '改密码',
     changeOwnPinTitle: '修改 {{name}} 的密码',
     currentPin: '当前密码',
     changed: '您的密码已修改',

@@ -61,40 +61,42 @@ export function StaffPanel({ version, onChanged }: { version: number; onChanged:
               <th scope="row">{person.name}</th>
               <td>{t(`roles.${person.role}`)}</td>
               <td>{person.active ? t('staff.active') : t('staff.disabled')}</td>
-              <td className="staff__actions">
-                {person.active ? (
-                  <>
+              <td>
+                <div className="staff__actions">
+                  {person.active ? (
+                    <>
+                      <button
+                        type="button"
+                        className="btn btn-ghost btn-small"
+                        onClick={() => open({ kind: 'edit', person })}
+                      >
+                        {t('staff.edit')}
+                      </button>
+                      <button
+                        type="button"
+                        className="btn btn-ghost btn-small"
+                        onClick={() => open({ kind: 'pin', person })}
+                      >
+                        {t('staff.resetPin')}
+                      </button>
+                      <button
+                        type="button"
+                        className="btn btn-ghost btn-small"
+                        onClick={() => open({ kind: 'disable', person })}
+                      >
+                        {t('staff.disable')}
+                      </button>
+                    </>
+                  ) : (
                     <button
                       type="button"
                       className="btn btn-ghost btn-small"
-                      onClick={() => open({ kind: 'edit', person })}
+                      onClick={() => open({ kind: 'enable', person })}
                     >
-                      {t('staff.edit')}
+                      {t('staff.enable')}
                     </button>
-                    <button
-                      type="button"
-                      className="btn btn-ghost btn-small"
-                      onClick={() => open({ kind: 'pin', person })}
-                    >
-                      {t('staff.resetPin')}
-                    </button>
-                    <button
-                      type="button"
-                      className="btn btn-ghost btn-small"
-                      onClick={() => open({ kind: 'disable', person })}
-                    >
-                      {t('staff.disable')}
-                    </button>
-                  </>
-                ) : (
-                  <button
-                    type="button"
-                    className="btn btn-ghost btn-small"
-                    onClick={() => open({ kind: 'enable', person })}
-                  >
-                    {t('staff.enable')}
-                  </button>
-                )}
+                  )}
+                </div>
               </td>
             </tr>
           ))}
