@@ -315,7 +315,19 @@ const methodAmount = z.object({ method: z.enum(PAYMENT_METHODS), amountFen: fen 
 const salePayment = methodAmount.extend({ reference: z.string().max(128).nullable().optional() });
 
 /** Payloads of the event types the reports read. Extra fields are kept and ignored. */
+/** Where a sale came from when not the till itself: a paired register's order. */
+export const saleOrigin = z
+  .object({
+    kind: z.literal('register'),
+    registerId: id,
+    registerName: z.string().max(60),
+    orderNo: z.string().max(64),
+  })
+  .strict();
+export type SaleOrigin = z.infer<typeof saleOrigin>;
+
 export const saleCompletedPayload = z.looseObject({
+  origin: saleOrigin.optional(),
   saleId: id,
   receiptNo: z.string().max(64).nullable(),
   businessDate,

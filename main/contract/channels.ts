@@ -23,6 +23,7 @@ import {
   zReport,
 } from './domain';
 import { displayDevice, displayOverview, pairingCode } from './displays';
+import { registerDevice, registerOverview, registerPairingCode } from './register';
 import { facePayState, facePayStatus } from './facepay';
 import { peripheralsStatus, printResult } from './peripherals';
 import { poleDisplayStatus } from './pole-display';
@@ -411,6 +412,18 @@ export const channels = {
     request: z.object({ display: id }).strict(),
     response: displayOverview,
   },
+
+  /** The paired registers (register API), and where registers on the LAN reach it. */
+  'registers.list': { request: nothing, response: registerOverview },
+  /** A new pairing code for a register (the previous one stops working). */
+  'registers.pairingCode': { request: nothing, response: registerPairingCode },
+  /** Rename a paired register (its orders keep the name they were made under). */
+  'registers.rename': {
+    request: z.object({ registerId: id, name: z.string().trim().min(1).max(60) }).strict(),
+    response: registerDevice,
+  },
+  /** Unpair a register: its token never works again, its event sockets are closed at once. */
+  'registers.revoke': { request: z.object({ registerId: id }).strict(), response: registerDevice },
 
   /** Whether face pay is offered now, and the current attempt. */
   'facepay.status': { request: nothing, response: facePayStatus },

@@ -39,6 +39,12 @@ export const ERROR_CODES = [
   'MANAGER_REQUIRED',
   /** This terminal cannot do that here (e.g. a window the browser host does not have). */
   'NOT_SUPPORTED',
+  /** The customer display already shows another sale (the till's, or another register's order). */
+  'BUSY',
+  /** A register sent an order (or refund) number again with different content. */
+  'ORDER_CONFLICT',
+  /** The action needs a manager's approval: send it again with a manager's PIN. */
+  'APPROVAL_REQUIRED',
   'INTERNAL',
 ] as const;
 

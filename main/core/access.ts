@@ -132,6 +132,10 @@ export const RULES: { readonly [C in Channel]: Requirement } = {
   'display.pairingCode': 'manager',
   'display.revoke': 'manager',
   'display.setCustomer': 'manager',
+  'registers.list': 'manager',
+  'registers.pairingCode': 'manager',
+  'registers.rename': 'manager',
+  'registers.revoke': 'manager',
 
   'facepay.status': 'open',
   // A face payment is recorded for the person signed in at the till when it starts.

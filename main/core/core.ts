@@ -58,6 +58,7 @@ import {
 import type { PoleDisplayServiceOptions } from './peripherals/pole-display';
 import { ManagerSessions } from './manager-sessions';
 import { loadPosters } from './posters';
+import { RegisterService, type RegisterPayByCode } from './registers';
 import { TerminalState } from './terminal-state';
 import { WalletCredits } from './payments/face/wallet-credits';
 
@@ -103,6 +104,8 @@ export interface PosCore {
   readonly audit: AuditMonitor;
   /** Remote displays: the host authenticates devices and hears of revocations through it. */
   readonly displays: DisplayRegistry;
+  /** The register API: pairing, tokens, orders and their events (the host's /v1/register). */
+  readonly registers: RegisterService;
   /** The receipt printer and cash drawer: printing after sales, receipt.print, drawer.open. */
   readonly printing: PrintService;
   /** The register's pole display this terminal reads in its place (--pole-display). */
@@ -141,6 +144,11 @@ export interface CoreOptions {
    * `<data dir>/secrets`.
    */
   secrets?: SecretStore;
+  /**
+   * Payment codes and QR for register orders, once the acquirers are wired (absent: those
+   * methods answer NOT_SUPPORTED).
+   */
+  registerPayByCode?: RegisterPayByCode;
   /** The audit checks' timing (tests): the background full check's delay, the daily period. */
   audit?: Pick<AuditMonitorOptions, 'fullCheckDelayMs' | 'dailyMs' | 'sliceRows'>;
   /**
@@ -255,6 +263,39 @@ export function createPosCore(
   });
   const sessions = new ManagerSessions(options.now ?? Date.now);
   const displays = new DisplayRegistry(ledger, options.now ?? Date.now, logger);
+  const registers = new RegisterService({
+    ledger,
+    logger,
+    now: options.now ?? Date.now,
+    callbackKey: secrets.getOrCreate('register-callback-key'),
+    operator: () => state.operator,
+    facePay,
+    approver: (pin, _action, byId) => ledger.verifyRolePin('manager', pin, byId),
+    settleRefund: (refund) => walletCredits.deliver(refund),
+    saleTouched: (sale) => {
+      // What emitAfter does for the till's own sale channels.
+      const current = ledger.currentSale();
+      emit('sale.changed', { sale: current });
+      facePay.onSaleChanged(current);
+      if (sale.status === 'completed') {
+        emit('sale.completed', { sale });
+        printing.saleCompleted(sale);
+      }
+      emit('shift.changed', { shift: ledger.currentShift() });
+      emit('sync.status', state.syncStatus());
+    },
+    announce: (payment) => emit('display.payment', payment),
+    ...(options.registerPayByCode === undefined ? {} : { payByCode: options.registerPayByCode }),
+  });
+  // Face pay completes register orders too (on the customer display): their events follow.
+  listeners.add((name, payload) => {
+    if (name === 'sale.completed')
+      registers.saleEvent('completed', (payload as EventPayload<'sale.completed'>).sale.id);
+    else if (name === 'facepay.state') {
+      const saleId = (payload as EventPayload<'facepay.state'>).saleId;
+      if (saleId !== null) registers.saleEvent('facepay', saleId);
+    }
+  });
   const callers = new Map<string, Caller>();
   let shell: TerminalShell | null = null;
 
@@ -278,6 +319,7 @@ export function createPosCore(
       shell: () => shell,
       audit,
       displays,
+      registers,
     },
   );
 
@@ -336,6 +378,9 @@ export function createPosCore(
   }
 
   function emitAfter(channel: Channel, result: unknown, payload: unknown): void {
+    // A register's order refunded at the till: the register hears of it too.
+    if (channel === 'refund.create' || channel === 'sale.voidCompleted')
+      registers.saleEvent('refunded', (payload as { saleId: string }).saleId);
     if (SALE_CHANGING.has(channel)) {
       emit('sale.changed', { sale: ledger.currentSale() });
       facePay.onSaleChanged(ledger.currentSale());
@@ -363,6 +408,7 @@ export function createPosCore(
     facePay,
     audit,
     displays,
+    registers,
     printing,
     poleDisplay,
     get cloud() {

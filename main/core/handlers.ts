@@ -38,6 +38,7 @@ import { operatorId, type CallContext } from './call';
 import { facePayHandlers, type FacePayService } from './payments/face';
 import type { PoleDisplayService, PrintService } from './peripherals';
 import { DisplayRegistry } from './displays';
+import type { RegisterService } from './registers';
 import { silentLogger } from './logger';
 import { ManagerSessions } from './manager-sessions';
 import { TerminalState } from './terminal-state';
@@ -75,6 +76,8 @@ export interface HandlerServices {
   shell?: () => TerminalShell | null;
   /** Remote displays: pairing, the list, which display is the customer's. */
   displays?: DisplayRegistry;
+  /** The register API's pairing and tokens (absent: its channels answer NOT_SUPPORTED). */
+  registers?: RegisterService;
   /** The audit chain's watch (absent: "check now" verifies on the spot, nothing is kept). */
   audit?: AuditMonitor;
 }
@@ -86,6 +89,12 @@ function uncheckedStatus(ledger: Ledger): AuditStatus {
     scope: 'full',
     running: false,
   };
+}
+
+function registersOf(services: HandlerServices): RegisterService {
+  if (services.registers === undefined)
+    throw new PosError('NOT_SUPPORTED', 'the register API is not available here');
+  return services.registers;
 }
 
 /** A discount above `limitBp` of `baseFen` needs a manager (integer arithmetic, fen). */
@@ -205,7 +214,10 @@ export function createHandlers(
     'sale.hold': (r) => ledger.hold(r.saleId),
     'sale.listHeld': () => ledger.listHeld(),
     'sale.recall': (r) => ledger.recall(r.saleId),
-    'sale.void': (r, call) => ledger.voidSale(r.saleId, operatorId(call)),
+    'sale.void': (r, call) => {
+      ledger.registers.refuseIfRegisterSale(r.saleId);
+      return ledger.voidSale(r.saleId, operatorId(call));
+    },
     'sale.voidCompleted': (r, call) => {
       const approver = manager(r.managerPin, 'sale.voidCompleted', call);
       const refund = ledger.withApproval(
@@ -219,7 +231,11 @@ export function createHandlers(
       );
       return withCredits(refund);
     },
-    'sale.pay': ({ saleId, ...tender }, call) => ledger.pay(saleId, tender, operatorId(call)),
+    'sale.pay': ({ saleId, ...tender }, call) => {
+      // A register's order is paid at the register (or by face on the customer display).
+      ledger.registers.refuseIfRegisterSale(saleId);
+      return ledger.pay(saleId, tender, operatorId(call));
+    },
     'sale.completeZero': (r, call) => ledger.completeZero(r.saleId, operatorId(call)),
     'sale.get': (r) =>
       r.saleId !== undefined
@@ -429,6 +445,10 @@ export function createHandlers(
     'display.pairingCode': () => displays.newPairingCode(),
     'display.revoke': (r) => displays.revoke(r.deviceId),
     'display.setCustomer': (r) => displays.setCustomerDisplay(r.display),
+    'registers.list': () => registersOf(services).overview(),
+    'registers.pairingCode': () => registersOf(services).newPairingCode(),
+    'registers.rename': (r) => registersOf(services).rename(r.registerId, r.name),
+    'registers.revoke': (r) => registersOf(services).revoke(r.registerId),
 
     ...facePayHandlers(services.facePay),
   };

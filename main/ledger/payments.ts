@@ -31,6 +31,7 @@ import { appendOutbox } from './outbox';
 import { priceSale, type PricedSale } from './pricing';
 import { PAYMENTS, type PaymentRow } from './rows';
 import { cartToSale, formatReceiptNo, paymentRowsOf, rowToSale, toPayment } from './sale-view';
+import { registerOrigin } from './registers';
 import { requireOpenCart, writeSale } from './sales';
 import { requireOpenShift } from './shifts';
 import { requireOperator } from './staff';
@@ -238,6 +239,14 @@ function completeInTx(
     at,
   );
   const sale = rowToSale(saleRow, lines, payments, 0, operator);
-  appendOutbox(ctx, 'sale.completed', sale, at, at.toISOString());
+  // A register's order says so (origin), so the cloud keeps the register and its order number.
+  const origin = registerOrigin(ctx, cart.id);
+  appendOutbox(
+    ctx,
+    'sale.completed',
+    origin === null ? sale : { ...sale, origin },
+    at,
+    at.toISOString(),
+  );
   return sale;
 }
