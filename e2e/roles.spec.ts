@@ -26,7 +26,8 @@ function sentChannels(page: Page): string[] {
 }
 
 /** What only the manager may read. */
-const MANAGER_READS = /^(report\.(daily|shifts|zList|zGet)|ledger\.verify|staff\.list)$/;
+const MANAGER_READS =
+  /^(report\.(daily|shifts|zList|zGet)|ledger\.verify|staff\.(list|all|demoPins))$/;
 
 test('the manager page asks for no report before the PIN, and a wrong PIN shows no figures', async ({
   page,

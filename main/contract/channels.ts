@@ -36,7 +36,16 @@ import { registerDevice, registerOverview, registerPairingCode } from './registe
 import { facePayState, facePayStatus } from './facepay';
 import { peripheralsStatus, printResult } from './peripherals';
 import { poleDisplayStatus } from './pole-display';
-import { managerSession, pin, pinAttempt, staff } from './staff';
+import {
+  managerSession,
+  newPin,
+  pin,
+  pinAttempt,
+  staff,
+  staffMember,
+  staffRef,
+  staffRole,
+} from './staff';
 import { displayPayment, poster, settings, syncStatus } from './terminal-status';
 
 const nothing = z.object({}).strict();
@@ -294,8 +303,57 @@ export const channels = {
     request: z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(),
     response: z.array(pinAttempt),
   },
+  /** A manager resets someone's PIN (a manager's PIN at the moment; recorded). */
   'staff.setPin': {
-    request: z.object({ staffId: id, pin, ...approval }).strict(),
+    request: z.object({ staffId: id, pin: newPin, ...approval }).strict(),
+    response: staff,
+  },
+  /** Everyone who ever worked here, disabled people too (their records keep their names). */
+  'staff.all': { request: nothing, response: z.array(staffMember) },
+  /**
+   * The people whose PIN is still the demo one (888888, 1234), for the manager's prompt to
+   * change them before the shop trades.
+   */
+  'staff.demoPins': { request: nothing, response: z.array(staffRef) },
+  /** Adds a person with their first PIN. Names are unique (staff.ts says why). */
+  'staff.add': {
+    request: z
+      .object({ name: z.string().max(64), role: staffRole, pin: newPin, ...approval })
+      .strict(),
+    response: staff,
+  },
+  /**
+   * Renames someone or changes their role. Becoming a manager needs a new PIN with it (a
+   * manager's PIN is longer and must be nobody else's); the last manager keeps the role.
+   */
+  'staff.update': {
+    request: z
+      .object({
+        staffId: id,
+        name: z.string().max(64).optional(),
+        role: staffRole.optional(),
+        pin: newPin.optional(),
+        ...approval,
+      })
+      .strict(),
+    response: staff,
+  },
+  /**
+   * Disables (they can no longer sign in; their history stays) or enables someone. The last
+   * active manager cannot be disabled; a manager who comes back needs a new PIN (`pin`).
+   */
+  'staff.setActive': {
+    request: z
+      .object({ staffId: id, active: z.boolean(), pin: newPin.optional(), ...approval })
+      .strict(),
+    response: staffMember,
+  },
+  /**
+   * A person changes their own PIN, proving it is them with their current PIN (counted like a
+   * sign-in). Only the person signed in at the till, or this screen's manager, may.
+   */
+  'staff.changeOwnPin': {
+    request: z.object({ staffId: id, currentPin: pin, pin: newPin }).strict(),
     response: staff,
   },
 

@@ -12,6 +12,26 @@ export type StaffRole = z.infer<typeof staffRole>;
 export const pin = z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits');
 
 /**
+ * A PIN anyone would try first: one digit repeated (1111, 888888) or a run up or down (1234,
+ * 987654). The demo PINs are both kinds, so a PIN chosen at the till can never be one of them.
+ */
+export function isGuessablePin(value: string): boolean {
+  if (/^(\d)\1*$/.test(value)) return true;
+  const steps = new Set<number>();
+  for (let i = 1; i < value.length; i++)
+    steps.add((value.charCodeAt(i) - value.charCodeAt(i - 1) + 10) % 10);
+  return steps.size === 1 && (steps.has(1) || steps.has(9));
+}
+
+/**
+ * A PIN someone chooses (a new person's, a reset, one's own change): a PIN, and not a guessable
+ * one. The ledger adds the length each role needs (the shop's setting).
+ */
+export const newPin = pin.refine((value) => !isGuessablePin(value), {
+  message: 'a PIN may not be one digit repeated or a run like 1234',
+});
+
+/**
  * The fewest digits a PIN of each role may have. A manager's PIN approves refunds and opens the
  * drawer, so it gets a million candidates instead of ten thousand: with the per-person lockout
  * (5 tries, then a wait doubling to 5 minutes) that is years of guessing at the till.
@@ -24,6 +44,10 @@ export const staff = z.object({
   role: staffRole,
 });
 export type Staff = z.infer<typeof staff>;
+
+/** A person as the manager's staff list shows them: disabled people stay, with their history. */
+export const staffMember = staff.extend({ active: z.boolean() });
+export type StaffMember = z.infer<typeof staffMember>;
 
 /** Who did something, as records and reports show it (the role may have changed since). */
 export const staffRef = z.object({ id: staff.shape.id, name: staff.shape.name });
@@ -58,6 +82,12 @@ export const APPROVAL_ACTIONS = [
   'report.z',
   'settings.set',
   'staff.setPin',
+  'staff.add',
+  'staff.update',
+  'staff.disable',
+  'staff.enable',
+  /** A person changing their own PIN: "approved" by their current PIN, recorded as theirs. */
+  'staff.changeOwnPin',
   /** Opening the cash drawer outside a sale ("no sale"). */
   'drawer.open',
 ] as const;

@@ -30,6 +30,10 @@
  *   audit check, the staff list, and the manager's writes (settings, PINs), which still ask for
  *   a manager's PIN at the moment of the action and record who gave it.
  *
+ * - 'signedIn': someone signed in at the till, or a manager session on this caller
+ *   (SIGN_IN_REQUIRED): what a person does for themselves wherever they are signed in (changing
+ *   their own PIN; the handler checks it is them).
+ *
  * The till's sign-in is terminal-wide (one till, one drawer, one person at it); a manager
  * session belongs to one caller and is never shared, so the cashier's screen does not read the
  * reports because a manager unlocked the manager's window.
@@ -47,7 +51,7 @@ export interface Caller {
   readonly display?: string;
 }
 
-export type Requirement = 'open' | 'operator' | 'manager';
+export type Requirement = 'open' | 'operator' | 'manager' | 'signedIn';
 
 export const RULES: { readonly [C in Channel]: Requirement } = {
   'system.info': 'open',
@@ -107,6 +111,12 @@ export const RULES: { readonly [C in Channel]: Requirement } = {
   'staff.list': 'manager',
   'staff.setPin': 'manager',
   'staff.pinAttempts': 'manager',
+  'staff.all': 'manager',
+  'staff.demoPins': 'manager',
+  'staff.add': 'manager',
+  'staff.update': 'manager',
+  'staff.setActive': 'manager',
+  'staff.changeOwnPin': 'signedIn',
 
   'settings.get': 'open',
   'settings.set': 'manager',

@@ -358,6 +358,14 @@ export function createPosCore(
         'SIGN_IN_REQUIRED',
         `${channel} needs someone signed in at the till (a cashier or a manager)`,
       );
+    if (rule === 'signedIn') {
+      call.manager = sessions.use(caller.id);
+      if (call.operator === null && call.manager === null)
+        throw new PosError(
+          'SIGN_IN_REQUIRED',
+          `${channel} needs you signed in (at the till, or as the manager on this screen)`,
+        );
+    }
     if (rule === 'manager') {
       call.manager = sessions.use(caller.id);
       if (call.manager === null)

@@ -148,6 +148,15 @@ export function createHandlers(
     }
   }
 
+  /**
+   * After a change to someone's record: the till's sign-in and any manager session of theirs
+   * follow it (a disabled person is signed out at once; a demoted manager's sessions end).
+   */
+  function staffChanged(person: Staff, active: boolean): void {
+    if (state.operator?.id === person.id) state.operator = active ? person : null;
+    sessions.staffChanged(person, active && person.role === 'manager');
+  }
+
   return {
     'system.info': () => info,
 
@@ -308,6 +317,65 @@ export function createHandlers(
       );
     },
 
+    'staff.all': () => ledger.listAllStaff(),
+    'staff.demoPins': () => ledger.staffOnDemoPins(),
+    'staff.add': (r, call) => {
+      const approver = manager(r.managerPin, 'staff.add', call);
+      return ledger.withApproval(
+        approver,
+        'staff.add',
+        () => ledger.addStaff({ name: r.name, role: r.role, pin: r.pin }),
+        (s) => ({ ref: s.id, details: { name: s.name, role: s.role } }),
+      );
+    },
+    'staff.update': (r, call) => {
+      const approver = manager(r.managerPin, 'staff.update', call);
+      const { staffId, name, role, pin } = r;
+      const updated = ledger.withApproval(
+        approver,
+        'staff.update',
+        () => ledger.updateStaff(staffId, { name, role, pin }),
+        // Never the PIN itself: only that it was changed.
+        (s) => ({ ref: s.id, details: { name: s.name, role: s.role, newPin: pin !== undefined } }),
+      );
+      staffChanged(updated, true);
+      return updated;
+    },
+    'staff.setActive': (r, call) => {
+      const action = r.active ? 'staff.enable' : 'staff.disable';
+      const approver = manager(r.managerPin, action, call);
+      const member = ledger.withApproval(
+        approver,
+        action,
+        () => ledger.setStaffActive(r.staffId, r.active, r.pin),
+        (s) => ({ ref: s.id, details: { name: s.name, role: s.role } }),
+      );
+      staffChanged({ id: member.id, name: member.name, role: member.role }, member.active);
+      return member;
+    },
+    'staff.changeOwnPin': (r, call) => {
+      if (r.staffId !== call.operator?.id && r.staffId !== call.manager?.id)
+        throw new PosError(
+          'FORBIDDEN',
+          'staffId: only the person signed in here may change their own PIN',
+          'staffId',
+        );
+      let me: Staff;
+      try {
+        me = ledger.verifyStaffPin(r.staffId, r.currentPin, { by: call.operator?.id ?? null });
+      } catch (error) {
+        if (PosError.is(error) && error.field === 'pin')
+          throw new PosError(error.code, error.message, 'currentPin');
+        throw error;
+      }
+      return ledger.withApproval(
+        me,
+        'staff.changeOwnPin',
+        () => ledger.setStaffPin(me.id, r.pin),
+        (s) => ({ ref: s.id }),
+      );
+    },
+
     'settings.get': () => ledger.settings(),
     'settings.set': (r, call) => {
       const approver = manager(r.managerPin, 'settings.set', call);
@@ -433,6 +501,10 @@ export const OUTBOX_WRITING: ReadonlySet<Channel> = new Set<Channel>([
   'shift.close',
   'report.z',
   'staff.setPin',
+  'staff.add',
+  'staff.update',
+  'staff.setActive',
+  'staff.changeOwnPin',
   'settings.set',
   'drawer.open',
 ]);
@@ -440,4 +512,7 @@ export const OUTBOX_WRITING: ReadonlySet<Channel> = new Set<Channel>([
 export const AUTH_CHANGING: ReadonlySet<Channel> = new Set<Channel>([
   'auth.signIn',
   'auth.signOut',
+  // Disabling, renaming or demoting the person at the till changes (or ends) their sign-in.
+  'staff.update',
+  'staff.setActive',
 ]);

@@ -46,6 +46,18 @@ export class ManagerSessions {
     this.sessions.delete(callerId);
   }
 
+  /**
+   * Someone's record changed: a session of theirs follows the new name, and ends if they are no
+   * longer an active manager (disabled, or no longer a manager), whichever screen it is on.
+   */
+  staffChanged(person: Staff, stillManager: boolean): void {
+    for (const [callerId, entry] of this.sessions) {
+      if (entry.manager.id !== person.id) continue;
+      if (stillManager) entry.manager = person;
+      else this.sessions.delete(callerId);
+    }
+  }
+
   /** How many sessions are open (expired ones are dropped as they are found). */
   get size(): number {
     for (const id of [...this.sessions.keys()]) this.live(id);

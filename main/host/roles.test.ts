@@ -143,6 +143,9 @@ const MANAGER_CALLS: [Channel, unknown][] = [
   ['report.zGet', { number: 1 }],
   ['ledger.verify', {}],
   ['staff.list', {}],
+  ['staff.all', {}],
+  ['staff.demoPins', {}],
+  ['staff.add', { name: 'Mallory', role: 'cashier', pin: '2580', managerPin: '888888' }],
   ['settings.set', { discountLimitBp: 1500, managerPin: '888888' }],
 ];
 

@@ -26,6 +26,8 @@ import {
   type Settings,
   type Shift,
   type Staff,
+  type StaffMember,
+  type StaffRef,
   type StaffRole,
   type TillTender,
   type WalletCredit,
@@ -376,6 +378,19 @@ export class Ledger {
   }
   setStaffPin(staffId: string, pin: string): Staff {
     return staff.setStaffPin(this.ctx, staffId, pin);
+  }
+  listAllStaff(): StaffMember[] {
+    return staff.listAllStaff(this.ctx);
+  }
+  updateStaff(staffId: string, changes: { name?: string; role?: StaffRole; pin?: string }): Staff {
+    return staff.updateStaff(this.ctx, staffId, changes);
+  }
+  setStaffActive(staffId: string, active: boolean, pin?: string): StaffMember {
+    return staff.setStaffActive(this.ctx, staffId, active, pin);
+  }
+  /** Who still has a demo PIN (each person costs a PIN hash or two: call it now and then). */
+  staffOnDemoPins(): StaffRef[] {
+    return staff.staffOnDemoPins(this.ctx);
   }
   /**
    * This person's PIN (and one of `roles`, when given); failures count against that person only

@@ -31,9 +31,11 @@ import {
   PosError,
   type PinAttempt,
   type Staff,
+  type StaffMember,
   type StaffRef,
   type StaffRole,
 } from '../contract';
+import { DEMO_STAFF } from './demo-staff';
 import type { Ctx } from './context';
 import { OPERATOR_SINCE } from './rows';
 import { getSettings } from './settings';
@@ -160,12 +162,184 @@ function refuseTakenPin(ctx: Ctx, pin: string, role: StaffRole, exceptId: string
   }
 }
 
-export function addStaff(ctx: Ctx, input: { name: string; role: StaffRole; pin: string }): Staff {
-  const name = checkText(input.name, 'name', 64);
-  if (input.role !== 'cashier' && input.role !== 'manager')
+function checkRole(role: unknown): StaffRole {
+  if (role !== 'cashier' && role !== 'manager')
     throw new PosError('VALIDATION', "role: expected 'cashier' or 'manager'", 'role');
+  return role;
+}
+
+function checkName(name: unknown): string {
+  const checked = checkText(name, 'name', 64).trim();
+  if (checked.length === 0) throw new PosError('VALIDATION', 'name: a name is needed', 'name');
+  return checked;
+}
+
+/**
+ * Names are unique, disabled people's included, ignoring case and surrounding spaces: a name is
+ * what receipts, shifts and approvals show of who did it, so two people sharing one (or a new
+ * person taking a former colleague's) would make those records ambiguous. Someone coming back is
+ * enabled again, not added anew.
+ */
+function refuseTakenName(ctx: Ctx, name: string, exceptId: string | null): void {
+  const other = ctx
+    .stmt('SELECT id, active FROM staff WHERE lower(trim(name)) = lower(?) AND id IS NOT ?')
+    .get(name, exceptId) as { id: string; active: number } | undefined;
+  if (other === undefined) return;
+  throw new PosError(
+    'VALIDATION',
+    other.active === 1
+      ? 'name: someone already has this name'
+      : 'name: a disabled person has this name (enable them instead)',
+    'name',
+  );
+}
+
+function activeManagers(ctx: Ctx): number {
+  return (
+    ctx.stmt("SELECT count(*) AS n FROM staff WHERE role = 'manager' AND active = 1").get() as {
+      n: number;
+    }
+  ).n;
+}
+
+/** The shop always keeps an active manager: without one nobody could approve or manage staff. */
+function refuseLosingLastManager(ctx: Ctx, row: StaffRow, what: string): void {
+  if (row.role === 'manager' && row.active === 1 && activeManagers(ctx) <= 1)
+    throw new PosError('VALIDATION', `staffId: ${what} the last active manager`, 'staffId');
+}
+
+function anyRow(ctx: Ctx, staffId: unknown): StaffRow {
+  const row =
+    typeof staffId === 'string' && staffId.length > 0 && staffId.length <= 64
+      ? (ctx
+          .stmt('SELECT id, name, role, pin_hash, active FROM staff WHERE id = ?')
+          .get(staffId) as StaffRow | undefined)
+      : undefined;
+  if (row === undefined)
+    throw new PosError('NOT_FOUND', 'staffId: no member of staff with that id', 'staffId');
+  return row;
+}
+
+/** Everyone, disabled people too, in the order they were added. */
+export function listAllStaff(ctx: Ctx): StaffMember[] {
+  return (
+    ctx
+      .stmt('SELECT id, name, role, pin_hash, active FROM staff ORDER BY rowid')
+      .all() as StaffRow[]
+  ).map((r) => ({ ...toStaff(r), active: r.active === 1 }));
+}
+
+/**
+ * Renames someone or changes their role. A new manager needs a new PIN with the change (their
+ * old one may be too short for a manager, or be another manager's); the last active manager
+ * cannot stop being one.
+ */
+export function updateStaff(
+  ctx: Ctx,
+  staffId: string,
+  changes: { name?: string; role?: StaffRole; pin?: string },
+): Staff {
+  const name = changes.name === undefined ? undefined : checkName(changes.name);
+  const role = changes.role === undefined ? undefined : checkRole(changes.role);
+  return ctx.tx(() => {
+    const row = activeRow(ctx, staffId);
+    if (!row)
+      throw new PosError('NOT_FOUND', 'staffId: no active member of staff with that id', 'staffId');
+    const next: StaffRow = { ...row, name: name ?? row.name, role: role ?? row.role };
+    if (name !== undefined) refuseTakenName(ctx, name, row.id);
+    if (row.role === 'manager' && next.role !== 'manager')
+      refuseLosingLastManager(ctx, row, 'this is');
+    if (next.role === 'manager' && row.role !== 'manager' && changes.pin === undefined)
+      throw new PosError('VALIDATION', "pin: a new manager needs a new manager's PIN", 'pin');
+    if (changes.pin !== undefined) {
+      const pin = checkNewPin(ctx, changes.pin, next.role);
+      refuseTakenPin(ctx, pin, next.role, row.id);
+      next.pin_hash = hashPin(pin, ctx.pinPepper);
+      ctx.stmt('DELETE FROM pin_guards WHERE bucket = ?').run(staffBucket(row.id));
+    }
+    ctx
+      .stmt('UPDATE staff SET name = ?, role = ?, pin_hash = ?, updated_at = ? WHERE id = ?')
+      .run(next.name, next.role, next.pin_hash, ctx.now().toISOString(), row.id);
+    return toStaff(next);
+  });
+}
+
+/**
+ * Disables someone (they can no longer sign in or approve; every record keeps their name) or
+ * enables them again. A cashier comes back with the PIN they had; a manager needs a new one
+ * (`pin`): a manager's PIN must be nobody else's (approvals name the manager by it), and
+ * another manager may have been given it since, which a salted hash cannot show. The last
+ * active manager cannot be disabled, not even by themselves.
+ */
+export function setStaffActive(
+  ctx: Ctx,
+  staffId: string,
+  active: boolean,
+  newPin?: string,
+): StaffMember {
+  if (typeof active !== 'boolean')
+    throw new PosError('VALIDATION', 'active: expected true or false', 'active');
+  return ctx.tx(() => {
+    const row = anyRow(ctx, staffId);
+    if (!active) refuseLosingLastManager(ctx, row, 'cannot disable');
+    let pinHash = row.pin_hash;
+    if (active && row.active === 0 && row.role === 'manager') {
+      if (newPin === undefined)
+        throw new PosError(
+          'VALIDATION',
+          "pin: a returning manager needs a new manager's PIN",
+          'pin',
+        );
+      const pin = checkNewPin(ctx, newPin, 'manager');
+      refuseTakenPin(ctx, pin, 'manager', row.id);
+      pinHash = hashPin(pin, ctx.pinPepper);
+      ctx.stmt('DELETE FROM pin_guards WHERE bucket = ?').run(staffBucket(row.id));
+    }
+    ctx
+      .stmt('UPDATE staff SET active = ?, pin_hash = ?, updated_at = ? WHERE id = ?')
+      .run(active ? 1 : 0, pinHash, ctx.now().toISOString(), row.id);
+    return { ...toStaff(row), active };
+  });
+}
+
+/**
+ * Whether each stored hash is of a demo PIN, per ledger. A hash is salted afresh whenever a PIN
+ * is set, so the answer for a hash never changes: each person's PIN is tried against the demo
+ * PINs once (a scrypt each, ~30 ms), not on every look at the staff.
+ */
+const demoHashes = new WeakMap<Ctx, Map<string, boolean>>();
+
+function isDemoHash(ctx: Ctx, row: StaffRow): boolean {
+  let known = demoHashes.get(ctx);
+  if (known === undefined) demoHashes.set(ctx, (known = new Map()));
+  const key = `${row.role}:${row.pin_hash}`; // the role decides which demo PINs are tried
+  let demo = known.get(key);
+  if (demo === undefined) {
+    demo = DEMO_STAFF.some(
+      (d) =>
+        d.pin.length >= MIN_PIN_DIGITS[row.role] && pinMatches(d.pin, row.pin_hash, ctx.pinPepper),
+    );
+    known.set(key, demo);
+  }
+  return demo;
+}
+
+/**
+ * The active people whose PIN is still a demo one (DEMO_STAFF): the manager is asked to change
+ * them before the shop trades. Only the demo PINs a person's role allows are tried.
+ */
+export function staffOnDemoPins(ctx: Ctx): StaffRef[] {
+  return activeRows(ctx)
+    .filter((row) => isDemoHash(ctx, row))
+    .map((row) => ({ id: row.id, name: row.name }));
+}
+
+export function addStaff(ctx: Ctx, input: { name: string; role: StaffRole; pin: string }): Staff {
+  const name = checkName(input.name);
+  checkRole(input.role);
   const pin = checkNewPin(ctx, input.pin, input.role);
   return ctx.tx(() => {
+    refuseTakenName(ctx, name, null);
     refuseTakenPin(ctx, pin, input.role, null);
     const at = ctx.now();
     const row: StaffRow = {

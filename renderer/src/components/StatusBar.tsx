@@ -1,3 +1,5 @@
+import { useState } from 'react';
+import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import { useAppDispatch, useAppSelector } from '../app/hooks';
 import { selectOperator, signOut } from '../features/auth/authSlice';
@@ -6,12 +8,13 @@ import { selectShift, selectShiftLoaded } from '../features/shift/shiftSlice';
 import { selectSyncStatus } from '../features/sync/syncSlice';
 import { selectInfo } from '../features/system/systemSlice';
 import { formatTime } from '../lib/time';
+import { ChangeOwnPinDialog } from './ChangeOwnPinDialog';
 import { Clock } from './Clock';
 import { LanguageToggle } from './LanguageToggle';
 import { PrinterIndicator } from './PrinterIndicator';
 
 /**
- * Shop, shift, who is signed in, connection, sync and printer state, clock and the language
+ * Shop, shift, who is signed in (signing out, changing their own PIN), connection, sync and printer state, clock and the language
  * toggle.
  */
 export function StatusBar({
@@ -34,6 +37,7 @@ export function StatusBar({
   const operator = useAppSelector(selectOperator);
   const sync = useAppSelector(selectSyncStatus);
   const timeZone = info?.timezone ?? null;
+  const [changingPin, setChangingPin] = useState(false);
 
   return (
     <header className="status-bar" aria-label={t('status.label')}>
@@ -62,6 +66,22 @@ export function StatusBar({
             >
               {t('auth.signOut')}
             </button>
+            <button
+              type="button"
+              className="btn btn-ghost btn-small"
+              aria-label={t('staff.changeOwnPin')}
+              onClick={() => setChangingPin(true)}
+            >
+              {t('staff.ownPinShort')}
+            </button>
+            {changingPin &&
+              // Over the whole screen, not inside the bar (whose colours it would inherit).
+              createPortal(
+                <div className="overlay-layer">
+                  <ChangeOwnPinDialog person={operator} onClose={() => setChangingPin(false)} />
+                </div>,
+                document.body,
+              )}
           </span>
         )}
         <span

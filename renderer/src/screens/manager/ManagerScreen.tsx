@@ -2,8 +2,10 @@
  * The store manager's screen, behind a manager's PIN: the daily report for any date (key
  * figures, sales by hour, payment-method mix, top items, refunds), the day's shifts with their
  * cashiers and cash variances, the Z report history with reprint, sync status, settings, the
- * report as CSV and PDF, and the catalogue (CatalogPanel). Until main has accepted the PIN (a
- * manager session on this screen) nothing of the manager's is asked for: the gate is all there is.
+ * report as CSV and PDF, the staff (add, edit, disable, reset PINs; a prompt while a demo PIN is
+ * still in use), the manager's own PIN, and the catalogue (CatalogPanel). Until main has
+ * accepted the PIN (a manager session on this screen) nothing of the manager's is asked for:
+ * the gate is all there is.
  */
 import { useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -43,6 +45,9 @@ import { AuditPanel } from './AuditPanel';
 import { CatalogPanel } from './CatalogPanel';
 import { SyncPanel } from './SyncPanel';
 import { ZReportsPanel } from './ZReportsPanel';
+import { StaffPanel } from './StaffPanel';
+import { DemoPinsNotice } from './DemoPinsNotice';
+import { ChangeOwnPinDialog } from '../../components/ChangeOwnPinDialog';
 
 /** Locks the screen again after a while without input. */
 function useIdleLock(active: boolean, lock: () => void): void {
@@ -139,6 +144,10 @@ export function ManagerScreen() {
   const shifts = useAppSelector(selectShifts);
   const dateId = useId();
   const [exporting, setExporting] = useState(false);
+  const [changingPin, setChangingPin] = useState(false);
+  // Bumped by every staff change, so the staff list and the demo-PIN prompt ask again.
+  const [staffVersion, setStaffVersion] = useState(0);
+  const staffChanged = useCallback(() => setStaffVersion((v) => v + 1), []);
 
   const shown = report !== null && report.businessDate === date ? report : null;
   const exports = useExports(shown);
@@ -237,6 +246,13 @@ export function ManagerScreen() {
           </button>
           <span className="manager__who">
             {t('manager.signedIn', { name: manager.name })}
+            <button
+              type="button"
+              className="btn btn-ghost btn-small"
+              onClick={() => setChangingPin(true)}
+            >
+              {t('staff.changeOwnPin')}
+            </button>
             <button type="button" className="btn btn-ghost btn-small" onClick={lock}>
               {t('manager.lock')}
             </button>
@@ -251,6 +267,7 @@ export function ManagerScreen() {
           )}
         </form>
         <ErrorMessage error={status === 'error' ? error : null} testId="report-error" />
+        <DemoPinsNotice version={staffVersion} />
         {shown !== null && (
           <div className="manager__grid" data-testid="report">
             <KpiCards report={shown} />
@@ -274,6 +291,16 @@ export function ManagerScreen() {
               <RegistersPanel />
             </div>
             <p className="muted">{t('manager.hoursNote', { example: hourRange(9) })}</p>
+          </div>
+        )}
+        <StaffPanel version={staffVersion} onChanged={staffChanged} />
+        {changingPin && (
+          <div className="overlay-layer">
+            <ChangeOwnPinDialog
+              person={manager}
+              onClose={() => setChangingPin(false)}
+              onChanged={staffChanged}
+            />
           </div>
         )}
         <CatalogPanel />
