@@ -36,7 +36,15 @@ import * as lookups from './lookups';
 import { LATEST_VERSION } from './migrations';
 import * as outbox from './outbox';
 import { overridePrice } from './price-override';
-import { completeZero, pay, payFace } from './payments';
+import {
+  acquirerPaymentsOf,
+  completeZero,
+  pay,
+  payAcquirer,
+  payFace,
+  type AcquirerPayment,
+} from './payments';
+import type { PaidTrade } from '../shared/paid-trade';
 import type { VerifiedFaceDebit } from './face-debit';
 import * as receipts from './receipts';
 import { refund } from './refunds';
@@ -56,6 +64,7 @@ export { paymentKeyFrom, VerifiedFaceDebit } from './face-debit';
 export type { ApprovalRecord, ApprovalRow } from './approvals';
 export type { ReceiptPrint } from './receipts';
 export { walletCreditKey, type CreditResult, type OwedCredit } from './wallet-credits';
+export type { AcquirerPayment } from './payments';
 
 export interface LedgerOptions {
   /** The ledger file; open and held sales go to a sibling `<name>.carts.db`. */
@@ -204,6 +213,17 @@ export class Ledger {
   /** The face payment the cloud signed for (face-debit.ts), with its signature kept. */
   payFace(debit: VerifiedFaceDebit, operatorId: string): Sale {
     return payFace(this.ctx, debit, operatorId);
+  }
+  /**
+   * A payment an acquirer took (a payment code), from the flow's proof only (paid-trade.ts).
+   * `recorded: false`: this proof was recorded before (handed out again after a crash).
+   */
+  payAcquirer(trade: PaidTrade, operatorId: string): { sale: Sale; recorded: boolean } {
+    return payAcquirer(this.ctx, trade, operatorId);
+  }
+  /** The acquirer's trade behind a payment of this sale, if it was taken by an acquirer. */
+  acquirerPaymentsOf(saleId: string): AcquirerPayment[] {
+    return acquirerPaymentsOf(this.ctx, saleId);
   }
   getSale(saleId: string): Sale {
     return getSale(this.ctx, saleId);
