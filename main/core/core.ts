@@ -17,6 +17,7 @@ import {
   type EventPayload,
   type PosErrorShape,
   type Request,
+  type PaymentScheme,
   type Sale,
   type SyncStatus,
 } from '../contract';
@@ -52,6 +53,15 @@ import { PrintService, type PeripheralsPort } from './peripherals';
 import { ManagerSessions } from './manager-sessions';
 import { loadPosters } from './posters';
 import { TerminalState } from './terminal-state';
+import { PayCodeService } from './paycode';
+import {
+  AttemptJournal,
+  createAcquirers,
+  PayByCode,
+  paymentsConfigFromEnv,
+  type Acquirer,
+  type FlowClock,
+} from './payments';
 import { WalletCredits } from './wallet-credits';
 
 export type DispatchResult = { ok: true; result: unknown } | { ok: false; error: PosErrorShape };
@@ -105,6 +115,11 @@ export interface PosCore {
   readonly cloud: CloudLink | null;
   /** The host attaches the link once paired (null to detach); face pay gets it too. */
   attachCloud(link: CloudLink | null): void;
+  /**
+   * Payment codes (付款码) through the terminal's acquirer; `payCode.recovered` settles once the
+   * start-up recovery of open attempts is done.
+   */
+  readonly payCode: PayCodeService;
   /** Closes at once: the workers it started stop in the background (tests, benchmarks). */
   close(): void;
   /**
@@ -134,6 +149,11 @@ export interface CoreOptions {
   secrets?: SecretStore;
   /** The audit checks' timing (tests): the background full check's delay, the daily period. */
   audit?: Pick<AuditMonitorOptions, 'fullCheckDelayMs' | 'dailyMs' | 'sliceRows'>;
+  /**
+   * Payment codes: the acquirers (default: from the environment and the secret store,
+   * payments/config.ts) and the flow's clock (tests walk the buyer's 30 s at once).
+   */
+  payments?: { acquirers?: Partial<Record<PaymentScheme, Acquirer>>; clock?: FlowClock };
 }
 
 export const APP_VERSION = '0.1.0';
@@ -188,16 +208,52 @@ export function createPosCore(
     face: () => startFaceBackend({ dataDir: config.dataDir }),
     ...options.facePay,
     emit: (name, payload) => emit(name, payload),
-    onSalePaid: (sale) => {
-      emit('sale.changed', { sale: ledger.currentSale() });
-      if (sale.status === 'completed') {
-        emit('sale.completed', { sale });
-        printing.saleCompleted(sale);
-      }
-      emit('shift.changed', { shift: ledger.currentShift() });
-      emit('sync.status', state.syncStatus());
-    },
+    onSalePaid: (sale) => salePaid(sale),
   });
+
+  /** A payment recorded outside sale.pay (face pay, a payment code): the screens follow. */
+  function salePaid(sale: Sale): void {
+    emit('sale.changed', { sale: ledger.currentSale() });
+    if (sale.status === 'completed') {
+      emit('sale.completed', { sale });
+      printing.saleCompleted(sale);
+    }
+    emit('shift.changed', { shift: ledger.currentShift() });
+    emit('sync.status', state.syncStatus());
+  }
+
+  // One flow per terminal (its in-flight map is what joins a second scan to the first), its
+  // attempt journal an owner-only file beside the ledger.
+  const acquirers =
+    options.payments?.acquirers ?? createAcquirers(paymentsConfigFromEnv(), secrets);
+  const journal =
+    Object.keys(acquirers).length > 0
+      ? new AttemptJournal(join(config.dataDir, 'payments.db'))
+      : null;
+  const flowClock = options.payments?.clock;
+  const payCode = new PayCodeService({
+    ledger,
+    flow:
+      journal === null
+        ? null
+        : new PayByCode({
+            acquirers,
+            journal,
+            logger,
+            ...(flowClock === undefined ? {} : { clock: flowClock }),
+          }),
+    acquirers,
+    logger,
+    shopName: config.shopName,
+    emit: (progress) => emit('paycode.progress', progress),
+    onSalePaid: (sale) => {
+      salePaid(sale);
+      // Face pay offered for this sale stands down once a code has paid it.
+      facePay.onSaleChanged(ledger.currentSale());
+    },
+    ...(flowClock === undefined ? {} : { now: () => flowClock.now() }),
+  });
+  void payCode.recover();
 
   const columns = config.paperColumns ?? 48;
   const printing = new PrintService({
@@ -249,6 +305,7 @@ export function createPosCore(
       facePay,
       printing,
       walletCredits,
+      payCode,
       sessions,
       shell: () => shell,
       audit,
@@ -317,7 +374,11 @@ export function createPosCore(
     }
     if (SHIFT_CHANGING.has(channel)) emit('shift.changed', { shift: ledger.currentShift() });
     if (OUTBOX_WRITING.has(channel)) emit('sync.status', state.syncStatus());
-    if (AUTH_CHANGING.has(channel)) emit('auth.changed', { staff: state.operator });
+    if (AUTH_CHANGING.has(channel)) {
+      emit('auth.changed', { staff: state.operator });
+      // Money that arrived while the till was down is recorded under the one who signs in.
+      if (state.operator !== null) payCode.recordRecovered(state.operator.id);
+    }
     if (channel === 'settings.set') printing.changed();
     if (channel === 'display.payment')
       emit('display.payment', payload as Request<'display.payment'>);
@@ -331,6 +392,7 @@ export function createPosCore(
     audit,
     displays,
     printing,
+    payCode,
     get cloud() {
       return cloud;
     },
@@ -401,6 +463,7 @@ export function createPosCore(
       void printing.close();
       listeners.clear();
       callers.clear();
+      journal?.close();
       ledger.close();
     },
     async shutdown() {
@@ -408,6 +471,7 @@ export function createPosCore(
       await Promise.all([facePay.close(), printing.close()]);
       listeners.clear();
       callers.clear();
+      journal?.close();
       ledger.close();
     },
   };

@@ -36,6 +36,7 @@ import type { Ledger } from '../ledger';
 import type { AuditMonitor } from './audit-monitor';
 import { operatorId, type CallContext } from './call';
 import { facePayHandlers, type FacePayService } from './facepay';
+import type { PayCodeService } from './paycode';
 import type { PrintService } from './peripherals';
 import { DisplayRegistry } from './displays';
 import { silentLogger } from './logger';
@@ -67,6 +68,8 @@ export interface HandlerServices {
   printing?: PrintService;
   /** Sends refunds' wallet credits to the cloud (absent: they wait for the sync worker). */
   walletCredits?: WalletCredits;
+  /** Payment codes through the acquirer (absent: "no acquirer is configured"). */
+  payCode?: PayCodeService;
   /** Manager sessions, per caller. */
   sessions?: ManagerSessions;
   /** The Electron shell, once it has attached itself. */
@@ -201,6 +204,11 @@ export function createHandlers(
       return withCredits(refund);
     },
     'sale.pay': ({ saleId, ...tender }, call) => ledger.pay(saleId, tender, operatorId(call)),
+    'sale.payByCode': ({ saleId, code }, call) => {
+      if (services.payCode === undefined)
+        throw new PosError('NOT_SUPPORTED', 'No acquirer is configured for payment codes.', 'code');
+      return services.payCode.pay(saleId, code, operatorId(call));
+    },
     'sale.completeZero': (r, call) => ledger.completeZero(r.saleId, operatorId(call)),
     'sale.get': (r) =>
       r.saleId !== undefined

@@ -329,6 +329,10 @@ export const en = {
     face: 'Face pay',
     qr: 'QR code',
     card: 'Card',
+    alipay: 'Alipay',
+    wechat: 'WeChat Pay',
+    unionpay: 'UnionPay QR',
+    stored_value: 'Stored value',
   },
   shift: {
     openTitle: 'Open shift',

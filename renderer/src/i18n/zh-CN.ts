@@ -323,6 +323,10 @@ export const zhCN: Translations = {
     face: '刷脸支付',
     qr: '扫码支付',
     card: '银行卡',
+    alipay: '支付宝',
+    wechat: '微信支付',
+    unionpay: '银联二维码',
+    stored_value: '储值卡',
   },
   shift: {
     openTitle: '开班',
