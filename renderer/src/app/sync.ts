@@ -12,6 +12,7 @@ import { loadPosters, paymentAnnounced } from '../features/display/displaySlice'
 import { loadPeripherals, peripheralsChanged } from '../features/peripherals/peripheralsSlice';
 import { loadManagerSession, loadShifts } from '../features/manager/managerSlice';
 import { loadDailyReport } from '../features/report/reportSlice';
+import { payCodeProgressed } from '../features/paycode/payCodeSlice';
 import { loadCurrentSale, saleChanged, saleCompleted } from '../features/sale/saleSlice';
 import { loadShift, shiftChanged } from '../features/shift/shiftSlice';
 import { loadSyncStatus, syncStatusChanged } from '../features/sync/syncSlice';
@@ -70,6 +71,9 @@ export function syncStoreWithClient(
     client.subscribe('display.payment', (payment) => dispatch(paymentAnnounced(payment))),
     client.subscribe('peripherals.status', (status) => dispatch(peripheralsChanged(status))),
     client.subscribe('ledger.audit', (status) => dispatch(auditChanged(status))),
+    client.subscribe('paycode.progress', (progress) =>
+      dispatch(payCodeProgressed({ progress, receivedAt: Date.now() })),
+    ),
     client.onConnectionChange((state) => {
       dispatch(connectionChanged(state));
       if (state === 'connected') reload();
