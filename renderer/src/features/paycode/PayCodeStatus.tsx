@@ -15,9 +15,14 @@ function useSecondsLeft(until: number | null): number | null {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (until === null) return;
-    setNow(Date.now());
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
+    const tick = (): void => setNow(Date.now());
+    // At once (the clock read at mount may be old by now), then each second.
+    const first = setTimeout(tick, 0);
+    const timer = setInterval(tick, 1000);
+    return () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    };
   }, [until]);
   return until === null ? null : Math.max(0, Math.ceil((until - now) / 1000));
 }
