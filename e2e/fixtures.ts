@@ -3,7 +3,9 @@
  * host bundle, under the repo's Node) on a free port, from a new empty data directory.
  * `npm test` builds before it runs this suite. `test.use({ printer: true })` gives the host a
  * receipt printer: a file in the data directory the printer's bytes are appended to
- * (--printer-file), as a device file would receive them.
+ * (--printer-file), as a device file would receive them. `test.use({ hostSetup })` prepares the
+ * new data directory before the host starts (e.g. an acquirer's keys in its secret store) and
+ * returns the environment the host gets on top of this one (e.g. the acquirer's configuration).
  */
 import { test as base } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -30,9 +32,18 @@ export interface Host {
   output: () => string;
 }
 
+/**
+ * Prepares a host's data directory before it starts; returns extra environment for it. (An
+ * object, not a bare function: Playwright would take a function option for a fixture.)
+ */
+export interface HostSetup {
+  prepare(dataDir: string): Promise<Record<string, string>>;
+}
+
 async function startHost(
   dataDir: string,
   printer: boolean,
+  env: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; host: Host }> {
   const printerFile = printer ? join(dataDir, 'printer.bin') : null;
   const child = spawn(
@@ -43,7 +54,7 @@ async function startHost(
       ...['--data-dir', dataDir, '--port', '0', '--cloud-port', '0'],
       ...(printerFile !== null ? ['--printer-file', printerFile] : []),
     ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   let output = '';
   const ready = await new Promise<{ url: string; staff: string; display: string }>(
@@ -96,11 +107,13 @@ async function stopHost(child: ChildProcess): Promise<boolean> {
   return inTime;
 }
 
-export const test = base.extend<{ host: Host; printer: boolean }>({
+export const test = base.extend<{ host: Host; printer: boolean; hostSetup: HostSetup | null }>({
   printer: [false, { option: true }],
-  host: async ({ printer }, use) => {
+  hostSetup: [null, { option: true }],
+  host: async ({ printer, hostSetup }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pos-e2e-'));
-    const { child, host } = await startHost(dataDir, printer);
+    const env = hostSetup === null ? {} : await hostSetup.prepare(dataDir);
+    const { child, host } = await startHost(dataDir, printer, env);
     const failure = await use(host).then(
       () => null,
       (error: unknown) => ({ error }),
