@@ -251,7 +251,7 @@ export function createPosCore(
       // Face pay offered for this sale stands down once a code has paid it.
       facePay.onSaleChanged(ledger.currentSale());
     },
-    ...(flowClock === undefined ? {} : { now: () => flowClock.now() }),
+    ...(flowClock === undefined ? {} : { clock: flowClock }),
   });
   void payCode.recover();
 

@@ -377,6 +377,63 @@ describe('sale.payByCode', () => {
     assert.equal(core.ledger.getSale(sale.id).payments.length, 0);
   });
 
+  it('a refund of a code-paid sale goes back through Alipay first, keyed by the refund id, then is recorded', async () => {
+    const { core } = startCore();
+    const sale = await openSale(core, 3);
+    const paid = await call(core, 'sale.payByCode', { saleId: sale.id, code: ALIPAY_CODE });
+    assert.ok(paid.status === 'paid');
+    // No manager PIN: refused before the acquirer hears of it.
+    assert.equal(
+      await refusal(core, 'refund.create', { saleId: sale.id, reason: 'broken' }),
+      'PIN_REQUIRED',
+    );
+    assert.equal(alipay.calls('alipay.trade.refund').length, 0);
+
+    const refund = await call(core, 'refund.create', {
+      saleId: sale.id,
+      lines: [{ lineNo: 1, qty: 1 }],
+      reason: 'broken',
+      managerPin: '888888',
+    });
+    const asked = alipay.calls('alipay.trade.refund');
+    assert.equal(asked.length, 1);
+    assert.equal(asked[0]?.biz.out_request_no, refund.id);
+    assert.equal(asked[0]?.biz.out_trade_no, outTradeNo(sale.id, 1));
+    assert.deepEqual(
+      refund.byMethod.map((m) => [m.method, m.amountFen]),
+      [['alipay', refund.amountFen]],
+    );
+    const trade = alipay.trades.get(outTradeNo(sale.id, 1));
+    assert.equal(trade?.refunds.get(refund.id)?.amountFen, refund.amountFen);
+    assert.equal(core.ledger.verifyAudit().ok, true);
+  });
+
+  it('Alipay refuses the refund: ACQUIRER_REFUND_FAILED and nothing is recorded', async () => {
+    const { core } = startCore();
+    const sale = await openSale(core);
+    const paid = await call(core, 'sale.payByCode', { saleId: sale.id, code: ALIPAY_CODE });
+    assert.ok(paid.status === 'paid');
+    alipay.script('alipay.trade.refund', { refuse: 'ACQ.SELLER_BALANCE_NOT_ENOUGH' });
+    assert.equal(
+      await refusal(core, 'sale.voidCompleted', {
+        saleId: sale.id,
+        reason: 'wrong sale',
+        managerPin: '888888',
+      }),
+      'ACQUIRER_REFUND_FAILED',
+    );
+    assert.equal(core.ledger.refundableLines(sale.id)[0]?.refundedQty, 0);
+    // Asked again (the acquirer has the money now): the void goes through, refunded once.
+    const refund = await call(core, 'sale.voidCompleted', {
+      saleId: sale.id,
+      reason: 'wrong sale',
+      managerPin: '888888',
+    });
+    assert.equal(refund.amountFen, sale.totalFen);
+    const trade = alipay.trades.get(outTradeNo(sale.id, 1));
+    assert.equal(trade?.refunds.size, 1);
+  });
+
   it('needs someone signed in at the till, and a customer display may not use it', async () => {
     const { core } = startCore();
     const sale = await openSale(core);

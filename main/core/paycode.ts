@@ -25,9 +25,20 @@ import {
   type PayCodeResult,
   type Sale,
 } from '../contract';
-import type { Ledger } from '../ledger';
+import type { AcquirerRefund, Ledger, RefundPlan } from '../ledger';
 import type { Logger } from './logger';
-import type { Acquirer, PaidTrade, PayByCode, PayProgress } from './payments';
+import type {
+  Acquirer,
+  FlowClock,
+  PaidTrade,
+  PayByCode,
+  PayProgress,
+  RefundOutcome,
+} from './payments';
+
+/** Queries of a refund the acquirer has not finished (WeChat PROCESSING) or not answered. */
+const REFUND_QUERIES = 3;
+const REFUND_QUERY_MS = 2_000;
 import type { PaymentScheme } from '../contract';
 
 export interface PayCodeServiceOptions {
@@ -45,7 +56,7 @@ export interface PayCodeServiceOptions {
   /** How long the buyer may confirm (the flow's waitLimitMs), for the countdown. */
   waitLimitMs?: number;
   /** The flow's clock (tests walk the 30 s at once). */
-  now?: () => number;
+  clock?: FlowClock;
 }
 
 export class PayCodeService {
@@ -55,11 +66,25 @@ export class PayCodeService {
   private recovering: Promise<void> = Promise.resolve();
   private readonly recording = new Set<Promise<unknown>>();
   private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
   private readonly waitLimitMs: number;
 
   constructor(private readonly options: PayCodeServiceOptions) {
-    this.now = options.now ?? Date.now;
+    this.now = options.clock === undefined ? Date.now : () => (options.clock as FlowClock).now();
+    this.sleep =
+      options.clock === undefined
+        ? (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+        : (ms) => (options.clock as FlowClock).sleep(ms);
     this.waitLimitMs = options.waitLimitMs ?? 30_000;
+  }
+
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** Runs `task` after every earlier one has settled (refunds through the acquirer). */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   /** Settles when the start-up recovery is done. */
@@ -197,6 +222,83 @@ export class PayCodeService {
     }
     await this.sendBack(trade);
     return null;
+  }
+
+  /**
+   * The part of a planned refund that goes back to a payment a code paid: refunded through its
+   * acquirer first, keyed by the ledger's refund id (asking again with the same id can never
+   * refund twice). Answers what the acquirer refunded, for the ledger to record with the refund;
+   * ACQUIRER_REFUND_FAILED when it did not confirm (then nothing is recorded).
+   */
+  async refundFirst(saleId: string, plan: RefundPlan): Promise<AcquirerRefund[]> {
+    const taken = this.options.ledger.acquirerPaymentsOf(saleId);
+    const parts = plan.allocation.flatMap((a) => {
+      const payment = taken.find((t) => t.paymentId === a.paymentId);
+      return payment === undefined ? [] : [{ part: a, payment }];
+    });
+    if (parts.length === 0) return [];
+    // One acquirer call per refund, so that a failure can never leave one part refunded and
+    // the other not (a retry would plan a new refund id and could refund the first twice).
+    if (parts.length > 1)
+      throw new PosError(
+        'NOT_SUPPORTED',
+        'This sale was paid by two payment codes: refund the lines of one payment at a time.',
+        'saleId',
+      );
+    const { part, payment } = parts[0] as (typeof parts)[number];
+    const acquirer = Object.values(this.options.acquirers).find(
+      (a) => a?.name === payment.acquirer,
+    );
+    if (acquirer === undefined)
+      throw new PosError(
+        'NOT_SUPPORTED',
+        `No acquirer is configured to refund this ${payment.scheme} payment.`,
+        'saleId',
+      );
+    const request = {
+      outTradeNo: payment.outTradeNo,
+      refundNo: plan.id,
+      amountFen: part.amountFen,
+      totalFen: payment.amountFen,
+      reason: 'refund at the till',
+    };
+    const asked = (call: () => Promise<RefundOutcome>): Promise<RefundOutcome> =>
+      call().catch((error: unknown) => ({
+        kind: 'unknown' as const,
+        code: 'ACQUIRER_ERROR',
+        message: error instanceof Error ? error.message : String(error),
+      }));
+    let outcome = await asked(() => acquirer.refund(request));
+    // Not yet done, or no answer: ask about the same refund number a few times.
+    for (
+      let i = 0;
+      i < REFUND_QUERIES && (outcome.kind === 'processing' || outcome.kind === 'unknown');
+      i++
+    ) {
+      await this.sleep(REFUND_QUERY_MS);
+      outcome = await asked(() => acquirer.refundQuery(payment.outTradeNo, plan.id));
+    }
+    this.options.logger.info('acquirer refund', {
+      outTradeNo: payment.outTradeNo,
+      refundNo: plan.id,
+      outcome: outcome.kind,
+    });
+    if (outcome.kind !== 'refunded' || outcome.amountFen !== part.amountFen) {
+      const words = 'message' in outcome ? `: ${outcome.message}` : '';
+      throw new PosError(
+        'ACQUIRER_REFUND_FAILED',
+        `The acquirer did not confirm the refund (${outcome.kind}${words}); nothing was recorded.`,
+        'saleId',
+      );
+    }
+    return [
+      {
+        paymentId: payment.paymentId,
+        refundNo: plan.id,
+        amountFen: outcome.amountFen,
+        refundedAt: outcome.refundedAt,
+      },
+    ];
   }
 
   private async sendBack(trade: PaidTrade): Promise<void> {

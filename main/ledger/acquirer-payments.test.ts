@@ -163,3 +163,36 @@ test('migration 15 rebuilds payments and refund_payments with their rows, credit
     t.cleanup();
   }
 });
+
+test('attack: a refund to an acquirer payment is recorded only with what the acquirer refunded', () => {
+  const { t, sale } = openSale();
+  try {
+    const { sale: paid } = t.ledger.payAcquirer(proof(sale.id, sale.totalFen), t.op);
+    const paymentId = paid.payments[0]?.id ?? '';
+    // Without the acquirer's word, or with another amount: refused, nothing written.
+    throwsCode(() => t.ledger.refund(sale.id, undefined, 'broken', t.op), 'NOT_SUPPORTED');
+    const plan = t.ledger.planRefund(sale.id, undefined, 'broken');
+    assert.deepEqual(
+      plan.allocation.map((a) => [a.method, a.amountFen]),
+      [['alipay', sale.totalFen]],
+    );
+    const said = { paymentId, refundNo: plan.id, refundedAt: '2026-12-06T05:00:00.000Z' };
+    throwsCode(
+      () =>
+        t.ledger.refund(sale.id, undefined, 'broken', t.op, {
+          id: plan.id,
+          acquirerRefunds: [{ ...said, amountFen: sale.totalFen - 1 }],
+        }),
+      'NOT_SUPPORTED',
+    );
+    assert.equal(t.ledger.refundableLines(sale.id)[0]?.refundedQty, 0);
+    const refund = t.ledger.refund(sale.id, undefined, 'broken', t.op, {
+      id: plan.id,
+      acquirerRefunds: [{ ...said, amountFen: sale.totalFen }],
+    });
+    assert.equal(refund.id, plan.id);
+    assert.equal(t.ledger.verifyAudit().ok, true);
+  } finally {
+    t.cleanup();
+  }
+});

@@ -47,7 +47,7 @@ import {
 import type { PaidTrade } from '../shared/paid-trade';
 import type { VerifiedFaceDebit } from './face-debit';
 import * as receipts from './receipts';
-import { refund } from './refunds';
+import { planRefund, refund, type RefundOptions, type RefundPlan } from './refunds';
 import { dailyReport, xReport } from './reports';
 import * as sales from './sales';
 import { getSale, getSaleByReceipt } from './sale-view';
@@ -65,6 +65,7 @@ export type { ApprovalRecord, ApprovalRow } from './approvals';
 export type { ReceiptPrint } from './receipts';
 export { walletCreditKey, type CreditResult, type OwedCredit } from './wallet-credits';
 export type { AcquirerPayment } from './payments';
+export type { AcquirerRefund, RefundOptions, RefundPlan } from './refunds';
 
 export interface LedgerOptions {
   /** The ledger file; open and held sales go to a sibling `<name>.carts.db`. */
@@ -236,8 +237,20 @@ export class Ledger {
     lines: { lineNo: number; qty: number }[] | undefined,
     reason: string,
     operatorId: string,
+    options: RefundOptions = {},
   ): Refund {
-    return refund(this.ctx, saleId, lines, reason, operatorId);
+    return refund(this.ctx, saleId, lines, reason, operatorId, options);
+  }
+  /**
+   * The refund `refund` would write now, writing nothing: its id (an acquirer's refund is keyed
+   * by it) and which payments the money goes back to.
+   */
+  planRefund(
+    saleId: string,
+    lines: { lineNo: number; qty: number }[] | undefined,
+    reason: string,
+  ): RefundPlan {
+    return planRefund(this.ctx, saleId, lines, reason);
   }
 
   // shifts
@@ -412,8 +425,13 @@ export class Ledger {
    * Voids a completed sale: refunds everything not yet refunded, to the original methods
    * (the ledger is append-only, so a paid sale is reversed by a refund, never changed).
    */
-  voidCompletedSale(saleId: string, reason: string, operatorId: string): Refund {
-    return refund(this.ctx, saleId, undefined, reason, operatorId);
+  voidCompletedSale(
+    saleId: string,
+    reason: string,
+    operatorId: string,
+    options: RefundOptions = {},
+  ): Refund {
+    return refund(this.ctx, saleId, undefined, reason, operatorId, options);
   }
 
   // remote displays (the pairing itself is the core's: main/core/displays.ts)

@@ -15,6 +15,8 @@
  *    out_trade_no, its trade number, scheme, amount, when), like face_debits for face pay. The
  *    out_trade_no is UNIQUE: a proof handed out again after a crash (pay-by-code's recover())
  *    can never be recorded twice. Append-only.
+ * 3. acquirer_refunds: beside each refund part that went back through an acquirer, the refund
+ *    number the acquirer keyed it by and when it said it refunded. Append-only.
  */
 import type { Migration } from './types';
 
@@ -87,6 +89,17 @@ CREATE TABLE acquirer_payments (
   paid_at TEXT NOT NULL
 ) STRICT;
 ${appendOnly('acquirer_payments', 'acquirer payments are append-only')}
+
+CREATE TABLE acquirer_refunds (
+  refund_id TEXT NOT NULL,
+  payment_id TEXT NOT NULL REFERENCES acquirer_payments (payment_id),
+  refund_no TEXT NOT NULL UNIQUE,
+  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+  refunded_at TEXT NOT NULL,
+  PRIMARY KEY (refund_id, payment_id),
+  FOREIGN KEY (refund_id, payment_id) REFERENCES refund_payments (refund_id, payment_id)
+) STRICT, WITHOUT ROWID;
+${appendOnly('acquirer_refunds', 'acquirer refunds are append-only')}
 `;
 
 export const migration015: Migration = { version: 15, name: 'acquirer payments', sql };

@@ -566,6 +566,8 @@ export const en = {
       SIGN_IN_REQUIRED: 'Nobody is signed in at the till. Sign in first',
       MANAGER_REQUIRED: 'This is for the manager. Enter a manager’s PIN on this screen',
       NOT_SUPPORTED: 'This terminal cannot do that here',
+      ACQUIRER_REFUND_FAILED:
+        'The payment provider did not confirm the refund, so it was not recorded. Check with the provider before trying again',
       INTERNAL: 'Something went wrong on the terminal. Try again',
     },
     transport: {

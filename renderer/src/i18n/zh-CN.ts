@@ -557,6 +557,7 @@ export const zhCN: Translations = {
       SIGN_IN_REQUIRED: '收银台无人登录，请先登录',
       MANAGER_REQUIRED: '此功能仅限店长，请在本屏幕输入店长密码',
       NOT_SUPPORTED: '本终端无法在此执行该操作',
+      ACQUIRER_REFUND_FAILED: '支付机构未确认退款，本次退货未记录。请先向支付机构核实，再重试',
       INTERNAL: '终端出现问题，请重试',
     },
     transport: {
