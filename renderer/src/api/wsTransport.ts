@@ -55,10 +55,16 @@ export function backoffDelay(
 
 /**
  * Requests that answer only when a third party has settled (a payment code: the buyer may take
- * 30 s to confirm on the phone, then the acquirer is asked and the charge cancelled): their own,
- * longer wait, so the screen never gives up on a charge main is still settling.
+ * 30 s to confirm on the phone, then the acquirer is asked and the charge cancelled; a refund
+ * that goes back through the acquirer): their own, longer wait, so the screen never gives up on
+ * money main is still settling.
  */
-const SLOW_CHANNEL_TIMEOUT_MS: Readonly<Record<string, number>> = { 'sale.payByCode': 120_000 };
+const SLOW_CHANNEL_TIMEOUT_MS: Readonly<Record<string, number>> = {
+  'sale.payByCode': 120_000,
+  // A refund of a code-paid sale waits for the acquirer's refund (and its queries).
+  'refund.create': 60_000,
+  'sale.voidCompleted': 60_000,
+};
 
 interface Pending {
   frame: string;
