@@ -5,12 +5,13 @@
  * gateway's charged trades are what left the buyer's account, the ledger what the till recorded.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { MAX_AMOUNT_FEN, type EventPayload, type Sale } from '../contract';
 import { createPosCore, type PosCore } from './core';
+import type { Logger } from './logger';
 import {
   AlipayAcquirer,
   AttemptJournal,
@@ -75,7 +76,7 @@ function acquirers(): Partial<Record<'alipay' | 'wechat', Acquirer>> {
   };
 }
 
-function startCore(dataDir?: string, withAcquirers = true) {
+function startCore(dataDir?: string, withAcquirers = true, logger?: Logger) {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'pos-paycode-'));
   if (dataDir === undefined) dirs.push(dir);
   const clock = new FakeClock();
@@ -87,7 +88,7 @@ function startCore(dataDir?: string, withAcquirers = true) {
       timezone: 'Asia/Shanghai',
       defaultLocale: 'zh-CN',
     },
-    undefined,
+    logger,
     { payments: withAcquirers ? { acquirers: acquirers(), clock } : { acquirers: {} } },
   );
   cores.push(core);
@@ -432,6 +433,30 @@ describe('sale.payByCode', () => {
     assert.equal(refund.amountFen, sale.totalFen);
     const trade = alipay.trades.get(outTradeNo(sale.id, 1));
     assert.equal(trade?.refunds.size, 1);
+  });
+
+  it('the code and the keys never reach the log, the ledger or the journal files', async () => {
+    const lines: string[] = [];
+    const capture: Logger = {
+      info: (m, f) => lines.push(m + JSON.stringify(f ?? {})),
+      warn: (m, f) => lines.push(m + JSON.stringify(f ?? {})),
+      error: (m, f) => lines.push(m + JSON.stringify(f ?? {})),
+    };
+    const { core, dir } = startCore(undefined, true, capture);
+    const sale = await openSale(core);
+    alipay.script('alipay.trade.pay', { refuse: 'ACQ.PAYMENT_AUTH_CODE_INVALID' });
+    await call(core, 'sale.payByCode', { saleId: sale.id, code: ALIPAY_CODE });
+    const paid = await call(core, 'sale.payByCode', { saleId: sale.id, code: ALIPAY_CODE });
+    assert.ok(paid.status === 'paid');
+    assert.ok(lines.some((l) => l.includes('acquirer paid')));
+    const keyBody = app.privatePem.split('\n')[1] as string;
+    const files = readdirSync(dir)
+      .filter((f) => !statSync(join(dir, f)).isDirectory())
+      .map((f) => readFileSync(join(dir, f)).toString('latin1'));
+    for (const text of [lines.join('\n'), ...files]) {
+      assert.equal(text.includes(ALIPAY_CODE), false);
+      assert.equal(text.includes(keyBody), false);
+    }
   });
 
   it('needs someone signed in at the till, and a customer display may not use it', async () => {
