@@ -123,7 +123,9 @@ try {
   if (times.length !== RUNS || (await samples()) !== RUNS)
     throw new Error(`paycode.scan_to_result_ms: ${times.length} samples, expected ${RUNS}`);
   if (gateway.chargedTrades().length !== RUNS)
-    throw new Error(`expected ${RUNS} charges, the gateway holds ${gateway.chargedTrades().length}`);
+    throw new Error(
+      `expected ${RUNS} charges, the gateway holds ${gateway.chargedTrades().length}`,
+    );
   emit({
     name: 'paycode.scan_to_result_ms',
     value: round(median(times), 1),
