@@ -109,10 +109,19 @@ try {
       () => document.querySelectorAll('[data-testid="cart-line"]').length === 1,
     );
     await page.keyboard.type(`${CODE}\n`, { delay: 2 });
-    await page.waitForFunction((n) => {
-      const times = (window as unknown as { __payTimes: number[] }).__payTimes;
-      return times.length > n;
-    }, run);
+    await page
+      .waitForFunction(
+        (n) => (window as unknown as { __payTimes: number[] }).__payTimes.length > n,
+        run,
+        { timeout: 20_000 },
+      )
+      .catch(async (error: unknown) => {
+        // Say what the screen shows (a lost sample must fail the figure, not flatter it).
+        const shown = await page.locator('[role="dialog"], [role="alert"]').allInnerTexts();
+        throw new Error(`run ${run}: no paid state; the screen shows ${JSON.stringify(shown)}`, {
+          cause: error,
+        });
+      });
     // Put the receipt away for the next sale.
     await page.keyboard.press('Escape');
     await page.getByTestId('receipt').waitFor({ state: 'hidden' });
