@@ -196,3 +196,27 @@ test('attack: a refund to an acquirer payment is recorded only with what the acq
     t.cleanup();
   }
 });
+
+test("attack: editing an acquirer payment's trade number behind the triggers breaks the audit chain", () => {
+  const { t, sale } = openSale();
+  try {
+    t.ledger.payAcquirer(proof(sale.id, sale.totalFen), t.op);
+    assert.equal(t.ledger.verifyAudit().ok, true);
+    t.ledger.close();
+    const raw = new Database(t.file);
+    raw.exec('DROP TRIGGER acquirer_payments_no_update');
+    raw.exec("UPDATE acquirer_payments SET acquirer_trade_no = '2026120622009999999'");
+    raw.close();
+    t.ledger = Ledger.open({
+      file: t.file,
+      auditKey: TEST_AUDIT_KEY,
+      pinPepper: TEST_PIN_PEPPER,
+      now: t.clock.now,
+    });
+    const check = t.ledger.verifyAudit();
+    assert.equal(check.ok, false);
+    assert.equal(check.firstBroken?.kind, 'payment');
+  } finally {
+    t.cleanup();
+  }
+});

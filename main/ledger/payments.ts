@@ -26,7 +26,7 @@ import {
   type Sale,
   type StaffRef,
 } from '../contract';
-import { appendAudit, content, paymentRef } from './audit';
+import { appendAudit, paymentContent, paymentRef } from './audit';
 import { saveCart, type Cart } from './carts';
 import type { Ctx } from './context';
 import { appendOutbox } from './outbox';
@@ -247,7 +247,8 @@ function payInTx(
   };
   PAYMENTS.insert(ctx, row);
   alongside(row);
-  appendAudit(ctx, 'payment', paymentRef(row), content.payment(row), createdAt);
+  // After `alongside`: an acquirer's word about the payment is chained with it.
+  appendAudit(ctx, 'payment', paymentRef(row), paymentContent(ctx, row), createdAt);
   appendOutbox(
     ctx,
     'payment.recorded',
