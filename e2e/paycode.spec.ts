@@ -128,3 +128,28 @@ test('a code typed on the payment dialog, refused by Alipay: the reason in words
   await expect(field).toHaveValue('');
   await expect(dialog.getByTestId('payment-due')).toHaveText(`¥${yuan(item.priceFen)}`);
 });
+
+test.describe('without an acquirer', () => {
+  test.use({ hostSetup: null });
+
+  test('a scanned payment code says no acquirer is configured; QR stays a recorded tender', async ({
+    page,
+    host,
+  }) => {
+    const item = demoProduct(4);
+    await startTill(page, host);
+    await scan(page, item.barcode);
+    await expect(page.getByTestId('cart-line')).toHaveCount(1);
+    await scan(page, CODE);
+    const status = page.getByTestId('paycode-status');
+    await expect(status).toHaveAttribute('data-phase', 'no_acquirer');
+    await expect(status).toContainText('未配置支付宝收单机构');
+    await expect(page.locator('body')).not.toContainText(CODE);
+    // QR is still taken as before: recorded at the till.
+    await page.keyboard.press('Alt+3');
+    await page.keyboard.press('Enter');
+    const receipt = page.getByRole('dialog', { name: '小票' });
+    await expect(receipt).toBeVisible();
+    await expect(receipt).toContainText('扫码支付');
+  });
+});

@@ -227,7 +227,8 @@ export function PaymentDialog({
                 spellCheck={false}
                 maxLength={64}
                 value={code}
-                disabled={codeBusy}
+                // Read-only, not disabled, while charging: focus stays in the dialog (Alt+1..4, Esc).
+                readOnly={codeBusy}
                 data-testid="paycode-input"
                 onChange={(event) => setCode(event.target.value)}
               />
