@@ -1,9 +1,10 @@
 // Lint rules, including the layering rules that keep the architecture honest:
 // - only main/app may import 'electron' (everything else runs under plain Node);
-// - lower layers never import upper ones (contract < ledger/face < core < sync/host < app;
-//   native/, the USB peripherals, sits beside ledger and face: the core uses it, it uses only
-//   the contract);
-// - the renderer may import nothing from main except the contract.
+// - lower layers never import upper ones (contract < promotions < ledger/face < core <
+//   sync/host < app; native/, the USB peripherals, sits beside ledger and face: the core uses
+//   it, it uses only the contract);
+// - the renderer may import nothing from main except the contract and the pure promotions
+//   engine (main/promotions, which itself imports only the contract).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -83,6 +84,16 @@ export default tseslint.config(
     ),
   },
   {
+    // Pure pricing that the till, the customer display and the ledger must agree on, so it sits
+    // just above the contract where all three can import it. Its tests may borrow test-support.
+    files: ['main/promotions/**'],
+    ignores: ['main/promotions/**/*.test.ts'],
+    rules: forbid(
+      layers('ledger', 'face', 'core', 'host', 'sync', 'app', 'renderer', 'preload', 'native'),
+      'promotions imports the contract and nothing else of ours (the renderer uses it too).',
+    ),
+  },
+  {
     files: ['main/core/**'],
     rules: forbid(layers('host', 'app', 'renderer'), 'core is below host and app.'),
   },
@@ -106,8 +117,16 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       ...forbid(
         // Not layers('main'): a pattern matching the folder itself would stop the re-include below.
-        ['**/main/**', '!**/main/contract', '!**/main/contract/**', ...layers('preload')],
-        'The renderer talks to main only through the contract.',
+        [
+          '**/main/**',
+          '!**/main/contract',
+          '!**/main/contract/**',
+          // The same pricing the ledger uses, so the cart shows what the receipt will say.
+          '!**/main/promotions',
+          '!**/main/promotions/**',
+          ...layers('preload'),
+        ],
+        'The renderer talks to main only through the contract (and prices with main/promotions).',
       ),
     },
   },

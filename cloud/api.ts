@@ -315,7 +315,19 @@ const methodAmount = z.object({ method: z.enum(PAYMENT_METHODS), amountFen: fen 
 const salePayment = methodAmount.extend({ reference: z.string().max(128).nullable().optional() });
 
 /** Payloads of the event types the reports read. Extra fields are kept and ignored. */
+/** Where a sale came from when not the till itself: a paired register's order. */
+export const saleOrigin = z
+  .object({
+    kind: z.literal('register'),
+    registerId: id,
+    registerName: z.string().max(60),
+    orderNo: z.string().max(64),
+  })
+  .strict();
+export type SaleOrigin = z.infer<typeof saleOrigin>;
+
 export const saleCompletedPayload = z.looseObject({
+  origin: saleOrigin.optional(),
   saleId: id,
   receiptNo: z.string().max(64).nullable(),
   businessDate,
@@ -597,4 +609,126 @@ export type ReconciliationException = z.infer<typeof reconciliationException>;
 export const reconciliationQuery = z.object({ storeId: id }).strict();
 export const reconciliationExceptions = z.object({
   exceptions: z.array(reconciliationException),
+});
+
+// ---------------------------------------------------------------------------------------------
+// The reference cloud as an acquirer (cloud/acquire): pay by a payer's one-time code, or by a QR
+// the payer scans; query, cancel (close or reverse), refund, the day's settlement lines.
+
+/** The terminal's idempotency key of a trade (main/core/payments/trade-no.ts: base 36 + _n). */
+const outTradeNo = z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'expected 1-64 letters, digits or _');
+const refundNo = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'expected 1-64 key chars');
+/** A payer's one-time code as the phone shows it (digits; the prefix is checked by the service). */
+const payCode = z.string().regex(/^\d{16,24}$/, 'expected the 16-24 digits of a payment code');
+const subject = z.string().min(1).max(128);
+
+export const acquirePayRequest = z
+  .object({ outTradeNo, amountFen: positiveFen, code: payCode, subject })
+  .strict();
+export const acquirePrecreateRequest = z
+  .object({
+    outTradeNo,
+    amountFen: positiveFen,
+    subject,
+    expiresInMinutes: z.number().int().min(1).max(120),
+  })
+  .strict();
+export const acquireRefundRequest = z
+  .object({ outTradeNo, refundNo, amountFen: positiveFen })
+  .strict();
+export const acquireTradeParams = z.object({ outTradeNo }).strict();
+export const acquireRefundParams = z.object({ outTradeNo, refundNo }).strict();
+/** A day that exists (2026-02-30 matches the pattern but is no day: the database would choke). */
+const calendarDay = businessDate.refine((day) => {
+  const at = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === day;
+}, 'expected a real calendar day');
+export const acquireBillQuery = z.object({ day: calendarDay }).strict();
+export const acquireQrParams = z.object({ token: b64url.min(16).max(64) }).strict();
+
+/** An acquirer's words for a refusal or a closed trade (codes like Alipay's, in English). */
+const acquireReason = z.object({ code: z.string(), message: z.string() });
+
+/**
+ * A trade as the acquirer sees it. paid: money moved (refundedFen of it went back); waiting: the
+ * buyer confirms on the phone, or the QR is not scanned yet; refused: nothing charged, with the
+ * reason; closed: cancelled unpaid, expired, or reversed (`reason.code` TRADE_REVERSED).
+ */
+export const acquireTrade = z.object({
+  outTradeNo,
+  tradeNo: id,
+  status: z.enum(['paid', 'waiting', 'refused', 'closed']),
+  amountFen: fen,
+  refundedFen: fen,
+  paidAt: isoTime.nullable(),
+  /** The payer's masked name, once the trade has one. */
+  buyer: z.string().nullable(),
+  reason: acquireReason.nullable(),
+});
+export type AcquireTrade = z.infer<typeof acquireTrade>;
+
+export const acquireCancelResponse = z.object({
+  outTradeNo,
+  /** closed: nothing had been charged; reversed: the charge was credited back to the wallet. */
+  action: z.enum(['closed', 'reversed', 'none']),
+});
+export const acquirePrecreateResponse = z.object({
+  outTradeNo,
+  tradeNo: id,
+  /** What the QR encodes: `<cloud>/v1/acquire/qr/<token>` (cli `scan` pays it). */
+  qrCode: z.string(),
+  expiresAt: isoTime,
+});
+export const acquireRefund = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('refunded'),
+    outTradeNo,
+    refundNo,
+    amountFen: fen,
+    refundedAt: isoTime,
+  }),
+  z.object({ status: z.literal('refused'), outTradeNo, refundNo, reason: acquireReason }),
+]);
+export type AcquireRefund = z.infer<typeof acquireRefund>;
+
+export const acquireBillLine = z.object({
+  outTradeNo,
+  tradeNo: id,
+  kind: z.enum(['payment', 'refund']),
+  amountFen: fen,
+  at: isoTime,
+  /** Refund lines: the terminal's refundNo, or "reversal" for a cancelled paid trade. */
+  refundNo: z.string().optional(),
+  terminalId: id,
+});
+export const acquireBill = z.object({
+  storeId: id,
+  day: businessDate,
+  lines: z.array(acquireBillLine),
+});
+
+// The back office plays the payer's phone (cli paycode, confirm, scan).
+export const paycodeRequest = z
+  .object({ payerId: id, confirm: z.boolean().default(false) })
+  .strict();
+export const paycodeResponse = z.object({
+  code: payCode,
+  expiresAt: isoTime,
+  confirm: z.boolean(),
+});
+export const confirmRequest = z.object({ payerId: id }).strict();
+export const confirmResponse = z.object({ trades: z.array(acquireTrade) });
+export const scanRequest = z.object({ payerId: id }).strict();
+export const scanResponse = z.object({
+  result: z.enum(['paid', 'already_paid', 'expired', 'refused']),
+  amountFen: fen,
+  subject: z.string(),
+  reason: acquireReason.nullable(),
+});
+/** What a phone sees at the QR's URL before paying (public: the token is the capability). */
+export const qrView = z.object({
+  amountFen: fen,
+  subject: z.string(),
+  status: z.enum(['waiting', 'paid', 'closed']),
+  expiresAt: isoTime,
 });

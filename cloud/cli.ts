@@ -19,6 +19,10 @@
  *                     for the camera: liveness checked, frames fused) and the fused embedding
  *                     goes to the service sealed. Consent is recorded with the templates.
  *   topup         --payer ID --amount-fen F --reference R
+ *   paycode       --payer ID [--confirm]         a one-time payment code (99…, 18 digits, 60 s) the
+ *                   payer's phone would show; --confirm: a pay by it waits for `confirm`
+ *   confirm       --payer ID                     the payer confirms on the phone (waiting → paid)
+ *   scan          --payer ID URL                 the payer's phone scans a merchant QR and pays it
  *   products      --file products.json          (an array of products, shape of the contract's)
  *   report        --date YYYY-MM-DD [--store S]
  *   audit-alerts  [--store S]                   (terminals whose audit chain differs from its anchors)
@@ -38,7 +42,7 @@ import { sniffImageFormat } from '../main/face/image-format';
 type Flags = Map<string, string[]>;
 
 /** Commands that take words after them (`terminals revoke ID`), kept under the flag name ''. */
-const POSITIONAL = new Set(['terminals']);
+const POSITIONAL = new Set(['terminals', 'scan']);
 
 /** `--name value`, `--name=value`, and `--images a.jpg b.jpg` (every value up to the next flag). */
 export function parseArgs(argv: readonly string[]): { command: string; flags: Flags } {
@@ -287,6 +291,28 @@ async function run(command: string, flags: Flags): Promise<void> {
           required(flags, 'reference'),
         ),
       );
+    case 'paycode': {
+      // `--confirm` takes no value: present means on.
+      const paycode = await admin(flags).payCode(required(flags, 'payer'), {
+        confirm: flags.has('confirm'),
+      });
+      console.log(paycode.code);
+      console.error(
+        `one-time payment code, good until ${paycode.expiresAt}` +
+          (paycode.confirm ? ` (the payment waits for: cloud confirm --payer ...)` : ''),
+      );
+      return;
+    }
+    case 'confirm':
+      return print(await admin(flags).confirmPayments(required(flags, 'payer')));
+    case 'scan': {
+      const [url, ...rest] = [...(flags.get('') ?? []), ...(flags.get('payer') ?? []).slice(1)];
+      if (url === undefined || rest.length > 0) throw new Error('usage: scan --payer ID URL');
+      const answer = await admin(flags).scanQr(required(flags, 'payer'), url);
+      print(answer);
+      if (answer.result !== 'paid') process.exitCode = 1;
+      return;
+    }
     case 'products': {
       const products = JSON.parse(readFileSync(required(flags, 'file'), 'utf8')) as [];
       return print(await admin(flags).upsertProducts(products));

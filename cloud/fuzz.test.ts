@@ -53,6 +53,17 @@ const ROUTES: [string, string][] = [
   ['POST', '/v1/admin/payers/pyr_x/templates/images'],
   ['POST', '/v1/admin/terminals/trm_x/revoke'],
   ['GET', '/v1/admin/alerts?limit=999999'],
+  ['POST', '/v1/acquire/pay'],
+  ['GET', '/v1/acquire/trades/t_1'],
+  ['POST', '/v1/acquire/trades/%00/cancel'],
+  ['POST', '/v1/acquire/refunds'],
+  ['GET', '/v1/acquire/refunds/t_1/' + 'r'.repeat(300)],
+  ['POST', '/v1/acquire/precreate'],
+  ['GET', '/v1/acquire/bill?day=2026-02-30'],
+  ['GET', '/v1/acquire/qr/' + 'A'.repeat(32)],
+  ['POST', '/v1/admin/acquire/paycodes'],
+  ['POST', '/v1/admin/acquire/confirm'],
+  ['POST', '/v1/admin/acquire/qr/x/pay'],
   ['GET', '/'],
   ['GET', '/v1/../../etc/passwd'],
   ['POST', '/v1/identify?x=' + 'a'.repeat(2000)],
@@ -111,6 +122,19 @@ describe(`fuzzing the cloud (${databaseLabel()})`, () => {
         }),
       () =>
         JSON.stringify({ token: 'x'.repeat(50), amountFen: 1e20, saleId: 's', idempotencyKey: '' }),
+      () =>
+        JSON.stringify({
+          outTradeNo: `t_${Math.floor(random() * 3)}`,
+          amountFen: Math.floor(random() * 1e4) - 10,
+          code: `99${String(Math.floor(random() * 1e16)).padStart(16, '0')}`,
+          subject: 's',
+        }),
+      () =>
+        JSON.stringify({
+          outTradeNo: `t_${Math.floor(random() * 3)}`,
+          refundNo: 'r1',
+          amountFen: Math.floor(random() * 1e4),
+        }),
       () => junk(Math.floor(random() * 4096)),
       () => JSON.stringify({ images: ['////'], consent: { textVersion: 'v', recordedBy: 'x' } }),
     ];

@@ -12,6 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
+import { acquireRoutes } from './acquire/routes';
+import { AcquireService } from './acquire/service';
 import { loadOrCreateAdminToken } from './auth/admin';
 import { pairingRoutes } from './auth/routes';
 import { TerminalVerifier, createPairingCode } from './auth/terminals';
@@ -212,6 +214,7 @@ async function buildApp(s: Services): Promise<FastifyInstance> {
   reportRoutes(router, new ReportService(s.db));
   membershipRoutes(router, new MembershipService(s.db));
   catalogRoutes(router, new CatalogService(s.db));
+  acquireRoutes(app, router, new AcquireService(s.db), s.signer);
   return app;
 }
 
@@ -296,6 +299,8 @@ export async function startCloud(
         verifier.purgeNonces(),
         limiter.purge(),
         db.query('DELETE FROM payer_tokens WHERE expires_at < now()'),
+        // A payer's code is useless a minute after issue; kept a day so a reuse still reads "used".
+        db.query("DELETE FROM acquire_codes WHERE expires_at < now() - interval '1 day'"),
       ]).catch((error: unknown) =>
         log.warn({ error: (error as Error).message }, 'housekeeping failed'),
       );

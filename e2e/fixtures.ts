@@ -3,15 +3,19 @@
  * host bundle, under the repo's Node) on a free port, from a new empty data directory.
  * `npm test` builds before it runs this suite. `test.use({ printer: true })` gives the host a
  * receipt printer: a file in the data directory the printer's bytes are appended to
- * (--printer-file), as a device file would receive them. `test.use({ hostSetup })` prepares the
- * new data directory before the host starts (e.g. an acquirer's keys in its secret store) and
- * returns the environment the host gets on top of this one (e.g. the acquirer's configuration).
+ * (--printer-file), as a device file would receive them. `test.use({ poleDisplay: true })` gives
+ * it a register's pole-display line: a real pty pair (socat), the host reading one end
+ * (--pole-display, CD5220), the test writing the register's bytes to the other (`pole`).
+ * `test.use({ hostSetup })` prepares the new data directory before the host starts (e.g. an
+ * acquirer's keys in its secret store) and returns the environment the host gets on top of
+ * this one (e.g. the acquirer's configuration).
  */
 import { test as base } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PtyPair } from '../main/core/peripherals/pole-display/test-support/socat';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -43,6 +47,7 @@ export interface HostSetup {
 async function startHost(
   dataDir: string,
   printer: boolean,
+  extraArgs: string[] = [],
   env: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; host: Host }> {
   const printerFile = printer ? join(dataDir, 'printer.bin') : null;
@@ -53,6 +58,7 @@ async function startHost(
       join(root, 'build/host/cli.js'),
       ...['--data-dir', dataDir, '--port', '0', '--cloud-port', '0'],
       ...(printerFile !== null ? ['--printer-file', printerFile] : []),
+      ...extraArgs,
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
@@ -107,13 +113,34 @@ async function stopHost(child: ChildProcess): Promise<boolean> {
   return inTime;
 }
 
-export const test = base.extend<{ host: Host; printer: boolean; hostSetup: HostSetup | null }>({
+export const test = base.extend<{
+  host: Host;
+  printer: boolean;
+  poleDisplay: boolean;
+  pole: PtyPair | null;
+  hostSetup: HostSetup | null;
+}>({
   printer: [false, { option: true }],
+  poleDisplay: [false, { option: true }],
   hostSetup: [null, { option: true }],
-  host: async ({ printer, hostSetup }, use) => {
+  pole: async ({ poleDisplay }, use) => {
+    if (!poleDisplay) return use(null);
+    const dir = mkdtempSync(join(tmpdir(), 'pos-e2e-pole-'));
+    const line = new PtyPair(dir);
+    await line.up();
+    try {
+      await use(line);
+    } finally {
+      await line.down();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  host: async ({ printer, pole, hostSetup }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pos-e2e-'));
+    const poleArgs =
+      pole === null ? [] : ['--pole-display', pole.terminalEnd, '--pole-protocol', 'cd5220'];
     const env = hostSetup === null ? {} : await hostSetup.prepare(dataDir);
-    const { child, host } = await startHost(dataDir, printer, env);
+    const { child, host } = await startHost(dataDir, printer, poleArgs, env);
     const failure = await use(host).then(
       () => null,
       (error: unknown) => ({ error }),

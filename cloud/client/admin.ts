@@ -186,6 +186,33 @@ export class AdminClient {
     return this.send('GET', `/v1/admin/alerts?limit=${limit}`, undefined, api.alertList);
   }
 
+  /** A payer's one-time payment code, as their phone would show it (the reference acquirer). */
+  payCode(payerId: string, options: { confirm?: boolean } = {}) {
+    return this.send(
+      'POST',
+      '/v1/admin/acquire/paycodes',
+      { payerId, confirm: options.confirm ?? false },
+      api.paycodeResponse,
+    );
+  }
+
+  /** The payer confirms on the phone: their waiting code payments are settled. */
+  confirmPayments(payerId: string) {
+    return this.send('POST', '/v1/admin/acquire/confirm', { payerId }, api.confirmResponse);
+  }
+
+  /**
+   * The payer's phone scans a merchant QR (`<cloud>/v1/acquire/qr/<token>`) and pays it. The
+   * token is taken from the URL; the request goes to this client's cloud.
+   */
+  scanQr(payerId: string, qrUrl: string) {
+    const token = /\/v1\/acquire\/qr\/([A-Za-z0-9_-]+)$/.exec(qrUrl)?.[1];
+    if (token === undefined) {
+      throw new CloudRequestError('VALIDATION', `not a QR code of this cloud: ${qrUrl}`, 0, 'url');
+    }
+    return this.send('POST', `/v1/admin/acquire/qr/${token}/pay`, { payerId }, api.scanResponse);
+  }
+
   private async send<T>(
     method: 'GET' | 'POST' | 'DELETE',
     path: string,

@@ -5,10 +5,15 @@
  * terminal knows. Other outbox types go up unchanged (stored, not reported).
  */
 import type { Refund, Sale } from '../../main/contract';
-import type { EventEnvelope, RefundCreatedPayload, SaleCompletedPayload } from '../api';
+import type { EventEnvelope, RefundCreatedPayload, SaleCompletedPayload, SaleOrigin } from '../api';
 
-export function saleCompletedPayload(sale: Sale, businessDate: string): SaleCompletedPayload {
+export function saleCompletedPayload(
+  sale: Sale & { origin?: SaleOrigin },
+  businessDate: string,
+): SaleCompletedPayload {
   return {
+    // A register's order (the register API): kept with the sale, which is counted once.
+    ...(sale.origin === undefined ? {} : { origin: sale.origin }),
     saleId: sale.id,
     receiptNo: sale.receiptNo,
     businessDate,

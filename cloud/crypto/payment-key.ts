@@ -33,6 +33,11 @@ export class PaymentSigner {
     const signature = sign(null, Buffer.from(faceDebitMessage(fields), 'utf8'), this.privateKey);
     return { ...fields, signature: signature.toString('base64url') };
   }
+
+  /** Signs an acquire answer (acquire/answer-signature.ts builds the tagged message). */
+  signMessage(message: string): string {
+    return sign(null, Buffer.from(message, 'utf8'), this.privateKey).toString('base64url');
+  }
 }
 
 export function loadOrCreatePaymentSigner(secrets: SecretStore): PaymentSigner {

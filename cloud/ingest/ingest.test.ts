@@ -188,6 +188,29 @@ describe(`event ingestion and store reports (${databaseLabel()})`, () => {
     assert.equal(chain.stores.find((s) => s.storeId === 'shop-1')?.netFen, report.netFen);
   });
 
+  it("a register's order arrives with its origin and, sent twice, counts once", async () => {
+    const date = '2026-03-09'; // a day of its own
+    const event: CloudEvent = {
+      id: randomUUID(),
+      type: 'sale.completed',
+      terminalId: id(tillA),
+      createdAt: new Date().toISOString(),
+      payload: {
+        origin: { kind: 'register', registerId: 'reg-1', registerName: 'ERP 1', orderNo: 'SO-9' },
+        saleId: 'register-sale',
+        receiptNo: 'R9',
+        businessDate: date,
+        totalFen: 990,
+        taxFen: 0,
+        payments: [{ method: 'card', amountFen: 990 }],
+      },
+    };
+    assert.equal((await tillA.ingestEvents([event])).inserted, 1);
+    assert.equal((await tillA.ingestEvents([event])).inserted, 0);
+    const report = await t.admin.storeDailyReport('shop-1', date);
+    assert.deepEqual([report.salesCount, report.salesFen], [1, 990]);
+  });
+
   it('a ¥0.00 sale (100 % off, free items) arrives with no payments and counts as a sale of 0', async () => {
     const date = '2026-03-07'; // a day of its own: other tests read 03-04's report
     const free: CloudEvent = {

@@ -4,13 +4,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PayerView } from '../api';
-import type { Db, Queryable } from '../db';
+import type { Db } from '../db';
 import { templateContext } from '../crypto/at-rest';
 import { encodeEmbedding } from '../crypto/seal';
 import { CloudError } from '../errors';
 import { TEMPLATE_WRITE_LOCK, type TemplateSync } from '../identify/template-sync';
 import { l2Normalise } from '../identify/template-index';
 import { phoneTail } from './mask';
+import { creditWallet } from './wallet';
 
 export interface PayerDefaults {
   perTxLimitFen: number;
@@ -75,7 +76,8 @@ export class PayerService {
           input.dailyLimitFen ?? this.defaults.dailyLimitFen,
         ],
       );
-      if (input.balanceFen > 0) await credit(tx, id, input.balanceFen, 'opening balance');
+      if (input.balanceFen > 0)
+        await creditWallet(tx, id, input.balanceFen, 'topup', 'opening balance');
     });
     return this.get(id);
   }
@@ -105,7 +107,7 @@ export class PayerService {
   /** A top-up is idempotent by its reference: the same reference twice credits once. */
   async topUp(payerId: string, amountFen: number, reference: string): Promise<PayerView> {
     await this.get(payerId);
-    await this.db.transaction((tx) => credit(tx, payerId, amountFen, reference));
+    await this.db.transaction((tx) => creditWallet(tx, payerId, amountFen, 'topup', reference));
     return this.get(payerId);
   }
 
@@ -184,25 +186,5 @@ export class PayerService {
     });
     await this.templates.refresh();
     return revoked;
-  }
-}
-
-/** Adds money to a wallet with its entry; a repeated reference changes nothing. */
-async function credit(
-  tx: Queryable,
-  payerId: string,
-  amountFen: number,
-  reference: string,
-): Promise<void> {
-  const entry = await tx.query(
-    `INSERT INTO wallet_entries (payer_id, kind, amount_fen, reference) VALUES ($1, 'topup', $2, $3)
-     ON CONFLICT (payer_id, kind, reference) DO NOTHING`,
-    [payerId, amountFen, reference],
-  );
-  if (entry.rowCount === 1) {
-    await tx.query('UPDATE payers SET balance_fen = balance_fen + $2 WHERE id = $1', [
-      payerId,
-      amountFen,
-    ]);
   }
 }

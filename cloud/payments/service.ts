@@ -17,6 +17,7 @@ import { CloudError } from '../errors';
 import { hashToken } from '../identify/service';
 import { adjustPoints, pointsFor } from '../membership/service';
 import { maskName } from '../payers/mask';
+import { creditWallet, debitWallet } from '../payers/wallet';
 
 export interface AuthoriseInput {
   token: string;
@@ -152,24 +153,17 @@ export class PaymentService {
       if (claimed.rowCount === 0) return null; // the key was used before: answer with that
       const outcome = await this.decide(tx, terminal, input, now);
       if (outcome.decline === null) {
-        // Debit, wallet entry, member points and the payment's final state: one statement.
+        // The balance was checked under the payer's row lock (decide); the debit checks it again.
+        const payerId = outcome.payerId;
+        if (payerId === null || !(await debitWallet(tx, payerId, input.amountFen, paymentId))) {
+          throw new Error('the balance changed under the payer lock');
+        }
         await tx.query(
-          `WITH debit AS (
-             UPDATE payers SET balance_fen = balance_fen - $3 WHERE id = $2
-           ), entry AS (
-             INSERT INTO wallet_entries (payer_id, kind, amount_fen, reference)
-             VALUES ($2, 'payment', -$3::bigint, $1)
-           ), points AS (
-             UPDATE members SET points = points + $5 WHERE store_id = $4 AND payer_id = $2
+          `WITH points AS (
+             UPDATE members SET points = points + $4 WHERE store_id = $3 AND payer_id = $2
            )
            UPDATE payments SET status = 'approved', payer_id = $2 WHERE id = $1`,
-          [
-            paymentId,
-            outcome.payerId,
-            input.amountFen,
-            terminal.storeId,
-            pointsFor(input.amountFen),
-          ],
+          [paymentId, payerId, terminal.storeId, pointsFor(input.amountFen)],
         );
       } else {
         await tx.query(
@@ -344,14 +338,7 @@ export class PaymentService {
           input.paymentId,
           input.amountFen,
         ]);
-        await tx.query('UPDATE payers SET balance_fen = balance_fen + $2 WHERE id = $1', [
-          payment.payer_id,
-          input.amountFen,
-        ]);
-        await tx.query(
-          `INSERT INTO wallet_entries (payer_id, kind, amount_fen, reference) VALUES ($1, 'refund', $2, $3)`,
-          [payment.payer_id, input.amountFen, refundId],
-        );
+        await creditWallet(tx, payment.payer_id, input.amountFen, 'refund', refundId);
         await adjustPoints(tx, terminal.storeId, payment.payer_id, -pointsFor(input.amountFen));
       }
       await tx.query('UPDATE refunds SET status = $2, decline_code = $3 WHERE id = $1', [

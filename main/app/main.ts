@@ -10,8 +10,9 @@
 import { app, protocol, safeStorage, session } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { consoleLogger, createPosCore, loadConfig, type PosCore } from '../core';
+import { argValue, consoleLogger, createPosCore, loadConfig, type PosCore } from '../core';
 import { startCloudSync, type CloudSync } from '../host/cloud-sync';
+import { startRegisterApi, type RegisterApi } from '../host/register/listener';
 import { restrictUmask } from '../shared/private-files';
 import { startCaptureWindow } from './capture';
 import { registerIpc } from './ipc';
@@ -40,6 +41,7 @@ if (!app.requestSingleInstanceLock()) app.quit();
 
 let core: PosCore | null = null;
 let cloud: CloudSync | null = null;
+let registerApi: RegisterApi | null = null;
 /** The cashier's and customer's windows, then the manager's once it has been opened. */
 let windows: ScreenWindow[] = [];
 
@@ -78,6 +80,20 @@ void app.whenReady().then(() => {
     terminal.map((w) => w.window),
     consoleLogger,
   );
+  // The register API (main/host/register): this shell has no HTTP host, so a loopback listener
+  // of its own, on the port the browser host would use (registers see one address either way).
+  // A taken port costs the register API only, never the till.
+  const registerPort = Number(argValue(argv, 'port') ?? process.env.POS_PORT ?? 5180);
+  void startRegisterApi(core, consoleLogger, { port: registerPort })
+    .then((api) => {
+      registerApi = api;
+      consoleLogger.info(`register API: ${api.url}/v1/register`);
+    })
+    .catch((error: unknown) =>
+      consoleLogger.error('the register API did not start', {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
   // After the windows: the till sells offline until (and unless) the cloud is linked.
   cloud = startCloudSync({
     core,
@@ -98,7 +114,11 @@ app.on('will-quit', (event) => {
   event.preventDefault();
   const linked = cloud;
   cloud = null;
-  void (linked?.stop() ?? Promise.resolve())
+  const registers = registerApi;
+  registerApi = null;
+  void (registers?.close() ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(() => linked?.stop())
     .catch(() => undefined)
     .then(() => core?.shutdown())
     .catch(() => undefined)

@@ -23,9 +23,11 @@ import {
   zReport,
 } from './domain';
 import { displayDevice, displayOverview, pairingCode } from './displays';
+import { registerDevice, registerOverview, registerPairingCode } from './register';
 import { facePayState, facePayStatus } from './facepay';
 import { payByCodeRequest, payCodeResult } from './pay-code';
 import { peripheralsStatus, printResult } from './peripherals';
+import { poleDisplayStatus } from './pole-display';
 import { managerSession, pin, pinAttempt, staff } from './staff';
 import { displayPayment, poster, settings, syncStatus } from './terminal-status';
 
@@ -320,6 +322,22 @@ export const channels = {
   /** The receipt printer (and so the drawer): attached or not, busy, the last failure. */
   'peripherals.status': { request: nothing, response: peripheralsStatus },
 
+  /** The register's pole display this terminal reads (--pole-display): lines, amount, offer. */
+  'pole.status': { request: nothing, response: poleDisplayStatus },
+  /**
+   * The cashier confirms the total the register presents: an open sale of that amount, to be
+   * paid like any other. `amountFen` is the figure the cashier saw; if the register has moved
+   * on, the confirm is refused (VALIDATION), never taken at the new figure.
+   */
+  'pole.confirm': {
+    request: z
+      .object({ amountFen: amountFen.refine((fen) => fen > 0, 'a total above ¥0') })
+      .strict(),
+    response: sale,
+  },
+  /** The cashier dismisses the register's total: not offered again until its display changes. */
+  'pole.dismiss': { request: nothing, response: poleDisplayStatus },
+
   /** Outbox delivery to the cloud, as the status bar and the manager show it. */
   'sync.status': { request: nothing, response: syncStatus },
 
@@ -344,6 +362,18 @@ export const channels = {
     request: z.object({ display: id }).strict(),
     response: displayOverview,
   },
+
+  /** The paired registers (register API), and where registers on the LAN reach it. */
+  'registers.list': { request: nothing, response: registerOverview },
+  /** A new pairing code for a register (the previous one stops working). */
+  'registers.pairingCode': { request: nothing, response: registerPairingCode },
+  /** Rename a paired register (its orders keep the name they were made under). */
+  'registers.rename': {
+    request: z.object({ registerId: id, name: z.string().trim().min(1).max(60) }).strict(),
+    response: registerDevice,
+  },
+  /** Unpair a register: its token never works again, its event sockets are closed at once. */
+  'registers.revoke': { request: z.object({ registerId: id }).strict(), response: registerDevice },
 
   /** Whether face pay is offered now, and the current attempt. */
   'facepay.status': { request: nothing, response: facePayStatus },

@@ -231,6 +231,21 @@ export const methodTotals = z.object({
   amountFen: fen,
 });
 
+/** A paired register's share of a report (the register API's orders, ledger origin 'register'). */
+export const registerTotals = z.object({
+  registerId: id,
+  /** Its name now (the manager's screen may rename it). */
+  registerName: z.string(),
+  salesCount: z.number().int(),
+  salesFen: fen,
+  refundsFen: fen,
+  /** salesFen - refundsFen */
+  netFen: fen,
+  /** As the report's byMethod: applied minus refunded, per method. */
+  byMethod: z.array(methodTotals),
+});
+export type RegisterTotals = z.infer<typeof registerTotals>;
+
 export const hourTotals = z.object({
   hour: z.number().int().min(0).max(23),
   count: z.number().int(),
@@ -261,6 +276,11 @@ export const reportTotals = z.object({
   byMethod: z.array(methodTotals),
   /** Share of sales amount paid by face, in basis points. */
   facePayShareBp: z.number().int().min(0).max(10_000),
+  /**
+   * The part of these figures that registers' orders make, per register (included in the
+   * totals above, not added to them). Absent in Z reports taken before registers existed.
+   */
+  byRegister: z.array(registerTotals).optional(),
 });
 export type ReportTotals = z.infer<typeof reportTotals>;
 

@@ -44,6 +44,12 @@ export const ERROR_CODES = [
    * refund is not recorded. Check with the acquirer before refunding again.
    */
   'ACQUIRER_REFUND_FAILED',
+  /** The customer display already shows another sale (the till's, or another register's order). */
+  'BUSY',
+  /** A register sent an order (or refund) number again with different content. */
+  'ORDER_CONFLICT',
+  /** The action needs a manager's approval: send it again with a manager's PIN. */
+  'APPROVAL_REQUIRED',
   'INTERNAL',
 ] as const;
 

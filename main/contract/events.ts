@@ -5,6 +5,7 @@ import { facePayAvailability, facePayPreview, facePayState } from './facepay';
 import { payCodeProgress } from './pay-code';
 import { staff } from './staff';
 import { peripheralsStatus } from './peripherals';
+import { poleDisplayStatus } from './pole-display';
 import { displayPayment, syncStatus } from './terminal-status';
 
 export const events = {
@@ -32,6 +33,8 @@ export const events = {
   'paycode.progress': payCodeProgress,
   /** The printer was attached or detached, started or finished a job, or a job failed. */
   'peripherals.status': peripheralsStatus,
+  /** The register's pole display changed (lines, amount, the till's offer, the port's state). */
+  'pole.display': poleDisplayStatus,
   /** The audit chain's standing changed (a check finished, the cloud compared its anchors). */
   'ledger.audit': auditStatus,
 } as const;

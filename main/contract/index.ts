@@ -12,5 +12,7 @@ export * from './wire';
 export * from './ipc';
 export * from './facepay';
 export * from './displays';
+export * from './register';
 export * from './peripherals';
 export * from './csp';
+export * from './pole-display';

@@ -31,6 +31,17 @@ describe('payment codes', () => {
     assert.equal(classifyPaymentCode(digits('62', 20)).ok, false);
   });
 
+  it("reference: the reference cloud's codes, 99 then 16 more (18 digits), and nothing else", () => {
+    const reference = classifyPaymentCode(digits('99', 18, '3'));
+    assert.deepEqual(reference, { ok: true, scheme: 'reference', code: digits('99', 18, '3') });
+    // No real wallet's code is taken for the reference wallet's, at any length.
+    for (const prefix of ['10', '15', '25', '30', '62'])
+      for (const total of [18, 19]) {
+        const check = classifyPaymentCode(digits(prefix, total));
+        assert.notEqual(check.ok && check.scheme, 'reference', digits(prefix, total));
+      }
+  });
+
   it('scanner whitespace is ignored; letters, signs and blanks are not payment codes', () => {
     assert.equal(classifyPaymentCode(` ${digits('28', 18)}\r\n`).ok, true);
     for (const code of [
@@ -46,7 +57,13 @@ describe('payment codes', () => {
   });
 
   it('codes of payment-code length from no known wallet are "foreign", with a clear message', () => {
-    for (const code of [digits('99', 18), digits('40', 20), digits('62', 24), digits('13', 22)]) {
+    for (const code of [
+      digits('99', 20),
+      digits('99', 17),
+      digits('40', 20),
+      digits('62', 24),
+      digits('13', 22),
+    ]) {
       const check = classifyPaymentCode(code);
       assert.equal(!check.ok && check.reason, 'foreign', code);
       assert.match(!check.ok ? check.message : '', /Alipay, WeChat Pay, UnionPay/);

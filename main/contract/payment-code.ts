@@ -7,11 +7,14 @@
  *   Alipay       25–30, then 14–22 more digits (16–24 digits in all)
  *   WeChat Pay   10–15, then 16 more (18 digits)
  *   UnionPay QR  62, then 17 more (19 digits)
+ *   reference    99, then 16 more (18 digits): the reference cloud's stored-value wallet
+ *                (cloud/acquire, `npm run cloud -- paycode`). No wallet's published range starts
+ *                with 9, so these never shadow a real code, nor a real code these.
  * Retail barcodes (EAN-13 / UPC-A) are 12 or 13 digits, so the two never overlap: a length check
  * alone keeps a product from being charged and a payment code from being looked up as a product.
  */
 
-export const PAYMENT_SCHEMES = ['alipay', 'wechat', 'unionpay'] as const;
+export const PAYMENT_SCHEMES = ['alipay', 'wechat', 'unionpay', 'reference'] as const;
 export type PaymentScheme = (typeof PAYMENT_SCHEMES)[number];
 
 export type PaymentCodeCheck =
@@ -26,6 +29,7 @@ const RULES: ReadonlyArray<{ scheme: PaymentScheme; pattern: RegExp }> = [
   { scheme: 'alipay', pattern: /^(2[5-9]|30)\d{14,22}$/ },
   { scheme: 'wechat', pattern: /^1[0-5]\d{16}$/ },
   { scheme: 'unionpay', pattern: /^62\d{17}$/ },
+  { scheme: 'reference', pattern: /^99\d{16}$/ },
 ];
 
 /** Shortest and longest payment code of any scheme: anything else is not one. */
@@ -36,6 +40,7 @@ export const PAYMENT_SCHEME_NAMES: Record<PaymentScheme, string> = {
   alipay: 'Alipay',
   wechat: 'WeChat Pay',
   unionpay: 'UnionPay QR',
+  reference: 'Reference wallet',
 };
 
 /** Classify what the scanner (or the cashier's keyboard) produced. Whitespace around is ignored. */

@@ -111,6 +111,10 @@ export const RULES: { readonly [C in Channel]: Requirement } = {
   'peripherals.status': 'open',
   'receipt.print': 'operator',
   'drawer.open': 'operator',
+  // The register's display is on the customer display anyway; taking its total is the till's.
+  'pole.status': 'open',
+  'pole.confirm': 'operator',
+  'pole.dismiss': 'operator',
 
   'screen.openManager': 'open',
   'display.posters': 'open',
@@ -119,6 +123,10 @@ export const RULES: { readonly [C in Channel]: Requirement } = {
   'display.pairingCode': 'manager',
   'display.revoke': 'manager',
   'display.setCustomer': 'manager',
+  'registers.list': 'manager',
+  'registers.pairingCode': 'manager',
+  'registers.rename': 'manager',
+  'registers.revoke': 'manager',
 
   'facepay.status': 'open',
   // A face payment is recorded for the person signed in at the till when it starts.
@@ -138,6 +146,7 @@ export const CUSTOMER_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
   'system.info',
   'sale.current',
   'display.posters',
+  'pole.status',
   'facepay.status',
   'facepay.start',
   'facepay.cancel',
@@ -173,6 +182,7 @@ export const CUSTOMER_EVENTS: ReadonlySet<EventName> = new Set<EventName>([
   'sale.changed',
   'sale.completed',
   'display.payment',
+  'pole.display',
   'facepay.state',
   'facepay.preview',
   'facepay.availability',

@@ -4,6 +4,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { POLE_PROTOCOLS, type PoleProtocol } from '../contract/pole-display';
 
 export const APP_NAME = 'facepay-pos';
 
@@ -22,6 +23,30 @@ export interface PosConfig {
   paperColumns?: 32 | 48;
   /** The drawer-kick pin the cash drawer is wired to: 2 (the default) or 5. */
   drawerPin?: 2 | 5;
+  /**
+   * The register's pole display (客显) stream this terminal reads in its place
+   * (--pole-display PATH --pole-protocol cd5220|epson [--pole-baud N]); null: none.
+   */
+  poleDisplay?: PoleDisplayConfig | null;
+}
+
+/** The rates pole displays are set to; 8 data bits, no parity, 1 stop bit always. */
+export const POLE_BAUD_CHOICES = [
+  '1200',
+  '2400',
+  '4800',
+  '9600',
+  '19200',
+  '38400',
+  '57600',
+  '115200',
+] as const;
+
+export interface PoleDisplayConfig {
+  /** The serial port the register's display cable now goes to: /dev/ttyUSB0, COM3. */
+  path: string;
+  protocol: PoleProtocol;
+  baudRate: number;
 }
 
 /**
@@ -63,6 +88,7 @@ export function loadConfig(
   const paper = choice(argValue(argv, 'paper') ?? env.POS_PAPER, 'paper', ['58', '80']);
   const pin = choice(argValue(argv, 'drawer-pin') ?? env.POS_DRAWER_PIN, 'drawer-pin', ['2', '5']);
   return {
+    poleDisplay: poleDisplayConfig(argv, env),
     dataDir: argValue(argv, 'data-dir') ?? env.POS_DATA_DIR ?? defaultDataDir(),
     shopName: env.POS_SHOP_NAME ?? '示范便利店 Demo Mart',
     terminalId: env.POS_TERMINAL_ID ?? 'T01',
@@ -72,4 +98,30 @@ export function loadConfig(
     paperColumns: paper === '58' ? 32 : 48,
     drawerPin: pin === '5' ? 5 : 2,
   };
+}
+
+function poleDisplayConfig(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): PoleDisplayConfig | null {
+  const path = argValue(argv, 'pole-display') ?? env.POS_POLE_DISPLAY;
+  const protocol = choice(
+    argValue(argv, 'pole-protocol') ?? env.POS_POLE_PROTOCOL,
+    'pole-protocol',
+    POLE_PROTOCOLS,
+  );
+  const baud = choice(
+    argValue(argv, 'pole-baud') ?? env.POS_POLE_BAUD,
+    'pole-baud',
+    POLE_BAUD_CHOICES,
+  );
+  if (path === undefined || path === '') {
+    if (protocol !== undefined || baud !== undefined)
+      throw new Error('--pole-protocol and --pole-baud need --pole-display PATH (the serial port)');
+    return null;
+  }
+  // No default: the wrong command set would read the register's bytes as garbage, or worse.
+  if (protocol === undefined)
+    throw new Error(`--pole-display needs --pole-protocol ${POLE_PROTOCOLS.join('|')}`);
+  return { path, protocol, baudRate: Number(baud ?? '9600') };
 }

@@ -38,7 +38,7 @@ import { AuditMonitor, type AuditMonitorOptions } from './audit-monitor';
 import type { CallContext } from './call';
 import type { CloudLink } from './cloud-link';
 import type { PosConfig } from './config';
-import { FacePayService, startFaceBackend, type FacePayOptions } from './facepay';
+import { FacePayService, startFaceBackend, type FacePayOptions } from './payments/face';
 import {
   AUTH_CHANGING,
   createHandlers,
@@ -49,9 +49,17 @@ import {
   type TerminalShell,
 } from './handlers';
 import { silentLogger, type Logger } from './logger';
-import { PrintService, type PeripheralsPort } from './peripherals';
+import {
+  amountSalesMissing,
+  PoleDisplayService,
+  PrintService,
+  type PeripheralsPort,
+  type StartAmountSale,
+} from './peripherals';
+import type { PoleDisplayServiceOptions } from './peripherals/pole-display';
 import { ManagerSessions } from './manager-sessions';
 import { loadPosters } from './posters';
+import { RegisterService, type RegisterPayByCode } from './registers';
 import { TerminalState } from './terminal-state';
 import { PayCodeService } from './paycode';
 import {
@@ -62,7 +70,7 @@ import {
   type Acquirer,
   type FlowClock,
 } from './payments';
-import { WalletCredits } from './wallet-credits';
+import { WalletCredits } from './payments/face/wallet-credits';
 
 export type DispatchResult = { ok: true; result: unknown } | { ok: false; error: PosErrorShape };
 export type EventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
@@ -106,8 +114,12 @@ export interface PosCore {
   readonly audit: AuditMonitor;
   /** Remote displays: the host authenticates devices and hears of revocations through it. */
   readonly displays: DisplayRegistry;
+  /** The register API: pairing, tokens, orders and their events (the host's /v1/register). */
+  readonly registers: RegisterService;
   /** The receipt printer and cash drawer: printing after sales, receipt.print, drawer.open. */
   readonly printing: PrintService;
+  /** The register's pole display this terminal reads in its place (--pole-display). */
+  readonly poleDisplay: PoleDisplayService;
   /**
    * The terminal's link to its cloud (address, credentials, signed client) once it has paired;
    * null until the host has linked it (main/host/cloud-sync.ts), which does not hold up start.
@@ -147,6 +159,11 @@ export interface CoreOptions {
    * `<data dir>/secrets`.
    */
   secrets?: SecretStore;
+  /**
+   * Payment codes and QR for register orders, once the acquirers are wired (absent: those
+   * methods answer NOT_SUPPORTED).
+   */
+  registerPayByCode?: RegisterPayByCode;
   /** The audit checks' timing (tests): the background full check's delay, the daily period. */
   audit?: Pick<AuditMonitorOptions, 'fullCheckDelayMs' | 'dailyMs' | 'sliceRows'>;
   /**
@@ -154,6 +171,13 @@ export interface CoreOptions {
    * payments/config.ts) and the flow's clock (tests walk the buyer's 30 s at once).
    */
   payments?: { acquirers?: Partial<Record<PaymentScheme, Acquirer>>; clock?: FlowClock };
+  /**
+   * How a confirmed pole-display total becomes an open sale of that amount. The seam to the
+   * register API's amount-only sales (wt-register): until joined, confirm answers NOT_SUPPORTED.
+   */
+  startAmountSale?: StartAmountSale;
+  /** The pole display's serial line (tests: serialport's mock binding), settle time, backoff. */
+  poleReader?: PoleDisplayServiceOptions['reader'];
 }
 
 export const APP_VERSION = '0.1.0';
@@ -224,10 +248,13 @@ export function createPosCore(
 
   // One flow per terminal (its in-flight map is what joins a second scan to the first), its
   // attempt journal an owner-only file beside the ledger.
-  const acquirers =
-    options.payments?.acquirers ?? createAcquirers(paymentsConfigFromEnv(), secrets);
+  const paymentsConfig = options.payments?.acquirers === undefined ? paymentsConfigFromEnv() : null;
+  const acquirers: Partial<Record<PaymentScheme, Acquirer>> =
+    options.payments?.acquirers ?? createAcquirers(paymentsConfig ?? { reference: false }, secrets);
+  // The reference cloud's wallet joins when the terminal is linked (attachCloud), so the flow
+  // exists whenever a code may be taken: an acquirer configured, or the reference one on.
   const journal =
-    Object.keys(acquirers).length > 0
+    Object.keys(acquirers).length > 0 || paymentsConfig?.reference === true
       ? new AttemptJournal(join(config.dataDir, 'payments.db'))
       : null;
   const flowClock = options.payments?.clock;
@@ -277,6 +304,14 @@ export function createPosCore(
     logger,
   });
 
+  const poleDisplay = new PoleDisplayService({
+    config: config.poleDisplay ?? null,
+    startAmountSale: options.startAmountSale ?? amountSalesMissing,
+    onStatus: (status) => emit('pole.display', status),
+    logger,
+    ...(options.poleReader === undefined ? {} : { reader: options.poleReader }),
+  });
+
   let cloud: CloudLink | null = null;
   const walletCredits = new WalletCredits({
     ledger,
@@ -287,6 +322,39 @@ export function createPosCore(
   });
   const sessions = new ManagerSessions(options.now ?? Date.now);
   const displays = new DisplayRegistry(ledger, options.now ?? Date.now, logger);
+  const registers = new RegisterService({
+    ledger,
+    logger,
+    now: options.now ?? Date.now,
+    callbackKey: secrets.getOrCreate('register-callback-key'),
+    operator: () => state.operator,
+    facePay,
+    approver: (pin, _action, byId) => ledger.verifyRolePin('manager', pin, byId),
+    settleRefund: (refund) => walletCredits.deliver(refund),
+    saleTouched: (sale) => {
+      // What emitAfter does for the till's own sale channels.
+      const current = ledger.currentSale();
+      emit('sale.changed', { sale: current });
+      facePay.onSaleChanged(current);
+      if (sale.status === 'completed') {
+        emit('sale.completed', { sale });
+        printing.saleCompleted(sale);
+      }
+      emit('shift.changed', { shift: ledger.currentShift() });
+      emit('sync.status', state.syncStatus());
+    },
+    announce: (payment) => emit('display.payment', payment),
+    ...(options.registerPayByCode === undefined ? {} : { payByCode: options.registerPayByCode }),
+  });
+  // Face pay completes register orders too (on the customer display): their events follow.
+  listeners.add((name, payload) => {
+    if (name === 'sale.completed')
+      registers.saleEvent('completed', (payload as EventPayload<'sale.completed'>).sale.id);
+    else if (name === 'facepay.state') {
+      const saleId = (payload as EventPayload<'facepay.state'>).saleId;
+      if (saleId !== null) registers.saleEvent('facepay', saleId);
+    }
+  });
   const callers = new Map<string, Caller>();
   let shell: TerminalShell | null = null;
 
@@ -304,12 +372,14 @@ export function createPosCore(
       posters: () => loadPosters(config.dataDir, logger),
       facePay,
       printing,
+      poleDisplay,
       walletCredits,
       payCode,
       sessions,
       shell: () => shell,
       audit,
       displays,
+      registers,
     },
   );
 
@@ -360,6 +430,9 @@ export function createPosCore(
   }
 
   function emitAfter(channel: Channel, result: unknown, payload: unknown): void {
+    // A register's order refunded at the till: the register hears of it too.
+    if (channel === 'refund.create' || channel === 'sale.voidCompleted')
+      registers.saleEvent('refunded', (payload as { saleId: string }).saleId);
     if (SALE_CHANGING.has(channel)) {
       emit('sale.changed', { sale: ledger.currentSale() });
       facePay.onSaleChanged(ledger.currentSale());
@@ -391,14 +464,25 @@ export function createPosCore(
     facePay,
     audit,
     displays,
+    registers,
     printing,
     payCode,
+    poleDisplay,
     get cloud() {
       return cloud;
     },
     attachCloud(link) {
       cloud = link;
       facePay.attachCloud(link);
+      if (paymentsConfig?.reference === true) {
+        // The flow reads its acquirers per charge: the reference wallet comes and goes with
+        // the link; what it left open while unlinked is settled now.
+        if (link === null) delete acquirers.reference;
+        else {
+          acquirers.reference = createAcquirers({ reference: true }, secrets, link).reference;
+          void payCode.recover();
+        }
+      }
     },
     openCaller(kind, display) {
       const caller: Caller = Object.freeze({
@@ -461,6 +545,7 @@ export function createPosCore(
       audit.close();
       void facePay.close();
       void printing.close();
+      void poleDisplay.close();
       listeners.clear();
       callers.clear();
       journal?.close();
@@ -468,7 +553,7 @@ export function createPosCore(
     },
     async shutdown() {
       audit.close();
-      await Promise.all([facePay.close(), printing.close()]);
+      await Promise.all([facePay.close(), printing.close(), poleDisplay.close()]);
       listeners.clear();
       callers.clear();
       journal?.close();

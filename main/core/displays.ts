@@ -8,7 +8,7 @@
  * bytes; the ledger keeps only its hash. Revoking tells the transports (onRevoked) so they
  * close that device's connections at once.
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   LOCAL_DISPLAY_ID,
   PosError,
@@ -18,10 +18,9 @@ import {
 } from '../contract';
 import type { Ledger } from '../ledger';
 import type { Logger } from './logger';
+import { cleanDeviceName, OneTimePairingCode } from './pairing-code';
 
-export const PAIRING_CODE_MS = 10 * 60_000;
-export const MAX_WRONG_TRIES = 5;
-const MAX_NAME = 60;
+export { MAX_WRONG_TRIES, PAIRING_CODE_MS } from './pairing-code';
 
 export interface RemoteDisplayInfo {
   url: string;
@@ -29,7 +28,7 @@ export interface RemoteDisplayInfo {
 }
 
 export class DisplayRegistry {
-  private code: { value: string; expiresAt: number; wrong: number } | null = null;
+  private readonly code: OneTimePairingCode;
   private remote: RemoteDisplayInfo | null = null;
   private readonly revokedListeners = new Set<(deviceId: string) => void>();
 
@@ -37,7 +36,9 @@ export class DisplayRegistry {
     private readonly ledger: Ledger,
     private readonly now: () => number,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.code = new OneTimePairingCode(now, logger, 'display', 'at the till');
+  }
 
   /** The host says where remote displays connect and its certificate's fingerprint. */
   setRemote(info: RemoteDisplayInfo | null): void {
@@ -58,10 +59,7 @@ export class DisplayRegistry {
         'NOT_SUPPORTED',
         'remote displays are turned off (start the terminal with --remote-displays)',
       );
-    const value = String(randomInt(0, 100_000_000)).padStart(8, '0');
-    const expiresAt = this.now() + PAIRING_CODE_MS;
-    this.code = { value, expiresAt, wrong: 0 };
-    return { code: value, expiresAt: new Date(expiresAt).toISOString() };
+    return this.code.issue();
   }
 
   /**
@@ -69,25 +67,8 @@ export class DisplayRegistry {
    * counts against the code in force; the last allowed wrong guess burns it.
    */
   exchange(code: string, name: string): { device: DisplayDevice; token: string } {
-    const current = this.code;
-    if (current === null || this.now() > current.expiresAt) {
-      this.code = null;
-      throw new PosError('FORBIDDEN', 'no pairing code is in force: ask for a new one at the till');
-    }
-    if (code !== current.value) {
-      current.wrong += 1;
-      if (current.wrong >= MAX_WRONG_TRIES) {
-        this.code = null;
-        this.logger.warn('display pairing: a code was burnt by wrong guesses');
-      }
-      throw new PosError('FORBIDDEN', 'wrong pairing code');
-    }
-    this.code = null;
-    const cleanName =
-      name
-        .replace(/[\p{Cc}\p{Cf}]/gu, '')
-        .trim()
-        .slice(0, MAX_NAME) || 'display';
+    this.code.redeem(code);
+    const cleanName = cleanDeviceName(name) || 'display';
     const token = randomBytes(32).toString('base64url');
     const device = this.ledger.addDisplayDevice(cleanName, token);
     this.logger.info('display pairing: a device was paired', { deviceId: device.id });

@@ -35,14 +35,15 @@ import type { AuditStatus } from '../contract';
 import type { Ledger, RefundOptions } from '../ledger';
 import type { AuditMonitor } from './audit-monitor';
 import { operatorId, type CallContext } from './call';
-import { facePayHandlers, type FacePayService } from './facepay';
+import { facePayHandlers, type FacePayService } from './payments/face';
+import type { PoleDisplayService, PrintService } from './peripherals';
 import type { PayCodeService } from './paycode';
-import type { PrintService } from './peripherals';
 import { DisplayRegistry } from './displays';
+import type { RegisterService } from './registers';
 import { silentLogger } from './logger';
 import { ManagerSessions } from './manager-sessions';
 import { TerminalState } from './terminal-state';
-import type { WalletCredits } from './wallet-credits';
+import type { WalletCredits } from './payments/face/wallet-credits';
 
 /**
  * What the Electron shell does for the contract (the core knows no windows). The browser host
@@ -70,12 +71,16 @@ export interface HandlerServices {
   walletCredits?: WalletCredits;
   /** Payment codes through the acquirer (absent: "no acquirer is configured"). */
   payCode?: PayCodeService;
+  /** The register's pole display (absent: none is read, nothing is offered). */
+  poleDisplay?: PoleDisplayService;
   /** Manager sessions, per caller. */
   sessions?: ManagerSessions;
   /** The Electron shell, once it has attached itself. */
   shell?: () => TerminalShell | null;
   /** Remote displays: pairing, the list, which display is the customer's. */
   displays?: DisplayRegistry;
+  /** The register API's pairing and tokens (absent: its channels answer NOT_SUPPORTED). */
+  registers?: RegisterService;
   /** The audit chain's watch (absent: "check now" verifies on the spot, nothing is kept). */
   audit?: AuditMonitor;
 }
@@ -87,6 +92,12 @@ function uncheckedStatus(ledger: Ledger): AuditStatus {
     scope: 'full',
     running: false,
   };
+}
+
+function registersOf(services: HandlerServices): RegisterService {
+  if (services.registers === undefined)
+    throw new PosError('NOT_SUPPORTED', 'the register API is not available here');
+  return services.registers;
 }
 
 /** A discount above `limitBp` of `baseFen` needs a manager (integer arithmetic, fen). */
@@ -102,6 +113,14 @@ export function createHandlers(
   const { state } = services;
   const sessions = services.sessions ?? new ManagerSessions();
   const displays = services.displays ?? new DisplayRegistry(ledger, Date.now, silentLogger);
+
+  const poleStatus = () =>
+    services.poleDisplay?.status() ?? {
+      connection: 'off' as const,
+      lines: ['', ''] as [string, string],
+      amount: null,
+      payableFen: null,
+    };
 
   /** The refund as the cashier sees it, its wallet credits sent first when they can be. */
   function withCredits(refund: Refund): RefundResult | Promise<RefundResult> {
@@ -212,7 +231,10 @@ export function createHandlers(
     'sale.hold': (r) => ledger.hold(r.saleId),
     'sale.listHeld': () => ledger.listHeld(),
     'sale.recall': (r) => ledger.recall(r.saleId),
-    'sale.void': (r, call) => ledger.voidSale(r.saleId, operatorId(call)),
+    'sale.void': (r, call) => {
+      ledger.registers.refuseIfRegisterSale(r.saleId);
+      return ledger.voidSale(r.saleId, operatorId(call));
+    },
     'sale.voidCompleted': (r, call) => {
       const approver = manager(r.managerPin, 'sale.voidCompleted', call);
       return refundThroughAcquirer(r.saleId, undefined, r.reason, (options) =>
@@ -227,10 +249,16 @@ export function createHandlers(
         ),
       );
     },
-    'sale.pay': ({ saleId, ...tender }, call) => ledger.pay(saleId, tender, operatorId(call)),
+    'sale.pay': ({ saleId, ...tender }, call) => {
+      // A register's order is paid at the register (or by face on the customer display).
+      ledger.registers.refuseIfRegisterSale(saleId);
+      return ledger.pay(saleId, tender, operatorId(call));
+    },
     'sale.payByCode': ({ saleId, code }, call) => {
       if (services.payCode === undefined)
         throw new PosError('NOT_SUPPORTED', 'No acquirer is configured for payment codes.', 'code');
+      // A register's order is paid at the register, like sale.pay.
+      ledger.registers.refuseIfRegisterSale(saleId);
       return services.payCode.pay(saleId, code, operatorId(call));
     },
     'sale.completeZero': (r, call) => ledger.completeZero(r.saleId, operatorId(call)),
@@ -367,12 +395,27 @@ export function createHandlers(
       return null;
     },
 
+    'pole.status': () => poleStatus(),
+    'pole.confirm': (r, call) => {
+      if (!services.poleDisplay)
+        throw new PosError('NOT_FOUND', 'no pole display is read (--pole-display)');
+      return services.poleDisplay.confirm(r.amountFen, operatorId(call));
+    },
+    'pole.dismiss': () => {
+      services.poleDisplay?.dismiss();
+      return poleStatus();
+    },
+
     'display.posters': () => services.posters(),
     'display.payment': () => null,
     'display.devices': () => displays.overview(),
     'display.pairingCode': () => displays.newPairingCode(),
     'display.revoke': (r) => displays.revoke(r.deviceId),
     'display.setCustomer': (r) => displays.setCustomerDisplay(r.display),
+    'registers.list': () => registersOf(services).overview(),
+    'registers.pairingCode': () => registersOf(services).newPairingCode(),
+    'registers.rename': (r) => registersOf(services).rename(r.registerId, r.name),
+    'registers.revoke': (r) => registersOf(services).revoke(r.registerId),
 
     ...facePayHandlers(services.facePay),
   };
@@ -391,6 +434,7 @@ export const SALE_CHANGING: ReadonlySet<Channel> = new Set<Channel>([
   'sale.void',
   'sale.pay',
   'sale.completeZero',
+  'pole.confirm',
 ]);
 
 export const SHIFT_CHANGING: ReadonlySet<Channel> = new Set<Channel>([

@@ -4,5 +4,6 @@ export * from './access';
 export type { TerminalShell } from './handlers';
 export { ManagerSessions } from './manager-sessions';
 export * from './logger';
-export * from './facepay';
+export * from './payments/face';
 export { DisplayRegistry, MAX_WRONG_TRIES, PAIRING_CODE_MS } from './displays';
+export { RegisterService, type RegisterPayByCode, type RegisterEventListener } from './registers';

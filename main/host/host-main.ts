@@ -1,6 +1,8 @@
 /**
  * The browser host's program, started by cli.ts: `node build/host/cli.js [--data-dir DIR]
- * [--port N] [--remote-displays [--remote-port N]] [--cloud-port N]` (from source: `node --import tsx
+ * [--port N] [--remote-displays [--remote-port N]] [--remote-registers [--register-port N]]
+ * [--cloud-port N] [--pole-display PATH --pole-protocol cd5220|epson [--pole-baud N]]` (from
+ * source: `node --import tsx
  * main/host/cli.ts …`). `npm start` uses this where Electron is
  * absent. The cloud (POS_CLOUD_URL, or the reference cloud started beside the terminal) is
  * linked after the host is ready, never before (cloud-sync.ts).
@@ -12,6 +14,7 @@ import { join } from 'node:path';
 import { restrictUmask } from '../shared/private-files';
 import { startCloudSync } from './cloud-sync';
 import { startHost, type RemoteDisplayOptions } from './server';
+import type { RemoteRegisterOptions } from './register/listener';
 import { loadOrCreateTlsIdentity } from './tls';
 
 const DEFAULT_PORT = 5180;
@@ -60,7 +63,20 @@ async function main(): Promise<void> {
       tls: await loadOrCreateTlsIdentity(config.dataDir, core.secrets, names),
     };
   }
-  const host = await startHost({ core, port, remote, logger: consoleLogger });
+  // The register API on the shop's LAN (HTTPS, its own port): only when asked for.
+  let remoteRegisters: RemoteRegisterOptions | null = null;
+  if (argv.includes('--remote-registers') || process.env.POS_REMOTE_REGISTERS === '1') {
+    const names = lanNames();
+    remoteRegisters = {
+      port: parsePort(
+        argValue(argv, 'register-port') ?? String(port === 0 ? 0 : port + 2),
+        '--register-port',
+      ),
+      names,
+      tls: await loadOrCreateTlsIdentity(config.dataDir, core.secrets, names),
+    };
+  }
+  const host = await startHost({ core, port, remote, remoteRegisters, logger: consoleLogger });
 
   // The staff screens' URLs carry this launch's secret in the fragment (#k=…), which browsers
   // never send to a server: open these, not the bare address, or the screen is nobody.
@@ -77,6 +93,12 @@ async function main(): Promise<void> {
       `    ${host.remote.fingerprint}`,
     );
   }
+  lines.push(`  register API:     ${host.url}/v1/register (pair on the manager's screen)`);
+  if (host.remoteRegisters !== null)
+    lines.push(
+      `  register API on the LAN: ${host.remoteRegisters.url}/v1/register (certificate SHA-256`,
+      `    ${host.remoteRegisters.fingerprint})`,
+    );
   // Machine-readable lines first, for scripts and tests that start the host (the keys are this
   // launch's only: they die with the process).
   console.log(`POS_HOST_READY ${host.url}`);

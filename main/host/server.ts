@@ -22,6 +22,7 @@ import {
   CSP,
   MAX_MESSAGE_BYTES,
   PosError,
+  REGISTER_WS_PROTOCOL,
   errorToWire,
   type EventPayload,
 } from '../contract';
@@ -40,6 +41,13 @@ import {
   type LaunchSecrets,
 } from './access';
 import { CaptureHub, registerCaptureRoute } from './capture';
+import {
+  startRegisterListener,
+  wireRegisterEvents,
+  type RegisterCallbackOptions,
+  type RemoteRegisterOptions,
+} from './register/listener';
+import { registerAuthHook, registerRegisterRoutes } from './register/routes';
 import { handleSocketMessage } from './socket';
 import type { TlsIdentity } from './tls';
 
@@ -64,6 +72,10 @@ export interface HostOptions {
   secrets?: LaunchSecrets;
   /** Remote displays: off unless given. */
   remote?: RemoteDisplayOptions | null;
+  /** The register API on the LAN (--remote-registers): off unless given. */
+  remoteRegisters?: RemoteRegisterOptions | null;
+  /** Register callbacks' retry schedule and timeout (tests shorten them). */
+  registerCallbacks?: RegisterCallbackOptions;
 }
 
 export interface RunningHost {
@@ -80,6 +92,8 @@ export interface RunningHost {
   /** The local customer display's URL, the display secret in its fragment. */
   displayUrl(): string;
   remote: { app: FastifyInstance; url: string; port: number; fingerprint: string } | null;
+  /** The register API's LAN listener (--remote-registers), or null. */
+  remoteRegisters: { app: FastifyInstance; url: string; port: number; fingerprint: string } | null;
   close(): Promise<void>;
 }
 
@@ -150,6 +164,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     capture.closeDisplay(deviceId);
   });
 
+  // The register API: its events go to registers' sockets and callback URLs; an unpaired
+  // register's sockets close at once.
+  const registerEvents = wireRegisterEvents(core, logger, options.registerCallbacks);
+  const registerHub = registerEvents.hub;
+
   async function buildApp(door: Door, tls: TlsIdentity | null): Promise<FastifyInstance> {
     const app = Fastify({
       // No request logging: nothing about who asked belongs in the logs here.
@@ -167,7 +186,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       options: {
         maxPayload: Math.max(MAX_MESSAGE_BYTES, CAPTURE_MAX_FRAME_BYTES),
         // Echo our protocol only: the key beside it is never sent back.
-        handleProtocols: (offered: Set<string>) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+        handleProtocols: (offered: Set<string>) =>
+          offered.has(WS_PROTOCOL)
+            ? WS_PROTOCOL
+            : offered.has(REGISTER_WS_PROTOCOL)
+              ? REGISTER_WS_PROTOCOL
+              : false,
       },
     });
     // First, for every request (pages, files, WebSocket upgrades): a Host this listener serves.
@@ -182,8 +206,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       reply.header('X-Frame-Options', 'DENY');
       reply.header('Referrer-Policy', 'no-referrer');
       if (door.scheme === 'https') reply.header('Strict-Transport-Security', 'max-age=31536000');
+      // The register API on loopback: its token checked before anything is read.
+      if (!door.remote) return registerAuthHook(core, request, reply);
       return undefined;
     });
+    if (!door.remote) registerRegisterRoutes(app, { core, hub: registerHub, logger });
 
     // One wildcard route that looks files up on request: listing the bundle's files as routes
     // at start (wildcard: false globs ~130 files, most of them font subsets) cost the cold
@@ -305,7 +332,30 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     core.displays.setRemote({ url: `${remote.url}/customer`, fingerprint: remote.fingerprint });
   }
 
+  let remoteRegisters: RunningHost['remoteRegisters'] = null;
+  if (options.remoteRegisters) {
+    try {
+      const listener = await startRegisterListener(
+        core,
+        registerHub,
+        logger,
+        options.remoteRegisters,
+      );
+      remoteRegisters = { ...listener, fingerprint: options.remoteRegisters.tls.fingerprint };
+    } catch (error) {
+      registerEvents.close();
+      await Promise.all([app.close(), remote?.app.close()]);
+      throw error;
+    }
+  }
+
   const url = `http://127.0.0.1:${port}`;
+  core.registers.setUrls(
+    url,
+    remoteRegisters === null
+      ? null
+      : { url: remoteRegisters.url, fingerprint: remoteRegisters.fingerprint },
+  );
   return {
     app,
     port,
@@ -315,14 +365,16 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     staffUrl: (path = '/') => `${url}${path}#k=${secrets.staff}`,
     displayUrl: () => `${url}/customer#k=${secrets.display}`,
     remote,
+    remoteRegisters,
     async close() {
       unsubscribe();
+      registerEvents.close();
       stopRevocations();
       detachCamera();
       capture.close();
       core.displays.setRemote(null);
       for (const socket of sockets.keys()) socket.terminate();
-      await Promise.all([app.close(), remote?.app.close()]);
+      await Promise.all([app.close(), remote?.app.close(), remoteRegisters?.app.close()]);
     },
   };
 }

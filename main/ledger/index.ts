@@ -6,6 +6,8 @@
 import {
   PosError,
   type ApprovalAction,
+  type CreateOrderRequest,
+  type RegisterDevice,
   type AuditVerification,
   type DailyReport,
   type PinAttempt,
@@ -47,7 +49,8 @@ import {
 import type { PaidTrade } from '../shared/paid-trade';
 import type { VerifiedFaceDebit } from './face-debit';
 import * as receipts from './receipts';
-import { planRefund, refund, type RefundOptions, type RefundPlan } from './refunds';
+import { planRefund, refund, refundsOf, type RefundOptions, type RefundPlan } from './refunds';
+import * as regs from './registers';
 import { dailyReport, xReport } from './reports';
 import * as sales from './sales';
 import { getSale, getSaleByReceipt } from './sale-view';
@@ -433,6 +436,43 @@ export class Ledger {
   ): Refund {
     return refund(this.ctx, saleId, undefined, reason, operatorId, options);
   }
+
+  /** A sale's refunds, oldest first. */
+  refundsOf(saleId: string): Refund[] {
+    return refundsOf(this.ctx, saleId);
+  }
+
+  /** Registers and their orders (registers.ts; the pairing itself is core's registers.ts). */
+  readonly registers = {
+    add: (name: string, token: string) =>
+      this.ctx.tx(() => regs.addRegister(this.ctx, name, token)),
+    list: () => regs.listRegisters(this.ctx),
+    get: (id: string) => regs.getRegister(this.ctx, id),
+    byToken: (token: string) => regs.registerByToken(this.ctx, token),
+    rename: (id: string, name: string) => regs.renameRegister(this.ctx, id, name),
+    revoke: (id: string) => regs.revokeRegister(this.ctx, id),
+    openOrder: (register: RegisterDevice, input: CreateOrderRequest) =>
+      regs.openOrder(this.ctx, register, input),
+    orderByNo: (registerId: string, orderNo: string) =>
+      regs.orderByNo(this.ctx, registerId, orderNo),
+    orderBySale: (saleId: string) => regs.orderBySale(this.ctx, saleId),
+    ordersOfDay: (registerId: string, businessDate: string) =>
+      regs.ordersOfDay(this.ctx, registerId, businessDate),
+    touchOrder: (saleId: string, cancelled = false) =>
+      this.ctx.tx(() => regs.touchOrder(this.ctx, saleId, cancelled)),
+    refundByNo: (registerId: string, refundNo: string) =>
+      regs.refundByNo(this.ctx, registerId, refundNo),
+    refundNosOf: (saleId: string) => regs.refundNosOf(this.ctx, saleId),
+    recordRefundNo: (
+      registerId: string,
+      refundNo: string,
+      orderNo: string,
+      refundId: string,
+      request: string,
+    ) => regs.recordRefundNo(this.ctx, registerId, refundNo, orderNo, refundId, request),
+    /** BUSY when the sale is an open register order (the till may not change it). */
+    refuseIfRegisterSale: (saleId: string) => regs.refuseIfRegisterSale(this.ctx, saleId),
+  };
 
   // remote displays (the pairing itself is the core's: main/core/displays.ts)
   addDisplayDevice(name: string, token: string): DisplayDevice {

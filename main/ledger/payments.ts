@@ -40,6 +40,7 @@ import {
   rowToSale,
   toPayment,
 } from './sale-view';
+import { registerOrigin } from './registers';
 import { requireOpenCart, writeSale } from './sales';
 import { requireOpenShift } from './shifts';
 import { requireOperator } from './staff';
@@ -135,6 +136,7 @@ export function acquirerMethod(trade: Pick<PaidTrade, 'acquirer' | 'scheme'>): P
     alipay: 'alipay',
     wechat: 'wechat',
     unionpay: 'unionpay',
+    reference: 'stored_value',
   };
   return byScheme[trade.scheme];
 }
@@ -321,7 +323,15 @@ function completeInTx(
     at,
   );
   const sale = rowToSale(saleRow, lines, payments, 0, operator);
-  appendOutbox(ctx, 'sale.completed', sale, at, at.toISOString());
+  // A register's order says so (origin), so the cloud keeps the register and its order number.
+  const origin = registerOrigin(ctx, cart.id);
+  appendOutbox(
+    ctx,
+    'sale.completed',
+    origin === null ? sale : { ...sale, origin },
+    at,
+    at.toISOString(),
+  );
   return sale;
 }
 

@@ -9,6 +9,7 @@ import { saveCart } from './carts';
 import type { Ctx } from './context';
 import { priceSale } from './pricing';
 import { cartToSale, hasPayments } from './sale-view';
+import { refuseIfRegisterSale } from './registers';
 import { requireOpenCart } from './sales';
 import { checkAmount, checkLineNo } from './validate';
 
@@ -22,6 +23,7 @@ export function overridePrice(
   const no = checkLineNo(lineNo);
   return ctx.tx(() => {
     const cart = requireOpenCart(ctx, saleId);
+    refuseIfRegisterSale(ctx, saleId);
     if (hasPayments(ctx, saleId))
       throw new PosError(
         'SALE_HAS_PAYMENTS',

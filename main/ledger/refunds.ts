@@ -31,7 +31,7 @@ import {
 } from './rows';
 import { paymentRowsOf, saleRow } from './sale-view';
 import { requireOpenShift } from './shifts';
-import { requireOperator } from './staff';
+import { requireOperator, staffRefOf } from './staff';
 import { checkId, checkLineNo, checkQty, checkText } from './validate';
 import { addWalletCredits } from './wallet-credits';
 
@@ -293,4 +293,34 @@ function checkAcquirerRefunds(
       refuse(`the acquirer refunded ${said.amountFen} fen, the refund owes ${a.amountFen}`);
   }
   return [...told];
+}
+
+/** A sale's refunds, oldest first (the register API lists them on its order). */
+export function refundsOf(ctx: Ctx, saleId: string): Refund[] {
+  const rows = REFUNDS.select(ctx, 'sale_id = ? ORDER BY created_at, id').all(
+    saleId,
+  ) as RefundRow[];
+  const sale = saleRow(ctx, saleId);
+  return rows.map((row) => {
+    const lines = REFUND_LINES.select(ctx, 'refund_id = ? ORDER BY line_no').all(
+      row.id,
+    ) as RefundLineRow[];
+    const pays = REFUND_PAYMENTS.select(ctx, 'refund_id = ?').all(row.id) as RefundPaymentRow[];
+    return {
+      id: row.id,
+      saleId,
+      receiptNo: sale?.receipt_no ?? null,
+      reason: row.reason,
+      lines: lines.map((l) => ({ lineNo: l.line_no, qty: l.qty, amountFen: l.amount_fen })),
+      amountFen: row.amount_fen,
+      taxFen: row.tax_fen,
+      byMethod: pays.map((p) => ({
+        paymentId: p.payment_id,
+        method: p.method,
+        amountFen: p.amount_fen,
+      })),
+      createdAt: row.created_at,
+      operator: staffRefOf(ctx, row.operator_id),
+    };
+  });
 }

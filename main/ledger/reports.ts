@@ -20,11 +20,13 @@ import {
   PosError,
   type DailyReport,
   type PaymentMethod,
+  type RegisterTotals,
   type ReportTotals,
   type XReport,
 } from '../contract';
 import { isCalendarDate } from './clock';
 import type { Ctx } from './context';
+import { REGISTERS_SINCE } from './rows';
 import { latestShiftRow, toShift } from './shifts';
 
 /**
@@ -100,7 +102,68 @@ export function totals(ctx: Ctx, scope: Scope): ReportTotals {
     averageTicketFen: roundDiv(sales.total, sales.n),
     byMethod,
     facePayShareBp: Math.min(10_000, Math.max(0, roundDiv(face * 10_000, sales.total))),
+    byRegister: byRegister(ctx, scope),
   };
+}
+
+/**
+ * The registers' part of a report: their orders' sales and refunds in the scope, per register
+ * (a sale is a register's when register_orders names it).
+ */
+function byRegister(ctx: Ctx, scope: Scope): RegisterTotals[] {
+  if (ctx.schemaVersion < REGISTERS_SINCE) return [];
+  const w = where(scope);
+  const refundParams = scope.kind === 'date' ? w.params : [scope.shiftId];
+  const sales = ctx
+    .stmt(
+      `SELECT o.register_id AS id, count(*) AS n, SUM(s.total_fen) AS total
+       FROM sales s JOIN register_orders o ON o.sale_id = s.id
+       WHERE s.status = 'completed' AND ${w.sales} GROUP BY o.register_id`,
+    )
+    .all(...w.params) as { id: string; n: number; total: number }[];
+  const refunds = ctx
+    .stmt(
+      `SELECT o.register_id AS id, SUM(r.amount_fen) AS amount
+       FROM refunds r JOIN register_orders o ON o.sale_id = r.sale_id
+       WHERE ${w.refunds} GROUP BY o.register_id`,
+    )
+    .all(...refundParams) as { id: string; amount: number }[];
+  const paid = ctx
+    .stmt(
+      `SELECT o.register_id AS id, p.method AS method, count(*) AS n, SUM(p.amount_fen) AS amount
+       FROM sales s JOIN register_orders o ON o.sale_id = s.id
+         JOIN payments p ON p.sale_id = s.id
+       WHERE s.status = 'completed' AND ${w.sales} GROUP BY o.register_id, p.method`,
+    )
+    .all(...w.params) as { id: string; method: PaymentMethod; n: number; amount: number }[];
+  const refunded = ctx
+    .stmt(
+      `SELECT o.register_id AS id, rp.method AS method, SUM(rp.amount_fen) AS amount
+       FROM refunds r JOIN register_orders o ON o.sale_id = r.sale_id
+         JOIN refund_payments rp ON rp.refund_id = r.id
+       WHERE ${w.refunds} GROUP BY o.register_id, rp.method`,
+    )
+    .all(...refundParams) as { id: string; method: PaymentMethod; amount: number }[];
+  const ids = [...new Set([...sales.map((r) => r.id), ...refunds.map((r) => r.id)])].sort();
+  return ids.map((registerId) => {
+    const name = ctx.stmt('SELECT name FROM registers WHERE id = ?').get(registerId) as
+      { name: string } | undefined;
+    const sold = sales.find((r) => r.id === registerId);
+    const back = refunds.find((r) => r.id === registerId)?.amount ?? 0;
+    return {
+      registerId,
+      registerName: name?.name ?? '',
+      salesCount: sold?.n ?? 0,
+      salesFen: sold?.total ?? 0,
+      refundsFen: back,
+      netFen: (sold?.total ?? 0) - back,
+      byMethod: PAYMENT_METHODS.map((method) => {
+        const p = paid.find((r) => r.id === registerId && r.method === method);
+        const r = refunded.find((x) => x.id === registerId && x.method === method);
+        return { method, count: p?.n ?? 0, amountFen: (p?.amount ?? 0) - (r?.amount ?? 0) };
+      }),
+    };
+  });
 }
 
 export function dailyReport(ctx: Ctx, businessDate: string): DailyReport {

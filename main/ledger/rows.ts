@@ -243,6 +243,8 @@ export interface Reader<T> {
 
 /** The schema version whose migration added operator_id to the money tables. */
 export const OPERATOR_SINCE = 5;
+/** The schema version from which register orders exist (migration 16). */
+export const REGISTERS_SINCE = 16;
 
 const yes = true as const;
 

@@ -32,6 +32,7 @@ import { SALE_LINES, SALES, type SaleLineRow, type SaleRow } from './rows';
 import { cartSummary, cartToSale, hasPayments, rowToSale, saleRow } from './sale-view';
 import { openShiftRow } from './shifts';
 import { requireOperator } from './staff';
+import { refuseIfRegisterSale } from './registers';
 import { checkAmount, checkId, checkLineNo, checkQty } from './validate';
 
 /** The cart of a sale that is still open or held, or the reason there is none. */
@@ -64,6 +65,7 @@ function refuseIfPaid(ctx: Ctx, saleId: string): void {
 function editCart(ctx: Ctx, saleId: string, edit: (cart: Cart) => void): Sale {
   return ctx.tx(() => {
     const cart = requireOpenCart(ctx, saleId);
+    refuseIfRegisterSale(ctx, saleId);
     refuseIfPaid(ctx, saleId);
     edit(cart);
     priceSale(cart.lines, cart.saleDiscountFen);
@@ -96,6 +98,7 @@ export function addItem(ctx: Ctx, input: { barcode?: string; sku?: string; qty?:
       saleDiscountFen: 0,
       lines: [],
     };
+    refuseIfRegisterSale(ctx, cart.id);
     refuseIfPaid(ctx, cart.id);
     const same = cart.lines.find(
       (l) =>
@@ -178,6 +181,7 @@ export function hold(ctx: Ctx, saleId: string): SaleSummary {
     const cart = requireOpenCart(ctx, saleId);
     if (cart.lines.length === 0)
       throw new PosError('SALE_EMPTY', `sale ${saleId} has no lines to hold`, 'saleId');
+    refuseIfRegisterSale(ctx, saleId);
     refuseIfPaid(ctx, saleId);
     cart.status = 'held';
     cart.heldAt = ctx.now().toISOString();

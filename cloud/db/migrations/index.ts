@@ -8,6 +8,7 @@ import { m002 } from './002-secrets-apart';
 import { m011 } from './011-audit-anchors';
 import { m012 } from './012-reconciliation';
 import { m013 } from './013-limits';
+import { m014 } from './014-acquire';
 
 export interface Migration {
   version: number;
@@ -16,4 +17,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m011, m012, m013];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m011, m012, m013, m014];

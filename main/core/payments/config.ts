@@ -7,22 +7,38 @@
  *   POS_WECHATPAY_APP_ID, POS_WECHATPAY_MCH_ID, POS_WECHATPAY_BASE_URL (optional),
  *   POS_WECHATPAY_NOTIFY_URL (optional; merchant-presented QR only)
  *   POS_DEVICE_IP (the terminal's LAN address, which WeChat wants in spbill_create_ip)
+ *   POS_ACQUIRER_REFERENCE=off (the reference cloud's wallet is on for a terminal linked to a
+ *   cloud; off leaves its 99… codes with "no acquirer is configured")
  * Keys: the secret store's alipay-app-private-key, alipay-public-key, wechatpay-api-key,
- * wechatpay-client-cert, wechatpay-client-key (acquirers/secrets.ts).
+ * wechatpay-client-cert, wechatpay-client-key (acquirers/secrets.ts). The reference acquirer
+ * needs none of its own: it signs with the terminal's cloud credentials (cloud-link.ts).
  */
+import type { CloudClient } from '../../../cloud/client';
 import type { PaymentScheme } from '../../contract';
 import type { SecretStore } from '../../shared/secret-store';
 import { AlipayAcquirer, alipayKeysFrom, type AlipayConfig } from './acquirers/alipay';
 import { WechatPayAcquirer, wechatPayKeysFrom, type WechatPayConfig } from './acquirers/wechatpay';
+import { ReferenceAcquirer } from './acquirers/reference';
 import type { Acquirer } from './types';
 
 export interface PaymentsConfig {
   alipay?: AlipayConfig;
   wechatpay?: WechatPayConfig;
+  /** The reference cloud as acquirer, when the terminal is linked (default on). */
+  reference: boolean;
+}
+
+/** The terminal's link to the cloud (core/cloud-link.ts's CloudLink has this shape). */
+export interface CloudLinkForPayments {
+  baseUrl: string;
+  client: CloudClient;
 }
 
 export function paymentsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): PaymentsConfig {
-  const config: PaymentsConfig = {};
+  const switchValue = (env.POS_ACQUIRER_REFERENCE ?? 'on').trim().toLowerCase();
+  if (!['on', 'off'].includes(switchValue))
+    throw new Error('POS_ACQUIRER_REFERENCE must be "on" or "off"');
+  const config: PaymentsConfig = { reference: switchValue === 'on' };
   const alipayAppId = env.POS_ALIPAY_APP_ID;
   if (alipayAppId) {
     config.alipay = {
@@ -55,8 +71,12 @@ export function paymentsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Pay
 export function createAcquirers(
   config: PaymentsConfig,
   secrets: SecretStore,
+  /** The terminal's cloud link, if it has one: it gets the reference acquirer (unless off). */
+  cloud?: CloudLinkForPayments,
 ): Partial<Record<PaymentScheme, Acquirer>> {
   const acquirers: Partial<Record<PaymentScheme, Acquirer>> = {};
+  if (config.reference && cloud !== undefined)
+    acquirers.reference = new ReferenceAcquirer({ baseUrl: cloud.baseUrl, client: cloud.client });
   if (config.alipay !== undefined)
     acquirers.alipay = new AlipayAcquirer(config.alipay, alipayKeysFrom(secrets));
   if (config.wechatpay !== undefined)

@@ -13,7 +13,13 @@ export {
   type PayByCodeResult,
   type PayProgress,
 } from './pay-by-code';
-export { createAcquirers, paymentsConfigFromEnv, type PaymentsConfig } from './config';
+export {
+  createAcquirers,
+  paymentsConfigFromEnv,
+  type CloudLinkForPayments,
+  type PaymentsConfig,
+} from './config';
 export { SECRET_NAMES } from './acquirers/secrets';
 export { AlipayAcquirer, type AlipayConfig } from './acquirers/alipay';
 export { WechatPayAcquirer, type WechatPayConfig } from './acquirers/wechatpay';
+export { ReferenceAcquirer, type ReferenceConfig } from './acquirers/reference';

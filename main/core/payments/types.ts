@@ -9,9 +9,13 @@
  *
  * Amounts are integer fen. `outTradeNo` is the idempotency key (see trade-no.ts): the acquirer
  * refuses a second charge under the same number, which is what makes retries safe.
+ *
+ * Face pay settles through `FaceSettlement` (at the end), in the same words.
  */
+import type { MemberGreeting, PaymentRecord } from '../../../cloud/api';
 import type { PaymentScheme } from '../../contract';
 import type { AcquirerName, PaidFields } from '../../shared/paid-trade';
+import type { VerifiedFaceDebit } from '../../ledger';
 
 export type { AcquirerName, PaidFields };
 
@@ -107,4 +111,80 @@ export interface Acquirer {
   refundQuery(outTradeNo: string, refundNo: string): Promise<RefundOutcome>;
   /** The acquirer's list of the day's transactions (day: YYYY-MM-DD in the shop's zone). */
   settlementList(day: string): Promise<SettlementLine[]>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Face pay's settlement: the same vocabulary, for the wallet a face payment is debited from
+
+/** A debit for a payer the wallet identified: `token` names them, for this sale and amount. */
+export interface FaceDebitRequest {
+  token: string;
+  amountFen: number;
+  saleId: string;
+  /** `fp:<saleId>:<attempt>`: the wallet never debits twice under one key. */
+  idempotencyKey: string;
+}
+
+/** The wallet says it debited the payer. Not yet a proof: `verify` makes one the ledger takes. */
+export interface FacePaid {
+  paymentId: string;
+  saleId: string;
+  idempotencyKey: string;
+  amountFen: number;
+  paidAt: string;
+  /** The payer's membership of this store, told only with an authorised payment. */
+  member: MemberGreeting | null;
+  /** The wallet's signed word that it debited the payer (checked by `verify`). */
+  authorisation: PaymentRecord['authorisation'];
+}
+
+export type FaceDebitOutcome =
+  | ({ kind: 'paid' } & FacePaid)
+  /** Nothing debited: the wallet declined (INSUFFICIENT_BALANCE…) or refused the request (RATE_LIMITED…). */
+  | ({ kind: 'refused' } & AcquirerReason)
+  /** No answer, a timeout, a 5xx: the debit may have happened; ask `query`. */
+  | ({ kind: 'unknown' } & AcquirerReason);
+
+/** `query`: what became of a debit, by its key (TradeOutcome's words, without `waiting`). */
+export type FaceQueryOutcome =
+  | ({ kind: 'paid' } & FacePaid)
+  /** The debit was received and declined: no money is held by it. */
+  | ({ kind: 'closed' } & AcquirerReason)
+  /** The wallet never received a debit under this key: sending it again is safe. */
+  | { kind: 'not_found' }
+  /** The wallet would not answer the question (RATE_LIMITED, TERMINAL_REVOKED…). */
+  | ({ kind: 'refused' } & AcquirerReason)
+  | ({ kind: 'unknown' } & AcquirerReason);
+
+export interface FaceRefundRequest {
+  saleId: string;
+  paymentId: string;
+  amountFen: number;
+  /** The same key never credits twice. */
+  idempotencyKey: string;
+  reason?: string;
+}
+
+export type FaceRefundOutcome =
+  | { kind: 'refunded'; amountFen: number; refundedAt: string }
+  | ({ kind: 'refused' } & AcquirerReason)
+  | ({ kind: 'unknown' } & AcquirerReason);
+
+/**
+ * Where face payments settle: the reference cloud's stored-value wallet (储值卡, the chain's own
+ * member account; payments/face/wallet.ts). Like an `Acquirer`, answers are outcomes, never
+ * exceptions, and "paid" is never guessed: a lost answer is `unknown` until `query` says.
+ */
+export interface FaceSettlement {
+  /** Learns what `verify` checks against (the wallet's signing key) before anything is debited. */
+  prepare(): Promise<{ kind: 'ready' } | ({ kind: 'unknown' } & AcquirerReason)>;
+  debit(request: FaceDebitRequest): Promise<FaceDebitOutcome>;
+  query(idempotencyKey: string): Promise<FaceQueryOutcome>;
+  /**
+   * The proof the ledger records (ledger.payFace): the wallet's signature over this terminal,
+   * this sale and the amount. Throws (PosError FORBIDDEN) when it does not verify.
+   */
+  verify(paid: FacePaid, saleId: string): VerifiedFaceDebit;
+  /** Credits a debit back to the payer's wallet. */
+  refund(request: FaceRefundRequest): Promise<FaceRefundOutcome>;
 }

@@ -1,2 +1,3 @@
 export * from './ports';
 export { PrintService, type PrintServiceOptions } from './service';
+export { PoleDisplayService, amountSalesMissing, type StartAmountSale } from './pole-display';

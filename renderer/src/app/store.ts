@@ -9,6 +9,7 @@ import { heldSlice } from '../features/held/heldSlice';
 import { managerSlice } from '../features/manager/managerSlice';
 import { connectionSlice } from '../features/connection/connectionSlice';
 import { peripheralsSlice } from '../features/peripherals/peripheralsSlice';
+import { poleSlice } from '../features/pole/poleSlice';
 import { reportSlice } from '../features/report/reportSlice';
 import { saleSlice } from '../features/sale/saleSlice';
 import { shiftSlice } from '../features/shift/shiftSlice';
@@ -33,6 +34,7 @@ export const rootReducer = combineSlices(
   facePaySlice,
   payCodeSlice,
   peripheralsSlice,
+  poleSlice,
   auditSlice,
 );
 

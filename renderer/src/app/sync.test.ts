@@ -51,6 +51,13 @@ const printer = {
   autoPrint: true,
 };
 
+const pole = {
+  connection: 'connected' as const,
+  lines: ['TOTAL', '12.30'] as [string, string],
+  amount: { amountFen: 1230, kind: 'total' as const },
+  payableFen: 1230,
+};
+
 describe('syncStoreWithClient', () => {
   it('reloads on every (re)connection and mirrors events and connection state', async () => {
     const current = sale('s1', [line(cola, 1, 1)]);
@@ -67,6 +74,7 @@ describe('syncStoreWithClient', () => {
       }),
       'catalog.categories': () => [],
       'peripherals.status': () => printer,
+      'pole.status': () => pole,
     });
     const store = createAppStore(api);
     const events = fakeEvents('connecting');
@@ -80,6 +88,8 @@ describe('syncStoreWithClient', () => {
       // Open to every staff screen: the banner shows a failed audit check before sign-in.
       'ledger.auditStatus',
       'peripherals.status',
+      // The register's pole display (its total offered to the till), when one is read.
+      'pole.status',
       'sale.current',
       'shift.current',
       'sync.status',
@@ -107,25 +117,31 @@ describe('syncStoreWithClient', () => {
     const failed = { ...printer, printer: { ...printer.printer, state: 'error' as const } };
     events.emit('peripherals.status', failed);
     assert.equal(store.getState().peripherals.status?.printer.state, 'error');
+    assert.equal(store.getState().pole.status?.payableFen, 1230);
+    events.emit('pole.display', { ...pole, lines: ['', ''], amount: null, payableFen: null });
+    assert.equal(store.getState().pole.status?.payableFen, null, 'the offer follows pole.display');
 
     events.setState('reconnecting');
     assert.equal(store.getState().connection.state, 'reconnecting');
     events.setState('connected');
     await new Promise((r) => setImmediate(r));
-    assert.equal(calls.length, 16, 'reloaded after reconnecting');
+    assert.equal(calls.length, 18, 'reloaded after reconnecting');
   });
 
-  it('the customer display does not ask for the shift', async () => {
+  it('the customer display does not ask for the shift (it does for the register’s amount)', async () => {
     const { api, calls } = fakeApi({
       'system.info': () => info,
       'sale.current': () => null,
       'display.posters': () => [],
+      'pole.status': () => pole,
     });
     const store = createAppStore(api);
     syncStoreWithClient(store, fakeEvents('connected'), 'customer');
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(calls.map((c) => c.channel).sort(), [
       'display.posters',
+      // The register's amount, shown as soon as it presents one.
+      'pole.status',
       'sale.current',
       'system.info',
     ]);

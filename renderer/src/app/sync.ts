@@ -10,6 +10,7 @@ import { loadCategories } from '../features/categories/categoriesSlice';
 import { connectionChanged } from '../features/connection/connectionSlice';
 import { loadPosters, paymentAnnounced } from '../features/display/displaySlice';
 import { loadPeripherals, peripheralsChanged } from '../features/peripherals/peripheralsSlice';
+import { loadPole, poleChanged } from '../features/pole/poleSlice';
 import { loadManagerSession, loadShifts } from '../features/manager/managerSlice';
 import { loadDailyReport } from '../features/report/reportSlice';
 import { payCodeProgressed } from '../features/paycode/payCodeSlice';
@@ -47,6 +48,7 @@ export function syncStoreWithClient(
       return;
     }
     void dispatch(loadCurrentSale());
+    void dispatch(loadPole());
     if (screen === 'customer') {
       void dispatch(loadPosters());
       return;
@@ -70,6 +72,7 @@ export function syncStoreWithClient(
     client.subscribe('sync.status', (status) => dispatch(syncStatusChanged(status))),
     client.subscribe('display.payment', (payment) => dispatch(paymentAnnounced(payment))),
     client.subscribe('peripherals.status', (status) => dispatch(peripheralsChanged(status))),
+    client.subscribe('pole.display', (status) => dispatch(poleChanged(status))),
     client.subscribe('ledger.audit', (status) => dispatch(auditChanged(status))),
     client.subscribe('paycode.progress', (progress) =>
       dispatch(payCodeProgressed({ progress, receivedAt: Date.now() })),

@@ -33,6 +33,7 @@ import {
   selectSelectedLine,
   setQty,
 } from '../../features/sale/saleSlice';
+import { confirmPole, selectPoleBusy, selectPoleOffer } from '../../features/pole/poleSlice';
 import { useScanner } from '../../features/scanner/useScanner';
 import { selectNeedsShift, selectShift } from '../../features/shift/shiftSlice';
 import { BarcodeEntry } from './BarcodeEntry';
@@ -44,6 +45,7 @@ import { HeldSalesDialog } from './HeldSalesDialog';
 import { HelpOverlay } from './HelpOverlay';
 import { OpenShiftDialog } from './OpenShiftDialog';
 import { PaymentDialog, type DialogMethod } from './PaymentDialog';
+import { PoleOffer } from './PoleOffer';
 import { ZeroSaleDialog } from './ZeroSaleDialog';
 import { PriceOverrideDialog } from './PriceOverrideDialog';
 import { ProductSearch } from './ProductSearch';
@@ -97,6 +99,8 @@ export function CashierScreen() {
   const needsShift = useAppSelector(selectNeedsShift);
   const needsSignIn = useAppSelector(selectNeedsSignIn);
   const selectedLine = useAppSelector(selectSelectedLine);
+  const poleOffer = useAppSelector(selectPoleOffer);
+  const poleBusy = useAppSelector(selectPoleBusy);
   const [open, setOpen] = useState<OpenWindow | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [lastReceiptNo, setLastReceiptNo] = useState('');
@@ -114,6 +118,9 @@ export function CashierScreen() {
   const showOpenShift = !showSignIn && needsShift && window_?.kind !== 'shift';
   const showReceipt = !showSignIn && !showOpenShift && completed !== null && window_ === null;
   const anyWindow = showSignIn || showOpenShift || showReceipt || window_ !== null;
+  // The register's total is offered while nothing is rung up at the till (one sale at a time).
+  const showPoleOffer =
+    poleOffer !== null && !anyWindow && (sale === null || sale.lines.length === 0);
 
   const focusBarcode = useCallback(() => {
     // After the current event (a dialog closing returns focus first).
@@ -296,9 +303,25 @@ export function CashierScreen() {
         }
         return;
       }
-      const command = commandFor(event, {
-        typing: typingIn(document.activeElement, barcodeRef.current),
-      });
+      const typing = typingIn(document.activeElement, barcodeRef.current);
+      // Enter with nothing typed takes the register's total (the banner says so); not from a
+      // button, whose own Enter (Dismiss, say) is the cashier's choice.
+      const active = document.activeElement;
+      const atTheTill =
+        active === null || active === document.body || active === barcodeRef.current;
+      if (
+        showPoleOffer &&
+        !poleBusy &&
+        event.key === 'Enter' &&
+        !typing &&
+        atTheTill &&
+        poleOffer !== null
+      ) {
+        event.preventDefault();
+        void dispatch(confirmPole(poleOffer)).then(focusBarcode);
+        return;
+      }
+      const command = commandFor(event, { typing });
       if (command === null) {
         if (/^F\d{1,2}$/.test(event.key)) event.preventDefault();
         return;
@@ -308,7 +331,7 @@ export function CashierScreen() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [anyWindow, showReceipt, dispatch, run]);
+  }, [anyWindow, showReceipt, dispatch, run, showPoleOffer, poleBusy, poleOffer, focusBarcode]);
 
   // For the benchmark (Performance API): the first moment the till takes input.
   const loaded = useAppSelector(selectOperatorLoaded);
@@ -388,6 +411,7 @@ export function CashierScreen() {
               }}
               testId="sale-error"
             />
+            {showPoleOffer && <PoleOffer onDone={focusBarcode} />}
             {notice !== null && (
               <p role="status" className="notice notice--ok" data-testid="notice">
                 {notice}

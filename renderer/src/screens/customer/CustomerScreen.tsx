@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { LanguageToggle } from '../../components/LanguageToggle';
 import { useLocalName, useMoney } from '../../components/hooks';
-import type { DisplayPayment, Sale } from '../../contract';
+import type { DisplayPayment, PoleDisplayStatus, Sale } from '../../contract';
 import { selectConnection } from '../../features/connection/connectionSlice';
 import { selectDisplayPayment, selectPosters } from '../../features/display/displaySlice';
 import {
@@ -17,6 +17,7 @@ import {
   selectItemCount,
   selectSale,
 } from '../../features/sale/saleSlice';
+import { selectPole } from '../../features/pole/poleSlice';
 import { selectInfo } from '../../features/system/systemSlice';
 import { cartRows } from '../../lib/cartView';
 import { cashChange, type ChangeResult } from '../../lib/money';
@@ -160,6 +161,37 @@ function ThankYou({ sale }: { sale: Sale }) {
   );
 }
 
+/**
+ * The register's amount, read from its pole-display line (--pole-display), as soon as it shows
+ * one: a total with the ways to pay, or the change. Paying starts once the cashier confirms it.
+ */
+function RegisterAmount({ amount }: { amount: NonNullable<PoleDisplayStatus['amount']> }) {
+  const { t } = useTranslation();
+  const money = useMoney();
+  const { amountFen, kind } = amount;
+  return (
+    <section className="customer__register" role="status" data-testid="customer-register">
+      <p id="customer-register-label" className="customer__total-label">
+        {t(`pole.kind.${kind}`)}
+      </p>
+      <output
+        className="customer__total"
+        aria-labelledby="customer-register-label"
+        data-testid="customer-register-amount"
+      >
+        {money(amountFen)}
+      </output>
+      {kind === 'total' && (
+        <ul className="customer__pay-choices" aria-label={t('pole.payChoices')}>
+          {(['face', 'qr', 'card', 'cash'] as const).map((method) => (
+            <li key={method}>{t(`methods.${method}`)}</li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
 function Welcome() {
   const { t } = useTranslation();
   const info = useAppSelector(selectInfo);
@@ -184,10 +216,15 @@ export function CustomerScreen() {
   const info = useAppSelector(selectInfo);
   const connection = useAppSelector(selectConnection);
   const payment = useAppSelector(selectDisplayPayment);
+  const pole = useAppSelector(selectPole);
 
   let body;
   if (sale !== null && sale.lines.length > 0) body = <ActiveSale sale={sale} payment={payment} />;
+  // A fresh total from the register goes before the last sale's thank-you; a change or a total
+  // already answered at the till only after it.
+  else if (pole?.amount && pole.payableFen !== null) body = <RegisterAmount amount={pole.amount} />;
   else if (completed !== null) body = <ThankYou sale={completed} />;
+  else if (pole?.amount) body = <RegisterAmount amount={pole.amount} />;
   else body = <Welcome />;
 
   return (

@@ -34,9 +34,10 @@ import { formatBusinessDate, hourRange, todayIn } from '../../lib/time';
 import { HourlyChart } from './HourlyChart';
 import { ManagerGate } from './ManagerGate';
 import { MethodMixChart } from './MethodMixChart';
-import { KpiCards, RefundsTable, ShiftsTable, TopItemsTable } from './ReportTables';
+import { KpiCards, RefundsTable, RegistersTable, ShiftsTable, TopItemsTable } from './ReportTables';
 import { PinAttemptsPanel } from './PinAttemptsPanel';
 import { DisplaysPanel } from './DisplaysPanel';
+import { RegistersPanel } from './RegistersPanel';
 import { SettingsPanel } from './SettingsPanel';
 import { AuditPanel } from './AuditPanel';
 import { SyncPanel } from './SyncPanel';
@@ -258,6 +259,7 @@ export function ManagerScreen() {
             <div className="manager__tables">
               <TopItemsTable report={shown} />
               <RefundsTable report={shown} />
+              <RegistersTable report={shown} />
               <ShiftsTable shifts={shifts} />
               <ZReportsPanel />
             </div>
@@ -267,6 +269,7 @@ export function ManagerScreen() {
               <SettingsPanel />
               <PinAttemptsPanel />
               <DisplaysPanel />
+              <RegistersPanel />
             </div>
             <p className="muted">{t('manager.hoursNote', { example: hourRange(9) })}</p>
           </div>

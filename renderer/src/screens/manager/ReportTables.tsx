@@ -194,3 +194,58 @@ export function ShiftsTable({ shifts }: { shifts: readonly Shift[] }) {
     </table>
   );
 }
+
+/**
+ * The day per shop register (the register API's orders, part of the figures above): what each
+ * register's orders took, gave back and by which methods, to reconcile with the register's own
+ * day list. Shown only on a day registers traded.
+ */
+export function RegistersTable({ report }: { report: DailyReport }) {
+  const { t } = useTranslation();
+  const money = useMoney();
+  const registers = report.totals.byRegister ?? [];
+  if (registers.length === 0) return null;
+  return (
+    <table
+      className="report-table"
+      aria-label={t('manager.byRegister')}
+      data-testid="report-registers"
+    >
+      <caption>{t('manager.byRegister')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('registers.name')}</th>
+          <th scope="col" className="num">
+            {t('manager.salesCount')}
+          </th>
+          <th scope="col" className="num">
+            {t('manager.gross')}
+          </th>
+          <th scope="col" className="num">
+            {t('manager.refunds')}
+          </th>
+          <th scope="col" className="num">
+            {t('manager.net')}
+          </th>
+          <th scope="col">{t('manager.byMethod')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {registers.map((r) => (
+          <tr key={r.registerId}>
+            <th scope="row">{r.registerName}</th>
+            <td className="num">{r.salesCount}</td>
+            <td className="num">{money(r.salesFen)}</td>
+            <td className="num">{money(r.refundsFen)}</td>
+            <td className="num">{money(r.netFen)}</td>
+            <td>
+              {r.byMethod
+                .map((m) => `${t(`methods.${m.method}`)} ${money(m.amountFen)}`)
+                .join(' · ')}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

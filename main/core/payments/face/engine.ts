@@ -1,5 +1,5 @@
 /** The real face backend: the FaceEngine worker (models verified and loaded) and its sessions. */
-import { FaceEngine, runFaceSession } from '../../face';
+import { FaceEngine, runFaceSession } from '../../../face';
 import type { FaceBackend } from './ports';
 
 /** `dataDir`: where the face worker keeps what it measured on this machine (optlevels). */

@@ -1,7 +1,7 @@
 /** The contract's face-pay channels, served by the FacePayService. */
-import { IDLE_FACEPAY_STATE, type Channel } from '../../contract';
-import { operatorId } from '../call';
-import type { Handlers } from '../handlers';
+import { IDLE_FACEPAY_STATE, type Channel } from '../../../contract';
+import { operatorId } from '../../call';
+import type { Handlers } from '../../handlers';
 import type { FacePayService } from './service';
 
 export type FacePayChannel = Extract<Channel, `facepay.${string}`>;

@@ -9,11 +9,11 @@
  * left pending: the sync worker retries it with the same key until the cloud answers, so the
  * wallet is credited exactly once whoever gets through.
  */
-import type { RefundRecord } from '../../cloud/api';
-import { outcomeOfError, outcomeOfRecord } from '../../cloud/client/refund-outcome';
-import type { Refund, RefundResult } from '../contract';
-import type { Ledger, OwedCredit } from '../ledger';
-import type { Logger } from './logger';
+import type { RefundRecord } from '../../../../cloud/api';
+import { outcomeOfError, outcomeOfRecord } from '../../../../cloud/client/refund-outcome';
+import type { Refund, RefundResult } from '../../../contract';
+import type { Ledger, OwedCredit } from '../../../ledger';
+import type { Logger } from '../../logger';
 
 /** The part of the cloud client a credit needs (CloudClient satisfies it). */
 export interface WalletCreditCloud {

@@ -3,7 +3,7 @@
  * JPEG data URL. Made in memory, sent in one event, never logged or written.
  */
 import jpeg from 'jpeg-js';
-import type { RgbImage } from '../../face';
+import type { RgbImage } from '../../../face';
 
 const QUALITY = 70;
 

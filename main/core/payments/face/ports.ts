@@ -8,10 +8,10 @@ import type {
   LivenessEvidence,
   PaymentRecord,
   RefundRecord,
-} from '../../../cloud/api';
-import type { Sale, Shift } from '../../contract';
-import type { FaceSession, FaceSessionOptions, FrameSource } from '../../face';
-import type { VerifiedFaceDebit } from '../../ledger';
+} from '../../../../cloud/api';
+import type { Sale, Shift } from '../../../contract';
+import type { FaceSession, FaceSessionOptions, FrameSource } from '../../../face';
+import type { VerifiedFaceDebit } from '../../../ledger';
 
 /** The part of cloud/client's CloudClient face pay uses (CloudClient satisfies it). */
 export interface FacePayCloud {
