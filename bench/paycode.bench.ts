@@ -122,9 +122,20 @@ try {
           cause: error,
         });
       });
-    // Put the receipt away for the next sale.
-    await page.keyboard.press('Escape');
-    await page.getByTestId('receipt').waitFor({ state: 'hidden' });
+    // Put the receipt away for the next sale (Esc again if it came before the dialog listened).
+    for (let tries = 1; ; tries++) {
+      await page.keyboard.press('Escape');
+      const hidden = await page
+        .getByTestId('receipt')
+        .waitFor({ state: 'hidden', timeout: 3_000 })
+        .then(() => true)
+        .catch(() => false);
+      if (hidden) break;
+      if (tries === 3) {
+        const shown = await page.locator('[role="dialog"], [role="alert"]').allInnerTexts();
+        throw new Error(`run ${run}: the receipt stays; the screen shows ${JSON.stringify(shown)}`);
+      }
+    }
   }
   const times = await page.evaluate(
     () => (window as unknown as { __payTimes: number[] }).__payTimes,
