@@ -6,6 +6,9 @@
  * (--printer-file), as a device file would receive them. `test.use({ poleDisplay: true })` gives
  * it a register's pole-display line: a real pty pair (socat), the host reading one end
  * (--pole-display, CD5220), the test writing the register's bytes to the other (`pole`).
+ * `test.use({ hostSetup })` prepares the new data directory before the host starts (e.g. an
+ * acquirer's keys in its secret store) and returns the environment the host gets on top of
+ * this one (e.g. the acquirer's configuration).
  */
 import { test as base } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -33,10 +36,19 @@ export interface Host {
   output: () => string;
 }
 
+/**
+ * Prepares a host's data directory before it starts; returns extra environment for it. (An
+ * object, not a bare function: Playwright would take a function option for a fixture.)
+ */
+export interface HostSetup {
+  prepare(dataDir: string): Promise<Record<string, string>>;
+}
+
 async function startHost(
   dataDir: string,
   printer: boolean,
   extraArgs: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; host: Host }> {
   const printerFile = printer ? join(dataDir, 'printer.bin') : null;
   const child = spawn(
@@ -48,7 +60,7 @@ async function startHost(
       ...(printerFile !== null ? ['--printer-file', printerFile] : []),
       ...extraArgs,
     ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   let output = '';
   const ready = await new Promise<{ url: string; staff: string; display: string }>(
@@ -106,9 +118,11 @@ export const test = base.extend<{
   printer: boolean;
   poleDisplay: boolean;
   pole: PtyPair | null;
+  hostSetup: HostSetup | null;
 }>({
   printer: [false, { option: true }],
   poleDisplay: [false, { option: true }],
+  hostSetup: [null, { option: true }],
   pole: async ({ poleDisplay }, use) => {
     if (!poleDisplay) return use(null);
     const dir = mkdtempSync(join(tmpdir(), 'pos-e2e-pole-'));
@@ -121,11 +135,12 @@ export const test = base.extend<{
       rmSync(dir, { recursive: true, force: true });
     }
   },
-  host: async ({ printer, pole }, use) => {
+  host: async ({ printer, pole, hostSetup }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pos-e2e-'));
     const poleArgs =
       pole === null ? [] : ['--pole-display', pole.terminalEnd, '--pole-protocol', 'cd5220'];
-    const { child, host } = await startHost(dataDir, printer, poleArgs);
+    const env = hostSetup === null ? {} : await hostSetup.prepare(dataDir);
+    const { child, host } = await startHost(dataDir, printer, poleArgs, env);
     const failure = await use(host).then(
       () => null,
       (error: unknown) => ({ error }),

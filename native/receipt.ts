@@ -57,7 +57,16 @@ const LABELS = {
     change: '找零',
     refunded: '已退款',
     thanks: '谢谢惠顾，欢迎再次光临',
-    methods: { cash: '现金', face: '刷脸支付', qr: '扫码支付', card: '银行卡' },
+    methods: {
+      cash: '现金',
+      face: '刷脸支付',
+      qr: '扫码支付',
+      card: '银行卡',
+      alipay: '支付宝',
+      wechat: '微信支付',
+      unionpay: '银联二维码',
+      stored_value: '储值卡',
+    },
   },
   en: {
     receiptNo: 'Receipt',
@@ -79,7 +88,16 @@ const LABELS = {
     change: 'Change',
     refunded: 'Refunded',
     thanks: 'Thank you, please come again',
-    methods: { cash: 'Cash', face: 'Face pay', qr: 'QR code', card: 'Card' },
+    methods: {
+      cash: 'Cash',
+      face: 'Face pay',
+      qr: 'QR code',
+      card: 'Card',
+      alipay: 'Alipay',
+      wechat: 'WeChat Pay',
+      unionpay: 'UnionPay QR',
+      stored_value: 'Stored value',
+    },
   },
 } satisfies Record<ReceiptLocale, Record<string, unknown>>;
 

@@ -34,6 +34,7 @@ import {
 import { displayDevice, displayOverview, pairingCode } from './displays';
 import { registerDevice, registerOverview, registerPairingCode } from './register';
 import { facePayState, facePayStatus } from './facepay';
+import { payByCodeRequest, payCodeResult } from './pay-code';
 import { peripheralsStatus, printResult } from './peripherals';
 import { poleDisplayStatus } from './pole-display';
 import {
@@ -134,6 +135,13 @@ export const channels = {
       .strict(),
     response: sale,
   },
+  /**
+   * Pay the sale's due amount with a customer's payment code (付款码, scanned or typed) through
+   * the terminal's acquirer. Answers when the acquirer has settled it (paid, refused, unknown);
+   * progress arrives as 'paycode.progress' events. NOT_SUPPORTED without an acquirer for the
+   * code's wallet; VALIDATION (field code) for a malformed or foreign code.
+   */
+  'sale.payByCode': { request: payByCodeRequest, response: payCodeResult },
   /**
    * Complete a sale whose total is 0 fen (a 100 % discount, free items): no payment is
    * recorded. A sale with anything to pay is refused (VALIDATION). Its own channel rather than a

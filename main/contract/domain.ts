@@ -43,7 +43,21 @@ export const product = z.object({
 });
 export type Product = z.infer<typeof product>;
 
-export const PAYMENT_METHODS = ['cash', 'face', 'qr', 'card'] as const;
+/**
+ * How a payment was taken. 'alipay', 'wechat' and 'unionpay' are payment codes charged through
+ * an acquirer, and 'stored_value' the reference cloud's wallet codes: like 'face', the ledger
+ * records them only from the flow's proof that the acquirer took the money (never on sale.pay).
+ */
+export const PAYMENT_METHODS = [
+  'cash',
+  'face',
+  'qr',
+  'card',
+  'alipay',
+  'wechat',
+  'unionpay',
+  'stored_value',
+] as const;
 export const paymentMethod = z.enum(PAYMENT_METHODS);
 
 /**

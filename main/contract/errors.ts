@@ -39,6 +39,11 @@ export const ERROR_CODES = [
   'MANAGER_REQUIRED',
   /** This terminal cannot do that here (e.g. a window the browser host does not have). */
   'NOT_SUPPORTED',
+  /**
+   * The acquirer did not confirm a refund to a payment it took (refused, or no answer): the
+   * refund is not recorded. Check with the acquirer before refunding again.
+   */
+  'ACQUIRER_REFUND_FAILED',
   /** The customer display already shows another sale (the till's, or another register's order). */
   'BUSY',
   /** A register sent an order (or refund) number again with different content. */

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { auditStatus, sale, shift } from './domain';
 import { facePayAvailability, facePayPreview, facePayState } from './facepay';
+import { payCodeProgress } from './pay-code';
 import { staff } from './staff';
 import { peripheralsStatus } from './peripherals';
 import { poleDisplayStatus } from './pole-display';
@@ -28,6 +29,8 @@ export const events = {
   'facepay.preview': facePayPreview,
   /** Face pay became available or unavailable (cloud, camera, face models). */
   'facepay.availability': facePayAvailability,
+  /** A payment code's charge moved on (charging, buyer confirming, checking, cancelling). */
+  'paycode.progress': payCodeProgress,
   /** The printer was attached or detached, started or finished a job, or a job failed. */
   'peripherals.status': peripheralsStatus,
   /** The register's pole display changed (lines, amount, the till's offer, the port's state). */

@@ -2,6 +2,7 @@ export * from './errors';
 export * from './money';
 export * from './barcode';
 export * from './payment-code';
+export * from './pay-code';
 export * from './domain';
 export * from './staff';
 export * from './terminal-status';

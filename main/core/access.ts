@@ -80,6 +80,7 @@ export const RULES: { readonly [C in Channel]: Requirement } = {
   'sale.recall': 'operator',
   'sale.void': 'operator',
   'sale.pay': 'operator',
+  'sale.payByCode': 'operator',
   'sale.completeZero': 'operator',
   'sale.get': 'operator',
   'sale.refundable': 'operator',

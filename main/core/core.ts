@@ -17,6 +17,7 @@ import {
   type EventPayload,
   type PosErrorShape,
   type Request,
+  type PaymentScheme,
   type Sale,
   type SyncStatus,
 } from '../contract';
@@ -61,6 +62,15 @@ import { ManagerSessions } from './manager-sessions';
 import { loadPosters } from './posters';
 import { RegisterService, type RegisterPayByCode } from './registers';
 import { TerminalState } from './terminal-state';
+import { PayCodeService } from './paycode';
+import {
+  AttemptJournal,
+  createAcquirers,
+  PayByCode,
+  paymentsConfigFromEnv,
+  type Acquirer,
+  type FlowClock,
+} from './payments';
 import { WalletCredits } from './payments/face/wallet-credits';
 
 export type DispatchResult = { ok: true; result: unknown } | { ok: false; error: PosErrorShape };
@@ -119,6 +129,11 @@ export interface PosCore {
   /** The host attaches the link once paired (null to detach); face pay gets it too. */
   attachCloud(link: CloudLink | null): void;
   /**
+   * Payment codes (付款码) through the terminal's acquirer; `payCode.recovered` settles once the
+   * start-up recovery of open attempts is done.
+   */
+  readonly payCode: PayCodeService;
+  /**
    * The chain's cloud that is master of the catalogue (its address), or null: the shop edits
    * its catalogue here (no cloud, or the reference cloud run beside the till for this shop
    * alone). The host says so as soon as it knows a chain's cloud is configured (cloud-sync.ts).
@@ -158,6 +173,11 @@ export interface CoreOptions {
   registerPayByCode?: RegisterPayByCode;
   /** The audit checks' timing (tests): the background full check's delay, the daily period. */
   audit?: Pick<AuditMonitorOptions, 'fullCheckDelayMs' | 'dailyMs' | 'sliceRows'>;
+  /**
+   * Payment codes: the acquirers (default: from the environment and the secret store,
+   * payments/config.ts) and the flow's clock (tests walk the buyer's 30 s at once).
+   */
+  payments?: { acquirers?: Partial<Record<PaymentScheme, Acquirer>>; clock?: FlowClock };
   /**
    * How a confirmed pole-display total becomes an open sale of that amount. The seam to the
    * register API's amount-only sales (wt-register): until joined, confirm answers NOT_SUPPORTED.
@@ -219,16 +239,55 @@ export function createPosCore(
     face: () => startFaceBackend({ dataDir: config.dataDir }),
     ...options.facePay,
     emit: (name, payload) => emit(name, payload),
-    onSalePaid: (sale) => {
-      emit('sale.changed', { sale: ledger.currentSale() });
-      if (sale.status === 'completed') {
-        emit('sale.completed', { sale });
-        printing.saleCompleted(sale);
-      }
-      emit('shift.changed', { shift: ledger.currentShift() });
-      emit('sync.status', state.syncStatus());
-    },
+    onSalePaid: (sale) => salePaid(sale),
   });
+
+  /** A payment recorded outside sale.pay (face pay, a payment code): the screens follow. */
+  function salePaid(sale: Sale): void {
+    emit('sale.changed', { sale: ledger.currentSale() });
+    if (sale.status === 'completed') {
+      emit('sale.completed', { sale });
+      printing.saleCompleted(sale);
+    }
+    emit('shift.changed', { shift: ledger.currentShift() });
+    emit('sync.status', state.syncStatus());
+  }
+
+  // One flow per terminal (its in-flight map is what joins a second scan to the first), its
+  // attempt journal an owner-only file beside the ledger.
+  const paymentsConfig = options.payments?.acquirers === undefined ? paymentsConfigFromEnv() : null;
+  const acquirers: Partial<Record<PaymentScheme, Acquirer>> =
+    options.payments?.acquirers ?? createAcquirers(paymentsConfig ?? { reference: false }, secrets);
+  // The reference cloud's wallet joins when the terminal is linked (attachCloud), so the flow
+  // exists whenever a code may be taken: an acquirer configured, or the reference one on.
+  const journal =
+    Object.keys(acquirers).length > 0 || paymentsConfig?.reference === true
+      ? new AttemptJournal(join(config.dataDir, 'payments.db'))
+      : null;
+  const flowClock = options.payments?.clock;
+  const payCode = new PayCodeService({
+    ledger,
+    flow:
+      journal === null
+        ? null
+        : new PayByCode({
+            acquirers,
+            journal,
+            logger,
+            ...(flowClock === undefined ? {} : { clock: flowClock }),
+          }),
+    acquirers,
+    logger,
+    shopName: config.shopName,
+    emit: (progress) => emit('paycode.progress', progress),
+    onSalePaid: (sale) => {
+      salePaid(sale);
+      // Face pay offered for this sale stands down once a code has paid it.
+      facePay.onSaleChanged(ledger.currentSale());
+    },
+    ...(flowClock === undefined ? {} : { clock: flowClock }),
+  });
+  void payCode.recover();
 
   const columns = config.paperColumns ?? 48;
   const printing = new PrintService({
@@ -324,6 +383,7 @@ export function createPosCore(
       printing,
       poleDisplay,
       walletCredits,
+      payCode,
       sessions,
       shell: () => shell,
       audit,
@@ -405,7 +465,11 @@ export function createPosCore(
     }
     if (SHIFT_CHANGING.has(channel)) emit('shift.changed', { shift: ledger.currentShift() });
     if (OUTBOX_WRITING.has(channel)) emit('sync.status', state.syncStatus());
-    if (AUTH_CHANGING.has(channel)) emit('auth.changed', { staff: state.operator });
+    if (AUTH_CHANGING.has(channel)) {
+      emit('auth.changed', { staff: state.operator });
+      // Money that arrived while the till was down is recorded under the one who signs in.
+      if (state.operator !== null) payCode.recordRecovered(state.operator.id);
+    }
     if (channel === 'settings.set') printing.changed();
     if (channel === 'display.payment')
       emit('display.payment', payload as Request<'display.payment'>);
@@ -420,6 +484,7 @@ export function createPosCore(
     displays,
     registers,
     printing,
+    payCode,
     poleDisplay,
     get cloud() {
       return cloud;
@@ -430,6 +495,15 @@ export function createPosCore(
     attachCloud(link) {
       cloud = link;
       facePay.attachCloud(link);
+      if (paymentsConfig?.reference === true) {
+        // The flow reads its acquirers per charge: the reference wallet comes and goes with
+        // the link; what it left open while unlinked is settled now.
+        if (link === null) delete acquirers.reference;
+        else {
+          acquirers.reference = createAcquirers({ reference: true }, secrets, link).reference;
+          void payCode.recover();
+        }
+      }
     },
     openCaller(kind, display) {
       const caller: Caller = Object.freeze({
@@ -496,6 +570,7 @@ export function createPosCore(
       void poleDisplay.close();
       listeners.clear();
       callers.clear();
+      journal?.close();
       ledger.close();
     },
     async shutdown() {
@@ -503,6 +578,7 @@ export function createPosCore(
       await Promise.all([facePay.close(), printing.close(), poleDisplay.close()]);
       listeners.clear();
       callers.clear();
+      journal?.close();
       ledger.close();
     },
   };

@@ -32,12 +32,13 @@ import {
   type TerminalInfo,
 } from '../contract';
 import type { AuditStatus } from '../contract';
-import type { Ledger } from '../ledger';
+import type { Ledger, RefundOptions } from '../ledger';
 import type { AuditMonitor } from './audit-monitor';
 import { operatorId, type CallContext } from './call';
 import { CatalogUploads, catalogHandlers, type CatalogServices } from './catalog';
 import { facePayHandlers, type FacePayService } from './payments/face';
 import type { PoleDisplayService, PrintService } from './peripherals';
+import type { PayCodeService } from './paycode';
 import { DisplayRegistry } from './displays';
 import type { RegisterService } from './registers';
 import { silentLogger } from './logger';
@@ -69,6 +70,8 @@ export interface HandlerServices {
   printing?: PrintService;
   /** Sends refunds' wallet credits to the cloud (absent: they wait for the sync worker). */
   walletCredits?: WalletCredits;
+  /** Payment codes through the acquirer (absent: "no acquirer is configured"). */
+  payCode?: PayCodeService;
   /** The register's pole display (absent: none is read, nothing is offered). */
   poleDisplay?: PoleDisplayService;
   /** Manager sessions, per caller. */
@@ -126,6 +129,29 @@ export function createHandlers(
   function withCredits(refund: Refund): RefundResult | Promise<RefundResult> {
     if (services.walletCredits !== undefined) return services.walletCredits.deliver(refund);
     return { ...refund, walletCredits: ledger.walletCreditsOf(refund.id) };
+  }
+
+  /**
+   * A refund (or the void of a paid sale), approved already: a sale paid by a payment code gets
+   * its money back through the acquirer first and the refund is recorded only once the acquirer
+   * said so (payCode.refundFirst); any other sale is recorded at once, in the same turn.
+   */
+  function refundThroughAcquirer(
+    saleId: string,
+    lines: { lineNo: number; qty: number }[] | undefined,
+    reason: string,
+    record: (options: RefundOptions) => Refund,
+  ): RefundResult | Promise<RefundResult> {
+    const payCode = services.payCode;
+    if (payCode === undefined || ledger.acquirerPaymentsOf(saleId).length === 0)
+      return withCredits(record({}));
+    // One at a time: a second refund planned while the first waits for the acquirer would
+    // count the same money twice.
+    return payCode.exclusive(async () => {
+      const plan = ledger.planRefund(saleId, lines, reason);
+      const acquirerRefunds = await payCode.refundFirst(saleId, plan);
+      return withCredits(record({ id: plan.id, acquirerRefunds }));
+    });
   }
 
   /**
@@ -223,21 +249,29 @@ export function createHandlers(
     },
     'sale.voidCompleted': (r, call) => {
       const approver = manager(r.managerPin, 'sale.voidCompleted', call);
-      const refund = ledger.withApproval(
-        approver,
-        'sale.voidCompleted',
-        () => ledger.voidCompletedSale(r.saleId, r.reason, operatorId(call)),
-        (done) => ({
-          ref: done.id,
-          details: { saleId: r.saleId, amountFen: done.amountFen },
-        }),
+      return refundThroughAcquirer(r.saleId, undefined, r.reason, (options) =>
+        ledger.withApproval(
+          approver,
+          'sale.voidCompleted',
+          () => ledger.voidCompletedSale(r.saleId, r.reason, operatorId(call), options),
+          (done) => ({
+            ref: done.id,
+            details: { saleId: r.saleId, amountFen: done.amountFen },
+          }),
+        ),
       );
-      return withCredits(refund);
     },
     'sale.pay': ({ saleId, ...tender }, call) => {
       // A register's order is paid at the register (or by face on the customer display).
       ledger.registers.refuseIfRegisterSale(saleId);
       return ledger.pay(saleId, tender, operatorId(call));
+    },
+    'sale.payByCode': ({ saleId, code }, call) => {
+      if (services.payCode === undefined)
+        throw new PosError('NOT_SUPPORTED', 'No acquirer is configured for payment codes.', 'code');
+      // A register's order is paid at the register, like sale.pay.
+      ledger.registers.refuseIfRegisterSale(saleId);
+      return services.payCode.pay(saleId, code, operatorId(call));
     },
     'sale.completeZero': (r, call) => ledger.completeZero(r.saleId, operatorId(call)),
     'sale.get': (r) =>
@@ -248,16 +282,17 @@ export function createHandlers(
 
     'refund.create': (r, call) => {
       const approver = manager(r.managerPin, 'refund', call);
-      const refund = ledger.withApproval(
-        approver,
-        'refund',
-        () => ledger.refund(r.saleId, r.lines, r.reason, operatorId(call)),
-        (done) => ({
-          ref: done.id,
-          details: { saleId: r.saleId, amountFen: done.amountFen },
-        }),
+      return refundThroughAcquirer(r.saleId, r.lines, r.reason, (options) =>
+        ledger.withApproval(
+          approver,
+          'refund',
+          () => ledger.refund(r.saleId, r.lines, r.reason, operatorId(call), options),
+          (done) => ({
+            ref: done.id,
+            details: { saleId: r.saleId, amountFen: done.amountFen },
+          }),
+        ),
       );
-      return withCredits(refund);
     },
 
     'shift.current': () => ledger.currentShift(),

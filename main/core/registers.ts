@@ -435,7 +435,7 @@ export class RegisterService {
     const orders = this.o.ledger.registers
       .ordersOfDay(register.id, businessDate)
       .map((r) => this.view(r));
-    const byMethod = new Map<PaymentMethod, number>();
+    const byMethod = new Map<RegisterMethod, number>();
     let paidCount = 0;
     let paidFen = 0;
     let refundedFen = 0;
@@ -445,10 +445,16 @@ export class RegisterService {
       paidFen += order.amountFen;
       refundedFen += order.refundedFen;
       for (const p of order.payments)
-        byMethod.set(p.method, (byMethod.get(p.method) ?? 0) + p.amountFen);
+        byMethod.set(
+          registerMethod(p.method),
+          (byMethod.get(registerMethod(p.method)) ?? 0) + p.amountFen,
+        );
       for (const r of order.refunds)
         for (const m of r.byMethod)
-          byMethod.set(m.method, (byMethod.get(m.method) ?? 0) - m.amountFen);
+          byMethod.set(
+            registerMethod(m.method),
+            (byMethod.get(registerMethod(m.method)) ?? 0) - m.amountFen,
+          );
     }
     return {
       registerId: register.id,
@@ -600,7 +606,7 @@ export class RegisterService {
       })),
       payments: sale.payments.map((p) => ({
         id: p.id,
-        method: p.method,
+        method: registerMethod(p.method),
         amountFen: p.amountFen,
         tenderedFen: p.tenderedFen,
         changeFen: p.changeFen,
@@ -613,7 +619,10 @@ export class RegisterService {
         amountFen: r.amountFen,
         reason: r.reason,
         lines: r.lines,
-        byMethod: r.byMethod.map((m) => ({ method: m.method, amountFen: m.amountFen })),
+        byMethod: r.byMethod.map((m) => ({
+          method: registerMethod(m.method),
+          amountFen: m.amountFen,
+        })),
         createdAt: r.createdAt,
       })),
       awaiting: faceUnderWay ? 'face' : null,
@@ -623,4 +632,15 @@ export class RegisterService {
       version: row.version,
     };
   }
+}
+
+/** The register API's payment methods (contract/register.ts): a payment code counts as 'qr'. */
+type RegisterMethod = 'cash' | 'card' | 'face' | 'qr';
+
+/**
+ * The ledger's method as the register API says it: the acquirer methods (issue 10: alipay,
+ * wechat, unionpay, stored_value) are payment codes, which that API calls 'qr'.
+ */
+function registerMethod(method: PaymentMethod): RegisterMethod {
+  return method === 'cash' || method === 'card' || method === 'face' ? method : 'qr';
 }

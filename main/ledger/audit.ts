@@ -245,6 +245,33 @@ export function recordAuditCheck(ctx: Ctx, lastCheck: string, reported?: string)
  * Reads a money row back from the database and returns its canonical content. (Exported for the
  * tests that play the attacker recomputing a chain.)
  */
+/**
+ * A payment's audited content: its row, and for a payment an acquirer took, what the acquirer
+ * said about it (acquirer_payments, migration 15), so that editing its trade numbers breaks the
+ * chain. Payments without one (and every payment chained before) keep the row alone.
+ */
+export function paymentContent(ctx: Ctx, p: PaymentRow): string {
+  if (ctx.schemaVersion < 15) return content.payment(p);
+  const trade = ctx
+    .stmt(
+      `SELECT acquirer, scheme, out_trade_no, acquirer_trade_no, amount_fen, paid_at
+       FROM acquirer_payments WHERE payment_id = ?`,
+    )
+    .get(p.id) as Record<string, string | number> | undefined;
+  if (trade === undefined) return content.payment(p);
+  return JSON.stringify([
+    PAYMENTS.values(p),
+    [
+      trade.acquirer,
+      trade.scheme,
+      trade.out_trade_no,
+      trade.acquirer_trade_no,
+      trade.amount_fen,
+      trade.paid_at,
+    ],
+  ]);
+}
+
 export function loadContent(ctx: Ctx, kind: string, ref: string): string | null {
   switch (kind) {
     case 'sale': {
@@ -259,7 +286,7 @@ export function loadContent(ctx: Ctx, kind: string, ref: string): string | null 
       const [saleId, id] = ref.split('/');
       const p = PAYMENTS.select(ctx, 'sale_id = ? AND id = ?').get(saleId, id) as
         PaymentRow | undefined;
-      return p ? content.payment(p) : null;
+      return p ? paymentContent(ctx, p) : null;
     }
     case 'refund': {
       const r = REFUNDS.select(ctx, 'id = ?').get(ref) as RefundRow | undefined;

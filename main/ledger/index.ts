@@ -48,10 +48,18 @@ import * as lookups from './lookups';
 import { LATEST_VERSION } from './migrations';
 import * as outbox from './outbox';
 import { overridePrice } from './price-override';
-import { completeZero, pay, payFace } from './payments';
+import {
+  acquirerPaymentsOf,
+  completeZero,
+  pay,
+  payAcquirer,
+  payFace,
+  type AcquirerPayment,
+} from './payments';
+import type { PaidTrade } from '../shared/paid-trade';
 import type { VerifiedFaceDebit } from './face-debit';
 import * as receipts from './receipts';
-import { refund, refundsOf } from './refunds';
+import { planRefund, refund, refundsOf, type RefundOptions, type RefundPlan } from './refunds';
 import * as regs from './registers';
 import { dailyReport, xReport } from './reports';
 import * as sales from './sales';
@@ -69,6 +77,8 @@ export { paymentKeyFrom, VerifiedFaceDebit } from './face-debit';
 export type { ApprovalRecord, ApprovalRow } from './approvals';
 export type { ReceiptPrint } from './receipts';
 export { walletCreditKey, type CreditResult, type OwedCredit } from './wallet-credits';
+export type { AcquirerPayment } from './payments';
+export type { AcquirerRefund, RefundOptions, RefundPlan } from './refunds';
 
 export interface LedgerOptions {
   /** The ledger file; open and held sales go to a sibling `<name>.carts.db`. */
@@ -238,6 +248,17 @@ export class Ledger {
   payFace(debit: VerifiedFaceDebit, operatorId: string): Sale {
     return payFace(this.ctx, debit, operatorId);
   }
+  /**
+   * A payment an acquirer took (a payment code), from the flow's proof only (paid-trade.ts).
+   * `recorded: false`: this proof was recorded before (handed out again after a crash).
+   */
+  payAcquirer(trade: PaidTrade, operatorId: string): { sale: Sale; recorded: boolean } {
+    return payAcquirer(this.ctx, trade, operatorId);
+  }
+  /** The acquirer's trade behind a payment of this sale, if it was taken by an acquirer. */
+  acquirerPaymentsOf(saleId: string): AcquirerPayment[] {
+    return acquirerPaymentsOf(this.ctx, saleId);
+  }
   getSale(saleId: string): Sale {
     return getSale(this.ctx, saleId);
   }
@@ -249,8 +270,20 @@ export class Ledger {
     lines: { lineNo: number; qty: number }[] | undefined,
     reason: string,
     operatorId: string,
+    options: RefundOptions = {},
   ): Refund {
-    return refund(this.ctx, saleId, lines, reason, operatorId);
+    return refund(this.ctx, saleId, lines, reason, operatorId, options);
+  }
+  /**
+   * The refund `refund` would write now, writing nothing: its id (an acquirer's refund is keyed
+   * by it) and which payments the money goes back to.
+   */
+  planRefund(
+    saleId: string,
+    lines: { lineNo: number; qty: number }[] | undefined,
+    reason: string,
+  ): RefundPlan {
+    return planRefund(this.ctx, saleId, lines, reason);
   }
 
   // shifts
@@ -438,8 +471,13 @@ export class Ledger {
    * Voids a completed sale: refunds everything not yet refunded, to the original methods
    * (the ledger is append-only, so a paid sale is reversed by a refund, never changed).
    */
-  voidCompletedSale(saleId: string, reason: string, operatorId: string): Refund {
-    return refund(this.ctx, saleId, undefined, reason, operatorId);
+  voidCompletedSale(
+    saleId: string,
+    reason: string,
+    operatorId: string,
+    options: RefundOptions = {},
+  ): Refund {
+    return refund(this.ctx, saleId, undefined, reason, operatorId, options);
   }
 
   /** A sale's refunds, oldest first. */

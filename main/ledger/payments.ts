@@ -15,7 +15,9 @@
  *   fsync, split tenders only), so that a power cut cannot keep the payment and lose the cart.
  * - Who may record what: `pay` records the till's own tenders (cash, and card and QR recorded at
  *   the till); a face payment only through `payFace`, which takes nothing but a debit whose
- *   cloud signature was verified (face-debit.ts), and keeps that signature beside the payment.
+ *   cloud signature was verified (face-debit.ts), and keeps that signature beside the payment;
+ *   a payment taken through an acquirer (a payment code) only through `payAcquirer`, which
+ *   takes nothing but the pay-by-code flow's proof (main/shared/paid-trade.ts).
  */
 import {
   PAYMENT_METHODS,
@@ -24,19 +26,28 @@ import {
   type Sale,
   type StaffRef,
 } from '../contract';
-import { appendAudit, content, paymentRef } from './audit';
+import { appendAudit, paymentContent, paymentRef } from './audit';
 import { saveCart, type Cart } from './carts';
 import type { Ctx } from './context';
 import { appendOutbox } from './outbox';
 import { priceSale, type PricedSale } from './pricing';
 import { PAYMENTS, type PaymentRow } from './rows';
-import { cartToSale, formatReceiptNo, paymentRowsOf, rowToSale, toPayment } from './sale-view';
+import {
+  cartToSale,
+  formatReceiptNo,
+  getSale,
+  paymentRowsOf,
+  rowToSale,
+  toPayment,
+} from './sale-view';
 import { registerOrigin } from './registers';
 import { requireOpenCart, writeSale } from './sales';
 import { requireOpenShift } from './shifts';
 import { requireOperator } from './staff';
 import { checkAmount } from './validate';
 import { VerifiedFaceDebit } from './face-debit';
+import { isPaidTrade, type PaidTrade } from '../shared/paid-trade';
+import type { PaymentScheme } from '../contract';
 
 export interface Tender {
   method: PaymentMethod;
@@ -73,12 +84,26 @@ function checkTender(t: Tender): Required<Pick<Tender, 'method' | 'amountFen'>> 
   return { method: t.method, amountFen, tenderedFen, reference: t.reference ?? null };
 }
 
+/** Methods whose money an acquirer took: recorded only from its proof (payAcquirer). */
+const ACQUIRER_METHODS: ReadonlySet<PaymentMethod> = new Set([
+  'alipay',
+  'wechat',
+  'unionpay',
+  'stored_value',
+]);
+
 /** One of the till's own tenders (cash, card, QR): never face (see payFace). */
 export function pay(ctx: Ctx, saleId: string, tender: Tender, operatorId: string): Sale {
   if (tender.method === 'face')
     throw new PosError(
       'VALIDATION',
       "method: a face payment is recorded only by face pay, with the cloud's signed authorisation",
+      'method',
+    );
+  if (ACQUIRER_METHODS.has(tender.method))
+    throw new PosError(
+      'VALIDATION',
+      `method: a ${tender.method} payment is recorded only when its acquirer confirms the charge`,
       'method',
     );
   return payTender(ctx, saleId, checkTender(tender), operatorId, () => {});
@@ -102,6 +127,64 @@ export function payFace(ctx: Ctx, verified: VerifiedFaceDebit, operatorId: strin
       )
       .run(row.id, d.paymentId, d.terminalId, d.saleId, d.amountFen, d.at, d.signature);
   });
+}
+
+/** The ledger's method for a payment an acquirer took (the reference cloud's: its wallet). */
+export function acquirerMethod(trade: Pick<PaidTrade, 'acquirer' | 'scheme'>): PaymentMethod {
+  if (trade.acquirer === 'reference') return 'stored_value';
+  const byScheme: Record<PaymentScheme, PaymentMethod> = {
+    alipay: 'alipay',
+    wechat: 'wechat',
+    unionpay: 'unionpay',
+    reference: 'stored_value',
+  };
+  return byScheme[trade.scheme];
+}
+
+/**
+ * A payment an acquirer took for this sale (a payment code): the sale, amount and trade numbers
+ * come from the flow's proof, never from a caller, and are kept beside the payment
+ * (acquirer_payments). A proof already recorded (handed out again after a crash) changes nothing
+ * and returns the sale as it stands; `recorded: false` then.
+ */
+export function payAcquirer(
+  ctx: Ctx,
+  trade: PaidTrade,
+  operatorId: string,
+): { sale: Sale; recorded: boolean } {
+  if (!isPaidTrade(trade))
+    throw new PosError(
+      'FORBIDDEN',
+      'acquirer payment not recorded: no proof from the payment flow that the acquirer took it',
+    );
+  const already = ctx
+    .stmt('SELECT payment_id FROM acquirer_payments WHERE out_trade_no = ?')
+    .get(trade.outTradeNo) as { payment_id: string } | undefined;
+  if (already !== undefined) return { sale: getSale(ctx, trade.saleId), recorded: false };
+  const t = checkTender({
+    method: acquirerMethod(trade),
+    amountFen: trade.amountFen,
+    reference: trade.acquirerTradeNo.slice(0, 128),
+  });
+  const sale = payTender(ctx, trade.saleId, t, operatorId, (row) => {
+    ctx
+      .stmt(
+        `INSERT INTO acquirer_payments (payment_id, sale_id, acquirer, scheme, out_trade_no,
+                                        acquirer_trade_no, amount_fen, paid_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        row.id,
+        trade.saleId,
+        trade.acquirer,
+        trade.scheme,
+        trade.outTradeNo,
+        trade.acquirerTradeNo,
+        trade.amountFen,
+        trade.paidAt,
+      );
+  });
+  return { sale, recorded: true };
 }
 
 function payTender(
@@ -166,7 +249,8 @@ function payInTx(
   };
   PAYMENTS.insert(ctx, row);
   alongside(row);
-  appendAudit(ctx, 'payment', paymentRef(row), content.payment(row), createdAt);
+  // After `alongside`: an acquirer's word about the payment is chained with it.
+  appendAudit(ctx, 'payment', paymentRef(row), paymentContent(ctx, row), createdAt);
   appendOutbox(
     ctx,
     'payment.recorded',
@@ -249,4 +333,29 @@ function completeInTx(
     at.toISOString(),
   );
   return sale;
+}
+
+/** What an acquirer said about one payment of a sale (acquirer_payments). */
+export interface AcquirerPayment {
+  paymentId: string;
+  saleId: string;
+  acquirer: PaidTrade['acquirer'];
+  scheme: PaymentScheme;
+  outTradeNo: string;
+  acquirerTradeNo: string;
+  amountFen: number;
+  paidAt: string;
+}
+
+export function acquirerPaymentsOf(ctx: Ctx, saleId: string): AcquirerPayment[] {
+  return (
+    ctx
+      .stmt(
+        `SELECT payment_id AS paymentId, sale_id AS saleId, acquirer, scheme,
+                out_trade_no AS outTradeNo, acquirer_trade_no AS acquirerTradeNo,
+                amount_fen AS amountFen, paid_at AS paidAt
+         FROM acquirer_payments WHERE sale_id = ? ORDER BY payment_id`,
+      )
+      .all(saleId) as AcquirerPayment[]
+  ).map((row) => ({ ...row }));
 }

@@ -7,8 +7,14 @@
  *
  * Money refunded to a face payment also goes back to the payer's wallet in the cloud: the same
  * transaction writes the wallet credit it owes (wallet-credits.ts), delivered afterwards.
+ *
+ * Money refunded to a payment an acquirer took (a payment code) goes back through the acquirer
+ * first, and the refund is recorded only once the acquirer says it refunded: the core plans the
+ * refund (planRefund: its id, the refund id the acquirer is keyed by, and the allocation), asks
+ * the acquirer, then records it with `acquirerRefunds` saying what the acquirer refunded for
+ * which payment. A refund whose allocation reaches an acquirer payment without that is refused.
  */
-import { PosError, type Refund } from '../contract';
+import { PosError, type PaymentMethod, type Refund } from '../contract';
 import { appendAudit, content } from './audit';
 import type { Ctx } from './context';
 import { appendOutbox } from './outbox';
@@ -58,13 +64,52 @@ function refundedByPayment(ctx: Ctx, saleId: string): Map<string, number> {
   return new Map(rows.map((r) => [r.id, r.amount]));
 }
 
-export function refund(
+/** Methods whose money an acquirer holds: refunded through it before the ledger records it. */
+const ACQUIRER_METHODS: ReadonlySet<string> = new Set([
+  'alipay',
+  'wechat',
+  'unionpay',
+  'stored_value',
+]);
+
+/** What the acquirer said it refunded, per payment of the sale (the core's word, after asking). */
+export interface AcquirerRefund {
+  paymentId: string;
+  refundNo: string;
+  amountFen: number;
+  refundedAt: string;
+}
+
+export interface RefundOptions {
+  /** The id planRefund gave (the acquirer's refund was keyed by it). */
+  id?: string;
+  acquirerRefunds?: readonly AcquirerRefund[];
+}
+
+export interface RefundPlan {
+  id: string;
+  amountFen: number;
+  allocation: { paymentId: string; method: PaymentMethod; amountFen: number }[];
+}
+
+/** The refund `refund` would write now (its id, amount and allocation), writing nothing. */
+export function planRefund(
   ctx: Ctx,
   saleId: string,
   lines: readonly { lineNo: number; qty: number }[] | undefined,
   reason: string,
-  operatorId: string,
-): Refund {
+): RefundPlan {
+  const c = computeRefund(ctx, saleId, lines, reason, undefined);
+  return { id: c.id, amountFen: c.amount, allocation: c.allocation };
+}
+
+function computeRefund(
+  ctx: Ctx,
+  saleId: string,
+  lines: readonly { lineNo: number; qty: number }[] | undefined,
+  reason: string,
+  plannedId: string | undefined,
+) {
   checkId(saleId, 'saleId');
   const why = checkText(reason, 'reason');
   if (lines !== undefined && (!Array.isArray(lines) || lines.length === 0))
@@ -77,8 +122,7 @@ export function refund(
     lineNo: checkLineNo(l.lineNo, `lines.${i}.lineNo`),
     qty: checkQty(l.qty, `lines.${i}.qty`),
   }));
-  return ctx.tx(() => {
-    const operator = requireOperator(ctx, operatorId);
+  {
     const sale = saleRow(ctx, saleId);
     if (!sale) throw new PosError('NOT_FOUND', `no completed sale ${saleId}`, 'saleId');
     if (sale.status !== 'completed')
@@ -104,7 +148,7 @@ export function refund(
     const seen = new Set<number>();
     const at = ctx.now();
     const createdAt = at.toISOString();
-    const id = ctx.newId(at);
+    const id = plannedId ?? ctx.newId(at);
     const lineRows: RefundLineRow[] = wanted.map((w, i) => {
       const line = byNo.get(w.lineNo);
       if (!line)
@@ -140,6 +184,23 @@ export function refund(
         refundedFen: refundedPay.get(p.id) ?? 0,
       })),
     );
+    return { sale, shift, id, at, createdAt, why, lineRows, amount, allocation, salePayments };
+  }
+}
+
+export function refund(
+  ctx: Ctx,
+  saleId: string,
+  lines: readonly { lineNo: number; qty: number }[] | undefined,
+  reason: string,
+  operatorId: string,
+  options: RefundOptions = {},
+): Refund {
+  return ctx.tx(() => {
+    const operator = requireOperator(ctx, operatorId);
+    const { sale, shift, id, at, createdAt, why, lineRows, amount, allocation, salePayments } =
+      computeRefund(ctx, saleId, lines, reason, options.id);
+    const acquirerRefunds = checkAcquirerRefunds(allocation, options.acquirerRefunds ?? []);
     const moment = ctx.businessMoment(at);
     const row: RefundRow = {
       id,
@@ -178,6 +239,13 @@ export function refund(
         })),
       createdAt,
     );
+    for (const a of acquirerRefunds)
+      ctx
+        .stmt(
+          `INSERT INTO acquirer_refunds (refund_id, payment_id, refund_no, amount_fen, refunded_at)
+           VALUES (?, ?, ?, ?, ?)`,
+        )
+        .run(id, a.paymentId, a.refundNo, a.amountFen, a.refundedAt);
     appendAudit(ctx, 'refund', id, content.refund(row, lineRows, payRows), createdAt);
     const result: Refund = {
       id,
@@ -198,6 +266,33 @@ export function refund(
     appendOutbox(ctx, 'refund.created', { ...result, shiftId: shift.id }, at, createdAt);
     return result;
   });
+}
+
+/**
+ * Every part of the refund that goes back to an acquirer payment must be exactly what the
+ * acquirer said it refunded for that payment, and nothing else may be claimed.
+ */
+function checkAcquirerRefunds(
+  allocation: readonly { paymentId: string; method: PaymentMethod; amountFen: number }[],
+  told: readonly AcquirerRefund[],
+): AcquirerRefund[] {
+  const owed = allocation.filter((a) => ACQUIRER_METHODS.has(a.method));
+  const refuse = (why: string): never => {
+    throw new PosError(
+      'NOT_SUPPORTED',
+      `a refund to a payment taken by an acquirer is recorded only after the acquirer refunds it: ${why}`,
+      'saleId',
+    );
+  };
+  if (told.length !== owed.length)
+    refuse(`${owed.length} acquirer refunds owed, ${told.length} given`);
+  for (const a of owed) {
+    const said = told.find((t) => t.paymentId === a.paymentId);
+    if (said === undefined) refuse(`no acquirer refund for payment ${a.paymentId}`);
+    else if (said.amountFen !== a.amountFen)
+      refuse(`the acquirer refunded ${said.amountFen} fen, the refund owes ${a.amountFen}`);
+  }
+  return [...told];
 }
 
 /** A sale's refunds, oldest first (the register API lists them on its order). */

@@ -125,6 +125,11 @@ test('daily report: totals net of refunds, by hour, by method, top items, face s
       ['face', 1, 1150],
       ['qr', 1, 350],
       ['card', 0, 0],
+      // The acquirer methods (issue 10) are listed too, at zero here.
+      ['alipay', 0, 0],
+      ['wechat', 0, 0],
+      ['unionpay', 0, 0],
+      ['stored_value', 0, 0],
     ],
   );
   assert.equal(

@@ -9,6 +9,7 @@
  * which is hashed (so clearing it later breaks the chain). A ledger opened at an older schema
  * version (tests build one with targetVersion) neither writes nor reads the newer columns.
  */
+import type { PaymentMethod } from '../contract';
 import type { Ctx } from './context';
 
 export interface SaleRow {
@@ -54,7 +55,7 @@ export interface PaymentRow {
   sale_id: string;
   id: string;
   shift_id: string;
-  method: 'cash' | 'face' | 'qr' | 'card';
+  method: PaymentMethod;
   amount_fen: number;
   tendered_fen: number | null;
   change_fen: number;
@@ -87,7 +88,7 @@ export interface RefundLineRow {
 export interface RefundPaymentRow {
   refund_id: string;
   payment_id: string;
-  method: 'cash' | 'face' | 'qr' | 'card';
+  method: PaymentMethod;
   amount_fen: number;
 }
 

@@ -14,9 +14,10 @@
  */
 import type { MemberGreeting, PaymentRecord } from '../../../cloud/api';
 import type { PaymentScheme } from '../../contract';
+import type { AcquirerName, PaidFields } from '../../shared/paid-trade';
 import type { VerifiedFaceDebit } from '../../ledger';
 
-export type AcquirerName = 'alipay' | 'wechatpay' | 'reference';
+export type { AcquirerName, PaidFields };
 
 /** The acquirer's words for a refusal or an uncertainty: its own code, and a sentence in English. */
 export interface AcquirerReason {
@@ -24,17 +25,6 @@ export interface AcquirerReason {
   code: string;
   /** A sentence a cashier understands (English; the renderer translates by code later). */
   message: string;
-}
-
-export interface PaidFields {
-  /** The acquirer's own trade number (Alipay trade_no, WeChat transaction_id). */
-  acquirerTradeNo: string;
-  /** What the acquirer says it charged, in fen; the flow checks it equals what was asked. */
-  amountFen: number;
-  /** When the acquirer says it was paid (ISO 8601), or when the terminal learnt it. */
-  paidAt: string;
-  /** The buyer as the acquirer shows it (already masked by the acquirer), if it says. */
-  buyer?: string;
 }
 
 export type TradeOutcome =

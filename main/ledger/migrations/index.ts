@@ -22,6 +22,7 @@ import { migration011 } from './011-keyed-audit';
 import { migration012 } from './012-pin-guards';
 import { migration013 } from './013-face-debits';
 import { migration014 } from './014-display-devices';
+import { migration015 } from './015-acquirer-payments';
 import { migration016 } from './016-registers';
 import { migration018 } from './018-catalog-editing';
 import type { Migration } from './types';
@@ -40,6 +41,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration012,
   migration013,
   migration014,
+  migration015,
   migration016,
   migration018,
 ];

@@ -53,8 +53,23 @@ export function backoffDelay(
   return Math.round(base * (0.5 + random() / 2));
 }
 
+/**
+ * Requests that answer only when a third party has settled (a payment code: the buyer may take
+ * 30 s to confirm on the phone, then the acquirer is asked and the charge cancelled; a refund
+ * that goes back through the acquirer): their own, longer wait, so the screen never gives up on
+ * money main is still settling.
+ */
+const SLOW_CHANNEL_TIMEOUT_MS: Readonly<Record<string, number>> = {
+  'sale.payByCode': 120_000,
+  // A refund of a code-paid sale waits for the acquirer's refund (and its queries).
+  'refund.create': 60_000,
+  'sale.voidCompleted': 60_000,
+};
+
 interface Pending {
   frame: string;
+  /** How long this request waits for its answer once sent. */
+  timeoutMs: number;
   sent: boolean;
   resolve(reply: RawReply): void;
   reject(error: TransportError): void;
@@ -110,7 +125,7 @@ export function wsTransport(options: WsTransportOptions): Transport {
     clearTimeout(entry.timer);
     entry.timer = setTimeout(
       () => fail(id, new TransportError('timeout', 'no answer from the terminal')),
-      requestTimeoutMs,
+      entry.timeoutMs,
     );
   }
 
@@ -194,7 +209,14 @@ export function wsTransport(options: WsTransportOptions): Transport {
       }
       if (closed) return Promise.reject(new TransportError('offline', 'client closed'));
       return new Promise<RawReply>((resolve, reject) => {
-        const entry: Pending = { frame, sent: false, resolve, reject, timer: undefined };
+        const entry: Pending = {
+          frame,
+          timeoutMs: Math.max(requestTimeoutMs, SLOW_CHANNEL_TIMEOUT_MS[channel] ?? 0),
+          sent: false,
+          resolve,
+          reject,
+          timer: undefined,
+        };
         pending.set(id, entry);
         if (socket !== null && socket.readyState === OPEN) {
           transmit(id, entry);

@@ -4,6 +4,7 @@ import { catalogSlice } from '../features/catalog/catalogSlice';
 import { categoriesSlice } from '../features/categories/categoriesSlice';
 import { displaySlice } from '../features/display/displaySlice';
 import { facePaySlice } from '../features/facepay/facePaySlice';
+import { payCodeSlice } from '../features/paycode/payCodeSlice';
 import { heldSlice } from '../features/held/heldSlice';
 import { managerSlice } from '../features/manager/managerSlice';
 import { connectionSlice } from '../features/connection/connectionSlice';
@@ -31,6 +32,7 @@ export const rootReducer = combineSlices(
   heldSlice,
   managerSlice,
   facePaySlice,
+  payCodeSlice,
   peripheralsSlice,
   poleSlice,
   auditSlice,

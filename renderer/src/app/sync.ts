@@ -13,6 +13,7 @@ import { loadPeripherals, peripheralsChanged } from '../features/peripherals/per
 import { loadPole, poleChanged } from '../features/pole/poleSlice';
 import { loadManagerSession, loadShifts } from '../features/manager/managerSlice';
 import { loadDailyReport } from '../features/report/reportSlice';
+import { payCodeProgressed } from '../features/paycode/payCodeSlice';
 import { loadCurrentSale, saleChanged, saleCompleted } from '../features/sale/saleSlice';
 import { loadShift, shiftChanged } from '../features/shift/shiftSlice';
 import { loadSyncStatus, syncStatusChanged } from '../features/sync/syncSlice';
@@ -73,6 +74,9 @@ export function syncStoreWithClient(
     client.subscribe('peripherals.status', (status) => dispatch(peripheralsChanged(status))),
     client.subscribe('pole.display', (status) => dispatch(poleChanged(status))),
     client.subscribe('ledger.audit', (status) => dispatch(auditChanged(status))),
+    client.subscribe('paycode.progress', (progress) =>
+      dispatch(payCodeProgressed({ progress, receivedAt: Date.now() })),
+    ),
     client.onConnectionChange((state) => {
       dispatch(connectionChanged(state));
       if (state === 'connected') reload();

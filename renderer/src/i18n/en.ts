@@ -243,6 +243,36 @@ export const en = {
     outcomeUnknown:
       'The connection dropped during payment. Check the sale on the terminal before trying again.',
   },
+  paycode: {
+    method: 'Payment code',
+    field: 'Customer’s payment code (scan, or type and press Enter)',
+    charge: 'Charge code',
+    wallets: {
+      alipay: 'Alipay',
+      wechat: 'WeChat Pay',
+      unionpay: 'UnionPay QR',
+      reference: 'stored-value',
+      any: 'payment',
+    },
+    charging: 'Charging {{wallet}} code {{masked}}…',
+    waiting: 'The customer is confirming on the phone ({{seconds}} s left)',
+    checking: 'Checking the payment with {{wallet}}…',
+    cancelling: 'Cancelling the payment…',
+    paid: 'Paid with {{wallet}}',
+    refused: 'Not paid: {{reason}}',
+    unknown:
+      'Payment state unknown ({{reason}}). Check with {{wallet}} before taking payment another way.',
+    noAcquirer: 'No acquirer is configured for {{wallet}} codes. Take payment another way.',
+    notACode: 'That is not a payment code this till accepts. Ask the customer to show it again.',
+    reasons: {
+      BUYER_TIMEOUT: 'the customer did not confirm in time; the payment was cancelled',
+      BALANCE: 'the customer’s balance is not enough; ask them to choose another card',
+      CODE_INVALID: 'the code is invalid or expired; ask the customer to refresh it and scan again',
+      NOT_CONFIRMED: 'the payment could not be confirmed, so it was cancelled; nothing was charged',
+      SALE_CHANGED: 'the sale changed while the customer paid; the money was sent back',
+      RISK: 'the wallet declined the payment',
+    },
+  },
   receipt: {
     title: 'Receipt',
     reprint: 'REPRINT',
@@ -329,6 +359,10 @@ export const en = {
     face: 'Face pay',
     qr: 'QR code',
     card: 'Card',
+    alipay: 'Alipay',
+    wechat: 'WeChat Pay',
+    unionpay: 'UnionPay QR',
+    stored_value: 'Stored value',
   },
   shift: {
     openTitle: 'Open shift',
@@ -677,6 +711,8 @@ export const en = {
       SIGN_IN_REQUIRED: 'Nobody is signed in at the till. Sign in first',
       MANAGER_REQUIRED: 'This is for the manager. Enter a manager’s PIN on this screen',
       NOT_SUPPORTED: 'This terminal cannot do that here',
+      ACQUIRER_REFUND_FAILED:
+        'The payment provider did not confirm the refund, so it was not recorded. Check with the provider before trying again',
       BUSY: 'The customer display is busy with another sale',
       ORDER_CONFLICT: 'That order number was already used for a different order',
       APPROVAL_REQUIRED: "A manager's approval is needed",

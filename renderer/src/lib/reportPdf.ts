@@ -33,6 +33,10 @@ const METHOD_NAMES: Record<PaymentMethod, string> = {
   face: 'Face pay',
   qr: 'QR code',
   card: 'Card',
+  alipay: 'Alipay',
+  wechat: 'WeChat Pay',
+  unionpay: 'UnionPay QR',
+  stored_value: 'Stored value',
 };
 
 /** What Helvetica (WinAnsi) can show: Latin text stays, anything else is dropped. */

@@ -52,6 +52,10 @@ export const METHOD_COLOURS: Record<PaymentMethod, string> = {
   face: '#0b5cd5',
   qr: '#b54708',
   card: '#6941c6',
+  alipay: '#026aa2',
+  wechat: '#3b7c0f',
+  unionpay: '#b42318',
+  stored_value: '#5e5e5e',
 };
 
 export const BAR_COLOUR = '#0b5cd5';

@@ -11,11 +11,12 @@ import { DialogLayer } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { AuditBanner } from '../../components/AuditBanner';
 import { StatusBar } from '../../components/StatusBar';
-import type { Product } from '../../contract';
+import { classifyPaymentCode, type Product } from '../../contract';
 import { selectNeedsSignIn, selectOperatorLoaded } from '../../features/auth/authSlice';
 import { queryChanged } from '../../features/catalog/catalogSlice';
 import { CashierFacePay, useFacePayStart } from '../../features/facepay/CashierFacePay';
 import { holdSale } from '../../features/held/heldSlice';
+import { payByCode, payCodeCleared } from '../../features/paycode/payCodeSlice';
 import { commandFor, type CashierCommand } from '../../features/keyboard/keymap';
 import {
   addItem,
@@ -43,7 +44,7 @@ import { FunctionKeyBar } from './FunctionKeyBar';
 import { HeldSalesDialog } from './HeldSalesDialog';
 import { HelpOverlay } from './HelpOverlay';
 import { OpenShiftDialog } from './OpenShiftDialog';
-import { PaymentDialog, type TenderMethod } from './PaymentDialog';
+import { PaymentDialog, type DialogMethod } from './PaymentDialog';
 import { PoleOffer } from './PoleOffer';
 import { ZeroSaleDialog } from './ZeroSaleDialog';
 import { PriceOverrideDialog } from './PriceOverrideDialog';
@@ -60,7 +61,7 @@ export const INTERACTIVE_MARK = 'pos:cashier-interactive';
 
 type OpenWindow =
   | { kind: 'help' }
-  | { kind: 'pay'; saleId: string; method: TenderMethod }
+  | { kind: 'pay'; saleId: string; method: DialogMethod }
   | { kind: 'held' }
   | { kind: 'lineDiscount' }
   | { kind: 'saleDiscount' }
@@ -68,6 +69,12 @@ type OpenWindow =
   | { kind: 'receipts' }
   | { kind: 'shift' }
   | { kind: 'void' };
+
+/** A wallet's payment code, or a foreign one to refuse: never looked up as a product. */
+function isPaymentCodeShaped(text: string): boolean {
+  const check = classifyPaymentCode(text);
+  return check.ok || check.reason === 'foreign';
+}
 
 /** Focus is in a field that wants keys for itself (the barcode field only when it has text). */
 function typingIn(target: Element | null, barcode: HTMLInputElement | null): boolean {
@@ -151,13 +158,38 @@ export function CashierScreen() {
     [dispatch],
   );
 
-  // A scan is never typed into a field. With the receipt showing it starts the next sale; while
-  // paying it adds to the sale being paid (the customer hands over one more thing: the payment
-  // window shows the new total, or why the sale cannot change after a part payment); with any
-  // other window open it is refused with a word, so an item never lands where it should not.
   const paying = window_?.kind === 'pay' && !showSignIn && !showOpenShift;
+  const paymentAllowed = canPay && shift !== null;
+
+  /**
+   * A customer's payment code (付款码), scanned or typed where a barcode goes: it pays the open
+   * sale through the payment window (opened on the code's own tab if it was not), never looked
+   * up as a product. Without a sale to pay it is refused with a word, the code not shown.
+   */
+  const payWithCode = useCallback(
+    (code: string) => {
+      if (!paymentAllowed || sale === null || (anyWindow && !paying)) {
+        dispatch(saleErrorShown({ kind: 'local', reason: 'scanWhileOpen' }));
+        return;
+      }
+      dispatch(clearSaleError());
+      if (!paying) setOpen({ kind: 'pay', saleId: sale.id, method: 'code' });
+      void dispatch(payByCode({ saleId: sale.id, code }));
+    },
+    [paymentAllowed, sale, anyWindow, paying, dispatch],
+  );
+
+  // A scan is never typed into a field. A payment code pays (above). With the receipt showing a
+  // product starts the next sale; while paying it adds to the sale being paid (the customer
+  // hands over one more thing: the payment window shows the new total, or why the sale cannot
+  // change after a part payment); with any other window open it is refused with a word, so an
+  // item never lands where it should not.
   const onScan = useCallback(
     (barcode: string) => {
+      if (isPaymentCodeShaped(barcode)) {
+        payWithCode(barcode);
+        return;
+      }
       if (showReceipt) {
         dispatch(dismissCompleted());
         addBarcode(barcode);
@@ -174,7 +206,7 @@ export function CashierScreen() {
       }
       addBarcode(barcode);
     },
-    [showReceipt, paying, anyWindow, dispatch, addBarcode, focusBarcode],
+    [showReceipt, paying, anyWindow, dispatch, addBarcode, focusBarcode, payWithCode],
   );
   useScanner(onScan);
 
@@ -188,13 +220,13 @@ export function CashierScreen() {
     [dispatch, focusBarcode, pendingQty],
   );
 
-  const paymentAllowed = canPay && shift !== null;
   // A sale of ¥0.00 is "paid" by completing it (F12 / Pay): no tender, no face pay.
   const completeAllowed = (canPay || zeroSale) && shift !== null;
   const openPayment = useCallback(
-    (method: TenderMethod) => {
+    (method: DialogMethod) => {
       if (!completeAllowed || sale === null) return;
       dispatch(clearSaleError());
+      dispatch(payCodeCleared());
       setOpen({ kind: 'pay', saleId: sale.id, method });
     },
     [dispatch, completeAllowed, sale],
@@ -365,7 +397,9 @@ export function CashierScreen() {
           <section className="cashier__sale" aria-label={t('cashier.saleArea')}>
             <BarcodeEntry
               inputRef={barcodeRef}
-              onSubmit={addBarcode}
+              onSubmit={(typed) =>
+                isPaymentCodeShaped(typed) ? payWithCode(typed) : addBarcode(typed)
+              }
               pendingQty={pendingQty}
               onQuantity={quantityTyped}
             />

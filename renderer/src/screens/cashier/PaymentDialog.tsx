@@ -1,7 +1,9 @@
 /**
  * Taking payment: cash (tendered, quick amounts, change), card or QR (recorded with an optional
- * reference). A tender below what is due is a part payment, and the dialog stays open for the
- * rest (split tender) until the sale is paid. The customer display follows each step.
+ * reference), or a customer's payment code (charged through the acquirer for what is due; a
+ * scanned code lands here too). A tender below what is due is a part payment, and the dialog
+ * stays open for the rest (split tender) until the sale is paid. The customer display follows
+ * each step.
  */
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,16 +14,34 @@ import { useMoney } from '../../components/hooks';
 import type { PaymentMethod, Sale } from '../../contract';
 import { announcePayment } from '../../features/display/displaySlice';
 import { payTender, selectPaying, selectSaleError } from '../../features/sale/saleSlice';
+import {
+  payByCode,
+  payCodeCleared,
+  selectPayCode,
+  selectPayCodeBusy,
+} from '../../features/paycode/payCodeSlice';
+import { PayCodeStatus } from '../../features/paycode/PayCodeStatus';
 import { cashChange, fenToYuanInput, parseYuanToFen, quickTenders } from '../../lib/money';
 import { AmountField } from './AmountField';
 
 export const TENDER_METHODS = ['cash', 'card', 'qr'] as const satisfies readonly PaymentMethod[];
 export type TenderMethod = (typeof TENDER_METHODS)[number];
+/** The dialog's tabs: the till's own tenders, and a payment code charged through the acquirer. */
+export const DIALOG_METHODS = [...TENDER_METHODS, 'code'] as const;
+export type DialogMethod = (typeof DIALOG_METHODS)[number];
 
 const TITLES = {
   cash: 'payment.title',
   card: 'payment.titleCard',
   qr: 'payment.titleQr',
+  code: 'paycode.method',
+} as const;
+
+const TAB_LABELS = {
+  cash: 'methods.cash',
+  card: 'methods.card',
+  qr: 'methods.qr',
+  code: 'paycode.method',
 } as const;
 
 export function PaymentDialog({
@@ -30,7 +50,7 @@ export function PaymentDialog({
   onClose,
 }: {
   sale: Sale;
-  initialMethod: TenderMethod;
+  initialMethod: DialogMethod;
   onClose: () => void;
 }) {
   const { t } = useTranslation();
@@ -38,7 +58,16 @@ export function PaymentDialog({
   const money = useMoney();
   const paying = useAppSelector(selectPaying);
   const error = useAppSelector(selectSaleError);
-  const [method, setMethod] = useState<TenderMethod>(initialMethod);
+  const [method, setMethod] = useState<DialogMethod>(initialMethod);
+  const payCode = useAppSelector(selectPayCode);
+  const codeBusy = useAppSelector(selectPayCodeBusy);
+  const [code, setCode] = useState('');
+  // A code scanned while another tab is showing: its progress is on the code's tab.
+  const [codePhaseSeen, setCodePhaseSeen] = useState(payCode.phase);
+  if (codePhaseSeen !== payCode.phase) {
+    setCodePhaseSeen(payCode.phase);
+    if (payCode.phase === 'charging' && method !== 'code') setMethod('code');
+  }
   const [tendered, setTendered] = useState('');
   const [amount, setAmount] = useState(() => fenToYuanInput(sale.dueFen));
   const [reference, setReference] = useState('');
@@ -68,18 +97,26 @@ export function PaymentDialog({
   const quick = quickTenders(due);
   const partCash = change.state === 'short' && parsedTendered.ok && parsedTendered.fen > 0;
   const amountOk = parsedAmount.ok && parsedAmount.fen > 0 && parsedAmount.fen <= due;
-  const canConfirm = !paying && (method === 'cash' ? change.state === 'ok' : amountOk);
+  const busy = paying || codeBusy;
+  const canConfirm =
+    !busy &&
+    (method === 'cash' ? change.state === 'ok' : method === 'code' ? code.trim() !== '' : amountOk);
 
-  // The customer display shows what is happening: waiting for payment, cash handed over.
+  // The customer display shows what is happening: waiting for payment, cash handed over. (A
+  // payment code: the wallet is not known until a code is read, so no method is announced.)
   const tenderedFen = method === 'cash' && parsedTendered.ok ? parsedTendered.fen : null;
+  const announced = method === 'code' ? null : method;
   useEffect(() => {
     const timer = setTimeout(() => {
-      void dispatch(announcePayment({ saleId: sale.id, stage: 'waiting', method, tenderedFen }));
+      void dispatch(
+        announcePayment({ saleId: sale.id, stage: 'waiting', method: announced, tenderedFen }),
+      );
     }, 120);
     return () => clearTimeout(timer);
-  }, [dispatch, sale.id, method, tenderedFen]);
+  }, [dispatch, sale.id, announced, tenderedFen]);
 
   const close = (): void => {
+    dispatch(payCodeCleared());
     void dispatch(
       announcePayment({ saleId: sale.id, stage: 'cancelled', method: null, tenderedFen: null }),
     );
@@ -93,7 +130,18 @@ export function PaymentDialog({
 
   const confirm = (): void => {
     setTouched(true);
-    if (paying) return;
+    if (busy) return;
+    if (method === 'code') {
+      const typed = code.trim();
+      if (typed === '') {
+        inputRef.current?.focus();
+        return;
+      }
+      // Out of the field at once: the code is a bearer credential, shown only masked from now.
+      setCode('');
+      void dispatch(payByCode({ saleId: sale.id, code: typed }));
+      return;
+    }
     if (method === 'cash') {
       if (!parsedTendered.ok || change.state !== 'ok') {
         inputRef.current?.focus();
@@ -109,7 +157,8 @@ export function PaymentDialog({
     pay({ method, amountFen: parsedAmount.fen, reference: reference.trim() });
   };
 
-  const chooseMethod = (next: TenderMethod): void => {
+  const chooseMethod = (next: DialogMethod): void => {
+    if (codeBusy) return;
     setMethod(next);
     setTouched(false);
     setTimeout(() => focusField(inputRef.current), 0);
@@ -118,7 +167,7 @@ export function PaymentDialog({
   return (
     <Dialog
       title={t(TITLES[method])}
-      onCancel={paying ? undefined : close}
+      onCancel={busy ? undefined : close}
       initialFocus={inputRef}
       className="dialog--payment"
       testId="payment-dialog"
@@ -126,11 +175,11 @@ export function PaymentDialog({
       <form
         className="dialog__body"
         onKeyDown={(event) => {
-          // Alt+1/2/3 switch the method without leaving the amount.
-          const index = ['1', '2', '3'].indexOf(event.key);
+          // Alt+1/2/3/4 switch the method without leaving the amount.
+          const index = ['1', '2', '3', '4'].indexOf(event.key);
           if (event.altKey && index >= 0) {
             event.preventDefault();
-            chooseMethod(TENDER_METHODS[index] ?? 'cash');
+            chooseMethod(DIALOG_METHODS[index] ?? 'cash');
           }
         }}
         onSubmit={(event) => {
@@ -139,7 +188,7 @@ export function PaymentDialog({
         }}
       >
         <div className="segmented" role="radiogroup" aria-label={t('payment.method')}>
-          {TENDER_METHODS.map((m, i) => (
+          {DIALOG_METHODS.map((m, i) => (
             <button
               key={m}
               type="button"
@@ -148,7 +197,7 @@ export function PaymentDialog({
               className={`btn segmented__option ${method === m ? 'segmented__option--on' : ''}`}
               onClick={() => chooseMethod(m)}
             >
-              {t(`methods.${m}`)} <kbd aria-hidden="true">Alt+{i + 1}</kbd>
+              {t(TAB_LABELS[m])} <kbd aria-hidden="true">Alt+{i + 1}</kbd>
             </button>
           ))}
         </div>
@@ -165,7 +214,28 @@ export function PaymentDialog({
             ))}
           </ul>
         )}
-        {method === 'cash' ? (
+        {method === 'code' ? (
+          <>
+            <label className="field">
+              <span className="field-label">{t('paycode.field')}</span>
+              <input
+                ref={inputRef}
+                className="input"
+                type="text"
+                inputMode="numeric"
+                autoComplete="off"
+                spellCheck={false}
+                maxLength={64}
+                value={code}
+                // Read-only, not disabled, while charging: focus stays in the dialog (Alt+1..4, Esc).
+                readOnly={codeBusy}
+                data-testid="paycode-input"
+                onChange={(event) => setCode(event.target.value)}
+              />
+            </label>
+            <PayCodeStatus />
+          </>
+        ) : method === 'cash' ? (
           <>
             <AmountField
               label={t('payment.tendered')}
@@ -269,12 +339,7 @@ export function PaymentDialog({
         )}
         <ErrorMessage error={error} />
         <div className="dialog__actions">
-          <button
-            type="button"
-            className="btn btn-ghost btn-large"
-            onClick={close}
-            disabled={paying}
-          >
+          <button type="button" className="btn btn-ghost btn-large" onClick={close} disabled={busy}>
             {t('payment.cancel')}
           </button>
           <button
@@ -283,7 +348,11 @@ export function PaymentDialog({
             // aria-disabled, not disabled: Enter must still reach confirm() to explain why not.
             aria-disabled={!canConfirm}
           >
-            {paying ? t('payment.paying') : t('payment.confirm')}
+            {busy
+              ? t('payment.paying')
+              : method === 'code'
+                ? t('paycode.charge')
+                : t('payment.confirm')}
           </button>
         </div>
       </form>

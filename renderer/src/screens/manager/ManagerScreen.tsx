@@ -14,7 +14,7 @@ import { downloadBlob } from '../../components/download';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { AuditBanner } from '../../components/AuditBanner';
 import { StatusBar } from '../../components/StatusBar';
-import type { DailyReport } from '../../contract';
+import type { DailyReport, PaymentMethod } from '../../contract';
 import {
   IDLE_LOCK_MS,
   loadShifts,
@@ -91,8 +91,7 @@ function useExports(report: DailyReport | null) {
       count: t('manager.count'),
       amount: t('manager.amount'),
       byMethod: t('manager.byMethod'),
-      method: (m) =>
-        m === 'method' ? t('manager.method') : t(`methods.${m as 'cash' | 'face' | 'qr' | 'card'}`),
+      method: (m) => (m === 'method' ? t('manager.method') : t(`methods.${m as PaymentMethod}`)),
       topItems: t('manager.topItems'),
       sku: t('manager.sku'),
       nameZh: t('manager.nameZh'),
