@@ -119,11 +119,18 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     // Each step runs whatever the one before did: the ledger must be closed before exiting.
-    const quietly = (step: () => Promise<void>) => () => step().catch(() => undefined);
+    // A step that takes long is named in the output: a till that is slow to quit at closing
+    // time should say what it waited for.
+    const quietly = (name: string, step: () => Promise<void>) => async () => {
+      const started = Date.now();
+      await step().catch(() => undefined);
+      const took = Date.now() - started;
+      if (took >= 1000) console.log(`shutdown: ${name} took ${took} ms`);
+    };
     void Promise.resolve()
-      .then(quietly(() => host.close()))
-      .then(quietly(() => cloud.stop()))
-      .then(quietly(() => core.shutdown()))
+      .then(quietly('closing the screens', () => host.close()))
+      .then(quietly('stopping the cloud link', () => cloud.stop()))
+      .then(quietly('closing the core', () => core.shutdown()))
       .finally(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
