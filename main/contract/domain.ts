@@ -329,6 +329,7 @@ export type DailyReport = z.infer<typeof dailyReport>;
 /** The acquirers a day can be reconciled with (acquirer_payments.acquirer). */
 export const ACQUIRERS = ['alipay', 'wechatpay', 'reference'] as const;
 export const acquirerName = z.enum(ACQUIRERS);
+export type AcquirerName = z.infer<typeof acquirerName>;
 
 /** One payment or refund through an acquirer, as one side (ledger or acquirer) lists it. */
 export const reconciliationLine = z.object({

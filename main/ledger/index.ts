@@ -9,7 +9,9 @@ import {
   type CreateOrderRequest,
   type RegisterDevice,
   type AuditVerification,
+  type AcquirerName,
   type DailyReport,
+  type ReconciliationLine,
   type PinAttempt,
   type DisplayDevice,
   type PrinterFault,
@@ -54,6 +56,7 @@ import * as receipts from './receipts';
 import { planRefund, refund, refundsOf, type RefundOptions, type RefundPlan } from './refunds';
 import * as regs from './registers';
 import { dailyReport, xReport } from './reports';
+import { acquirerDayLines } from './acquirer-day';
 import * as sales from './sales';
 import { getSale, getSaleByReceipt } from './sale-view';
 import { getSettings, setSettings } from './settings';
@@ -278,6 +281,10 @@ export class Ledger {
   }
   dailyReport(businessDate: string): DailyReport {
     return dailyReport(this.ctx, businessDate);
+  }
+  /** The payments and refunds through one acquirer on a day (its reconciliation's ledger side). */
+  acquirerDayLines(acquirer: AcquirerName, day: string): ReconciliationLine[] {
+    return acquirerDayLines(this.ctx, acquirer, day);
   }
   takeZReport(businessDate?: string): ZReport {
     return z.takeZReport(this.ctx, businessDate);

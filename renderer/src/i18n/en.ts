@@ -656,6 +656,8 @@ export const en = {
       NOT_SUPPORTED: 'This terminal cannot do that here',
       ACQUIRER_REFUND_FAILED:
         'The payment provider did not confirm the refund, so it was not recorded. Check with the provider before trying again',
+      ACQUIRER_UNAVAILABLE:
+        "The payment provider's statement could not be fetched. Check the connection and try again",
       BUSY: 'The customer display is busy with another sale',
       ORDER_CONFLICT: 'That order number was already used for a different order',
       APPROVAL_REQUIRED: "A manager's approval is needed",

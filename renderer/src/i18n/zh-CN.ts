@@ -644,6 +644,7 @@ export const zhCN: Translations = {
       MANAGER_REQUIRED: '此功能仅限店长，请在本屏幕输入店长密码',
       NOT_SUPPORTED: '本终端无法在此执行该操作',
       ACQUIRER_REFUND_FAILED: '支付机构未确认退款，本次退货未记录。请先向支付机构核实，再重试',
+      ACQUIRER_UNAVAILABLE: '无法获取支付机构的对账单，请检查网络后重试',
       BUSY: '顾客屏正在处理另一笔交易',
       ORDER_CONFLICT: '该订单号已用于另一笔不同的订单',
       APPROVAL_REQUIRED: '需要店长批准',
