@@ -20,6 +20,7 @@ function previousDate(date: string): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** Payments first, then refunds, each in time order (as the acquirers' bills list them). */
 export function acquirerDayLines(
   ctx: Ctx,
   acquirer: AcquirerName,
@@ -52,5 +53,10 @@ export function acquirerDayLines(
   return [
     ...payments.filter(onDay).map((p) => ({ kind: 'payment' as const, refundNo: '', ...p })),
     ...refunds.filter(onDay).map((r) => ({ kind: 'refund' as const, ...r })),
-  ].sort((a, b) => a.at.localeCompare(b.at) || a.outTradeNo.localeCompare(b.outTradeNo));
+  ].sort(
+    (a, b) =>
+      a.kind.localeCompare(b.kind) ||
+      a.at.localeCompare(b.at) ||
+      a.outTradeNo.localeCompare(b.outTradeNo),
+  );
 }
