@@ -141,6 +141,7 @@ const MANAGER_CALLS: [Channel, unknown][] = [
   ['report.shifts', { businessDate: '2025-03-14' }],
   ['report.zList', {}],
   ['report.zGet', { number: 1 }],
+  ['report.reconcile', { businessDate: '2025-03-14', acquirer: 'alipay' }],
   ['ledger.verify', {}],
   ['staff.list', {}],
   ['staff.all', {}],
