@@ -61,9 +61,12 @@ function cell(value: string | number): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function row(values: (string | number)[]): string {
+/** One CSV line, quoted where needed (the reconciliation CSV writes its lines with it too). */
+export function csvRow(values: (string | number)[]): string {
   return values.map(cell).join(',');
 }
+
+const row = csvRow;
 
 export function reportCsv(report: DailyReport, shifts: readonly Shift[], l: CsvLabels): string {
   const yuan = fenToYuanInput;
