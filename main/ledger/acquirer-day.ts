@@ -5,12 +5,7 @@
  * shop's zone when the money moved, not by our business day (a Z report can move that), so the
  * day here is the shop-zone date of paid_at / refunded_at.
  */
-import {
-  ACQUIRERS,
-  PosError,
-  type AcquirerName,
-  type ReconciliationLine,
-} from '../contract';
+import { ACQUIRERS, PosError, type AcquirerName, type ReconciliationLine } from '../contract';
 import { isCalendarDate, nextDate } from './clock';
 import type { Ctx } from './context';
 
@@ -29,7 +24,11 @@ export function acquirerDayLines(
   if (typeof day !== 'string' || !isCalendarDate(day))
     throw new PosError('VALIDATION', 'businessDate: expected a date YYYY-MM-DD', 'businessDate');
   if (!(ACQUIRERS as readonly string[]).includes(acquirer))
-    throw new PosError('VALIDATION', `acquirer: expected one of ${ACQUIRERS.join(', ')}`, 'acquirer');
+    throw new PosError(
+      'VALIDATION',
+      `acquirer: expected one of ${ACQUIRERS.join(', ')}`,
+      'acquirer',
+    );
   // Times are stored as UTC ISO strings; every zone is within a day of UTC, so the rows of the
   // local day are among those of the UTC days either side, and the zone decides the rest.
   const from = previousDate(day);

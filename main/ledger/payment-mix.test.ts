@@ -76,9 +76,21 @@ function busyDay() {
 function assertMixAddsUp(totals: ReportTotals) {
   const sum = (f: (m: ReportTotals['byMethod'][number]) => number) =>
     totals.byMethod.reduce((s, m) => s + f(m), 0);
-  assert.equal(sum((m) => m.amountFen), totals.netFen, 'the nets add up to the net');
-  assert.equal(sum((m) => m.paidFen ?? 0), totals.salesFen, 'paid adds up to sales');
-  assert.equal(sum((m) => m.refundsFen ?? 0), totals.refundsFen, 'refunds add up to refunds');
+  assert.equal(
+    sum((m) => m.amountFen),
+    totals.netFen,
+    'the nets add up to the net',
+  );
+  assert.equal(
+    sum((m) => m.paidFen ?? 0),
+    totals.salesFen,
+    'paid adds up to sales',
+  );
+  assert.equal(
+    sum((m) => m.refundsFen ?? 0),
+    totals.refundsFen,
+    'refunds add up to refunds',
+  );
   for (const m of totals.byMethod)
     assert.equal(m.amountFen, (m.paidFen ?? 0) - (m.refundsFen ?? 0), m.method);
 }

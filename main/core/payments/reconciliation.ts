@@ -69,7 +69,8 @@ export function reconcile(
     });
   }
   for (const other of theirs)
-    if (!seen.has(keyOf(other))) lines.push({ status: 'acquirer_only', ledger: null, acquirer: other });
+    if (!seen.has(keyOf(other)))
+      lines.push({ status: 'acquirer_only', ledger: null, acquirer: other });
   return {
     businessDate,
     acquirer,
