@@ -24,10 +24,9 @@ beforeEach(() => {
 afterEach(() => t.cleanup());
 
 function basket() {
-  let s = t.ledger.addItem({ sku: 'DRK-001', qty: 2 });
-  s = t.ledger.addItem({ sku: 'SNK-001' });
-  s = t.ledger.addItem({ sku: 'SNK-002' });
-  return s;
+  t.ledger.addItem({ sku: 'DRK-001', qty: 2 });
+  t.ledger.addItem({ sku: 'SNK-001' });
+  return t.ledger.addItem({ sku: 'SNK-002' });
 }
 
 /** An Alipay payment for the whole sale, as the pay-by-code flow hands it over. */
