@@ -16,6 +16,8 @@ test('the daily report: PIN, figures, charts, CSV and PDF', async ({ page, host 
   const [a, b, c] = [demoProduct(3), demoProduct(11), demoProduct(42)];
   let cashFen = 0;
   let cardFen = 0;
+  let cashPaidFen = 0;
+  let refundFen = 0;
   const net = await asCashier(host, async (api) => {
     await api.invoke('shift.open', { floatFen: 20_000 });
     const first = await api.invoke('sale.addItem', { barcode: a.barcode, qty: 2 });
@@ -34,6 +36,8 @@ test('the daily report: PIN, figures, charts, CSV and PDF', async ({ page, host 
       reason: 'damaged',
       managerPin: MANAGER_PIN,
     });
+    cashPaidFen = paidCash.totalFen;
+    refundFen = refund.amountFen;
     cashFen = paidCash.totalFen - refund.amountFen;
     cardFen = second.totalFen;
     return paidCash.totalFen + second.totalFen - refund.amountFen;
@@ -82,6 +86,17 @@ test('the daily report: PIN, figures, charts, CSV and PDF', async ({ page, host 
     `现金¥${yuan(cashFen)} · ${share(cashFen)}`,
     `银行卡¥${yuan(cardFen)} · ${share(cardFen)}`,
   ]);
+  // The payment mix by channel: paid, refunds and net per method; the nets total the day's net.
+  const mix = page.getByTestId('report-payment-mix');
+  await expect(mix.locator('[data-method="cash"]')).toHaveText(
+    `现金收银台记录1¥${yuan(cashPaidFen)}1¥${yuan(refundFen)}¥${yuan(cashFen)}`,
+  );
+  await expect(mix.locator('[data-method="card"]')).toContainText(`¥${yuan(cardFen)}`);
+  await expect(mix.getByTestId('mix-net')).toHaveText(`¥${yuan(net)}`);
+  // 对账: this terminal has no acquirer configured, and says so (nothing to set against).
+  const reconcile = page.getByTestId('reconcile-panel');
+  await reconcile.getByRole('button', { name: '对账' }).click();
+  await expect(reconcile.getByTestId('reconcile-error')).toContainText('本终端无法在此执行该操作');
   await expect(page.getByRole('table', { name: '退款记录' })).toContainText('damaged');
   const shifts = page.getByRole('table', { name: '班次与现金清点' });
   await expect(shifts).toContainText('进行中');
@@ -96,6 +111,9 @@ test('the daily report: PIN, figures, charts, CSV and PDF', async ({ page, host 
   const csv = readFileSync(csvFile, 'utf8');
   expect(csv).toContain(`净销售额,${yuan(net)}`);
   expect(csv).toContain(`${c.sku},${c.nameZh},`);
+  expect(csv).toContain(
+    `现金,收银台记录,1,${yuan(cashPaidFen)},1,${yuan(refundFen)},${yuan(cashFen)}`,
+  );
 
   const pdfDownload = page.waitForEvent('download');
   await page.getByRole('button', { name: '导出 PDF' }).click();

@@ -8,7 +8,9 @@ import {
   amountFen,
   auditStatus,
   businessDate,
+  acquirerName,
   dailyReport,
+  reconciliation,
   id,
   tillTender,
   product,
@@ -231,6 +233,14 @@ export const channels = {
   },
   /** The shifts opened on a business day, with their cash counts and variances. */
   'report.shifts': { request: z.object({ businessDate }).strict(), response: z.array(shift) },
+  /**
+   * A day's payments and refunds through one acquirer, the ledger's list set against the
+   * acquirer's own (its day bill): matched, on one side only, or amounts that differ.
+   */
+  'report.reconcile': {
+    request: z.object({ businessDate, acquirer: acquirerName }).strict(),
+    response: reconciliation,
+  },
   'report.zList': { request: nothing, response: z.array(zReport) },
   'report.zGet': {
     request: z.object({ number: z.number().int().min(1) }).strict(),

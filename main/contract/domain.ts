@@ -225,11 +225,35 @@ export const shift = z.object({
 });
 export type Shift = z.infer<typeof shift>;
 
+/**
+ * Who settles a method's money: the till itself (cash; card and the shop's own QR, recorded at
+ * the till from the terminal's slip), an acquirer (payment codes, set against its day bill), or
+ * the face-pay cloud.
+ */
+export const METHOD_SETTLED_BY = {
+  cash: 'till',
+  card: 'till',
+  qr: 'till',
+  face: 'cloud',
+  alipay: 'acquirer',
+  wechat: 'acquirer',
+  unionpay: 'acquirer',
+  stored_value: 'acquirer',
+} as const satisfies Record<PaymentMethod, 'till' | 'acquirer' | 'cloud'>;
+
 export const methodTotals = z.object({
   method: paymentMethod,
+  /** Payments taken. */
   count: z.number().int(),
+  /** paidFen - refundsFen: the net, so that the methods add up to the report's netFen. */
   amountFen: fen,
+  /** Applied to sales (absent in reports stored before the payment mix had it). */
+  paidFen: fen.optional(),
+  /** Refund parts back to this method, and their amount (absent as paidFen). */
+  refundsCount: z.number().int().optional(),
+  refundsFen: fen.optional(),
 });
+export type MethodTotals = z.infer<typeof methodTotals>;
 
 /** A paired register's share of a report (the register API's orders, ledger origin 'register'). */
 export const registerTotals = z.object({
@@ -301,6 +325,53 @@ export const dailyReport = z.object({
   ),
 });
 export type DailyReport = z.infer<typeof dailyReport>;
+
+/** The acquirers a day can be reconciled with (acquirer_payments.acquirer). */
+export const ACQUIRERS = ['alipay', 'wechatpay', 'reference'] as const;
+export const acquirerName = z.enum(ACQUIRERS);
+export type AcquirerName = z.infer<typeof acquirerName>;
+
+/** One payment or refund through an acquirer, as one side (ledger or acquirer) lists it. */
+export const reconciliationLine = z.object({
+  kind: z.enum(['payment', 'refund']),
+  outTradeNo: z.string(),
+  acquirerTradeNo: z.string(),
+  /** The refund's number (the ledger's refund id); '' for a payment. */
+  refundNo: z.string(),
+  amountFen: fen,
+  at: z.string(),
+});
+export type ReconciliationLine = z.infer<typeof reconciliationLine>;
+
+export const reconciliationSide = z.object({
+  paymentsCount: z.number().int(),
+  paymentsFen: fen,
+  refundsCount: z.number().int(),
+  refundsFen: fen,
+  /** paymentsFen - refundsFen */
+  netFen: fen,
+});
+
+/**
+ * A day of one acquirer's money set against the ledger: every line of either side once, keyed
+ * by (kind, outTradeNo, refundNo). `ledger`/`acquirer` is that side's line (null: it lacks it).
+ */
+export const reconciliation = z.object({
+  businessDate,
+  acquirer: acquirerName,
+  lines: z.array(
+    z.object({
+      status: z.enum(['matched', 'ledger_only', 'acquirer_only', 'amount_differs']),
+      ledger: reconciliationLine.nullable(),
+      acquirer: reconciliationLine.nullable(),
+    }),
+  ),
+  ledgerTotals: reconciliationSide,
+  acquirerTotals: reconciliationSide,
+  /** True when every line matched. */
+  balanced: z.boolean(),
+});
+export type Reconciliation = z.infer<typeof reconciliation>;
 
 export const xReport = z.object({
   shift,

@@ -44,6 +44,8 @@ export const ERROR_CODES = [
    * refund is not recorded. Check with the acquirer before refunding again.
    */
   'ACQUIRER_REFUND_FAILED',
+  /** The acquirer's day bill could not be fetched (no answer, refused): nothing was compared. */
+  'ACQUIRER_UNAVAILABLE',
   /** The customer display already shows another sale (the till's, or another register's order). */
   'BUSY',
   /** A register sent an order (or refund) number again with different content. */

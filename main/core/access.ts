@@ -97,6 +97,7 @@ export const RULES: { readonly [C in Channel]: Requirement } = {
   'report.daily': 'manager',
   'report.shifts': 'manager',
   'report.zList': 'manager',
+  'report.reconcile': 'manager',
   'report.zGet': 'manager',
   'ledger.verify': 'manager',
   // Open: the cashier's screen shows a failed audit check as a banner before anyone signs in.

@@ -311,6 +311,11 @@ export function createHandlers(
         (z) => ({ ref: String(z.number), details: { businessDate: z.businessDate } }),
       );
     },
+    'report.reconcile': (r) => {
+      if (services.payCode === undefined)
+        throw new PosError('NOT_SUPPORTED', 'No acquirer is configured.', 'acquirer');
+      return services.payCode.reconcile(r.acquirer, r.businessDate);
+    },
     'report.zList': () => ledger.listZReports(),
     'report.zGet': (r) => ledger.getZReport(r.number),
     'report.shifts': (r) => ledger.shiftsOfDate(r.businessDate),

@@ -21,10 +21,13 @@ import {
   maskPaymentCode,
   PAYMENT_SCHEME_NAMES,
   PosError,
+  type AcquirerName,
   type PayCodeProgress,
   type PayCodeResult,
+  type Reconciliation,
   type Sale,
 } from '../contract';
+import { reconcile } from './payments/reconciliation';
 import type { AcquirerRefund, Ledger, RefundPlan } from '../ledger';
 import type { Logger } from './logger';
 import type {
@@ -95,6 +98,34 @@ export class PayCodeService {
   /** Settles when the recovered payments handed to recordRecovered are recorded (or sent back). */
   idle(): Promise<void> {
     return Promise.all(this.recording).then(() => undefined);
+  }
+
+  /**
+   * A day's reconciliation with one acquirer: the ledger's list against the acquirer's day bill.
+   * NOT_SUPPORTED when that acquirer is not configured here; ACQUIRER_UNAVAILABLE when its bill
+   * cannot be fetched (then nothing is compared: half a list would look like missing money).
+   */
+  async reconcile(acquirer: AcquirerName, day: string): Promise<Reconciliation> {
+    const ours = this.options.ledger.acquirerDayLines(acquirer, day);
+    const through = Object.values(this.options.acquirers).find((a) => a?.name === acquirer);
+    if (through === undefined)
+      throw new PosError('NOT_SUPPORTED', `No ${acquirer} acquirer is configured.`, 'acquirer');
+    let bill;
+    try {
+      bill = await through.settlementList(day);
+    } catch (error) {
+      this.options.logger.warn('acquirer day bill not fetched', {
+        acquirer,
+        day,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      throw new PosError(
+        'ACQUIRER_UNAVAILABLE',
+        `The ${acquirer} statement for ${day} could not be fetched.`,
+        'acquirer',
+      );
+    }
+    return reconcile(day, acquirer, ours, bill);
   }
 
   /** Whether a payment code can be charged at all on this terminal. */

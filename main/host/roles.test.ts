@@ -141,6 +141,7 @@ const MANAGER_CALLS: [Channel, unknown][] = [
   ['report.shifts', { businessDate: '2025-03-14' }],
   ['report.zList', {}],
   ['report.zGet', { number: 1 }],
+  ['report.reconcile', { businessDate: '2025-03-14', acquirer: 'alipay' }],
   ['ledger.verify', {}],
   ['staff.list', {}],
   ['staff.all', {}],
@@ -231,8 +232,13 @@ for (const [transport, makeRig] of [
         assert.equal(session.idleMs, MANAGER_IDLE_MS);
         for (const [channel, payload] of MANAGER_CALLS) {
           const got = await outcome(call(channel, payload));
-          // No Z report was taken yet: Z1 is not found, but the channel answered.
-          assert.equal(got, channel === 'report.zGet' ? 'NOT_FOUND' : 'served', channel);
+          // No Z report was taken yet: Z1 is not found, and this rig has no acquirer to
+          // reconcile with; but the channels answered.
+          const expected: Partial<Record<Channel, string>> = {
+            'report.zGet': 'NOT_FOUND',
+            'report.reconcile': 'NOT_SUPPORTED',
+          };
+          assert.equal(got, expected[channel] ?? 'served', channel);
         }
         assert.equal((await till.invoke('ledger.verify', {})).ok, true);
 

@@ -15,7 +15,9 @@ import {
   type ImportPreview,
   type ProductDraft,
   type AuditVerification,
+  type AcquirerName,
   type DailyReport,
+  type ReconciliationLine,
   type PinAttempt,
   type DisplayDevice,
   type PrinterFault,
@@ -62,6 +64,7 @@ import * as receipts from './receipts';
 import { planRefund, refund, refundsOf, type RefundOptions, type RefundPlan } from './refunds';
 import * as regs from './registers';
 import { dailyReport, xReport } from './reports';
+import { acquirerDayLines } from './acquirer-day';
 import * as sales from './sales';
 import { getSale, getSaleByReceipt } from './sale-view';
 import { getSettings, setSettings } from './settings';
@@ -306,6 +309,10 @@ export class Ledger {
   }
   dailyReport(businessDate: string): DailyReport {
     return dailyReport(this.ctx, businessDate);
+  }
+  /** The payments and refunds through one acquirer on a day (its reconciliation's ledger side). */
+  acquirerDayLines(acquirer: AcquirerName, day: string): ReconciliationLine[] {
+    return acquirerDayLines(this.ctx, acquirer, day);
   }
   takeZReport(businessDate?: string): ZReport {
     return z.takeZReport(this.ctx, businessDate);

@@ -7,8 +7,10 @@
  * Definitions (ReportTotals):
  * - salesFen: completed sales' totals (after discounts); refundsFen: refunds made in the period
  *   (whenever the sale was); netFen = salesFen - refundsFen; taxFen is net of refunded tax.
- * - byMethod: every method, count = payments taken, amountFen = applied to sales minus refunded
- *   to that method, so the amounts add up to netFen.
+ * - byMethod (the payment mix): every method, count = payments taken, paidFen = applied to
+ *   sales, refundsCount/refundsFen = refund parts back to that method, amountFen = paidFen -
+ *   refundsFen, so the amounts add up to netFen. Which methods an acquirer settles (and so are
+ *   reconciled against its bill, reconciliation.ts) is contract METHOD_SETTLED_BY.
  * - facePayShareBp: face payments applied / salesFen, in basis points, rounded half up.
  * - averageTicketFen: salesFen / salesCount, rounded half up.
  * - byHour: all 24 hours; count = sales completed in the hour, netFen = their totals minus the
@@ -19,6 +21,7 @@ import {
   PAYMENT_METHODS,
   PosError,
   type DailyReport,
+  type MethodTotals,
   type PaymentMethod,
   type RegisterTotals,
   type ReportTotals,
@@ -47,6 +50,33 @@ function where(scope: Scope): { sales: string; refunds: string; params: string[]
 }
 
 const TOP_ITEMS = 10;
+
+interface MethodSum {
+  method: PaymentMethod;
+  n: number;
+  amount: number;
+}
+
+/**
+ * The payment mix: every method, with what was applied to sales, what went back to it in
+ * refunds, and the net (amountFen), which is what adds up to the report's netFen.
+ */
+function paymentMix(paid: MethodSum[], refunded: MethodSum[]): MethodTotals[] {
+  return PAYMENT_METHODS.map((method) => {
+    const p = paid.find((r) => r.method === method);
+    const r = refunded.find((x) => x.method === method);
+    const paidFen = p?.amount ?? 0;
+    const refundsFen = r?.amount ?? 0;
+    return {
+      method,
+      count: p?.n ?? 0,
+      amountFen: paidFen - refundsFen,
+      paidFen,
+      refundsCount: r?.n ?? 0,
+      refundsFen,
+    };
+  });
+}
 
 function roundDiv(a: number, b: number): number {
   return b === 0 ? 0 : Math.floor((2 * a + b) / (2 * b));
@@ -79,16 +109,12 @@ export function totals(ctx: Ctx, scope: Scope): ReportTotals {
     .all(...w.params) as { method: PaymentMethod; n: number; amount: number }[];
   const refunded = ctx
     .stmt(
-      `SELECT rp.method AS method, SUM(rp.amount_fen) AS amount
+      `SELECT rp.method AS method, count(*) AS n, SUM(rp.amount_fen) AS amount
        FROM refunds r JOIN refund_payments rp ON rp.refund_id = r.id
        WHERE ${w.refunds} GROUP BY rp.method`,
     )
-    .all(...refundParams) as { method: PaymentMethod; amount: number }[];
-  const byMethod = PAYMENT_METHODS.map((method) => {
-    const p = paid.find((r) => r.method === method);
-    const r = refunded.find((x) => x.method === method);
-    return { method, count: p?.n ?? 0, amountFen: (p?.amount ?? 0) - (r?.amount ?? 0) };
-  });
+    .all(...refundParams) as { method: PaymentMethod; n: number; amount: number }[];
+  const byMethod = paymentMix(paid, refunded);
   const face = paid.find((r) => r.method === 'face')?.amount ?? 0;
   return {
     salesCount: sales.n,
@@ -138,12 +164,13 @@ function byRegister(ctx: Ctx, scope: Scope): RegisterTotals[] {
     .all(...w.params) as { id: string; method: PaymentMethod; n: number; amount: number }[];
   const refunded = ctx
     .stmt(
-      `SELECT o.register_id AS id, rp.method AS method, SUM(rp.amount_fen) AS amount
+      `SELECT o.register_id AS id, rp.method AS method, count(*) AS n,
+              SUM(rp.amount_fen) AS amount
        FROM refunds r JOIN register_orders o ON o.sale_id = r.sale_id
          JOIN refund_payments rp ON rp.refund_id = r.id
        WHERE ${w.refunds} GROUP BY o.register_id, rp.method`,
     )
-    .all(...refundParams) as { id: string; method: PaymentMethod; amount: number }[];
+    .all(...refundParams) as (MethodSum & { id: string })[];
   const ids = [...new Set([...sales.map((r) => r.id), ...refunds.map((r) => r.id)])].sort();
   return ids.map((registerId) => {
     const name = ctx.stmt('SELECT name FROM registers WHERE id = ?').get(registerId) as
@@ -157,11 +184,10 @@ function byRegister(ctx: Ctx, scope: Scope): RegisterTotals[] {
       salesFen: sold?.total ?? 0,
       refundsFen: back,
       netFen: (sold?.total ?? 0) - back,
-      byMethod: PAYMENT_METHODS.map((method) => {
-        const p = paid.find((r) => r.id === registerId && r.method === method);
-        const r = refunded.find((x) => x.id === registerId && x.method === method);
-        return { method, count: p?.n ?? 0, amountFen: (p?.amount ?? 0) - (r?.amount ?? 0) };
-      }),
+      byMethod: paymentMix(
+        paid.filter((r) => r.id === registerId),
+        refunded.filter((r) => r.id === registerId),
+      ),
     };
   });
 }

@@ -22,6 +22,14 @@ const labels: CsvLabels = {
   amount: 'Amount',
   byMethod: 'By method',
   method: (m) => m,
+  settledBy: 'Settled by',
+  settled: (by) => by,
+  paid: 'Paid',
+  refundsCount: 'Refund parts',
+  refundsAmount: 'Refunded',
+  net: 'Net',
+  byRegister: 'By register',
+  register: 'Register',
   topItems: 'Top items',
   sku: 'SKU',
   nameZh: 'Chinese name',
@@ -77,7 +85,63 @@ describe('report CSV', () => {
     assert.doesNotMatch(csv, /¥/);
     assert.ok(csv.includes('9,1,1234.50'));
     assert.ok(csv.includes('A-1,"饼干, 原味","Biscuits ""plain""",3,1234.50'));
-    assert.ok(csv.includes('cash,1,1234.50'));
+    // An old Z snapshot's method line has only the net.
+    assert.ok(csv.includes('cash,till,1,,,,1234.50'));
+  });
+
+  it('the payment mix: paid, refunds and net per method, and each register by method', () => {
+    const mixed: DailyReport = {
+      ...report,
+      totals: {
+        ...report.totals,
+        refundsCount: 1,
+        refundsFen: 450,
+        netFen: 123_000,
+        byMethod: [
+          {
+            method: 'cash',
+            count: 1,
+            amountFen: 3_000,
+            paidFen: 3_450,
+            refundsCount: 1,
+            refundsFen: 450,
+          },
+          { method: 'qr', count: 0, amountFen: 0, paidFen: 0, refundsCount: 0, refundsFen: 0 },
+          {
+            method: 'alipay',
+            count: 1,
+            amountFen: 120_000,
+            paidFen: 120_000,
+            refundsCount: 0,
+            refundsFen: 0,
+          },
+        ],
+        byRegister: [
+          {
+            registerId: 'r1',
+            registerName: 'Kiosk, left',
+            salesCount: 1,
+            salesFen: 120_000,
+            refundsFen: 0,
+            netFen: 120_000,
+            byMethod: [
+              { method: 'cash', count: 0, amountFen: 0 },
+              { method: 'alipay', count: 1, amountFen: 120_000, paidFen: 120_000, refundsFen: 0 },
+            ],
+          },
+        ],
+      },
+    };
+    const csv = reportCsv(mixed, [], labels);
+    assert.ok(csv.includes('\r\nmethod,Settled by,Count,Paid,Refund parts,Refunded,Net\r\n'));
+    assert.ok(csv.includes('\r\ncash,till,1,34.50,1,4.50,30.00\r\n'));
+    // The shop's own QR is recorded at the till; Alipay is settled by the acquirer.
+    assert.ok(csv.includes('\r\nqr,till,0,0.00,0,0.00,0.00\r\n'));
+    assert.ok(csv.includes('\r\nalipay,acquirer,1,1200.00,0,0.00,1200.00\r\n'));
+    assert.ok(csv.includes('\r\nBy register\r\nRegister,method,Count,Paid,Refunded,Net\r\n'));
+    assert.ok(csv.includes('\r\n"Kiosk, left",,1,1200.00,0.00,1200.00\r\n'));
+    assert.ok(csv.includes('\r\n"Kiosk, left",alipay,1,1200.00,0.00,1200.00\r\n'));
+    assert.doesNotMatch(csv, /"Kiosk, left",cash/);
   });
 
   it('names who opened and closed each shift', () => {

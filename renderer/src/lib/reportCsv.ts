@@ -2,7 +2,7 @@
  * The daily report as CSV, for a spreadsheet: one section per table, amounts as plain yuan
  * (12.50) so that they sum, both product names. A UTF-8 BOM lets Excel read the Chinese.
  */
-import type { DailyReport, Shift } from '../contract';
+import { METHOD_SETTLED_BY, type DailyReport, type Shift } from '../contract';
 import { fenToYuanInput } from './money';
 
 /** The key figures' names; their values are the report's own (amounts in plain yuan). */
@@ -28,6 +28,15 @@ export interface CsvLabels {
   amount: string;
   byMethod: string;
   method: (method: string) => string;
+  /** Who settles a method's money (contract METHOD_SETTLED_BY): the column and its values. */
+  settledBy: string;
+  settled: (by: 'till' | 'acquirer' | 'cloud') => string;
+  paid: string;
+  refundsCount: string;
+  refundsAmount: string;
+  net: string;
+  byRegister: string;
+  register: string;
   topItems: string;
   sku: string;
   nameZh: string;
@@ -52,9 +61,12 @@ function cell(value: string | number): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function row(values: (string | number)[]): string {
+/** One CSV line, quoted where needed (the reconciliation CSV writes its lines with it too). */
+export function csvRow(values: (string | number)[]): string {
   return values.map(cell).join(',');
 }
+
+const row = csvRow;
 
 export function reportCsv(report: DailyReport, shifts: readonly Shift[], l: CsvLabels): string {
   const yuan = fenToYuanInput;
@@ -75,9 +87,59 @@ export function reportCsv(report: DailyReport, shifts: readonly Shift[], l: CsvL
   lines.push('', row([l.byHour]), row([l.hour, l.count, l.amount]));
   for (const h of report.byHour)
     if (h.count !== 0 || h.netFen !== 0) lines.push(row([h.hour, h.count, yuan(h.netFen)]));
-  lines.push('', row([l.byMethod]), row([l.method('method'), l.count, l.amount]));
+  // The payment mix: paid, refunds and net per method (the nets sum to the net figure above).
+  // A Z snapshot older than the mix has only the net: its paid and refunds cells stay empty.
+  const maybe = (fen: number | undefined) => (fen === undefined ? '' : yuan(fen));
+  lines.push(
+    '',
+    row([l.byMethod]),
+    row([l.method('method'), l.settledBy, l.count, l.paid, l.refundsCount, l.refundsAmount, l.net]),
+  );
   for (const m of report.totals.byMethod)
-    lines.push(row([l.method(m.method), m.count, yuan(m.amountFen)]));
+    lines.push(
+      row([
+        l.method(m.method),
+        l.settled(METHOD_SETTLED_BY[m.method]),
+        m.count,
+        maybe(m.paidFen),
+        m.refundsCount ?? '',
+        maybe(m.refundsFen),
+        yuan(m.amountFen),
+      ]),
+    );
+  // Per register (part of the figures above): one row per register and method used.
+  const registers = report.totals.byRegister ?? [];
+  if (registers.length > 0) {
+    lines.push(
+      '',
+      row([l.byRegister]),
+      row([l.register, l.method('method'), l.count, l.paid, l.refundsAmount, l.net]),
+    );
+    for (const g of registers) {
+      lines.push(
+        row([
+          g.registerName,
+          '',
+          g.salesCount,
+          yuan(g.salesFen),
+          yuan(g.refundsFen),
+          yuan(g.netFen),
+        ]),
+      );
+      for (const m of g.byMethod)
+        if (m.count !== 0 || m.amountFen !== 0)
+          lines.push(
+            row([
+              g.registerName,
+              l.method(m.method),
+              m.count,
+              maybe(m.paidFen),
+              maybe(m.refundsFen),
+              yuan(m.amountFen),
+            ]),
+          );
+    }
+  }
   lines.push('', row([l.topItems]), row([l.sku, l.nameZh, l.nameEn, l.qty, l.amount]));
   for (const item of report.topItems)
     lines.push(row([item.sku, item.nameZh, item.nameEn, item.qty, yuan(item.netFen)]));

@@ -14,7 +14,7 @@
 import { jsPDF } from 'jspdf';
 // Adds doc.svg(): SVG to PDF vectors (svg2pdf.js, kept by yWorks beside jsPDF itself).
 import 'svg2pdf.js';
-import type { DailyReport, PaymentMethod, Shift } from '../contract';
+import { METHOD_SETTLED_BY, type DailyReport, type PaymentMethod, type Shift } from '../contract';
 import { hourSeries, METHOD_COLOURS, methodMix } from '../features/charts/chartData';
 import { formatFen } from './money';
 import { pdfCharts, type PdfCharts, type PdfChartSizes } from './reportPdfCharts';
@@ -37,6 +37,12 @@ const METHOD_NAMES: Record<PaymentMethod, string> = {
   wechat: 'WeChat Pay',
   unionpay: 'UnionPay QR',
   stored_value: 'Stored value',
+};
+
+const SETTLED_BY_NAMES: Record<(typeof METHOD_SETTLED_BY)[PaymentMethod], string> = {
+  till: 'Till',
+  acquirer: 'Acquirer',
+  cloud: 'Face-pay cloud',
 };
 
 /** What Helvetica (WinAnsi) can show: Latin text stays, anything else is dropped. */
@@ -273,14 +279,65 @@ async function layout(input: PdfInput, charts: PdfCharts): Promise<jsPDF> {
   }
 
   heading('By payment method');
+  // Paid and refunds are absent in a Z snapshot older than the payment mix: '-' then.
+  const orDash = (fen: number | undefined) => (fen === undefined ? '-' : money(fen));
   table(
     [
-      { title: 'Method', share: 0.5 },
-      { title: 'Payments', share: 0.2, align: 'right' },
-      { title: 'Net amount', share: 0.3, align: 'right' },
+      { title: 'Method', share: 0.22 },
+      { title: 'Settled by', share: 0.14 },
+      { title: 'Payments', share: 0.12, align: 'right' },
+      { title: 'Paid', share: 0.18, align: 'right' },
+      { title: 'Refunds', share: 0.16, align: 'right' },
+      { title: 'Net', share: 0.18, align: 'right' },
     ],
-    t.byMethod.map((m) => [METHOD_NAMES[m.method], String(m.count), money(m.amountFen)]),
+    t.byMethod.map((m) => [
+      METHOD_NAMES[m.method],
+      SETTLED_BY_NAMES[METHOD_SETTLED_BY[m.method]],
+      String(m.count),
+      orDash(m.paidFen),
+      orDash(m.refundsFen),
+      money(m.amountFen),
+    ]),
   );
+
+  const registers = t.byRegister ?? [];
+  if (registers.length > 0) {
+    heading('By register (part of the figures above)');
+    table(
+      [
+        { title: 'Register', share: 0.3 },
+        { title: 'Sales', share: 0.1, align: 'right' },
+        { title: 'Sold', share: 0.2, align: 'right' },
+        { title: 'Refunds', share: 0.2, align: 'right' },
+        { title: 'Net', share: 0.2, align: 'right' },
+      ],
+      registers.map((g) => [
+        latinOnly(g.registerName) || g.registerId.slice(0, 8),
+        String(g.salesCount),
+        money(g.salesFen),
+        money(g.refundsFen),
+        money(g.netFen),
+      ]),
+    );
+    table(
+      [
+        { title: 'Register', share: 0.3 },
+        { title: 'Method', share: 0.3 },
+        { title: 'Payments', share: 0.15, align: 'right' },
+        { title: 'Net', share: 0.25, align: 'right' },
+      ],
+      registers.flatMap((g) =>
+        g.byMethod
+          .filter((m) => m.count !== 0 || m.amountFen !== 0)
+          .map((m) => [
+            latinOnly(g.registerName) || g.registerId.slice(0, 8),
+            METHOD_NAMES[m.method],
+            String(m.count),
+            money(m.amountFen),
+          ]),
+      ),
+    );
+  }
 
   heading('Top items');
   table(

@@ -1,11 +1,12 @@
 /**
  * The store manager's screen, behind a manager's PIN: the daily report for any date (key
- * figures, sales by hour, payment-method mix, top items, refunds), the day's shifts with their
- * cashiers and cash variances, the Z report history with reprint, sync status, settings, the
- * report as CSV and PDF, the staff (add, edit, disable, reset PINs; a prompt while a demo PIN is
- * still in use), the manager's own PIN, and the catalogue (CatalogPanel). Until main has
- * accepted the PIN (a manager session on this screen) nothing of the manager's is asked for:
- * the gate is all there is.
+ * figures, sales by hour, the payment mix by channel, top items, refunds, per register), the
+ * acquirers' reconciliation (对账) with its CSV, the day's shifts with their cashiers and cash
+ * variances, the Z report history with reprint, sync status, settings, the report as CSV and
+ * PDF, the staff (add, edit, disable, reset PINs; a prompt while a demo PIN is still in use),
+ * the manager's own PIN, and the catalogue (CatalogPanel). Until main has accepted the PIN (a
+ * manager session on this screen) nothing of the manager's is asked for: the gate is all there
+ * is.
  */
 import { useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -36,7 +37,15 @@ import { formatBusinessDate, hourRange, todayIn } from '../../lib/time';
 import { HourlyChart } from './HourlyChart';
 import { ManagerGate } from './ManagerGate';
 import { MethodMixChart } from './MethodMixChart';
-import { KpiCards, RefundsTable, RegistersTable, ShiftsTable, TopItemsTable } from './ReportTables';
+import {
+  KpiCards,
+  PaymentMixTable,
+  RefundsTable,
+  RegistersTable,
+  ShiftsTable,
+  TopItemsTable,
+} from './ReportTables';
+import { ReconcilePanel } from './ReconcilePanel';
 import { PinAttemptsPanel } from './PinAttemptsPanel';
 import { DisplaysPanel } from './DisplaysPanel';
 import { RegistersPanel } from './RegistersPanel';
@@ -92,6 +101,14 @@ function useExports(report: DailyReport | null) {
       amount: t('manager.amount'),
       byMethod: t('manager.byMethod'),
       method: (m) => (m === 'method' ? t('manager.method') : t(`methods.${m as PaymentMethod}`)),
+      settledBy: t('manager.settledBy'),
+      settled: (by) => t(`manager.settled.${by}`),
+      paid: t('manager.paid'),
+      refundsCount: t('manager.refundsCount'),
+      refundsAmount: t('manager.refundsAmount'),
+      net: t('manager.mixNet'),
+      byRegister: t('manager.byRegister'),
+      register: t('manager.register'),
       topItems: t('manager.topItems'),
       sku: t('manager.sku'),
       nameZh: t('manager.nameZh'),
@@ -275,11 +292,13 @@ export function ManagerScreen() {
               <MethodMixChart report={shown} />
             </div>
             <div className="manager__tables">
+              <PaymentMixTable report={shown} />
               <TopItemsTable report={shown} />
               <RefundsTable report={shown} />
               <RegistersTable report={shown} />
               <ShiftsTable shifts={shifts} />
               <ZReportsPanel />
+              <ReconcilePanel businessDate={shown.businessDate} />
             </div>
             <div className="manager__side">
               <AuditPanel />

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useAppSelector } from '../../app/hooks';
 import { useLocalName, useMoney } from '../../components/hooks';
-import type { DailyReport, Shift } from '../../contract';
+import { METHOD_SETTLED_BY, type DailyReport, type Shift } from '../../contract';
 import { selectTimezone } from '../../features/system/systemSlice';
 import { formatBp, formatTime } from '../../lib/time';
 
@@ -246,6 +246,85 @@ export function RegistersTable({ report }: { report: DailyReport }) {
           </tr>
         ))}
       </tbody>
+    </table>
+  );
+}
+
+/**
+ * The payment mix by channel: per method, who settles it (the till's own records, an acquirer,
+ * the face-pay cloud), payments taken, paid, refunds back to it and the net. The nets add up to
+ * the day's net sales (the total row). The shop's QR recorded at the till is kept apart from
+ * the payment codes an acquirer settles: only those are reconciled against a statement.
+ */
+export function PaymentMixTable({ report }: { report: DailyReport }) {
+  const { t } = useTranslation();
+  const money = useMoney();
+  const totals = report.totals;
+  const used = totals.byMethod.filter(
+    (m) => m.count !== 0 || m.amountFen !== 0 || (m.refundsFen ?? 0) !== 0,
+  );
+  const orDash = (fen: number | undefined) => (fen === undefined ? '—' : money(fen));
+  return (
+    <table
+      className="report-table"
+      aria-label={t('manager.paymentMix')}
+      data-testid="report-payment-mix"
+    >
+      <caption>{t('manager.paymentMix')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('manager.method')}</th>
+          <th scope="col">{t('manager.settledBy')}</th>
+          <th scope="col" className="num">
+            {t('manager.count')}
+          </th>
+          <th scope="col" className="num">
+            {t('manager.paid')}
+          </th>
+          <th scope="col" className="num">
+            {t('manager.refundsCount')}
+          </th>
+          <th scope="col" className="num">
+            {t('manager.refundsAmount')}
+          </th>
+          <th scope="col" className="num">
+            {t('manager.mixNet')}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {used.length === 0 && (
+          <tr>
+            <td colSpan={7} className="muted">
+              {t('manager.noData')}
+            </td>
+          </tr>
+        )}
+        {used.map((m) => (
+          <tr key={m.method} data-testid="mix-row" data-method={m.method}>
+            <th scope="row">{t(`methods.${m.method}`)}</th>
+            <td>{t(`manager.settled.${METHOD_SETTLED_BY[m.method]}`)}</td>
+            <td className="num">{m.count}</td>
+            <td className="num">{orDash(m.paidFen)}</td>
+            <td className="num">{m.refundsCount ?? '—'}</td>
+            <td className="num">{orDash(m.refundsFen)}</td>
+            <td className="num">{money(m.amountFen)}</td>
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row">{t('manager.mixTotal')}</th>
+          <td />
+          <td className="num">{totals.byMethod.reduce((s, m) => s + m.count, 0)}</td>
+          <td className="num">{money(totals.salesFen)}</td>
+          <td className="num">{totals.refundsCount}</td>
+          <td className="num">{money(totals.refundsFen)}</td>
+          <td className="num" data-testid="mix-net">
+            {money(totals.netFen)}
+          </td>
+        </tr>
+      </tfoot>
     </table>
   );
 }
