@@ -10,6 +10,7 @@ import {
   type RegisterDevice,
   type AuditVerification,
   type DailyReport,
+  type RangeReport,
   type PinAttempt,
   type DisplayDevice,
   type PrinterFault,
@@ -54,6 +55,7 @@ import * as receipts from './receipts';
 import { planRefund, refund, refundsOf, type RefundOptions, type RefundPlan } from './refunds';
 import * as regs from './registers';
 import { dailyReport, xReport } from './reports';
+import { rangeReport } from './range-report';
 import * as sales from './sales';
 import { getSale, getSaleByReceipt } from './sale-view';
 import { getSettings, setSettings } from './settings';
@@ -278,6 +280,10 @@ export class Ledger {
   }
   dailyReport(businessDate: string): DailyReport {
     return dailyReport(this.ctx, businessDate);
+  }
+  /** Any period of business days, with the comparison (see range-report.ts). */
+  rangeReport(request: { from: string; to: string }): RangeReport {
+    return rangeReport(this.ctx, request);
   }
   takeZReport(businessDate?: string): ZReport {
     return z.takeZReport(this.ctx, businessDate);

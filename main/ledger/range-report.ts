@@ -1,0 +1,281 @@
+/**
+ * The report over any period of business days (issue 12): from..to inclusive, in the shop's
+ * business days (stored on each sale and refund at write time, see clock.ts).
+ *
+ * Definitions (every amount integer fen, exact sums, nothing allocated):
+ * - salesCount, grossFen (subtotals, before discounts), discountFen (line + sale discounts) of
+ *   the sales completed in the period; refundsCount, refundsFen of the refunds made in it
+ *   (whenever the sale was); netFen = grossFen - discountFen - refundsFen.
+ * - averageTicketFen = netFen / salesCount, rounded half up (0 without sales).
+ * - byDay: every day of the period, in order, zeros included.
+ * - byCashier: who rang the sale up / who gave the refund (operator_id; null before version 5).
+ * - byTill: per terminal id, then per paired register (the sales of its orders, the refunds of
+ *   those sales), which are part of the terminal's figures, not added to them.
+ * - byCategory: sold lines' net and refunded lines' amounts, by the product's category now.
+ * - heat[weekday][hour]: weekday 0 = Monday of the business day; count = sales completed in the
+ *   slot, netFen = their totals minus the refunds made in the slot.
+ * - previous: the same number of days just before `from`; sameDayLastWeek (one-day reports
+ *   only): `from` minus seven days. Both carry totals only.
+ *
+ * The grouped queries read the covering index of migration 19, so the whole year's sales are
+ * read as index entries; the per-day/per-cashier/per-till/heat figures all come from one
+ * GROUP BY over (day, hour, cashier, till) folded in JavaScript.
+ */
+import {
+  MAX_RANGE_DAYS,
+  PosError,
+  type RangeFigures,
+  type RangePeriod,
+  type RangeReport,
+  type RangeTotals,
+} from '../contract';
+import { isCalendarDate } from './clock';
+import type { Ctx } from './context';
+import { REGISTERS_SINCE } from './rows';
+
+const DAY_MS = 86_400_000;
+
+function dayNumber(date: string): number {
+  return Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+}
+
+function dateOfDay(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** 0 = Monday ... 6 = Sunday (1970-01-01, day 0, was a Thursday). */
+function weekdayOf(day: number): number {
+  return (((day + 3) % 7) + 7) % 7;
+}
+
+function roundDiv(a: number, b: number): number {
+  return b === 0 ? 0 : Math.floor((2 * a + b) / (2 * b));
+}
+
+function zero(): RangeFigures {
+  return { salesCount: 0, grossFen: 0, discountFen: 0, refundsCount: 0, refundsFen: 0, netFen: 0 };
+}
+
+function addSale(f: RangeFigures, n: number, gross: number, discount: number): void {
+  f.salesCount += n;
+  f.grossFen += gross;
+  f.discountFen += discount;
+  f.netFen += gross - discount;
+}
+
+function addRefund(f: RangeFigures, n: number, amount: number): void {
+  f.refundsCount += n;
+  f.refundsFen += amount;
+  f.netFen -= amount;
+}
+
+function withAverage(f: RangeFigures): RangeTotals {
+  return { ...f, averageTicketFen: roundDiv(f.netFen, f.salesCount) };
+}
+
+function checkDate(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !isCalendarDate(value))
+    throw new PosError('VALIDATION', `${field}: expected a date YYYY-MM-DD`, field);
+  return value;
+}
+
+interface SaleGroup {
+  d: string;
+  hour: number;
+  op: string | null;
+  till: string;
+  n: number;
+  gross: number;
+  discount: number;
+}
+interface RefundGroup {
+  d: string;
+  hour: number;
+  op: string | null;
+  till: string;
+  n: number;
+  amount: number;
+}
+
+function saleGroups(ctx: Ctx, from: string, to: string): SaleGroup[] {
+  return ctx
+    .stmt(
+      `SELECT business_date AS d, hour, operator_id AS op, terminal_id AS till, count(*) AS n,
+              SUM(subtotal_fen) AS gross, SUM(line_discount_fen + sale_discount_fen) AS discount
+       FROM sales INDEXED BY sales_by_date_staff
+       WHERE status = 'completed' AND business_date BETWEEN ? AND ?
+       GROUP BY business_date, hour, operator_id, terminal_id`,
+    )
+    .all(from, to) as SaleGroup[];
+}
+
+function refundGroups(ctx: Ctx, from: string, to: string): RefundGroup[] {
+  return ctx
+    .stmt(
+      `SELECT r.business_date AS d, r.hour AS hour, r.operator_id AS op, s.terminal_id AS till,
+              count(*) AS n, SUM(r.amount_fen) AS amount
+       FROM refunds r JOIN sales s ON s.id = r.sale_id
+       WHERE r.business_date BETWEEN ? AND ?
+       GROUP BY r.business_date, r.hour, r.operator_id, s.terminal_id`,
+    )
+    .all(from, to) as RefundGroup[];
+}
+
+/** The totals of a period alone (for the comparison): two small aggregate queries. */
+function periodTotals(ctx: Ctx, from: string, to: string): RangePeriod {
+  const s = ctx
+    .stmt(
+      `SELECT count(*) AS n, COALESCE(SUM(subtotal_fen), 0) AS gross,
+              COALESCE(SUM(line_discount_fen + sale_discount_fen), 0) AS discount
+       FROM sales INDEXED BY sales_by_date_staff
+       WHERE status = 'completed' AND business_date BETWEEN ? AND ?`,
+    )
+    .get(from, to) as { n: number; gross: number; discount: number };
+  const r = ctx
+    .stmt(
+      `SELECT count(*) AS n, COALESCE(SUM(amount_fen), 0) AS amount
+       FROM refunds WHERE business_date BETWEEN ? AND ?`,
+    )
+    .get(from, to) as { n: number; amount: number };
+  const f = zero();
+  addSale(f, s.n, s.gross, s.discount);
+  addRefund(f, r.n, r.amount);
+  return { from, to, totals: withAverage(f) };
+}
+
+function byCategory(ctx: Ctx, from: string, to: string): RangeReport['byCategory'] {
+  const sold = ctx
+    .stmt(
+      `SELECT COALESCE(p.category, '') AS category, SUM(l.qty) AS qty, SUM(l.net_fen) AS net
+       FROM sales s JOIN sale_lines l ON l.sale_id = s.id LEFT JOIN products p ON p.sku = l.sku
+       WHERE s.status = 'completed' AND s.business_date BETWEEN ? AND ?
+       GROUP BY 1`,
+    )
+    .all(from, to) as { category: string; qty: number; net: number }[];
+  const back = ctx
+    .stmt(
+      `SELECT COALESCE(p.category, '') AS category, SUM(rl.amount_fen) AS amount
+       FROM refunds r JOIN refund_lines rl ON rl.refund_id = r.id
+         JOIN sale_lines l ON l.sale_id = r.sale_id AND l.line_no = rl.line_no
+         LEFT JOIN products p ON p.sku = l.sku
+       WHERE r.business_date BETWEEN ? AND ?
+       GROUP BY 1`,
+    )
+    .all(from, to) as { category: string; amount: number }[];
+  const names = [...new Set([...sold.map((r) => r.category), ...back.map((r) => r.category)])];
+  return names
+    .map((category) => {
+      const s = sold.find((r) => r.category === category);
+      const refundsFen = back.find((r) => r.category === category)?.amount ?? 0;
+      const salesFen = s?.net ?? 0;
+      return { category, qty: s?.qty ?? 0, salesFen, refundsFen, netFen: salesFen - refundsFen };
+    })
+    .sort((a, b) => b.netFen - a.netFen || a.category.localeCompare(b.category));
+}
+
+/** The paired registers' part: their orders' sales, and the refunds of those sales. */
+function byRegister(ctx: Ctx, from: string, to: string): RangeReport['byTill'] {
+  if (ctx.schemaVersion < REGISTERS_SINCE) return [];
+  const sold = ctx
+    .stmt(
+      `SELECT o.register_id AS id, count(*) AS n, SUM(s.subtotal_fen) AS gross,
+              SUM(s.line_discount_fen + s.sale_discount_fen) AS discount
+       FROM register_orders o JOIN sales s ON s.id = o.sale_id
+       WHERE s.status = 'completed' AND s.business_date BETWEEN ? AND ?
+       GROUP BY o.register_id`,
+    )
+    .all(from, to) as { id: string; n: number; gross: number; discount: number }[];
+  const back = ctx
+    .stmt(
+      `SELECT o.register_id AS id, count(*) AS n, SUM(r.amount_fen) AS amount
+       FROM refunds r JOIN register_orders o ON o.sale_id = r.sale_id
+       WHERE r.business_date BETWEEN ? AND ?
+       GROUP BY o.register_id`,
+    )
+    .all(from, to) as { id: string; n: number; amount: number }[];
+  const ids = [...new Set([...sold.map((r) => r.id), ...back.map((r) => r.id)])].sort();
+  return ids.map((tillId) => {
+    const f = zero();
+    const s = sold.find((r) => r.id === tillId);
+    const r = back.find((x) => x.id === tillId);
+    if (s) addSale(f, s.n, s.gross, s.discount);
+    if (r) addRefund(f, r.n, r.amount);
+    const name = ctx.stmt('SELECT name FROM registers WHERE id = ?').get(tillId) as
+      { name: string } | undefined;
+    return { kind: 'register' as const, tillId, name: name?.name ?? '', ...f };
+  });
+}
+
+export function rangeReport(ctx: Ctx, request: { from: string; to: string }): RangeReport {
+  const from = checkDate(request?.from, 'from');
+  const to = checkDate(request?.to, 'to');
+  const first = dayNumber(from);
+  const days = dayNumber(to) - first + 1;
+  if (days < 1) throw new PosError('VALIDATION', 'to: must not be before from', 'to');
+  if (days > MAX_RANGE_DAYS)
+    throw new PosError('VALIDATION', `to: at most ${MAX_RANGE_DAYS} days in one report`, 'to');
+
+  {
+    const totals = zero();
+    const perDay = Array.from({ length: days }, zero);
+    const cashiers = new Map<string | null, RangeFigures>();
+    const tills = new Map<string, RangeFigures>();
+    const heat = Array.from({ length: 7 }, () =>
+      Array.from({ length: 24 }, () => ({ count: 0, netFen: 0 })),
+    );
+    const slot = (d: string, hour: number) => {
+      const day = dayNumber(d);
+      const cell = heat[weekdayOf(day)]?.[hour];
+      const f = perDay[day - first];
+      if (!cell || !f) throw new Error(`report row outside its period: ${d} ${hour}`);
+      return { cell, f };
+    };
+    const of = <K>(m: Map<K, RangeFigures>, k: K): RangeFigures => {
+      let f = m.get(k);
+      if (!f) m.set(k, (f = zero()));
+      return f;
+    };
+    for (const g of saleGroups(ctx, from, to)) {
+      const { cell, f } = slot(g.d, g.hour);
+      for (const x of [totals, f, of(cashiers, g.op), of(tills, g.till)])
+        addSale(x, g.n, g.gross, g.discount);
+      cell.count += g.n;
+      cell.netFen += g.gross - g.discount;
+    }
+    for (const g of refundGroups(ctx, from, to)) {
+      const { cell, f } = slot(g.d, g.hour);
+      for (const x of [totals, f, of(cashiers, g.op), of(tills, g.till)])
+        addRefund(x, g.n, g.amount);
+      cell.netFen -= g.amount;
+    }
+    const staffName = (staffId: string | null): string => {
+      if (staffId === null) return '';
+      const row = ctx.stmt('SELECT name FROM staff WHERE id = ?').get(staffId) as
+        { name: string } | undefined;
+      return row?.name ?? '';
+    };
+    const byNet = (a: { netFen: number }, b: { netFen: number }) => b.netFen - a.netFen;
+    return {
+      from,
+      to,
+      days,
+      timezone: ctx.clock.timezone,
+      totals: withAverage(totals),
+      byDay: perDay.map((f, i) => ({ date: dateOfDay(first + i), ...f })),
+      byCashier: [...cashiers]
+        .map(([staffId, f]) => ({ staffId, name: staffName(staffId), ...f }))
+        .sort((a, b) => byNet(a, b) || a.name.localeCompare(b.name)),
+      byTill: [
+        ...[...tills]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([tillId, f]) => ({ kind: 'terminal' as const, tillId, name: tillId, ...f })),
+        ...byRegister(ctx, from, to),
+      ],
+      byCategory: byCategory(ctx, from, to),
+      heat,
+      previous: periodTotals(ctx, dateOfDay(first - days), dateOfDay(first - 1)),
+      sameDayLastWeek:
+        days === 1 ? periodTotals(ctx, dateOfDay(first - 7), dateOfDay(first - 7)) : null,
+    };
+  }
+}
