@@ -56,7 +56,7 @@ export const rangeReport = z.object({
     rangeFigures.extend({ kind: z.enum(['terminal', 'register']), tillId: id, name: shortText }),
   ),
   /**
-   * Per product category (the category the product has now): units sold, the sold lines' net
+   * Per product category (the product's category when the line was sold): units sold, the sold lines' net
    * (after discounts), the refunds of those lines made in the period, and the difference.
    */
   byCategory: z.array(

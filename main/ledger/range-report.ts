@@ -11,15 +11,16 @@
  * - byCashier: who rang the sale up / who gave the refund (operator_id; null before version 5).
  * - byTill: per terminal id, then per paired register (the sales of its orders, the refunds of
  *   those sales), which are part of the terminal's figures, not added to them.
- * - byCategory: sold lines' net and refunded lines' amounts, by the product's category now.
+ * - byCategory: sold lines' net and refunded lines' amounts, by the category at sale time.
  * - heat[weekday][hour]: weekday 0 = Monday of the business day; count = sales completed in the
  *   slot, netFen = their totals minus the refunds made in the slot.
  * - previous: the same number of days just before `from`; sameDayLastWeek (one-day reports
  *   only): `from` minus seven days. Both carry totals only.
  *
- * The grouped queries read the covering index of migration 19, so the whole year's sales are
- * read as index entries; the per-day/per-cashier/per-till/heat figures all come from one
- * GROUP BY over (day, hour, cashier, till) folded in JavaScript.
+ * Everything but the registers' part comes from the running totals of migration 19 (per day,
+ * hour, cashier and till; per day and category), folded here in JavaScript, so a year costs a
+ * few thousand rows, not the year's sales. byCategory therefore uses the category a product had
+ * when its line was sold.
  */
 import {
   MAX_RANGE_DAYS,
@@ -79,108 +80,76 @@ function checkDate(value: unknown, field: string): string {
   return value;
 }
 
-interface SaleGroup {
+interface Slot {
   d: string;
   hour: number;
-  op: string | null;
+  op: string;
   till: string;
   n: number;
   gross: number;
   discount: number;
-}
-interface RefundGroup {
-  d: string;
-  hour: number;
-  op: string | null;
-  till: string;
-  n: number;
-  amount: number;
+  rn: number;
+  refunds: number;
 }
 
-function saleGroups(ctx: Ctx, from: string, to: string): SaleGroup[] {
+/** The running totals of migration 19 in the period: a few thousand rows for a year. */
+function slots(ctx: Ctx, from: string, to: string): Slot[] {
   return ctx
     .stmt(
-      `SELECT business_date AS d, hour, operator_id AS op, terminal_id AS till, count(*) AS n,
-              SUM(subtotal_fen) AS gross, SUM(line_discount_fen + sale_discount_fen) AS discount
-       FROM sales INDEXED BY sales_by_date_staff
-       WHERE status = 'completed' AND business_date BETWEEN ? AND ?
-       GROUP BY business_date, hour, operator_id, terminal_id`,
+      `SELECT business_date AS d, hour, operator_id AS op, terminal_id AS till, sales_count AS n,
+              gross_fen AS gross, discount_fen AS discount, refunds_count AS rn,
+              refunds_fen AS refunds
+       FROM report_slots WHERE business_date BETWEEN ? AND ?`,
     )
-    .all(from, to) as SaleGroup[];
+    .all(from, to) as Slot[];
 }
 
-function refundGroups(ctx: Ctx, from: string, to: string): RefundGroup[] {
-  return ctx
-    .stmt(
-      `SELECT r.business_date AS d, r.hour AS hour, r.operator_id AS op, s.terminal_id AS till,
-              count(*) AS n, SUM(r.amount_fen) AS amount
-       FROM refunds r JOIN sales s ON s.id = r.sale_id
-       WHERE r.business_date BETWEEN ? AND ?
-       GROUP BY r.business_date, r.hour, r.operator_id, s.terminal_id`,
-    )
-    .all(from, to) as RefundGroup[];
-}
-
-/** The totals of a period alone (for the comparison): two small aggregate queries. */
+/** The totals of a period alone (for the comparison). */
 function periodTotals(ctx: Ctx, from: string, to: string): RangePeriod {
   const s = ctx
     .stmt(
-      `SELECT count(*) AS n, COALESCE(SUM(subtotal_fen), 0) AS gross,
-              COALESCE(SUM(line_discount_fen + sale_discount_fen), 0) AS discount
-       FROM sales INDEXED BY sales_by_date_staff
-       WHERE status = 'completed' AND business_date BETWEEN ? AND ?`,
+      `SELECT COALESCE(SUM(sales_count), 0) AS n, COALESCE(SUM(gross_fen), 0) AS gross,
+              COALESCE(SUM(discount_fen), 0) AS discount, COALESCE(SUM(refunds_count), 0) AS rn,
+              COALESCE(SUM(refunds_fen), 0) AS refunds
+       FROM report_slots WHERE business_date BETWEEN ? AND ?`,
     )
-    .get(from, to) as { n: number; gross: number; discount: number };
-  const r = ctx
-    .stmt(
-      `SELECT count(*) AS n, COALESCE(SUM(amount_fen), 0) AS amount
-       FROM refunds WHERE business_date BETWEEN ? AND ?`,
-    )
-    .get(from, to) as { n: number; amount: number };
+    .get(from, to) as { n: number; gross: number; discount: number; rn: number; refunds: number };
   const f = zero();
   addSale(f, s.n, s.gross, s.discount);
-  addRefund(f, r.n, r.amount);
+  addRefund(f, s.rn, s.refunds);
   return { from, to, totals: withAverage(f) };
 }
 
 function byCategory(ctx: Ctx, from: string, to: string): RangeReport['byCategory'] {
-  const sold = ctx
+  const rows = ctx
     .stmt(
-      `SELECT COALESCE(p.category, '') AS category, SUM(l.qty) AS qty, SUM(l.net_fen) AS net
-       FROM sales s JOIN sale_lines l ON l.sale_id = s.id LEFT JOIN products p ON p.sku = l.sku
-       WHERE s.status = 'completed' AND s.business_date BETWEEN ? AND ?
-       GROUP BY 1`,
+      `SELECT category, SUM(qty) AS qty, SUM(sales_fen) AS sales, SUM(refunds_fen) AS refunds
+       FROM report_categories WHERE business_date BETWEEN ? AND ? GROUP BY category`,
     )
-    .all(from, to) as { category: string; qty: number; net: number }[];
-  const back = ctx
-    .stmt(
-      `SELECT COALESCE(p.category, '') AS category, SUM(rl.amount_fen) AS amount
-       FROM refunds r JOIN refund_lines rl ON rl.refund_id = r.id
-         JOIN sale_lines l ON l.sale_id = r.sale_id AND l.line_no = rl.line_no
-         LEFT JOIN products p ON p.sku = l.sku
-       WHERE r.business_date BETWEEN ? AND ?
-       GROUP BY 1`,
-    )
-    .all(from, to) as { category: string; amount: number }[];
-  const names = [...new Set([...sold.map((r) => r.category), ...back.map((r) => r.category)])];
-  return names
-    .map((category) => {
-      const s = sold.find((r) => r.category === category);
-      const refundsFen = back.find((r) => r.category === category)?.amount ?? 0;
-      const salesFen = s?.net ?? 0;
-      return { category, qty: s?.qty ?? 0, salesFen, refundsFen, netFen: salesFen - refundsFen };
-    })
+    .all(from, to) as { category: string; qty: number; sales: number; refunds: number }[];
+  return rows
+    .map((r) => ({
+      category: r.category,
+      qty: r.qty,
+      salesFen: r.sales,
+      refundsFen: r.refunds,
+      netFen: r.sales - r.refunds,
+    }))
     .sort((a, b) => b.netFen - a.netFen || a.category.localeCompare(b.category));
 }
 
-/** The paired registers' part: their orders' sales, and the refunds of those sales. */
+/**
+ * The paired registers' part: their orders' sales, and the refunds of those sales. Read from
+ * register_orders outwards (CROSS JOIN fixes the order in SQLite): a shop's register orders are
+ * few next to its sales, and the sales' date index would otherwise be walked for the whole period.
+ */
 function byRegister(ctx: Ctx, from: string, to: string): RangeReport['byTill'] {
   if (ctx.schemaVersion < REGISTERS_SINCE) return [];
   const sold = ctx
     .stmt(
       `SELECT o.register_id AS id, count(*) AS n, SUM(s.subtotal_fen) AS gross,
               SUM(s.line_discount_fen + s.sale_discount_fen) AS discount
-       FROM register_orders o JOIN sales s ON s.id = o.sale_id
+       FROM register_orders o CROSS JOIN sales s ON s.id = o.sale_id
        WHERE s.status = 'completed' AND s.business_date BETWEEN ? AND ?
        GROUP BY o.register_id`,
     )
@@ -188,7 +157,7 @@ function byRegister(ctx: Ctx, from: string, to: string): RangeReport['byTill'] {
   const back = ctx
     .stmt(
       `SELECT o.register_id AS id, count(*) AS n, SUM(r.amount_fen) AS amount
-       FROM refunds r JOIN register_orders o ON o.sale_id = r.sale_id
+       FROM register_orders o CROSS JOIN refunds r ON r.sale_id = o.sale_id
        WHERE r.business_date BETWEEN ? AND ?
        GROUP BY o.register_id`,
     )
@@ -223,8 +192,10 @@ export function rangeReport(ctx: Ctx, request: { from: string; to: string }): Ra
     const heat = Array.from({ length: 7 }, () =>
       Array.from({ length: 24 }, () => ({ count: 0, netFen: 0 })),
     );
+    const dayOf = new Map<string, number>();
     const slot = (d: string, hour: number) => {
-      const day = dayNumber(d);
+      let day = dayOf.get(d);
+      if (day === undefined) dayOf.set(d, (day = dayNumber(d)));
       const cell = heat[weekdayOf(day)]?.[hour];
       const f = perDay[day - first];
       if (!cell || !f) throw new Error(`report row outside its period: ${d} ${hour}`);
@@ -235,18 +206,14 @@ export function rangeReport(ctx: Ctx, request: { from: string; to: string }): Ra
       if (!f) m.set(k, (f = zero()));
       return f;
     };
-    for (const g of saleGroups(ctx, from, to)) {
+    for (const g of slots(ctx, from, to)) {
       const { cell, f } = slot(g.d, g.hour);
-      for (const x of [totals, f, of(cashiers, g.op), of(tills, g.till)])
+      for (const x of [totals, f, of(cashiers, g.op || null), of(tills, g.till)]) {
         addSale(x, g.n, g.gross, g.discount);
+        addRefund(x, g.rn, g.refunds);
+      }
       cell.count += g.n;
-      cell.netFen += g.gross - g.discount;
-    }
-    for (const g of refundGroups(ctx, from, to)) {
-      const { cell, f } = slot(g.d, g.hour);
-      for (const x of [totals, f, of(cashiers, g.op), of(tills, g.till)])
-        addRefund(x, g.n, g.amount);
-      cell.netFen -= g.amount;
+      cell.netFen += g.gross - g.discount - g.refunds;
     }
     const staffName = (staffId: string | null): string => {
       if (staffId === null) return '';

@@ -24,7 +24,7 @@ import { migration013 } from './013-face-debits';
 import { migration014 } from './014-display-devices';
 import { migration015 } from './015-acquirer-payments';
 import { migration016 } from './016-registers';
-import { migration019 } from './019-range-report-index';
+import { migration019 } from './019-report-rollups';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
