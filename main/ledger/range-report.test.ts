@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { gs1CheckDigit, rangeReport as rangeSchema } from '../contract';
 import { openTestLedger, throwsCode, type TestLedger } from './test-support/helpers';
 import { payAny } from './test-support/face-debit';
@@ -184,4 +185,22 @@ test('bad ranges are refused with the field named', () => {
   throwsCode(() => l.rangeReport({ from: '2025-03-02', to: '2025-03-01' }), 'VALIDATION');
   throwsCode(() => l.rangeReport({ from: '2000-01-01', to: '2025-03-01' }), 'VALIDATION');
   throwsCode(() => l.rangeReport({ from: 20250301, to: '2025-03-01' } as never), 'VALIDATION');
+});
+
+test('a ledger from before version 19 gets its past into the running totals as it migrates', () => {
+  const before = t.ledger.rangeReport({ from: '2025-03-01', to: '2025-03-31' });
+  t.ledger.close();
+  const raw = new Database(t.file);
+  raw.exec(`DROP TRIGGER report_slots_sale; DROP TRIGGER report_slots_refund;
+    DROP TRIGGER report_categories_line; DROP TRIGGER report_categories_refund_line;
+    DROP TABLE report_slots; DROP TABLE report_categories;
+    DELETE FROM schema_version WHERE version = 19;`);
+  raw.close();
+  const l = t.reopen();
+  assert.deepEqual(l.rangeReport({ from: '2025-03-01', to: '2025-03-31' }), before);
+  assert.equal(before.totals.salesCount, 4);
+  // ...and the triggers are back: a new sale counts.
+  at('2025-03-20T12:00:00');
+  sell([{ sku: 'C' }], 'card', ann);
+  assert.equal(l.rangeReport({ from: '2025-03-20', to: '2025-03-20' }).totals.grossFen, 1000);
 });
