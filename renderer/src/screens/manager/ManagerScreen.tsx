@@ -39,6 +39,7 @@ import { KpiCards, RefundsTable, RegistersTable, ShiftsTable, TopItemsTable } fr
 import { PinAttemptsPanel } from './PinAttemptsPanel';
 import { DisplaysPanel } from './DisplaysPanel';
 import { RegistersPanel } from './RegistersPanel';
+import { RangeReportPanel } from './RangeReportPanel';
 import { SettingsPanel } from './SettingsPanel';
 import { AuditPanel } from './AuditPanel';
 import { SyncPanel } from './SyncPanel';
@@ -290,6 +291,7 @@ export function ManagerScreen() {
             <p className="muted">{t('manager.hoursNote', { example: hourRange(9) })}</p>
           </div>
         )}
+        <RangeReportPanel />
         <StaffPanel version={staffVersion} onChanged={staffChanged} />
         {changingPin && (
           <div className="overlay-layer">
