@@ -18,6 +18,8 @@ import {
 } from '../../lib/rangeReport';
 import { todayIn } from '../../lib/time';
 
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
 /**
  * The report over any period (report.range, manager only): a quick period or a custom from/to,
  * the key figures against the period before (and, for one day, the same weekday last week),
@@ -46,7 +48,7 @@ export function RangeReportPanel() {
     });
   };
   const choose = (preset: RangePreset): void => load(presetRange(preset, todayIn(timeZone)));
-  const weekday = (d: number): string => t(`range.weekdays.${d}` as 'range.weekdays.0');
+  const weekday = (d: number): string => t(`range.weekdays.${WEEKDAYS[d] ?? 'mon'}`);
 
   const csv = (): void => {
     if (report === null) return;
