@@ -35,6 +35,7 @@ import type { AuditStatus } from '../contract';
 import type { Ledger, RefundOptions } from '../ledger';
 import type { AuditMonitor } from './audit-monitor';
 import { operatorId, type CallContext } from './call';
+import { CatalogUploads, catalogHandlers, type CatalogServices } from './catalog';
 import { facePayHandlers, type FacePayService } from './payments/face';
 import type { PoleDisplayService, PrintService } from './peripherals';
 import type { PayCodeService } from './paycode';
@@ -83,6 +84,8 @@ export interface HandlerServices {
   registers?: RegisterService;
   /** The audit chain's watch (absent: "check now" verifies on the spot, nothing is kept). */
   audit?: AuditMonitor;
+  /** The catalogue's master and CSV uploads (absent: no cloud, uploads of its own). */
+  catalog?: CatalogServices;
 }
 
 function uncheckedStatus(ledger: Ledger): AuditStatus {
@@ -487,6 +490,10 @@ export function createHandlers(
     'registers.revoke': (r) => registersOf(services).revoke(r.registerId),
 
     ...facePayHandlers(services.facePay),
+    ...catalogHandlers(
+      ledger,
+      services.catalog ?? { managedBy: () => null, uploads: new CatalogUploads() },
+    ),
   };
 }
 
