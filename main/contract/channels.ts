@@ -39,6 +39,7 @@ import { facePayState, facePayStatus } from './facepay';
 import { payByCodeRequest, payCodeResult } from './pay-code';
 import { peripheralsStatus, printResult } from './peripherals';
 import { poleDisplayStatus } from './pole-display';
+import { rangeReport, rangeRequest } from './range-report';
 import {
   managerSession,
   newPin,
@@ -226,6 +227,8 @@ export const channels = {
 
   'report.x': { request: nothing, response: xReport },
   'report.daily': { request: z.object({ businessDate }).strict(), response: dailyReport },
+  /** Any period of business days with its comparison (manager only; see range-report.ts). */
+  'report.range': { request: rangeRequest, response: rangeReport },
   /** Take the Z report for a business day (default: today). Once per day, then immutable. */
   'report.z': {
     request: z.object({ businessDate: businessDate.optional(), ...approval }).strict(),

@@ -4,6 +4,7 @@ export * from './barcode';
 export * from './payment-code';
 export * from './pay-code';
 export * from './domain';
+export * from './range-report';
 export * from './staff';
 export * from './terminal-status';
 export * from './channels';

@@ -95,6 +95,7 @@ export const RULES: { readonly [C in Channel]: Requirement } = {
   'report.x': 'operator',
   'report.z': 'operator',
   'report.daily': 'manager',
+  'report.range': 'manager',
   'report.shifts': 'manager',
   'report.zList': 'manager',
   'report.reconcile': 'manager',

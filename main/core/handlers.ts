@@ -302,6 +302,7 @@ export function createHandlers(
 
     'report.x': () => ledger.xReport(),
     'report.daily': (r) => ledger.dailyReport(r.businessDate),
+    'report.range': (r) => ledger.rangeReport(r),
     'report.z': (r, call) => {
       const approver = manager(r.managerPin, 'report.z', call);
       return ledger.withApproval(

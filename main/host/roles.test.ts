@@ -138,6 +138,7 @@ function businessDate(iso: string | null): string {
 /** The manager's channels and a valid request for each. */
 const MANAGER_CALLS: [Channel, unknown][] = [
   ['report.daily', { businessDate: '2025-03-14' }],
+  ['report.range', { from: '2025-03-01', to: '2025-03-14' }],
   ['report.shifts', { businessDate: '2025-03-14' }],
   ['report.zList', {}],
   ['report.zGet', { number: 1 }],
@@ -361,6 +362,7 @@ for (const [transport, makeRig] of [
           ['shift.close', { countedFen: 0 }],
           ['report.x', {}],
           ['report.daily', { businessDate: '2025-03-14' }],
+          ['report.range', { from: '2025-03-01', to: '2025-03-14' }],
           ['report.z', { managerPin: '888888' }],
           ['staff.list', {}],
           ['settings.get', {}],

@@ -18,6 +18,7 @@ import {
   type AcquirerName,
   type DailyReport,
   type ReconciliationLine,
+  type RangeReport,
   type PinAttempt,
   type DisplayDevice,
   type PrinterFault,
@@ -65,6 +66,7 @@ import { planRefund, refund, refundsOf, type RefundOptions, type RefundPlan } fr
 import * as regs from './registers';
 import { dailyReport, xReport } from './reports';
 import { acquirerDayLines } from './acquirer-day';
+import { rangeReport } from './range-report';
 import * as sales from './sales';
 import { getSale, getSaleByReceipt } from './sale-view';
 import { getSettings, setSettings } from './settings';
@@ -313,6 +315,10 @@ export class Ledger {
   /** The payments and refunds through one acquirer on a day (its reconciliation's ledger side). */
   acquirerDayLines(acquirer: AcquirerName, day: string): ReconciliationLine[] {
     return acquirerDayLines(this.ctx, acquirer, day);
+  }
+  /** Any period of business days, with the comparison (see range-report.ts). */
+  rangeReport(request: { from: string; to: string }): RangeReport {
+    return rangeReport(this.ctx, request);
   }
   takeZReport(businessDate?: string): ZReport {
     return z.takeZReport(this.ctx, businessDate);

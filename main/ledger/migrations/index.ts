@@ -25,6 +25,7 @@ import { migration014 } from './014-display-devices';
 import { migration015 } from './015-acquirer-payments';
 import { migration016 } from './016-registers';
 import { migration018 } from './018-catalog-editing';
+import { migration019 } from './019-report-rollups';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -44,6 +45,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration015,
   migration016,
   migration018,
+  migration019,
 ];
 /** The highest version this code knows (versions may have gaps: see above). */
 export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

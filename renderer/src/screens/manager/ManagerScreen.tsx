@@ -49,6 +49,7 @@ import { ReconcilePanel } from './ReconcilePanel';
 import { PinAttemptsPanel } from './PinAttemptsPanel';
 import { DisplaysPanel } from './DisplaysPanel';
 import { RegistersPanel } from './RegistersPanel';
+import { RangeReportPanel } from './RangeReportPanel';
 import { SettingsPanel } from './SettingsPanel';
 import { AuditPanel } from './AuditPanel';
 import { CatalogPanel } from './CatalogPanel';
@@ -311,6 +312,7 @@ export function ManagerScreen() {
             <p className="muted">{t('manager.hoursNote', { example: hourRange(9) })}</p>
           </div>
         )}
+        <RangeReportPanel />
         <StaffPanel version={staffVersion} onChanged={staffChanged} />
         {changingPin && (
           <div className="overlay-layer">
