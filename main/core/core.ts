@@ -345,6 +345,7 @@ export function createPosCore(
     },
     announce: (payment) => emit('display.payment', payment),
     ...(options.registerPayByCode === undefined ? {} : { payByCode: options.registerPayByCode }),
+    payCode,
   });
   // Face pay completes register orders too (on the customer display): their events follow.
   listeners.add((name, payload) => {
@@ -353,7 +354,8 @@ export function createPosCore(
     else if (name === 'facepay.state') {
       const saleId = (payload as EventPayload<'facepay.state'>).saleId;
       if (saleId !== null) registers.saleEvent('facepay', saleId);
-    }
+    } else if (name === 'paycode.progress')
+      registers.codeProgress(payload as EventPayload<'paycode.progress'>);
   });
   const callers = new Map<string, Caller>();
   let shell: TerminalShell | null = null;
