@@ -394,8 +394,7 @@ export class RegisterService {
     this.codePayments.set(saleId, ended);
     // A payment that completed the order was told as 'order.paid' (saleEvent); anything else
     // (refused, unknown, a part paid) is news.
-    if (result.status !== 'paid' || before?.stage !== 'paid')
-      this.changed(saleId, 'order.updated');
+    if (result.status !== 'paid' || before?.stage !== 'paid') this.changed(saleId, 'order.updated');
     return { order: this.get(register, orderNo), qrContent: null };
   }
 
