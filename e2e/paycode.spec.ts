@@ -7,8 +7,15 @@
  * loopback that verifies each request's RSA2 signature and signs its answers); the host is
  * configured for it exactly as a shop configures Alipay: POS_ALIPAY_APP_ID and POS_ALIPAY_GATEWAY
  * in the environment, the keys in the terminal's secret store. Swapping in another acquirer
- * (the reference cloud's) is a change to `alipayTerminal` only.
+ * (the reference cloud's) is a change to `alipayTerminal` only: the last tests do it, paying with
+ * the one-time codes the back office issues (`npm run cloud -- paycode --payer …`) through the
+ * reference cloud the host started beside itself.
  */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { AdminClient } from '../cloud/client/admin';
 import { FileSecretStore, secretsDirFor } from '../main/shared/secret-store';
 import { SECRET_NAMES } from '../main/core/payments/acquirers/secrets';
 import {
@@ -16,7 +23,7 @@ import {
   makeRsaPair,
   type RsaPair,
 } from '../main/core/payments/test-support/alipay-gateway';
-import { expect, test, type HostSetup } from './fixtures';
+import { expect, test, type Host, type HostSetup } from './fixtures';
 import { demoProduct, scan, startTill, yuan } from './pos';
 
 const APP_ID = '2021000000000001';
@@ -151,5 +158,90 @@ test.describe('without an acquirer', () => {
     const receipt = page.getByRole('dialog', { name: '小票' });
     await expect(receipt).toBeVisible();
     await expect(receipt).toContainText('扫码支付');
+  });
+});
+
+test.describe('through the reference acquirer (the cloud the host started beside itself)', () => {
+  test.use({ hostSetup: null });
+
+  /** The host's cloud: its address and admin token, once the terminal has linked it. */
+  async function backOffice(
+    host: Host,
+  ): Promise<{ url: string; token: string; admin: AdminClient }> {
+    let url: string | undefined;
+    await expect
+      .poll(() => (url = /cloud:\s+(http:\/\/\S+)/.exec(host.output())?.[1]) ?? null, {
+        timeout: 60_000,
+        message: 'the host links its cloud',
+      })
+      .not.toBeNull();
+    const token = readFileSync(join(host.dataDir, 'cloud', 'admin-token'), 'utf8').trim();
+    return { url: url as string, token, admin: new AdminClient(url as string, token) };
+  }
+
+  /** `npm run cloud -- ARGS` against the host's cloud, as the shop's back office runs it. */
+  async function cloudCli(cloud: { url: string; token: string }, args: string[]): Promise<string> {
+    const { stdout } = await promisify(execFile)(
+      'npm',
+      ['run', '--silent', 'cloud', '--', ...args, '--url', cloud.url, '--admin-token', cloud.token],
+      { cwd: join(import.meta.dirname, '..') },
+    );
+    return stdout;
+  }
+
+  async function oneTimeCode(cloud: { url: string; token: string }, args: string[]) {
+    const code = /\b99\d{16}\b/.exec(await cloudCli(cloud, ['paycode', ...args]))?.[0];
+    if (code === undefined) throw new Error('cloud paycode printed no code');
+    return code;
+  }
+
+  test('a one-time code from the back office pays at once; the wallet is debited once', async ({
+    page,
+    host,
+  }) => {
+    const cloud = await backOffice(host);
+    const { payerId } = await cloud.admin.createPayer({
+      name: '赵敏',
+      phone: '13712340001',
+      balanceFen: 100_000,
+    });
+    const item = demoProduct(6);
+    await startTill(page, host);
+    await scan(page, item.barcode);
+    await expect(page.getByTestId('cart-line')).toHaveCount(1);
+    const code = await oneTimeCode(cloud, ['--payer', payerId]);
+
+    await scan(page, code);
+    const receipt = page.getByRole('dialog', { name: '小票' });
+    await expect(receipt).toBeVisible({ timeout: 15_000 });
+    await expect(receipt.getByTestId('receipt-payment')).toHaveText(`¥${yuan(item.priceFen)}`);
+    expect((await cloud.admin.payer(payerId)).balanceFen).toBe(100_000 - item.priceFen);
+    await expect(page.locator('body')).not.toContainText(code);
+  });
+
+  test('--confirm: the till waits for the buyer until `cloud confirm`, then paid', async ({
+    page,
+    host,
+  }) => {
+    const cloud = await backOffice(host);
+    const { payerId } = await cloud.admin.createPayer({
+      name: '周芷若',
+      phone: '13712340002',
+      balanceFen: 100_000,
+    });
+    const item = demoProduct(7);
+    await startTill(page, host);
+    await scan(page, item.barcode);
+    await expect(page.getByTestId('cart-line')).toHaveCount(1);
+    const code = await oneTimeCode(cloud, ['--payer', payerId, '--confirm']);
+
+    await scan(page, code);
+    const status = page.getByTestId('paycode-status');
+    await expect(status).toHaveAttribute('data-phase', 'waiting_for_buyer', { timeout: 15_000 });
+    expect((await cloud.admin.payer(payerId)).balanceFen).toBe(100_000);
+    await cloudCli(cloud, ['confirm', '--payer', payerId]);
+    const receipt = page.getByRole('dialog', { name: '小票' });
+    await expect(receipt).toBeVisible({ timeout: 15_000 });
+    expect((await cloud.admin.payer(payerId)).balanceFen).toBe(100_000 - item.priceFen);
   });
 });

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { MAX_AMOUNT_FEN, MAX_LINES } from './money';
 import { amountFen, businessDate, id, isoTime, qty } from './domain';
 import { pairingCode } from './displays';
+import { PAY_CODE_STAGES } from './pay-code';
 import type { ErrorCode } from './errors';
 
 export const REGISTER_API_PREFIX = '/v1/register';
@@ -212,6 +213,24 @@ export const orderRefund = z.object({
 });
 export type OrderRefund = z.infer<typeof orderRefund>;
 
+/**
+ * A payment code's charge for the order (method paycode): the till's stages while it runs
+ * (charging, waiting_for_buyer with the seconds the buyer has left, checking, cancelling), then
+ * how it ended: paid; refused (nothing charged, the acquirer's code and words); unknown (the
+ * acquirer would not say and would not cancel: the terminal keeps asking, the order stays open).
+ */
+export const CODE_PAYMENT_STAGES = [...PAY_CODE_STAGES, 'paid', 'refused', 'unknown'] as const;
+export const orderCodePayment = z.object({
+  stage: z.enum(CODE_PAYMENT_STAGES),
+  secondsLeft: z.number().int().min(0).nullable(),
+  /** The code's ends only (a payment code is a bearer credential). */
+  masked: z.string().max(16),
+  /** refused / unknown: the acquirer's code and words; otherwise null. */
+  code: z.string().max(100).nullable(),
+  message: z.string().max(500).nullable(),
+});
+export type OrderCodePayment = z.infer<typeof orderCodePayment>;
+
 export const registerOrder = z.object({
   orderNo,
   registerId: id,
@@ -233,6 +252,8 @@ export const registerOrder = z.object({
   refunds: z.array(orderRefund),
   /** What the order waits on now: face pay under way on the customer display, or nothing. */
   awaiting: z.enum(['face', 'paycode', 'qr']).nullable(),
+  /** The last payment code charged for this order, as it stands (null: none since start-up). */
+  codePayment: orderCodePayment.nullable(),
   callbackUrl: z.string().nullable(),
   createdAt: isoTime,
   updatedAt: isoTime,

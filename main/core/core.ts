@@ -63,6 +63,7 @@ import { loadPosters } from './posters';
 import { RegisterService, type RegisterPayByCode } from './registers';
 import { TerminalState } from './terminal-state';
 import { PayCodeService } from './paycode';
+import { poleAmountSales } from './pole-sales';
 import {
   AttemptJournal,
   createAcquirers,
@@ -179,8 +180,8 @@ export interface CoreOptions {
    */
   payments?: { acquirers?: Partial<Record<PaymentScheme, Acquirer>>; clock?: FlowClock };
   /**
-   * How a confirmed pole-display total becomes an open sale of that amount. The seam to the
-   * register API's amount-only sales (wt-register): until joined, confirm answers NOT_SUPPORTED.
+   * How a confirmed pole-display total becomes an open sale of that amount. Default: an order
+   * of the pole display's built-in register (pole-sales.ts); tests may put another in.
    */
   startAmountSale?: StartAmountSale;
   /** The pole display's serial line (tests: serialport's mock binding), settle time, backoff. */
@@ -313,7 +314,8 @@ export function createPosCore(
 
   const poleDisplay = new PoleDisplayService({
     config: config.poleDisplay ?? null,
-    startAmountSale: options.startAmountSale ?? amountSalesMissing,
+    // Called only on a confirm, by when startPoleSale (after the registers) is there.
+    startAmountSale: options.startAmountSale ?? ((input) => startPoleSale(input)),
     onStatus: (status) => emit('pole.display', status),
     logger,
     ...(options.poleReader === undefined ? {} : { reader: options.poleReader }),
@@ -354,7 +356,18 @@ export function createPosCore(
     },
     announce: (payment) => emit('display.payment', payment),
     ...(options.registerPayByCode === undefined ? {} : { payByCode: options.registerPayByCode }),
+    payCode,
   });
+  // The register's totals on the pole display become orders of its built-in register.
+  const startPoleSale =
+    config.poleDisplay == null
+      ? amountSalesMissing
+      : poleAmountSales({
+          ledger,
+          registers,
+          port: config.poleDisplay.path,
+          now: options.now ?? Date.now,
+        });
   // Face pay completes register orders too (on the customer display): their events follow.
   listeners.add((name, payload) => {
     if (name === 'sale.completed')
@@ -362,7 +375,8 @@ export function createPosCore(
     else if (name === 'facepay.state') {
       const saleId = (payload as EventPayload<'facepay.state'>).saleId;
       if (saleId !== null) registers.saleEvent('facepay', saleId);
-    }
+    } else if (name === 'paycode.progress')
+      registers.codeProgress(payload as EventPayload<'paycode.progress'>);
   });
   const callers = new Map<string, Caller>();
   let shell: TerminalShell | null = null;

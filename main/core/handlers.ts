@@ -244,7 +244,7 @@ export function createHandlers(
     'sale.listHeld': () => ledger.listHeld(),
     'sale.recall': (r) => ledger.recall(r.saleId),
     'sale.void': (r, call) => {
-      ledger.registers.refuseIfRegisterSale(r.saleId);
+      ledger.registers.refuseIfRegisterSale(r.saleId, 'settle');
       return ledger.voidSale(r.saleId, operatorId(call));
     },
     'sale.voidCompleted': (r, call) => {
@@ -262,15 +262,16 @@ export function createHandlers(
       );
     },
     'sale.pay': ({ saleId, ...tender }, call) => {
-      // A register's order is paid at the register (or by face on the customer display).
-      ledger.registers.refuseIfRegisterSale(saleId);
+      // A register's order is paid at the register (or by face on the customer display); the
+      // pole display's, at the till.
+      ledger.registers.refuseIfRegisterSale(saleId, 'settle');
       return ledger.pay(saleId, tender, operatorId(call));
     },
     'sale.payByCode': ({ saleId, code }, call) => {
       if (services.payCode === undefined)
         throw new PosError('NOT_SUPPORTED', 'No acquirer is configured for payment codes.', 'code');
       // A register's order is paid at the register, like sale.pay.
-      ledger.registers.refuseIfRegisterSale(saleId);
+      ledger.registers.refuseIfRegisterSale(saleId, 'settle');
       return services.payCode.pay(saleId, code, operatorId(call));
     },
     'sale.completeZero': (r, call) => ledger.completeZero(r.saleId, operatorId(call)),

@@ -17,13 +17,17 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import {
+  maskPaymentCode,
   PosError,
   type ApprovalAction,
   type CreateOrderRequest,
   type DayList,
   type DisplayPayment,
+  type OrderCodePayment,
   type OrderRefund,
   type PairingCode,
+  type PayCodeProgress,
+  type PayCodeResult,
   type PaymentMethod,
   type PayRequest,
   type PayResponse,
@@ -54,6 +58,15 @@ export interface RegisterPayByCode {
   startQr(saleId: string, amountFen: number, operatorId: string): Promise<{ qrContent: string }>;
 }
 
+/**
+ * The core's payment codes (PayCodeService): one flow per terminal, whose in-flight attempts
+ * join a second scan of the same sale to the first, and which records the money in the ledger
+ * itself (the core's salePaid then tells everyone, this order's 'order.paid' included).
+ */
+export interface RegisterPayCode {
+  pay(saleId: string, code: string, operatorId: string): Promise<PayCodeResult>;
+}
+
 export interface RegisterServiceOptions {
   ledger: Ledger;
   logger: Logger;
@@ -72,6 +85,8 @@ export interface RegisterServiceOptions {
   /** The customer display's payment panel (as the till's payment dialog announces it). */
   announce: (payment: DisplayPayment) => void;
   payByCode?: RegisterPayByCode;
+  /** Payment codes (method paycode); without it paycode answers NOT_SUPPORTED. */
+  payCode?: RegisterPayCode;
 }
 
 export type RegisterEventListener = (event: RegisterEvent) => void;
@@ -84,6 +99,8 @@ export class RegisterService {
   private readonly revokedListeners = new Set<(registerId: string) => void>();
   /** Orders face pay is under way for, as last told to the register. */
   private readonly awaiting = new Map<string, boolean>();
+  /** The last payment code charged per order (sale id), as the register last heard of it. */
+  private readonly codePayments = new Map<string, OrderCodePayment>();
   /** Long-polls waiting on an order: sale id -> wake-ups. */
   private readonly waiters = new Map<string, Set<() => void>>();
 
@@ -208,6 +225,10 @@ export class RegisterService {
     }
     if (kind === 'completed') {
       this.awaiting.delete(saleId);
+      // A code's charge that completed the order: 'order.paid' already says it ended paid.
+      const code = this.codePayments.get(saleId);
+      if (code !== undefined && codeUnderWay(code))
+        this.codePayments.set(saleId, { ...code, stage: 'paid', secondsLeft: null });
       this.changed(saleId, 'order.paid');
       return;
     }
@@ -217,6 +238,19 @@ export class RegisterService {
     if (awaiting) this.awaiting.set(saleId, true);
     else this.awaiting.delete(saleId);
     this.changed(saleId, 'order.updated');
+  }
+
+  /** A payment code's charge moved on (the core's paycode.progress): the register hears each step. */
+  codeProgress(progress: PayCodeProgress): void {
+    if (this.o.ledger.registers.orderBySale(progress.saleId) === null) return;
+    this.codePayments.set(progress.saleId, {
+      stage: progress.stage,
+      secondsLeft: progress.secondsLeft,
+      masked: progress.masked,
+      code: null,
+      message: null,
+    });
+    this.changed(progress.saleId, 'order.updated');
   }
 
   private faceUnderWay(saleId: string): boolean {
@@ -320,18 +354,48 @@ export class RegisterService {
           );
         return { order: this.get(register, orderNo), qrContent: null };
       }
-      case 'paycode': {
-        const port = this.requirePayByCode();
-        const paid = await port.payByCode(row.saleId, request.code, sale.dueFen, operatorId);
-        this.o.saleTouched(paid);
-        return { order: this.get(register, orderNo), qrContent: null };
-      }
+      case 'paycode':
+        return this.payByCode(register, orderNo, row.saleId, request.code, operatorId);
       case 'qr': {
         const port = this.requirePayByCode();
         const { qrContent } = await port.startQr(row.saleId, sale.dueFen, operatorId);
         return { order: this.get(register, orderNo), qrContent };
       }
     }
+  }
+
+  /**
+   * Charges the code through the till's own flow and answers once it has ended: paid, refused
+   * in the acquirer's words, or unknown. The register hears every stage meanwhile (events and
+   * long-polls); if it goes away, the charge runs on and the callback tells it.
+   */
+  private async payByCode(
+    register: RegisterDevice,
+    orderNo: string,
+    saleId: string,
+    code: string,
+    operatorId: string,
+  ): Promise<PayResponse> {
+    if (this.o.payCode === undefined)
+      throw new PosError(
+        'NOT_SUPPORTED',
+        'payment codes are not taken on this terminal: take another method',
+        'method',
+      );
+    const result = await this.o.payCode.pay(saleId, code, operatorId);
+    const before = this.codePayments.get(saleId);
+    const ended: OrderCodePayment = {
+      stage: result.status,
+      secondsLeft: null,
+      masked: maskPaymentCode(code.trim()),
+      code: result.status === 'paid' ? null : result.code,
+      message: result.status === 'paid' ? null : result.message,
+    };
+    this.codePayments.set(saleId, ended);
+    // A payment that completed the order was told as 'order.paid' (saleEvent); anything else
+    // (refused, unknown, a part paid) is news.
+    if (result.status !== 'paid' || before?.stage !== 'paid') this.changed(saleId, 'order.updated');
+    return { order: this.get(register, orderNo), qrContent: null };
   }
 
   cancel(register: RegisterDevice, orderNo: string): RegisterOrder {
@@ -575,6 +639,7 @@ export class RegisterService {
     const refunds = this.o.ledger.refundsOf(row.saleId);
     const numbers = this.o.ledger.registers.refundNosOf(row.saleId);
     const faceUnderWay = sale.status === 'open' && this.faceUnderWay(row.saleId);
+    const codePayment = this.codePayments.get(row.saleId) ?? null;
     const status =
       sale.status === 'completed' ? 'paid' : sale.status === 'voided' ? 'cancelled' : 'open';
     return {
@@ -625,13 +690,22 @@ export class RegisterService {
         })),
         createdAt: r.createdAt,
       })),
-      awaiting: faceUnderWay ? 'face' : null,
+      awaiting: faceUnderWay
+        ? 'face'
+        : codePayment !== null && codeUnderWay(codePayment)
+          ? 'paycode'
+          : null,
+      codePayment,
       callbackUrl: row.callbackUrl,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
       version: row.version,
     };
   }
+}
+
+function codeUnderWay(payment: OrderCodePayment): boolean {
+  return !['paid', 'refused', 'unknown'].includes(payment.stage);
 }
 
 /** The register API's payment methods (contract/register.ts): a payment code counts as 'qr'. */

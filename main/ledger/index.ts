@@ -526,8 +526,15 @@ export class Ledger {
       refundId: string,
       request: string,
     ) => regs.recordRefundNo(this.ctx, registerId, refundNo, orderNo, refundId, request),
-    /** BUSY when the sale is an open register order (the till may not change it). */
-    refuseIfRegisterSale: (saleId: string) => regs.refuseIfRegisterSale(this.ctx, saleId),
+    /** The register the terminal speaks for itself (the pole display's), made once. */
+    builtIn: (key: string, name: string) =>
+      this.ctx.tx(() => regs.builtInRegister(this.ctx, key, name)),
+    /**
+     * BUSY when the sale is an open register order (the till may not change it); `settle`:
+     * paying or voiding a built-in register's order is the till's to do.
+     */
+    refuseIfRegisterSale: (saleId: string, action?: 'change' | 'settle') =>
+      regs.refuseIfRegisterSale(this.ctx, saleId, action),
   };
 
   // remote displays (the pairing itself is the core's: main/core/displays.ts)

@@ -55,6 +55,33 @@ export function addRegister(ctx: Ctx, name: string, token: string): RegisterDevi
   return getRegister(ctx, id);
 }
 
+/**
+ * A register the terminal speaks for itself: the shop's own register, whose totals arrive on the
+ * pole display's RS-232 line (core/pole-sales.ts). It is a registers row like a paired one, so
+ * its sales are orders with everything orders have (BUSY against the till's sale, per-register
+ * reports, the register origin synced to the cloud); but it has no token. Its token_hash is
+ * `builtin:<key>`, which no SHA-256 hex digest equals: no bearer token can authenticate as it.
+ */
+const BUILT_IN = 'builtin:';
+
+export function builtInRegister(ctx: Ctx, key: string, name: string): RegisterDevice {
+  const row = ctx
+    .stmt(`SELECT ${REGISTER_COLUMNS} FROM registers WHERE token_hash = ?`)
+    .get(BUILT_IN + key) as RegisterRow | undefined;
+  if (row !== undefined) return toRegister(row);
+  const id = ctx.newId(ctx.now());
+  ctx
+    .stmt('INSERT INTO registers (id, name, token_hash, created_at) VALUES (?, ?, ?, ?)')
+    .run(id, name, BUILT_IN + key, ctx.now().toISOString());
+  return getRegister(ctx, id);
+}
+
+function isBuiltInRegister(ctx: Ctx, id: string): boolean {
+  const row = ctx.stmt('SELECT token_hash FROM registers WHERE id = ?').get(id) as
+    { token_hash: string } | undefined;
+  return row?.token_hash.startsWith(BUILT_IN) === true;
+}
+
 export function getRegister(ctx: Ctx, id: string): RegisterDevice {
   const row = ctx.stmt(`SELECT ${REGISTER_COLUMNS} FROM registers WHERE id = ?`).get(id) as
     RegisterRow | undefined;
@@ -352,17 +379,23 @@ export function openOrder(
 
 /**
  * The till may not change a register's sale (its content is the register's), nor start one
- * of its own while an order is open: BUSY.
+ * of its own while an order is open: BUSY. `settle` (pay, void): a built-in register's sale is
+ * the till's to settle, there being no register API on the other end to do it.
  */
-export function refuseIfRegisterSale(ctx: Ctx, saleId: string): void {
+export function refuseIfRegisterSale(
+  ctx: Ctx,
+  saleId: string,
+  action: 'change' | 'settle' = 'change',
+): void {
   const order = orderBySale(ctx, saleId);
-  if (order !== null && loadCart(ctx, saleId) !== null)
-    throw new PosError(
-      'BUSY',
-      `this is order ${order.orderNo} of register ${order.registerName}: it is paid or ` +
-        'cancelled at the register',
-      'saleId',
-    );
+  if (order === null || loadCart(ctx, saleId) === null) return;
+  if (action === 'settle' && isBuiltInRegister(ctx, order.registerId)) return;
+  throw new PosError(
+    'BUSY',
+    `this is order ${order.orderNo} of register ${order.registerName}: it is paid or ` +
+      'cancelled at the register',
+    'saleId',
+  );
 }
 
 // --------------------------------------------------------------------------------- refunds

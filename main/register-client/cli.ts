@@ -81,7 +81,18 @@ export function describeOrder(order: RegisterOrder): string {
     order.paidFen > 0 ? `paid ${formatYuan(order.paidFen)}` : null,
     order.changeFen > 0 ? `change ${formatYuan(order.changeFen)}` : null,
     order.refundedFen > 0 ? `refunded ${formatYuan(order.refundedFen)}` : null,
-    order.awaiting === null ? null : `awaiting ${order.awaiting} on the customer display`,
+    order.awaiting === null
+      ? null
+      : order.awaiting === 'paycode'
+        ? `charging payment code ${order.codePayment?.masked ?? ''} (${order.codePayment?.stage ?? ''})`
+        : `awaiting ${order.awaiting} on the customer display`,
+    // How the last payment code ended, in the acquirer's words when it did not pay.
+    order.codePayment === null || order.awaiting === 'paycode' || order.status !== 'open'
+      ? null
+      : `payment code ${order.codePayment.masked} ${order.codePayment.stage}` +
+        (order.codePayment.message === null
+          ? ''
+          : `: ${order.codePayment.message} (${order.codePayment.code ?? ''})`),
     order.receiptNo === null ? null : `receipt ${order.receiptNo}`,
   ];
   return parts.filter((p) => p !== null).join('  ');
@@ -211,7 +222,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         if (answer.qrContent !== null) io.out(`QR: ${answer.qrContent}`);
         if (waitSeconds === undefined || answer.order.status !== 'open') {
           print(answer.order, answer);
-          return 0;
+          // A payment code answers once its charge has ended: still open means it did not pay.
+          return method === 'paycode' && answer.order.status === 'open' ? 1 : 0;
         }
         // Until it is paid, or the customer display stops waiting on it (face pay failed or
         // was cancelled: the order stays open for another method).

@@ -714,7 +714,7 @@ describe('paying, cancelling, refunding', () => {
     }
   });
 
-  test('cancel only an unpaid order; payment codes answer NOT_SUPPORTED until wired', async () => {
+  test('cancel only an unpaid order; a payment code with no acquirer for its wallet answers NOT_SUPPORTED', async () => {
     const r = await rig();
     try {
       const { token } = await r.pair();

@@ -13,6 +13,7 @@ import type { EventName, PoleDisplayStatus, Sale } from '../../../contract';
 import { eventVisibleTo } from '../../access';
 import { loadConfig } from '../../config';
 import { createPosCore, type CoreOptions } from '../../core';
+import { amountSalesMissing } from './service';
 import { call, callerFor, demoStaffId, refusal, signInCashier } from '../../test-support/calls';
 import { bytes } from './test-support/mock-line';
 
@@ -129,7 +130,8 @@ describe('pole.confirm and pole.dismiss', () => {
   });
 
   test('dismissed until the register shows something else; cleared with the display', async () => {
-    const { core, send } = await poleCore();
+    // A terminal whose confirm is refused (here: no amount-only sales) keeps the offer.
+    const { core, send } = await poleCore({ startAmountSale: amountSalesMissing });
     try {
       await signInCashier(core);
       await send(total('8.80'));
@@ -140,12 +142,82 @@ describe('pole.confirm and pole.dismiss', () => {
       assert.equal((await call(core, 'pole.status', {})).payableFen, null);
       await send(total('9.90'));
       assert.equal((await call(core, 'pole.status', {})).payableFen, 990);
-      // Without the register API joined, a confirm says so and the offer stays.
+      // A refused confirm says so and the offer stays.
       assert.equal(await refusal(core, 'pole.confirm', { amountFen: 990 }), 'NOT_SUPPORTED');
       assert.equal((await call(core, 'pole.status', {})).payableFen, 990);
       await send(bytes([0x0c]));
       const cleared = await call(core, 'pole.status', {});
       assert.deepEqual([cleared.lines, cleared.amount, cleared.payableFen], [['', ''], null, null]);
+    } finally {
+      core.close();
+    }
+  });
+
+  test("a confirmed total is an open sale of exactly that amount, on the pole display's register", async () => {
+    const { core, send } = await poleCore();
+    try {
+      await signInCashier(core);
+      await call(core, 'shift.open', { floatFen: 0 });
+      await send(total('12.30'));
+      const sale = await call(core, 'pole.confirm', { amountFen: 1230 });
+      assert.deepEqual(
+        [sale.status, sale.totalFen, sale.dueFen, sale.lines.length],
+        ['open', 1230, 1230, 1],
+      );
+      assert.equal((await call(core, 'sale.current', {}))?.id, sale.id, 'the till shows it');
+      const order = core.ledger.registers.orderBySale(sale.id);
+      assert.match(order?.registerName ?? '', /^Pole display \/dev\/ttyPOLECORE\d+$/);
+      assert.match(order?.orderNo ?? '', /^P\d{8}-\d{6}-1$/);
+      // Its lines are the register's: the till may not ring items onto it...
+      assert.equal(await refusal(core, 'sale.addItem', { sku: 'DRK-001' }), 'BUSY');
+      // ...but takes the money: cash, the change counted.
+      const paid = await call(core, 'sale.pay', {
+        saleId: sale.id,
+        method: 'cash',
+        amountFen: 1230,
+        tenderedFen: 2000,
+      });
+      assert.deepEqual([paid.status, paid.changeFen], ['completed', 770]);
+      const daily = core.ledger.dailyReport(core.ledger.businessDate());
+      const row = daily.totals.byRegister?.find((r) => r.registerName === order?.registerName);
+      assert.deepEqual(
+        [
+          row?.salesCount,
+          row?.salesFen,
+          row?.byMethod.filter((m) => m.amountFen !== 0).map((m) => [m.method, m.amountFen]),
+        ],
+        [1, 1230, [['cash', 1230]]],
+      );
+
+      // The same total again, in the same second: a new order on the same register.
+      await send(total('1.00'));
+      await send(total('12.30'));
+      const again = await call(core, 'pole.confirm', { amountFen: 1230 });
+      assert.notEqual(again.id, sale.id);
+      const second = core.ledger.registers.orderBySale(again.id);
+      assert.equal(second?.registerId, order?.registerId);
+      assert.notEqual(second?.orderNo, order?.orderNo);
+      // The till may void it (no register is on the other end to cancel it).
+      assert.equal((await call(core, 'sale.void', { saleId: again.id })).status, 'voided');
+      // One built-in register, which no token opens.
+      const builtIn = core.ledger.registers.list().filter((r) => r.name.startsWith('Pole display'));
+      assert.equal(builtIn.length, 1);
+      assert.equal(core.registers.authenticate(`pole:${order?.registerName ?? ''}`), null);
+    } finally {
+      core.close();
+    }
+  });
+
+  test('BUSY while the till has a sale under way: nothing opened, the offer stays', async () => {
+    const { core, send } = await poleCore();
+    try {
+      await signInCashier(core);
+      const own = await call(core, 'sale.addItem', { sku: 'DRK-001' });
+      await send(total('12.30'));
+      assert.equal(await refusal(core, 'pole.confirm', { amountFen: 1230 }), 'BUSY');
+      assert.equal((await call(core, 'pole.status', {})).payableFen, 1230);
+      assert.equal((await call(core, 'sale.current', {}))?.id, own.id);
+      assert.equal(core.ledger.registers.orderBySale(own.id), null);
     } finally {
       core.close();
     }
