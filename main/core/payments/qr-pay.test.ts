@@ -78,7 +78,7 @@ describe(`QR payment with the reference acquirer (${databaseLabel()})`, () => {
   function flows(clock: FlowClock, baseUrl = t.cloud.url) {
     const acquirer = new ReferenceAcquirer({ baseUrl, client: terminal });
     const payByCode = new PayByCode({ acquirers: { reference: acquirer }, journal, clock });
-    const qr = new QrPay({ flow: payByCode, acquirer, clock });
+    const qr = new QrPay({ flow: payByCode, acquirers: { reference: acquirer }, clock });
     return { payByCode, qr };
   }
 

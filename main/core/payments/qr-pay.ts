@@ -18,7 +18,7 @@
  * Not-found while showing is normal (Alipay creates the trade only when the buyer scans), as is
  * unknown (a lost or forged answer): both just mean "ask again"; only a verified paid ends it.
  */
-import { PosError } from '../../contract';
+import { PosError, type PaymentScheme } from '../../contract';
 import { silentLogger, type Logger } from '../logger';
 import { checkChargeFen } from './amount';
 import type { AttemptRow } from './journal';
@@ -53,8 +53,11 @@ export type QrStart =
 export interface QrPayOptions {
   /** The terminal's one pay-by-code flow: its journal, its steps, its hold on a sale. */
   flow: PayByCode;
-  /** The acquirer whose QR is shown. */
-  acquirer: Acquirer;
+  /**
+   * The terminal's acquirers, read at each QR (the reference wallet comes and goes with the
+   * cloud link). The QR is the first of QR_PREFERENCE that is configured.
+   */
+  acquirers: Partial<Record<PaymentScheme, Acquirer>>;
   clock?: FlowClock;
   logger?: Logger;
   /** How often to ask whether the buyer paid. */
@@ -67,6 +70,9 @@ const EXPIRED: AcquirerReason = {
   code: 'QR_EXPIRED',
   message: 'The QR code was not paid in time; it was cancelled and nothing was charged.',
 };
+/** Which acquirer's QR the display shows when several are configured. */
+export const QR_PREFERENCE: readonly PaymentScheme[] = ['alipay', 'wechat', 'unionpay', 'reference'];
+
 const BUSY = 'A payment is already running for this sale: finish or cancel it first.';
 
 interface Live {
@@ -90,6 +96,15 @@ export class QrPay {
     this.lifetimeMs = options.lifetimeMs ?? 120_000;
   }
 
+  /** The acquirer a QR is shown for now, if any is configured. */
+  get acquirer(): Acquirer | undefined {
+    for (const scheme of QR_PREFERENCE) {
+      const acquirer = this.options.acquirers[scheme];
+      if (acquirer !== undefined) return acquirer;
+    }
+    return undefined;
+  }
+
   /** Whether a QR is live for the sale. */
   isLive(saleId: string): boolean {
     return this.live.has(saleId);
@@ -103,7 +118,10 @@ export class QrPay {
     const amountFen = checkChargeFen(request.amountFen);
     if (!isSaleId(request.saleId))
       throw new PosError('VALIDATION', 'The sale id is not one the ledger makes.', 'saleId');
-    const { flow, acquirer } = this.options;
+    const { flow } = this.options;
+    const acquirer = this.acquirer;
+    if (acquirer === undefined)
+      throw new PosError('NOT_SUPPORTED', 'No acquirer is configured for QR payments.', 'saleId');
     const saleId = request.saleId;
     if (this.live.has(saleId)) throw new PosError('BUSY', BUSY, 'saleId');
     flow.hold(saleId, BUSY);
@@ -166,7 +184,7 @@ export class QrPay {
       let wake = () => {};
       const woken = new Promise<void>((resolve) => (wake = resolve));
       const live: Live = { stopBecause: null, wake, woken, done: Promise.resolve(null as never) };
-      live.done = this.watch(row, live, expiresAt).finally(() => {
+      live.done = this.watch(row, acquirer, live, expiresAt).finally(() => {
         this.live.delete(saleId);
         flow.release(saleId);
       });
@@ -201,8 +219,13 @@ export class QrPay {
     return live.done;
   }
 
-  private async watch(row: AttemptRow, live: Live, expiresAt: number): Promise<QrEnd> {
-    const { flow, acquirer } = this.options;
+  private async watch(
+    row: AttemptRow,
+    acquirer: Acquirer,
+    live: Live,
+    expiresAt: number,
+  ): Promise<QrEnd> {
+    const { flow } = this.options;
     let stop: { why: AcquirerReason; as: 'expired' | 'cancelled' };
     for (;;) {
       if (live.stopBecause !== null) {
