@@ -62,10 +62,12 @@ import { loadPosters } from './posters';
 import { RegisterService, type RegisterPayByCode } from './registers';
 import { TerminalState } from './terminal-state';
 import { PayCodeService } from './paycode';
+import { QrService } from './qr';
 import {
   AttemptJournal,
   createAcquirers,
   PayByCode,
+  QrPay,
   paymentsConfigFromEnv,
   type Acquirer,
   type FlowClock,
@@ -132,6 +134,8 @@ export interface PosCore {
    * start-up recovery of open attempts is done.
    */
   readonly payCode: PayCodeService;
+  /** The QR tender (主扫) through the same acquirers and journal (qr.ts). */
+  readonly qr: QrService;
   /** Closes at once: the workers it started stop in the background (tests, benchmarks). */
   close(): void;
   /**
@@ -170,7 +174,13 @@ export interface CoreOptions {
    * Payment codes: the acquirers (default: from the environment and the secret store,
    * payments/config.ts) and the flow's clock (tests walk the buyer's 30 s at once).
    */
-  payments?: { acquirers?: Partial<Record<PaymentScheme, Acquirer>>; clock?: FlowClock };
+  payments?: {
+    acquirers?: Partial<Record<PaymentScheme, Acquirer>>;
+    clock?: FlowClock;
+    /** How long a QR may be paid (default 2 minutes), and how often it is asked about. */
+    qrLifetimeMs?: number;
+    qrPollMs?: number;
+  };
   /**
    * How a confirmed pole-display total becomes an open sale of that amount. The seam to the
    * register API's amount-only sales (wt-register): until joined, confirm answers NOT_SUPPORTED.
@@ -258,17 +268,18 @@ export function createPosCore(
       ? new AttemptJournal(join(config.dataDir, 'payments.db'))
       : null;
   const flowClock = options.payments?.clock;
+  const payByCode =
+    journal === null
+      ? null
+      : new PayByCode({
+          acquirers,
+          journal,
+          logger,
+          ...(flowClock === undefined ? {} : { clock: flowClock }),
+        });
   const payCode = new PayCodeService({
     ledger,
-    flow:
-      journal === null
-        ? null
-        : new PayByCode({
-            acquirers,
-            journal,
-            logger,
-            ...(flowClock === undefined ? {} : { clock: flowClock }),
-          }),
+    flow: payByCode,
     acquirers,
     logger,
     shopName: config.shopName,
@@ -277,10 +288,30 @@ export function createPosCore(
       salePaid(sale);
       // Face pay offered for this sale stands down once a code has paid it.
       facePay.onSaleChanged(ledger.currentSale());
+      qr.onSaleChanged(ledger.currentSale());
     },
     ...(flowClock === undefined ? {} : { clock: flowClock }),
   });
   void payCode.recover();
+  const qrTiming = options.payments;
+  const qr = new QrService({
+    ledger,
+    flow:
+      payByCode === null
+        ? null
+        : new QrPay({
+            flow: payByCode,
+            acquirers,
+            logger,
+            ...(flowClock === undefined ? {} : { clock: flowClock }),
+            ...(qrTiming?.qrLifetimeMs === undefined ? {} : { lifetimeMs: qrTiming.qrLifetimeMs }),
+            ...(qrTiming?.qrPollMs === undefined ? {} : { pollIntervalMs: qrTiming.qrPollMs }),
+          }),
+    payCode,
+    logger,
+    shopName: config.shopName,
+    emit: (state) => emit('qr.state', state),
+  });
 
   const columns = config.paperColumns ?? 48;
   const printing = new PrintService({
@@ -336,6 +367,7 @@ export function createPosCore(
       const current = ledger.currentSale();
       emit('sale.changed', { sale: current });
       facePay.onSaleChanged(current);
+      qr.onSaleChanged(current);
       if (sale.status === 'completed') {
         emit('sale.completed', { sale });
         printing.saleCompleted(sale);
@@ -344,7 +376,16 @@ export function createPosCore(
       emit('sync.status', state.syncStatus());
     },
     announce: (payment) => emit('display.payment', payment),
-    ...(options.registerPayByCode === undefined ? {} : { payByCode: options.registerPayByCode }),
+    payByCode: options.registerPayByCode ?? {
+      // Payment codes at a register are not wired yet (NOT_SUPPORTED, as before); QR is.
+      payByCode: () => {
+        throw new PosError(
+          'NOT_SUPPORTED',
+          'payment codes are not wired to an acquirer for register orders on this terminal',
+        );
+      },
+      startQr: (saleId, _dueFen, operatorId) => qr.startForRegister(saleId, operatorId),
+    },
   });
   // Face pay completes register orders too (on the customer display): their events follow.
   listeners.add((name, payload) => {
@@ -375,6 +416,7 @@ export function createPosCore(
       poleDisplay,
       walletCredits,
       payCode,
+      qr,
       sessions,
       shell: () => shell,
       audit,
@@ -444,6 +486,7 @@ export function createPosCore(
     if (SALE_CHANGING.has(channel)) {
       emit('sale.changed', { sale: ledger.currentSale() });
       facePay.onSaleChanged(ledger.currentSale());
+      qr.onSaleChanged(ledger.currentSale());
       if (
         (channel === 'sale.pay' || channel === 'sale.completeZero') &&
         (result as Sale).status === 'completed'
@@ -475,6 +518,7 @@ export function createPosCore(
     registers,
     printing,
     payCode,
+    qr,
     poleDisplay,
     get cloud() {
       return cloud;

@@ -38,6 +38,7 @@ import { operatorId, type CallContext } from './call';
 import { facePayHandlers, type FacePayService } from './payments/face';
 import type { PoleDisplayService, PrintService } from './peripherals';
 import type { PayCodeService } from './paycode';
+import type { QrService } from './qr';
 import { DisplayRegistry } from './displays';
 import type { RegisterService } from './registers';
 import { silentLogger } from './logger';
@@ -71,6 +72,7 @@ export interface HandlerServices {
   walletCredits?: WalletCredits;
   /** Payment codes through the acquirer (absent: "no acquirer is configured"). */
   payCode?: PayCodeService;
+  qr?: QrService;
   /** The register's pole display (absent: none is read, nothing is offered). */
   poleDisplay?: PoleDisplayService;
   /** Manager sessions, per caller. */
@@ -270,6 +272,16 @@ export function createHandlers(
       ledger.registers.refuseIfRegisterSale(saleId);
       return services.payCode.pay(saleId, code, operatorId(call));
     },
+    'sale.showQr': ({ saleId }, call) => {
+      // Without an acquirer the QR tender stays a recorded one (the till uses sale.pay).
+      if (services.qr === undefined) return { mode: 'recorded' as const };
+      // A register's order is paid at the register, like sale.pay.
+      ledger.registers.refuseIfRegisterSale(saleId);
+      return services.qr.show(saleId, operatorId(call));
+    },
+    'sale.cancelQr': async ({ saleId }) => ({
+      qr: services.qr === undefined ? null : await services.qr.cancel(saleId),
+    }),
     'sale.completeZero': (r, call) => ledger.completeZero(r.saleId, operatorId(call)),
     'sale.get': (r) =>
       r.saleId !== undefined

@@ -71,7 +71,12 @@ const EXPIRED: AcquirerReason = {
   message: 'The QR code was not paid in time; it was cancelled and nothing was charged.',
 };
 /** Which acquirer's QR the display shows when several are configured. */
-export const QR_PREFERENCE: readonly PaymentScheme[] = ['alipay', 'wechat', 'unionpay', 'reference'];
+export const QR_PREFERENCE: readonly PaymentScheme[] = [
+  'alipay',
+  'wechat',
+  'unionpay',
+  'reference',
+];
 
 const BUSY = 'A payment is already running for this sale: finish or cancel it first.';
 
