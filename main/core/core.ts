@@ -311,6 +311,7 @@ export function createPosCore(
     logger,
     shopName: config.shopName,
     emit: (state) => emit('qr.state', state),
+    facePay: () => facePay.snapshot(),
   });
 
   const columns = config.paperColumns ?? 48;

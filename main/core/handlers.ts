@@ -182,6 +182,7 @@ export function createHandlers(
     sessions.staffChanged(person, active && person.role === 'manager');
   }
 
+  const face = facePayHandlers(services.facePay);
   return {
     'system.info': () => info,
 
@@ -497,7 +498,12 @@ export function createHandlers(
     'registers.rename': (r) => registersOf(services).rename(r.registerId, r.name),
     'registers.revoke': (r) => registersOf(services).revoke(r.registerId),
 
-    ...facePayHandlers(services.facePay),
+    ...face,
+    'facepay.start': (r, call) => {
+      // One payment flow per sale: not while its QR is on the customer display.
+      services.qr?.refuseIfLive(r.saleId);
+      return face['facepay.start'](r, call);
+    },
   };
 }
 

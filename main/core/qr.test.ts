@@ -136,7 +136,7 @@ describe(`the QR tender at the till (${databaseLabel()})`, () => {
     assert.equal(esc.qr?.state, 'cancelled');
   });
 
-  it('a payment code is refused (BUSY) while the QR shows', async () => {
+  it('a payment code and face pay are refused (BUSY) while the QR shows', async () => {
     const { core } = startCore();
     const sale = await openSale(core);
     await call(core, 'sale.showQr', { saleId: sale.id });
@@ -144,6 +144,7 @@ describe(`the QR tender at the till (${databaseLabel()})`, () => {
       await refusal(core, 'sale.payByCode', { saleId: sale.id, code: '991234567890123456' }),
       'BUSY',
     );
+    assert.equal(await refusal(core, 'facepay.start', { saleId: sale.id }), 'BUSY');
     await call(core, 'sale.cancelQr', { saleId: sale.id });
   });
 

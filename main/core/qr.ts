@@ -10,7 +10,14 @@
  *   the trade is cancelled, or, if the buyer paid just before, kept for its sale.
  * - No acquirer configured: `recorded`, and the till records the QR tender as before.
  */
-import { PosError, type QrState, type Sale, type ShowQrResult } from '../contract';
+import {
+  FACEPAY_ACTIVE_PHASES,
+  PosError,
+  type FacePayState,
+  type QrState,
+  type Sale,
+  type ShowQrResult,
+} from '../contract';
 import type { Ledger } from '../ledger';
 import type { Logger } from './logger';
 import type { PayCodeService } from './paycode';
@@ -26,6 +33,8 @@ export interface QrServiceOptions {
   /** The line the buyer sees on the phone. */
   shopName: string;
   emit: (state: QrState) => void;
+  /** Face pay's attempt as it stands (one payment flow per sale: no QR while it runs). */
+  facePay?: () => FacePayState;
 }
 
 const SALE_CHANGED = {
@@ -55,6 +64,13 @@ export class QrService {
     const sale = ledger.getSale(saleId);
     if (sale.status !== 'open')
       throw new PosError('SALE_NOT_OPEN', `sale ${saleId} is not open`, 'saleId');
+    const face = this.options.facePay?.();
+    if (face !== undefined && face.saleId === saleId && FACEPAY_ACTIVE_PHASES.includes(face.phase))
+      throw new PosError(
+        'BUSY',
+        'Face pay is running for this sale: cancel it before showing a QR code.',
+        'saleId',
+      );
     const start = await flow.show({
       saleId,
       amountFen: sale.dueFen,
@@ -85,6 +101,16 @@ export class QrService {
       mode: 'dynamic',
       qr: this.announce(endState(saleId, sale.dueFen, 'failed', start)),
     };
+  }
+
+  /** Face pay (or anything else) may not start for a sale whose QR is on the display. */
+  refuseIfLive(saleId: string): void {
+    if (this.live.has(saleId))
+      throw new PosError(
+        'BUSY',
+        'A QR code for this sale is on the customer display: cancel it first (Esc at the till).',
+        'saleId',
+      );
   }
 
   /** Esc at the till: the QR comes down. Null when none is live for the sale. */
