@@ -159,6 +159,26 @@ describe(`QR payment with the reference acquirer (${databaseLabel()})`, () => {
     );
   });
 
+  it('the till goes down while the QR shows and the buyer pays: recover() hands out the payment', async () => {
+    const p = await payer(10_000);
+    const saleId = randomUUID();
+    const { qr } = flows(STILL);
+    const start = await qr.show({ saleId, amountFen: 700, subject: 'Demo Mart' });
+    if (start.status !== 'showing') return assert.fail(start.status);
+    // The flow never asks again (the process "died"); the phone pays meanwhile.
+    assert.equal((await p.scan(start.showing.qrCode)).result, 'paid');
+    const restarted = flows(new FakeClock());
+    const recovered = await restarted.payByCode.recover();
+    assert.equal(recovered.length, 1);
+    const [found] = recovered;
+    assert.equal(found?.status, 'paid');
+    if (found?.status !== 'paid') return;
+    assert.ok(isPaidTrade(found.trade));
+    assert.equal(found.trade.saleId, saleId);
+    assert.equal(found.trade.amountFen, 700);
+    assert.equal(await p.balance(), 9_300);
+  });
+
   it('one flow per sale: a payment code is BUSY while the QR shows, and a second QR too', async () => {
     const saleId = randomUUID();
     const { qr, payByCode } = flows(STILL);
