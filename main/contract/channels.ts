@@ -22,6 +22,15 @@ import {
   xReport,
   zReport,
 } from './domain';
+import {
+  MAX_IMPORT_PART_CHARS,
+  catalogList,
+  catalogListRequest,
+  catalogProduct,
+  importApplied,
+  importPreview,
+  productDraft,
+} from './catalog';
 import { displayDevice, displayOverview, pairingCode } from './displays';
 import { registerDevice, registerOverview, registerPairingCode } from './register';
 import { facePayState, facePayStatus } from './facepay';
@@ -252,6 +261,34 @@ export const channels = {
       .object({ category: shortText.min(1), limit: z.number().int().min(1).max(200).optional() })
       .strict(),
     response: z.array(product),
+  },
+
+  // The manager's catalogue (issue 12; catalog.ts). Writes are refused where a chain's cloud
+  // is the catalogue's master (CATALOG_MANAGED_BY_CLOUD: edit it there).
+  /** One page of the catalogue: search, category, off-sale products too; who is its master. */
+  'catalog.list': { request: catalogListRequest, response: catalogList },
+  'catalog.get': { request: z.object({ sku: id }).strict(), response: catalogProduct },
+  /** Create (expectedVersion null) or change a product; VERSION_CONFLICT if saved meanwhile. */
+  'catalog.save': { request: productDraft, response: catalogProduct },
+  /**
+   * A CSV import arrives in parts (a whole catalogue is bigger than one message): `first`
+   * starts over. Kept for this screen only, in memory, up to MAX_IMPORT_BYTES.
+   */
+  'catalog.importUpload': {
+    request: z.object({ part: z.string().max(MAX_IMPORT_PART_CHARS), first: z.boolean() }).strict(),
+    response: z.object({ bytes: z.number().int() }),
+  },
+  /** What the uploaded CSV would do, row errors included; changes nothing. */
+  'catalog.importPreview': { request: nothing, response: importPreview },
+  /** Applies the uploaded CSV, all or nothing, if it is the one previewed (`digest`). */
+  'catalog.importApply': {
+    request: z.object({ digest: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
+    response: importApplied,
+  },
+  /** The whole catalogue as CSV (UTF-8 with BOM, RFC 4180), to save as a file. */
+  'catalog.export': {
+    request: nothing,
+    response: z.object({ csv: z.string(), fileName: z.string() }),
   },
 
   /**

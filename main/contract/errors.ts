@@ -50,6 +50,12 @@ export const ERROR_CODES = [
   'ORDER_CONFLICT',
   /** The action needs a manager's approval: send it again with a manager's PIN. */
   'APPROVAL_REQUIRED',
+  /** Someone saved the record since this edit began (optimistic version): reload and redo. */
+  'VERSION_CONFLICT',
+  /** A chain's cloud is the master of the catalogue here: edit it there, not at the till. */
+  'CATALOG_MANAGED_BY_CLOUD',
+  /** An import is bigger than the terminal takes in one go. */
+  'TOO_LARGE',
   'INTERNAL',
 ] as const;
 

@@ -17,3 +17,4 @@ export * from './register';
 export * from './peripherals';
 export * from './csp';
 export * from './pole-display';
+export * from './catalog';

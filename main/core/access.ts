@@ -59,6 +59,14 @@ export const RULES: { readonly [C in Channel]: Requirement } = {
   'catalog.search': 'open',
   'catalog.categories': 'open',
   'catalog.browse': 'open',
+  // The manager's catalogue: reading it whole (off-sale products, versions) and every write.
+  'catalog.list': 'manager',
+  'catalog.get': 'manager',
+  'catalog.save': 'manager',
+  'catalog.importUpload': 'manager',
+  'catalog.importPreview': 'manager',
+  'catalog.importApply': 'manager',
+  'catalog.export': 'manager',
 
   'sale.current': 'open',
   'sale.addItem': 'operator',

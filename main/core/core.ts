@@ -36,6 +36,7 @@ import {
 import { DisplayRegistry, LOCAL_DISPLAY_ID } from './displays';
 import { AuditMonitor, type AuditMonitorOptions } from './audit-monitor';
 import type { CallContext } from './call';
+import { CatalogUploads } from './catalog';
 import type { CloudLink } from './cloud-link';
 import type { PosConfig } from './config';
 import { FacePayService, startFaceBackend, type FacePayOptions } from './payments/face';
@@ -136,6 +137,12 @@ export interface PosCore {
   readonly payCode: PayCodeService;
   /** The QR tender (主扫) through the same acquirers and journal (qr.ts). */
   readonly qr: QrService;
+  /**
+   * The chain's cloud that is master of the catalogue (its address), or null: the shop edits
+   * its catalogue here (no cloud, or the reference cloud run beside the till for this shop
+   * alone). The host says so as soon as it knows a chain's cloud is configured (cloud-sync.ts).
+   */
+  setCatalogMaster(url: string | null): void;
   /** Closes at once: the workers it started stop in the background (tests, benchmarks). */
   close(): void;
   /**
@@ -345,6 +352,8 @@ export function createPosCore(
   });
 
   let cloud: CloudLink | null = null;
+  let catalogMaster: string | null = null;
+  const catalogUploads = new CatalogUploads();
   const walletCredits = new WalletCredits({
     ledger,
     link: () => cloud,
@@ -423,6 +432,7 @@ export function createPosCore(
       audit,
       displays,
       registers,
+      catalog: { managedBy: () => catalogMaster, uploads: catalogUploads },
     },
   );
 
@@ -524,6 +534,9 @@ export function createPosCore(
     get cloud() {
       return cloud;
     },
+    setCatalogMaster(url) {
+      catalogMaster = url;
+    },
     attachCloud(link) {
       cloud = link;
       facePay.attachCloud(link);
@@ -551,6 +564,7 @@ export function createPosCore(
       if (callers.get(caller.id) !== caller) return;
       callers.delete(caller.id);
       sessions.end(caller.id);
+      catalogUploads.forget(caller.id);
     },
     attachShell(next) {
       shell = next;

@@ -35,6 +35,7 @@ import type { AuditStatus } from '../contract';
 import type { Ledger, RefundOptions } from '../ledger';
 import type { AuditMonitor } from './audit-monitor';
 import { operatorId, type CallContext } from './call';
+import { CatalogUploads, catalogHandlers, type CatalogServices } from './catalog';
 import { facePayHandlers, type FacePayService } from './payments/face';
 import type { PoleDisplayService, PrintService } from './peripherals';
 import type { PayCodeService } from './paycode';
@@ -85,6 +86,8 @@ export interface HandlerServices {
   registers?: RegisterService;
   /** The audit chain's watch (absent: "check now" verifies on the spot, nothing is kept). */
   audit?: AuditMonitor;
+  /** The catalogue's master and CSV uploads (absent: no cloud, uploads of its own). */
+  catalog?: CatalogServices;
 }
 
 function uncheckedStatus(ledger: Ledger): AuditStatus {
@@ -504,6 +507,10 @@ export function createHandlers(
       services.qr?.refuseIfLive(r.saleId);
       return face['facepay.start'](r, call);
     },
+    ...catalogHandlers(
+      ledger,
+      services.catalog ?? { managedBy: () => null, uploads: new CatalogUploads() },
+    ),
   };
 }
 

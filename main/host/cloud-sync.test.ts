@@ -12,7 +12,7 @@ import { after, test } from 'node:test';
 import { startTestCloud } from '../../cloud/test-support';
 import type { SyncStatus } from '../contract';
 import { createPosCore, silentLogger, type PosCore } from '../core';
-import { call, signInCashier } from '../core/test-support/calls';
+import { call, managerSession, refusal, signInCashier } from '../core/test-support/calls';
 import { startCloudSync } from './cloud-sync';
 
 const dirs: string[] = [];
@@ -94,6 +94,17 @@ test('no cloud configured: the reference cloud runs here, pairs, and the sales r
     );
     assert.ok(seen.some((s) => s.state === 'syncing' || s.state === 'idle'));
     assert.ok((await call(core, 'sync.status', {})).lastSuccessAt !== null);
+    // The reference cloud run here is the shop's own: the manager edits the catalogue here.
+    await managerSession(core);
+    assert.equal((await call(core, 'catalog.list', { limit: 1 })).managedBy, null);
+    const water = await call(core, 'catalog.get', { sku: 'DRK-001' });
+    const { version, barcode: _primary, ...rest } = water;
+    const saved = await call(core, 'catalog.save', {
+      ...rest,
+      priceFen: water.priceFen + 10,
+      expectedVersion: version,
+    });
+    assert.equal(saved.version, version + 1);
   } finally {
     if (databaseUrl !== undefined) process.env.DATABASE_URL = databaseUrl;
     await cloud.stop();
@@ -157,6 +168,15 @@ test('a remote cloud this terminal is not paired with, and no code: it sells off
   try {
     assert.equal(await cloud.linked, null);
     assert.match(logged.join('\n'), /POS_CLOUD_PAIRING_CODE/);
+    // A chain's cloud is the catalogue's master even before it answers: no local edits.
+    await managerSession(core);
+    const water = await call(core, 'catalog.get', { sku: 'DRK-001' });
+    const { version, barcode: _primary, ...rest } = water;
+    assert.equal(
+      await refusal(core, 'catalog.save', { ...rest, priceFen: 1, expectedVersion: version }),
+      'CATALOG_MANAGED_BY_CLOUD',
+    );
+    assert.equal((await call(core, 'catalog.list', { limit: 1 })).managedBy, 'http://127.0.0.1:9');
     await sell(core);
     const status = await call(core, 'sync.status', {});
     assert.equal(status.state, 'offline');

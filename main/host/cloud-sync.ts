@@ -130,6 +130,9 @@ export function startCloudSync(options: CloudSyncOptions): CloudSync {
       url = started.url;
       pairingCode = () => started.pairingCode();
     } else {
+      // A chain's cloud is the catalogue's master from the start, linked yet or not: an edit
+      // made here meanwhile would be overwritten by the first catalogue sync.
+      core.setCatalogMaster(url);
       const code = env.POS_CLOUD_PAIRING_CODE?.trim();
       if (code) pairingCode = async () => code;
     }

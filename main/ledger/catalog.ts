@@ -1,7 +1,12 @@
 /**
  * The catalogue. Barcodes are stored as EAN-13 (a UPC-A code gets its leading 0), so a product
  * is found whichever form the scanner reports. Products are not money: they are upserted in
- * place; a sale line keeps its own copy of name, price and tax rate from the moment of the scan.
+ * place; a sale line keeps its own copy of name, price and tax rate from the moment of the scan,
+ * so a price change takes effect at the next scan and never changes a line already rung up.
+ *
+ * A product may have several barcodes (product_barcodes; products.barcode is the primary one, a
+ * sale line's copy). A product taken off sale (active = 0) is kept for the manager but is not
+ * found by a scan, a search or a category (catalog-edit.ts edits; this module is the till's).
  */
 import {
   PosError,
@@ -23,6 +28,10 @@ interface ProductRow {
 }
 
 const COLUMNS = 'sku, barcode, name_zh, name_en, category, price_fen, tax_rate_bp';
+/** The same columns of `products p`, for queries that join. */
+const P_COLUMNS = COLUMNS.split(', ')
+  .map((c) => `p.${c}`)
+  .join(', ');
 
 function toProduct(r: ProductRow): Product {
   return {
@@ -53,14 +62,17 @@ export function normaliseBarcode(raw: unknown, field = 'barcode'): string {
 
 export function upsertProducts(ctx: Ctx, products: readonly Product[]): void {
   const updatedAt = ctx.now().toISOString();
-  const clash = ctx.stmt('SELECT sku FROM products WHERE barcode = ? AND sku <> ?');
+  const clash = ctx.stmt('SELECT sku FROM product_barcodes WHERE barcode = ? AND sku <> ?');
+  const dropBarcodes = ctx.stmt('DELETE FROM product_barcodes WHERE sku = ?');
+  const addBarcode = ctx.stmt('INSERT INTO product_barcodes (barcode, sku) VALUES (?, ?)');
   const upsert = ctx.stmt(`
     INSERT INTO products (${COLUMNS}, updated_at)
     VALUES (@sku, @barcode, @nameZh, @nameEn, @category, @priceFen, @taxRateBp, @updatedAt)
     ON CONFLICT (sku) DO UPDATE SET
       barcode = excluded.barcode, name_zh = excluded.name_zh, name_en = excluded.name_en,
       category = excluded.category, price_fen = excluded.price_fen,
-      tax_rate_bp = excluded.tax_rate_bp, updated_at = excluded.updated_at`);
+      tax_rate_bp = excluded.tax_rate_bp, updated_at = excluded.updated_at,
+      active = 1, version = products.version + 1`);
   ctx.tx(() => {
     products.forEach((input, i) => {
       const field = `products.${i}`;
@@ -79,6 +91,10 @@ export function upsertProducts(ctx: Ctx, products: readonly Product[]): void {
           `${field}.barcode`,
         );
       upsert.run({ ...p, updatedAt });
+      // The one barcode given is the product's only one: this is the chain's (or the demo's)
+      // catalogue speaking, and it is the master of what it sends.
+      dropBarcodes.run(p.sku);
+      addBarcode.run(p.barcode, p.sku);
     });
   });
 }
@@ -89,25 +105,59 @@ export function upsertProducts(ctx: Ctx, products: readonly Product[]): void {
  */
 export function removeProducts(ctx: Ctx, skus: readonly string[]): number {
   const remove = ctx.stmt('DELETE FROM products WHERE sku = ?');
-  return ctx.tx(() => skus.reduce((n, sku) => n + remove.run(sku).changes, 0));
+  const dropBarcodes = ctx.stmt('DELETE FROM product_barcodes WHERE sku = ?');
+  return ctx.tx(() =>
+    skus.reduce((n, sku) => {
+      dropBarcodes.run(sku);
+      return n + remove.run(sku).changes;
+    }, 0),
+  );
 }
 
 export function productCount(ctx: Ctx): number {
   return (ctx.stmt('SELECT count(*) AS n FROM products').get() as { n: number }).n;
 }
 
+/** The product a scan finds: any of its barcodes, and only while it is on sale. */
 export function lookupBarcode(ctx: Ctx, raw: string): Product {
   const barcode = normaliseBarcode(raw);
-  const row = ctx.stmt(`SELECT ${COLUMNS} FROM products WHERE barcode = ?`).get(barcode) as
-    ProductRow | undefined;
+  const row = ctx
+    .stmt(
+      `SELECT ${P_COLUMNS}, p.active FROM product_barcodes b JOIN products p ON p.sku = b.sku
+       WHERE b.barcode = ?`,
+    )
+    .get(barcode) as (ProductRow & { active: number }) | undefined;
   if (!row) throw new PosError('UNKNOWN_BARCODE', `no product has barcode ${barcode}`, 'barcode');
+  if (row.active !== 1)
+    throw new PosError(
+      'UNKNOWN_BARCODE',
+      `${row.name_zh} (${row.sku}) is off sale: the manager can put it back on sale`,
+      'barcode',
+    );
   return toProduct(row);
+}
+
+/** Which product holds a barcode (on sale or not), or null. */
+export function skuWithBarcode(ctx: Ctx, barcode: string): string | null {
+  const row = ctx.stmt('SELECT sku FROM product_barcodes WHERE barcode = ?').get(barcode) as
+    { sku: string } | undefined;
+  return row?.sku ?? null;
 }
 
 export function getProduct(ctx: Ctx, sku: string): Product {
   const row = ctx.stmt(`SELECT ${COLUMNS} FROM products WHERE sku = ?`).get(sku) as
     ProductRow | undefined;
   if (!row) throw new PosError('NOT_FOUND', `no product has SKU ${sku}`, 'sku');
+  return toProduct(row);
+}
+
+/** A product to sell by SKU (picked from a search or a category): only while it is on sale. */
+export function sellableProduct(ctx: Ctx, sku: string): Product {
+  const row = ctx.stmt(`SELECT ${COLUMNS}, active FROM products WHERE sku = ?`).get(sku) as
+    (ProductRow & { active: number }) | undefined;
+  if (!row) throw new PosError('NOT_FOUND', `no product has SKU ${sku}`, 'sku');
+  if (row.active !== 1)
+    throw new PosError('NOT_FOUND', `${row.name_zh} (${sku}) is off sale`, 'sku');
   return toProduct(row);
 }
 
@@ -123,8 +173,8 @@ export function searchProducts(ctx: Ctx, query: string, limit = 20): Product[] {
   const rows = ctx
     .stmt(
       `SELECT ${COLUMNS} FROM products
-       WHERE name_zh LIKE @contains ESCAPE '\\' OR name_en LIKE @contains ESCAPE '\\'
-          OR sku LIKE @prefix ESCAPE '\\' OR barcode LIKE @prefix ESCAPE '\\'
+       WHERE active = 1 AND (name_zh LIKE @contains ESCAPE '\\' OR name_en LIKE @contains ESCAPE '\\'
+          OR sku LIKE @prefix ESCAPE '\\' OR barcode LIKE @prefix ESCAPE '\\')
        ORDER BY (sku = @q COLLATE NOCASE OR barcode = @q) DESC, name_en COLLATE NOCASE, sku
        LIMIT @n`,
     )

@@ -8,6 +8,12 @@ import {
   type ApprovalAction,
   type CreateOrderRequest,
   type RegisterDevice,
+  type CatalogList,
+  type CatalogListRequest,
+  type CatalogProduct,
+  type ImportApplied,
+  type ImportPreview,
+  type ProductDraft,
   type AuditVerification,
   type DailyReport,
   type PinAttempt,
@@ -31,6 +37,8 @@ import {
 import { listApprovals, withApproval, type ApprovalRecord, type ApprovalRow } from './approvals';
 import * as audit from './audit';
 import * as catalog from './catalog';
+import * as catalogCsv from './catalog-csv';
+import * as catalogEdit from './catalog-edit';
 import { BusinessClock } from './clock';
 import { DEMO_STAFF } from './demo-staff';
 import * as displays from './display-devices';
@@ -167,6 +175,26 @@ export class Ledger {
   }
   searchProducts(query: string, limit?: number): Product[] {
     return catalog.searchProducts(this.ctx, query, limit);
+  }
+
+  // the manager's catalogue (catalog-edit.ts, catalog-csv.ts)
+  listCatalog(request: CatalogListRequest, managedBy: string | null): CatalogList {
+    return catalogEdit.listCatalog(this.ctx, request, managedBy);
+  }
+  catalogProduct(sku: string): CatalogProduct {
+    return catalogEdit.catalogProduct(this.ctx, sku);
+  }
+  saveProduct(draft: ProductDraft): CatalogProduct {
+    return catalogEdit.saveProduct(this.ctx, draft);
+  }
+  previewCatalogImport(csv: string): ImportPreview {
+    return catalogCsv.previewCatalogImport(this.ctx, csv);
+  }
+  applyCatalogImport(csv: string, digest: string): ImportApplied {
+    return catalogCsv.applyCatalogImport(this.ctx, csv, digest);
+  }
+  exportCatalogCsv(): string {
+    return catalogCsv.exportCatalogCsv(this.ctx);
   }
 
   // sales

@@ -10,7 +10,7 @@ import { saleRow } from './sale-view';
 export function categories(ctx: Ctx): { category: string; count: number }[] {
   return ctx
     .stmt(
-      `SELECT category, count(*) AS count FROM products
+      `SELECT category, count(*) AS count FROM products WHERE active = 1
        GROUP BY category ORDER BY min(rowid)`,
     )
     .all() as { category: string; count: number }[];
@@ -21,7 +21,7 @@ export function browseCategory(ctx: Ctx, category: string, limit = 100): Product
   const rows = ctx
     .stmt(
       `SELECT sku, barcode, name_zh, name_en, category, price_fen, tax_rate_bp FROM products
-       WHERE category = ? ORDER BY rowid LIMIT ?`,
+       WHERE category = ? AND active = 1 ORDER BY rowid LIMIT ?`,
     )
     .all(category, n) as {
     sku: string;

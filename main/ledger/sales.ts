@@ -25,7 +25,7 @@ import {
 } from '../contract';
 import { appendAudit, content } from './audit';
 import { activeCart, deleteCart, heldCarts, loadCart, saveCart, type Cart } from './carts';
-import { getProduct, lookupBarcode } from './catalog';
+import { lookupBarcode, sellableProduct } from './catalog';
 import type { Ctx } from './context';
 import { priceSale, type PricedSale } from './pricing';
 import { SALE_LINES, SALES, type SaleLineRow, type SaleRow } from './rows';
@@ -87,7 +87,7 @@ export function addItem(ctx: Ctx, input: { barcode?: string; sku?: string; qty?:
   const product: Product =
     input.barcode !== undefined
       ? lookupBarcode(ctx, input.barcode)
-      : getProduct(ctx, checkId(input.sku, 'sku'));
+      : sellableProduct(ctx, checkId(input.sku, 'sku'));
   return ctx.tx(() => {
     const now = ctx.now();
     const cart: Cart = activeCart(ctx) ?? {

@@ -135,6 +135,52 @@ test('applies catalogue pages through the ledger catalogue, with the cursor per 
   }
 });
 
+test('both edited one product: the chain cloud is master, its page overwrites the local edit', () => {
+  const t = openTestLedger();
+  const store = SyncStore.open({ file: t.file });
+  try {
+    // Edited here before the shop joined the chain: an extra barcode, a new price, off sale.
+    const local = t.ledger.catalogProduct('DRK-001');
+    const extra = makeEan13('690777000001');
+    const { version, barcode: _primary, ...rest } = local;
+    t.ledger.saveProduct({
+      ...rest,
+      barcodes: [local.barcode, extra],
+      priceFen: 990,
+      active: false,
+      expectedVersion: version,
+    });
+    // The cloud's own edit of the same product arrives with the catalogue sync.
+    const cloudBarcode = makeEan13('690777000002');
+    const applied = store.applyCatalog(
+      'http://chain',
+      [{ ...DEMO_PRODUCTS[0]!, barcode: cloudBarcode, priceFen: 250, active: true }],
+      3,
+    );
+    assert.equal(applied.upserted, 1);
+    const now = t.ledger.catalogProduct('DRK-001');
+    assert.deepEqual(
+      [now.barcodes, now.priceFen, now.active, now.version],
+      [[cloudBarcode], 250, true, version + 2],
+    );
+    throwsCode(() => t.ledger.lookupBarcode(extra), 'UNKNOWN_BARCODE');
+    assert.equal(t.ledger.lookupBarcode(cloudBarcode).priceFen, 250);
+    // A product off sale here still gives up a barcode the cloud gives another product.
+    const held = t.ledger.catalogProduct('DRK-002');
+    const { version: v2, barcode: _p2, ...rest2 } = held;
+    t.ledger.saveProduct({ ...rest2, active: false, expectedVersion: v2 });
+    store.applyCatalog(
+      'http://chain',
+      [{ ...DEMO_PRODUCTS[2]!, sku: 'CHAIN-9', barcode: held.barcode, active: true }],
+      4,
+    );
+    assert.equal(t.ledger.lookupBarcode(held.barcode).sku, 'CHAIN-9');
+  } finally {
+    store.close();
+    t.cleanup();
+  }
+});
+
 test('refuses a ledger file that the terminal has not created or migrated', () => {
   const { dir, cleanup } = tempDir();
   try {

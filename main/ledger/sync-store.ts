@@ -12,9 +12,9 @@
  * cursor (it is pulled again).
  */
 import Database from 'better-sqlite3';
-import { PosError, type Product } from '../contract';
+import { PosError, checkBarcode, type Product } from '../contract';
 import { auditHead, auditMacAt } from './audit';
-import { lookupBarcode, removeProducts, upsertProducts } from './catalog';
+import { removeProducts, skuWithBarcode, upsertProducts } from './catalog';
 import { BusinessClock } from './clock';
 import { Ctx } from './context';
 import { pendingOutboxCount } from './lookups';
@@ -223,12 +223,9 @@ export class SyncStore {
     return applied;
   }
 
+  /** Which product holds the barcode, on sale or not (null: nobody, or not a barcode). */
   private productWithBarcode(barcode: string): string | null {
-    try {
-      return lookupBarcode(this.ctx, barcode).sku;
-    } catch (error) {
-      if (PosError.is(error) && error.code === 'UNKNOWN_BARCODE') return null;
-      throw error;
-    }
+    const check = checkBarcode(String(barcode));
+    return check.ok ? skuWithBarcode(this.ctx, check.ean13) : null;
   }
 }

@@ -24,6 +24,7 @@ import { migration013 } from './013-face-debits';
 import { migration014 } from './014-display-devices';
 import { migration015 } from './015-acquirer-payments';
 import { migration016 } from './016-registers';
+import { migration018 } from './018-catalog-editing';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -42,6 +43,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration014,
   migration015,
   migration016,
+  migration018,
 ];
 /** The highest version this code knows (versions may have gaps: see above). */
 export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -1,10 +1,11 @@
 /**
  * The store manager's screen, behind a manager's PIN: the daily report for any date (key
  * figures, sales by hour, payment-method mix, top items, refunds), the day's shifts with their
- * cashiers and cash variances, the Z report history with reprint, sync status, settings, and
- * the report as CSV and PDF, the staff (add, edit, disable, reset PINs; a prompt while a demo
- * PIN is still in use) and the manager's own PIN. Until main has accepted the PIN (a manager session on this
- * screen) nothing of the manager's is asked for: the gate is all there is.
+ * cashiers and cash variances, the Z report history with reprint, sync status, settings, the
+ * report as CSV and PDF, the staff (add, edit, disable, reset PINs; a prompt while a demo PIN is
+ * still in use), the manager's own PIN, and the catalogue (CatalogPanel). Until main has
+ * accepted the PIN (a manager session on this screen) nothing of the manager's is asked for:
+ * the gate is all there is.
  */
 import { useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -41,6 +42,7 @@ import { DisplaysPanel } from './DisplaysPanel';
 import { RegistersPanel } from './RegistersPanel';
 import { SettingsPanel } from './SettingsPanel';
 import { AuditPanel } from './AuditPanel';
+import { CatalogPanel } from './CatalogPanel';
 import { SyncPanel } from './SyncPanel';
 import { ZReportsPanel } from './ZReportsPanel';
 import { StaffPanel } from './StaffPanel';
@@ -300,6 +302,7 @@ export function ManagerScreen() {
             />
           </div>
         )}
+        <CatalogPanel />
       </main>
     </div>
   );
