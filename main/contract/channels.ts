@@ -37,6 +37,7 @@ import { displayDevice, displayOverview, pairingCode } from './displays';
 import { registerDevice, registerOverview, registerPairingCode } from './register';
 import { facePayState, facePayStatus } from './facepay';
 import { payByCodeRequest, payCodeResult } from './pay-code';
+import { cancelQrRequest, cancelQrResult, showQrRequest, showQrResult } from './qr-pay';
 import { peripheralsStatus, printResult } from './peripherals';
 import { poleDisplayStatus } from './pole-display';
 import { rangeReport, rangeRequest } from './range-report';
@@ -145,6 +146,15 @@ export const channels = {
    * code's wallet; VALIDATION (field code) for a malformed or foreign code.
    */
   'sale.payByCode': { request: payByCodeRequest, response: payCodeResult },
+  /**
+   * The QR tender: with an acquirer, a QR for the sale's due amount goes up on the customer
+   * display and the answer is its state (then 'qr.state' events until paid, expired or
+   * cancelled; a paid QR completes the sale). Without one: `recorded` (the till records the QR
+   * tender with sale.pay, as before). BUSY while a payment code or face pay runs for the sale.
+   */
+  'sale.showQr': { request: showQrRequest, response: showQrResult },
+  /** Take the sale's QR down (Esc): the trade is cancelled, or kept if the buyer just paid. */
+  'sale.cancelQr': { request: cancelQrRequest, response: cancelQrResult },
   /**
    * Complete a sale whose total is 0 fen (a 100 % discount, free items): no payment is
    * recorded. A sale with anything to pay is refused (VALIDATION). Its own channel rather than a

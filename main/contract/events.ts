@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { auditStatus, sale, shift } from './domain';
 import { facePayAvailability, facePayPreview, facePayState } from './facepay';
 import { payCodeProgress } from './pay-code';
+import { qrState } from './qr-pay';
 import { staff } from './staff';
 import { peripheralsStatus } from './peripherals';
 import { poleDisplayStatus } from './pole-display';
@@ -31,6 +32,8 @@ export const events = {
   'facepay.availability': facePayAvailability,
   /** A payment code's charge moved on (charging, buyer confirming, checking, cancelling). */
   'paycode.progress': payCodeProgress,
+  /** The sale's QR (主扫) went up, was paid, expired or was cancelled: the customer display shows it. */
+  'qr.state': qrState,
   /** The printer was attached or detached, started or finished a job, or a job failed. */
   'peripherals.status': peripheralsStatus,
   /** The register's pole display changed (lines, amount, the till's offer, the port's state). */

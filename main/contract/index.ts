@@ -3,6 +3,7 @@ export * from './money';
 export * from './barcode';
 export * from './payment-code';
 export * from './pay-code';
+export * from './qr-pay';
 export * from './domain';
 export * from './range-report';
 export * from './staff';

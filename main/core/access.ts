@@ -81,6 +81,8 @@ export const RULES: { readonly [C in Channel]: Requirement } = {
   'sale.void': 'operator',
   'sale.pay': 'operator',
   'sale.payByCode': 'operator',
+  'sale.showQr': 'operator',
+  'sale.cancelQr': 'operator',
   'sale.completeZero': 'operator',
   'sale.get': 'operator',
   'sale.refundable': 'operator',
@@ -206,6 +208,7 @@ export const CUSTOMER_EVENTS: ReadonlySet<EventName> = new Set<EventName>([
   'facepay.state',
   'facepay.preview',
   'facepay.availability',
+  'qr.state',
 ]);
 
 /** Camera previews are for the customer display only (the face it is looking at). */

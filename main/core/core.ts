@@ -60,14 +60,16 @@ import {
 import type { PoleDisplayServiceOptions } from './peripherals/pole-display';
 import { ManagerSessions } from './manager-sessions';
 import { loadPosters } from './posters';
-import { RegisterService, type RegisterPayByCode } from './registers';
+import { RegisterService } from './registers';
 import { TerminalState } from './terminal-state';
 import { PayCodeService } from './paycode';
 import { poleAmountSales } from './pole-sales';
+import { QrService } from './qr';
 import {
   AttemptJournal,
   createAcquirers,
   PayByCode,
+  QrPay,
   paymentsConfigFromEnv,
   type Acquirer,
   type FlowClock,
@@ -134,6 +136,8 @@ export interface PosCore {
    * start-up recovery of open attempts is done.
    */
   readonly payCode: PayCodeService;
+  /** The QR tender (主扫) through the same acquirers and journal (qr.ts). */
+  readonly qr: QrService;
   /**
    * The chain's cloud that is master of the catalogue (its address), or null: the shop edits
    * its catalogue here (no cloud, or the reference cloud run beside the till for this shop
@@ -167,18 +171,19 @@ export interface CoreOptions {
    * `<data dir>/secrets`.
    */
   secrets?: SecretStore;
-  /**
-   * Payment codes and QR for register orders, once the acquirers are wired (absent: those
-   * methods answer NOT_SUPPORTED).
-   */
-  registerPayByCode?: RegisterPayByCode;
   /** The audit checks' timing (tests): the background full check's delay, the daily period. */
   audit?: Pick<AuditMonitorOptions, 'fullCheckDelayMs' | 'dailyMs' | 'sliceRows'>;
   /**
    * Payment codes: the acquirers (default: from the environment and the secret store,
    * payments/config.ts) and the flow's clock (tests walk the buyer's 30 s at once).
    */
-  payments?: { acquirers?: Partial<Record<PaymentScheme, Acquirer>>; clock?: FlowClock };
+  payments?: {
+    acquirers?: Partial<Record<PaymentScheme, Acquirer>>;
+    clock?: FlowClock;
+    /** How long a QR may be paid (default 2 minutes), and how often it is asked about. */
+    qrLifetimeMs?: number;
+    qrPollMs?: number;
+  };
   /**
    * How a confirmed pole-display total becomes an open sale of that amount. Default: an order
    * of the pole display's built-in register (pole-sales.ts); tests may put another in.
@@ -266,17 +271,18 @@ export function createPosCore(
       ? new AttemptJournal(join(config.dataDir, 'payments.db'))
       : null;
   const flowClock = options.payments?.clock;
+  const payByCode =
+    journal === null
+      ? null
+      : new PayByCode({
+          acquirers,
+          journal,
+          logger,
+          ...(flowClock === undefined ? {} : { clock: flowClock }),
+        });
   const payCode = new PayCodeService({
     ledger,
-    flow:
-      journal === null
-        ? null
-        : new PayByCode({
-            acquirers,
-            journal,
-            logger,
-            ...(flowClock === undefined ? {} : { clock: flowClock }),
-          }),
+    flow: payByCode,
     acquirers,
     logger,
     shopName: config.shopName,
@@ -285,10 +291,31 @@ export function createPosCore(
       salePaid(sale);
       // Face pay offered for this sale stands down once a code has paid it.
       facePay.onSaleChanged(ledger.currentSale());
+      qr.onSaleChanged(ledger.currentSale());
     },
     ...(flowClock === undefined ? {} : { clock: flowClock }),
   });
   void payCode.recover();
+  const qrTiming = options.payments;
+  const qr = new QrService({
+    ledger,
+    flow:
+      payByCode === null
+        ? null
+        : new QrPay({
+            flow: payByCode,
+            acquirers,
+            logger,
+            ...(flowClock === undefined ? {} : { clock: flowClock }),
+            ...(qrTiming?.qrLifetimeMs === undefined ? {} : { lifetimeMs: qrTiming.qrLifetimeMs }),
+            ...(qrTiming?.qrPollMs === undefined ? {} : { pollIntervalMs: qrTiming.qrPollMs }),
+          }),
+    payCode,
+    logger,
+    shopName: config.shopName,
+    emit: (state) => emit('qr.state', state),
+    facePay: () => facePay.snapshot(),
+  });
 
   const columns = config.paperColumns ?? 48;
   const printing = new PrintService({
@@ -347,6 +374,7 @@ export function createPosCore(
       const current = ledger.currentSale();
       emit('sale.changed', { sale: current });
       facePay.onSaleChanged(current);
+      qr.onSaleChanged(current);
       if (sale.status === 'completed') {
         emit('sale.completed', { sale });
         printing.saleCompleted(sale);
@@ -355,7 +383,7 @@ export function createPosCore(
       emit('sync.status', state.syncStatus());
     },
     announce: (payment) => emit('display.payment', payment),
-    ...(options.registerPayByCode === undefined ? {} : { payByCode: options.registerPayByCode }),
+    qr: { startQr: (saleId, _dueFen, operatorId) => qr.startForRegister(saleId, operatorId) },
     payCode,
   });
   // The register's totals on the pole display become orders of its built-in register.
@@ -398,6 +426,7 @@ export function createPosCore(
       poleDisplay,
       walletCredits,
       payCode,
+      qr,
       sessions,
       shell: () => shell,
       audit,
@@ -468,6 +497,7 @@ export function createPosCore(
     if (SALE_CHANGING.has(channel)) {
       emit('sale.changed', { sale: ledger.currentSale() });
       facePay.onSaleChanged(ledger.currentSale());
+      qr.onSaleChanged(ledger.currentSale());
       if (
         (channel === 'sale.pay' || channel === 'sale.completeZero') &&
         (result as Sale).status === 'completed'
@@ -499,6 +529,7 @@ export function createPosCore(
     registers,
     printing,
     payCode,
+    qr,
     poleDisplay,
     get cloud() {
       return cloud;

@@ -39,6 +39,7 @@ import { CatalogUploads, catalogHandlers, type CatalogServices } from './catalog
 import { facePayHandlers, type FacePayService } from './payments/face';
 import type { PoleDisplayService, PrintService } from './peripherals';
 import type { PayCodeService } from './paycode';
+import type { QrService } from './qr';
 import { DisplayRegistry } from './displays';
 import type { RegisterService } from './registers';
 import { silentLogger } from './logger';
@@ -72,6 +73,7 @@ export interface HandlerServices {
   walletCredits?: WalletCredits;
   /** Payment codes through the acquirer (absent: "no acquirer is configured"). */
   payCode?: PayCodeService;
+  qr?: QrService;
   /** The register's pole display (absent: none is read, nothing is offered). */
   poleDisplay?: PoleDisplayService;
   /** Manager sessions, per caller. */
@@ -183,6 +185,7 @@ export function createHandlers(
     sessions.staffChanged(person, active && person.role === 'manager');
   }
 
+  const face = facePayHandlers(services.facePay);
   return {
     'system.info': () => info,
 
@@ -274,6 +277,16 @@ export function createHandlers(
       ledger.registers.refuseIfRegisterSale(saleId, 'settle');
       return services.payCode.pay(saleId, code, operatorId(call));
     },
+    'sale.showQr': ({ saleId }, call) => {
+      // Without an acquirer the QR tender stays a recorded one (the till uses sale.pay).
+      if (services.qr === undefined) return { mode: 'recorded' as const };
+      // A register's order is paid at the register, like sale.pay.
+      ledger.registers.refuseIfRegisterSale(saleId);
+      return services.qr.show(saleId, operatorId(call));
+    },
+    'sale.cancelQr': async ({ saleId }) => ({
+      qr: services.qr === undefined ? null : await services.qr.cancel(saleId),
+    }),
     'sale.completeZero': (r, call) => ledger.completeZero(r.saleId, operatorId(call)),
     'sale.get': (r) =>
       r.saleId !== undefined
@@ -495,7 +508,12 @@ export function createHandlers(
     'registers.rename': (r) => registersOf(services).rename(r.registerId, r.name),
     'registers.revoke': (r) => registersOf(services).revoke(r.registerId),
 
-    ...facePayHandlers(services.facePay),
+    ...face,
+    'facepay.start': (r, call) => {
+      // One payment flow per sale: not while its QR is on the customer display.
+      services.qr?.refuseIfLive(r.saleId);
+      return face['facepay.start'](r, call);
+    },
     ...catalogHandlers(
       ledger,
       services.catalog ?? { managedBy: () => null, uploads: new CatalogUploads() },

@@ -6,4 +6,4 @@ export { ManagerSessions } from './manager-sessions';
 export * from './logger';
 export * from './payments/face';
 export { DisplayRegistry, MAX_WRONG_TRIES, PAIRING_CODE_MS } from './displays';
-export { RegisterService, type RegisterPayByCode, type RegisterEventListener } from './registers';
+export { RegisterService, type RegisterQr, type RegisterEventListener } from './registers';

@@ -233,9 +233,10 @@ export class PayCodeService {
 
   /**
    * Record the proof on its sale; the sale as it stands, or null when the sale could not take
-   * it (the money then goes back to the buyer through the acquirer).
+   * it (the money then goes back to the buyer through the acquirer). The QR flow's proofs are
+   * recorded here too (main/core/qr.ts).
    */
-  private async record(trade: PaidTrade, operatorId: string): Promise<Sale | null> {
+  async record(trade: PaidTrade, operatorId: string): Promise<Sale | null> {
     const { ledger, logger } = this.options;
     let sale: Sale;
     try {

@@ -12,8 +12,8 @@
  * Who answers for the money: cash and card are "recorded at the register" exactly like the
  * till's recorded tenders (the register says it took them; the ledger records who was signed in
  * at the till). Face pay goes through face pay only (the customer display, the cloud's signed
- * debit, ledger.payFace). Payment codes and QR need the acquirers: `payByCode` is the seam the
- * core passes in once they are wired (NOT_SUPPORTED until then).
+ * debit, ledger.payFace). Payment codes and QR go through the core's acquirer flows (`payCode`,
+ * `qr`: the same ones the till uses), passed in by the core.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import {
@@ -52,8 +52,8 @@ import type { Logger } from './logger';
  * Payment codes and QR, once the acquirers are wired into the core (main/core/payments'
  * PayByCode). Each records the payment in the ledger itself and resolves with the sale.
  */
-export interface RegisterPayByCode {
-  payByCode(saleId: string, code: string, amountFen: number, operatorId: string): Promise<Sale>;
+/** The core's merchant-presented QR (QrService) for register orders. */
+export interface RegisterQr {
   /** Starts a QR payment: resolves with what to show; the payment lands later. */
   startQr(saleId: string, amountFen: number, operatorId: string): Promise<{ qrContent: string }>;
 }
@@ -84,7 +84,8 @@ export interface RegisterServiceOptions {
   saleTouched: (sale: Sale) => void;
   /** The customer display's payment panel (as the till's payment dialog announces it). */
   announce: (payment: DisplayPayment) => void;
-  payByCode?: RegisterPayByCode;
+  /** QR (method qr); without it qr answers NOT_SUPPORTED. */
+  qr?: RegisterQr;
   /** Payment codes (method paycode); without it paycode answers NOT_SUPPORTED. */
   payCode?: RegisterPayCode;
 }
@@ -357,7 +358,7 @@ export class RegisterService {
       case 'paycode':
         return this.payByCode(register, orderNo, row.saleId, request.code, operatorId);
       case 'qr': {
-        const port = this.requirePayByCode();
+        const port = this.requireQr();
         const { qrContent } = await port.startQr(row.saleId, sale.dueFen, operatorId);
         return { order: this.get(register, orderNo), qrContent };
       }
@@ -554,13 +555,10 @@ export class RegisterService {
     return operator.id;
   }
 
-  private requirePayByCode(): RegisterPayByCode {
-    if (this.o.payByCode === undefined)
-      throw new PosError(
-        'NOT_SUPPORTED',
-        'payment codes and QR are not wired to an acquirer on this terminal',
-      );
-    return this.o.payByCode;
+  private requireQr(): RegisterQr {
+    if (this.o.qr === undefined)
+      throw new PosError('NOT_SUPPORTED', 'QR is not wired to an acquirer on this terminal');
+    return this.o.qr;
   }
 
   /**

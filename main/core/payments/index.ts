@@ -14,6 +14,14 @@ export {
   type PayProgress,
 } from './pay-by-code';
 export {
+  QrPay,
+  QR_PREFERENCE,
+  type QrEnd,
+  type QrPayOptions,
+  type QrShowing,
+  type QrStart,
+} from './qr-pay';
+export {
   createAcquirers,
   paymentsConfigFromEnv,
   type CloudLinkForPayments,

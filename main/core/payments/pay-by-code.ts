@@ -87,6 +87,8 @@ const BUYER_TIMEOUT: AcquirerReason = {
 
 export class PayByCode {
   private readonly inFlight = new Map<string, Promise<PayByCodeResult>>();
+  /** Sales another flow of this terminal holds (a QR on the display, qr-pay.ts): no code meanwhile. */
+  private readonly held = new Set<string>();
   private readonly clock: FlowClock;
   private readonly logger: Logger;
   private readonly pollIntervalMs: number;
@@ -123,6 +125,12 @@ export class PayByCode {
     }
     if (!isSaleId(request.saleId))
       throw new PosError('VALIDATION', 'The sale id is not one the ledger makes.', 'saleId');
+    if (this.held.has(request.saleId))
+      throw new PosError(
+        'BUSY',
+        'A QR code for this sale is on the customer display: cancel it before taking a payment code.',
+        'saleId',
+      );
     // A second scan while the first is still with the acquirer joins it: one charge, one answer.
     const running = this.inFlight.get(request.saleId);
     if (running !== undefined) return running;
@@ -168,7 +176,29 @@ export class PayByCode {
     this.options.journal.markRecorded(trade.outTradeNo);
   }
 
-  private acquirerNamed(row: AttemptRow): Acquirer | undefined {
+  /**
+   * Another flow (qr-pay.ts) takes the sale: refused (BUSY) while a code is being charged for it,
+   * and no code is taken for it until `release`. Synchronous, so two flows in one tick meet here.
+   */
+  hold(saleId: string, busyMessage: string): void {
+    if (this.inFlight.has(saleId) || this.held.has(saleId))
+      throw new PosError('BUSY', busyMessage, 'saleId');
+    this.held.add(saleId);
+  }
+
+  release(saleId: string): void {
+    this.held.delete(saleId);
+  }
+
+  get journal(): AttemptJournal {
+    return this.options.journal;
+  }
+
+  // The steps below are shared with the QR flow (qr-pay.ts), which opens its attempts in the
+  // same journal and ends them the same way: one place decides paid, cancelled and unknown.
+
+  /** @internal qr-pay.ts */
+  acquirerNamed(row: AttemptRow): Acquirer | undefined {
     return Object.values(this.options.acquirers).find((a) => a?.name === row.acquirer);
   }
 
@@ -207,8 +237,8 @@ export class PayByCode {
     return this.settle(row, acquirer, first, progress);
   }
 
-  /** Drive one attempt to its end from what the acquirer said first (null: ask it). */
-  private async settle(
+  /** Drive one attempt to its end from what the acquirer said first (null: ask it). @internal qr-pay.ts */
+  async settle(
     row: AttemptRow,
     acquirer: Acquirer,
     first: TradeOutcome | null,
@@ -265,7 +295,8 @@ export class PayByCode {
     return this.cancel(row, acquirer, stop.cancelBecause, progress);
   }
 
-  private async cancel(
+  /** @internal qr-pay.ts */
+  async cancel(
     row: AttemptRow,
     acquirer: Acquirer,
     because: AcquirerReason,
@@ -302,7 +333,8 @@ export class PayByCode {
     });
   }
 
-  private accept(
+  /** @internal qr-pay.ts */
+  accept(
     row: AttemptRow,
     acquirer: Acquirer,
     paid: Extract<TradeOutcome, { kind: 'paid' }>,
@@ -323,7 +355,8 @@ export class PayByCode {
     };
   }
 
-  private replay(row: AttemptRow): PayByCodeResult {
+  /** @internal qr-pay.ts */
+  replay(row: AttemptRow): PayByCodeResult {
     const paid = row.paid;
     if (paid === null) throw new Error(`paid attempt ${row.outTradeNo} has no payment details`);
     return {
@@ -339,7 +372,8 @@ export class PayByCode {
     };
   }
 
-  private end(
+  /** @internal qr-pay.ts */
+  end(
     row: AttemptRow,
     state: 'refused' | 'cancelled' | 'unknown',
     reason: AcquirerReason,

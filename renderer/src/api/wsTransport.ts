@@ -61,6 +61,9 @@ export function backoffDelay(
  */
 const SLOW_CHANNEL_TIMEOUT_MS: Readonly<Record<string, number>> = {
   'sale.payByCode': 120_000,
+  // A QR's precreate, and its cancel (which asks again when the acquirer will not cancel).
+  'sale.showQr': 60_000,
+  'sale.cancelQr': 60_000,
   // A refund of a code-paid sale waits for the acquirer's refund (and its queries).
   'refund.create': 60_000,
   'sale.voidCompleted': 60_000,

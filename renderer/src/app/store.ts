@@ -5,6 +5,7 @@ import { categoriesSlice } from '../features/categories/categoriesSlice';
 import { displaySlice } from '../features/display/displaySlice';
 import { facePaySlice } from '../features/facepay/facePaySlice';
 import { payCodeSlice } from '../features/paycode/payCodeSlice';
+import { qrSlice } from '../features/qr/qrSlice';
 import { heldSlice } from '../features/held/heldSlice';
 import { managerSlice } from '../features/manager/managerSlice';
 import { connectionSlice } from '../features/connection/connectionSlice';
@@ -33,6 +34,7 @@ export const rootReducer = combineSlices(
   managerSlice,
   facePaySlice,
   payCodeSlice,
+  qrSlice,
   peripheralsSlice,
   poleSlice,
   auditSlice,

@@ -14,6 +14,7 @@ import { loadPole, poleChanged } from '../features/pole/poleSlice';
 import { loadManagerSession, loadShifts } from '../features/manager/managerSlice';
 import { loadDailyReport } from '../features/report/reportSlice';
 import { payCodeProgressed } from '../features/paycode/payCodeSlice';
+import { qrStateChanged } from '../features/qr/qrSlice';
 import { loadCurrentSale, saleChanged, saleCompleted } from '../features/sale/saleSlice';
 import { loadShift, shiftChanged } from '../features/shift/shiftSlice';
 import { loadSyncStatus, syncStatusChanged } from '../features/sync/syncSlice';
@@ -74,6 +75,7 @@ export function syncStoreWithClient(
     client.subscribe('peripherals.status', (status) => dispatch(peripheralsChanged(status))),
     client.subscribe('pole.display', (status) => dispatch(poleChanged(status))),
     client.subscribe('ledger.audit', (status) => dispatch(auditChanged(status))),
+    client.subscribe('qr.state', (state) => dispatch(qrStateChanged(state))),
     client.subscribe('paycode.progress', (progress) =>
       dispatch(payCodeProgressed({ progress, receivedAt: Date.now() })),
     ),

@@ -273,6 +273,26 @@ export const en = {
       RISK: 'the wallet declined the payment',
     },
   },
+  qr: {
+    scanToPay: 'Scan to pay',
+    codeLabel: 'QR code to scan with your payment app',
+    secondsLeft: '{{seconds}} s left',
+    asking: 'Preparing the QR code…',
+    customer: {
+      paid: 'Paid, thank you',
+      expired: 'The QR code expired; please ask the cashier',
+      cancelled: 'The QR code was cancelled',
+      failed: 'The QR code could not be used; please ask the cashier',
+    },
+    till: {
+      showing:
+        'QR shown on the customer display — waiting for the customer (Esc cancels) · {{seconds}} s',
+      paid: 'The customer paid by QR',
+      expired: 'The QR code expired unpaid; nothing was charged',
+      cancelled: 'The QR code was cancelled; nothing was charged',
+      failed: 'The QR code could not be shown: {{message}}',
+    },
+  },
   receipt: {
     title: 'Receipt',
     reprint: 'REPRINT',

@@ -269,6 +269,25 @@ export const zhCN: Translations = {
       RISK: '钱包拒绝了本次支付',
     },
   },
+  qr: {
+    scanToPay: '请扫码支付',
+    codeLabel: '用支付应用扫描此二维码',
+    secondsLeft: '剩余 {{seconds}} 秒',
+    asking: '正在生成二维码…',
+    customer: {
+      paid: '支付成功，谢谢',
+      expired: '二维码已过期，请联系收银员',
+      cancelled: '二维码已取消',
+      failed: '二维码无法使用，请联系收银员',
+    },
+    till: {
+      showing: '二维码已显示在顾客屏上，等待顾客付款（Esc 取消）· {{seconds}} 秒',
+      paid: '顾客已扫码付款',
+      expired: '二维码已过期未付款，未扣款',
+      cancelled: '二维码已取消，未扣款',
+      failed: '无法显示二维码：{{message}}',
+    },
+  },
   receipt: {
     title: '小票',
     reprint: '重印',

@@ -3,29 +3,12 @@
  * confirming on the phone (with the seconds left), checking, cancelling, paid, refused with the
  * acquirer's reason in words, or unknown. The code appears only masked.
  */
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppSelector } from '../../app/hooks';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { useSecondsLeft } from '../../components/useSecondsLeft';
 import { reasonKey } from './reasons';
 import { selectPayCode } from './payCodeSlice';
-
-/** Seconds until `until`, re-rendered each second while counting. */
-function useSecondsLeft(until: number | null): number | null {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (until === null) return;
-    const tick = (): void => setNow(Date.now());
-    // At once (the clock read at mount may be old by now), then each second.
-    const first = setTimeout(tick, 0);
-    const timer = setInterval(tick, 1000);
-    return () => {
-      clearTimeout(first);
-      clearInterval(timer);
-    };
-  }, [until]);
-  return until === null ? null : Math.max(0, Math.ceil((until - now) / 1000));
-}
 
 export function PayCodeStatus() {
   const { t } = useTranslation();

@@ -21,6 +21,8 @@ import {
   selectPayCodeBusy,
 } from '../../features/paycode/payCodeSlice';
 import { PayCodeStatus } from '../../features/paycode/PayCodeStatus';
+import { cancelQr, qrCleared, selectQr, showQr } from '../../features/qr/qrSlice';
+import { QrTillStatus } from '../../features/qr/QrTillStatus';
 import { cashChange, fenToYuanInput, parseYuanToFen, quickTenders } from '../../lib/money';
 import { AmountField } from './AmountField';
 
@@ -97,7 +99,13 @@ export function PaymentDialog({
   const quick = quickTenders(due);
   const partCash = change.state === 'short' && parsedTendered.ok && parsedTendered.fen > 0;
   const amountOk = parsedAmount.ok && parsedAmount.fen > 0 && parsedAmount.fen <= due;
-  const busy = paying || codeBusy;
+  // The QR tender with an acquirer: the QR is on the customer display until paid, expired or
+  // cancelled (Esc); meanwhile nothing else is taken.
+  const qr = useAppSelector(selectQr);
+  const qrLive =
+    qr.current !== null && qr.current.saleId === sale.id && qr.current.state === 'showing';
+  const qrBusy = qr.asking || qrLive;
+  const busy = paying || codeBusy || qrBusy;
   const canConfirm =
     !busy &&
     (method === 'cash' ? change.state === 'ok' : method === 'code' ? code.trim() !== '' : amountOk);
@@ -117,6 +125,7 @@ export function PaymentDialog({
 
   const close = (): void => {
     dispatch(payCodeCleared());
+    dispatch(qrCleared());
     void dispatch(
       announcePayment({ saleId: sale.id, stage: 'cancelled', method: null, tenderedFen: null }),
     );
@@ -154,11 +163,26 @@ export function PaymentDialog({
       inputRef.current?.focus();
       return;
     }
-    pay({ method, amountFen: parsedAmount.fen, reference: reference.trim() });
+    const recorded = { method, amountFen: parsedAmount.fen, reference: reference.trim() };
+    if (method === 'qr') {
+      // With an acquirer a QR for what is due goes up on the customer display; without one
+      // main answers `recorded` and the QR tender is recorded as before.
+      dispatch(qrCleared());
+      void dispatch(showQr({ saleId: sale.id }))
+        .unwrap()
+        .then((shown) => {
+          if (shown.mode === 'recorded') pay(recorded);
+        })
+        .catch(() => {
+          // The refusal is in the qr slice and shown by QrTillStatus.
+        });
+      return;
+    }
+    pay(recorded);
   };
 
   const chooseMethod = (next: DialogMethod): void => {
-    if (codeBusy) return;
+    if (codeBusy || qrBusy) return;
     setMethod(next);
     setTouched(false);
     setTimeout(() => focusField(inputRef.current), 0);
@@ -167,7 +191,9 @@ export function PaymentDialog({
   return (
     <Dialog
       title={t(TITLES[method])}
-      onCancel={busy ? undefined : close}
+      onCancel={
+        qrLive ? () => void dispatch(cancelQr({ saleId: sale.id })) : busy ? undefined : close
+      }
       initialFocus={inputRef}
       className="dialog--payment"
       testId="payment-dialog"
@@ -335,6 +361,7 @@ export function PaymentDialog({
                 onChange={(event) => setReference(event.target.value)}
               />
             </label>
+            {method === 'qr' && <QrTillStatus saleId={sale.id} />}
           </>
         )}
         <ErrorMessage error={error} />

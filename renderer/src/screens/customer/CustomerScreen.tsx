@@ -24,6 +24,8 @@ import { cashChange, type ChangeResult } from '../../lib/money';
 import { FacePaySlot } from './FacePaySlot';
 import { MembershipOffer } from './facepay/MembershipOffer';
 import { PosterCarousel } from './PosterCarousel';
+import { QrOutcome, QrShowing } from './QrPanel';
+import { selectQr } from '../../features/qr/qrSlice';
 
 /** How long "thank you" stays before the posters return. */
 export const THANK_YOU_MS = 20_000;
@@ -77,6 +79,7 @@ function ActiveSale({ sale, payment }: { sale: Sale; payment: DisplayPayment | n
 
   const discount = sale.lineDiscountFen + sale.saleDiscountFen;
   const paying = payment !== null && payment.saleId === sale.id ? payment : null;
+  const qr = useAppSelector(selectQr).current;
   return (
     <div className="customer__sale">
       <section className="customer__lines" aria-labelledby="customer-items-title">
@@ -120,6 +123,7 @@ function ActiveSale({ sale, payment }: { sale: Sale; payment: DisplayPayment | n
           {money(sale.dueFen > 0 ? sale.dueFen : sale.totalFen)}
         </output>
         {paying !== null && <PaymentPanel sale={sale} payment={paying} />}
+        {qr !== null && qr.saleId === sale.id && <QrOutcome qr={qr} />}
         <FacePaySlot sale={sale} />
       </section>
     </div>
@@ -217,9 +221,14 @@ export function CustomerScreen() {
   const connection = useAppSelector(selectConnection);
   const payment = useAppSelector(selectDisplayPayment);
   const pole = useAppSelector(selectPole);
+  const qr = useAppSelector(selectQr).current;
 
   let body;
-  if (sale !== null && sale.lines.length > 0) body = <ActiveSale sale={sale} payment={payment} />;
+  // The sale's QR, while it can be paid, has the whole screen: a phone reads it at arm's length.
+  if (sale !== null && qr !== null && qr.saleId === sale.id && qr.state === 'showing')
+    body = <QrShowing qr={qr} />;
+  else if (sale !== null && sale.lines.length > 0)
+    body = <ActiveSale sale={sale} payment={payment} />;
   // A fresh total from the register goes before the last sale's thank-you; a change or a total
   // already answered at the till only after it.
   else if (pole?.amount && pole.payableFen !== null) body = <RegisterAmount amount={pole.amount} />;
