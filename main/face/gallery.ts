@@ -8,9 +8,17 @@
  * identity in the top k (a proven bound, not a guess), so the similarities returned, and the
  * ranking, are exact cosines. Templates can be removed (consent withdrawn): the row becomes a
  * tombstone the scan skips.
+ *
+ * At a million templates even the int8 scan is too slow (512 MB per search) and the float32
+ * copy too big to stream, so from `prefilterFrom` rows on, identify() first ranks every row by
+ * the Hamming distance between sign bits (64 bytes a template, i64.popcnt in WebAssembly), then
+ * rescores a shortlist of the nearest `shortlist` rows exactly. That answer is no longer proven
+ * exact: its top 1 agrees with brute force on face-like galleries (identify-recall.test.ts,
+ * bench/identify-1m.bench.ts measure how often). The sign bits are kept for every row from the
+ * start, so a gallery crosses the size without a rebuild.
  */
 import { EMBEDDING_SIZE } from './embedding';
-import { instantiateScores, type ScoresFn } from './wasm-dot';
+import { instantiateHamming, instantiateScores, type HammingFn, type ScoresFn } from './wasm-dot';
 
 export interface Match {
   id: string;
@@ -19,6 +27,20 @@ export interface Match {
   /** Exact cosine similarity of the probe and this template. */
   similarity: number;
 }
+
+export interface GalleryOptions {
+  /**
+   * Rows from which identify() prefilters by sign bits instead of scanning every int8 code.
+   * Measured (bench/identify-1m.bench.ts): below ~200,000 rows the exact scan is fast enough
+   * (about 3 ms at 100,000) and nothing is lost.
+   */
+  prefilterFrom?: number;
+  /** Rows the prefilter passes on to exact rescoring. */
+  shortlist?: number;
+}
+
+export const DEFAULT_PREFILTER_FROM = 200_000;
+export const DEFAULT_SHORTLIST = 2000;
 
 const PAGE = 65536;
 /** rowIdentity of a removed template. */
@@ -36,18 +58,31 @@ export class Gallery {
   private liveRows = 0;
   private vectors: Float32Array;
   private capacity: number;
-  // WebAssembly memory layout: [probe int16 x dim | out f32 x cap | scales f32 x cap | codes int8 x cap*dim]
+  // WebAssembly memory layout: [probe int16 x dim | probe bits u64 x words | out f32 x cap |
+  // scales f32 x cap | codes int8 x cap*dim | sign bits u64 x cap*words]
   private memory!: WebAssembly.Memory;
   private scores!: ScoresFn;
+  private hamming!: HammingFn;
   private probe16!: Int16Array;
+  private probeBits!: Uint32Array;
+  /** Sign bits of every row: bit i of a row is set when its component i is positive. */
+  private bits!: Uint32Array;
+  /** 64-bit words of sign bits per row. */
+  private readonly words: number;
+  readonly prefilterFrom: number;
+  readonly shortlist: number;
   private out!: Float32Array;
   private scales!: Float32Array;
   private codes!: Int8Array;
   private maxScale = 0;
 
-  constructor(dim = EMBEDDING_SIZE, initialCapacity = 1024) {
+  constructor(dim = EMBEDDING_SIZE, initialCapacity = 1024, options: GalleryOptions = {}) {
     if (dim % 16 !== 0) throw new RangeError(`dimension must be a multiple of 16, got ${dim}`);
     this.dim = dim;
+    this.words = Math.ceil(dim / 64);
+    this.prefilterFrom = options.prefilterFrom ?? DEFAULT_PREFILTER_FROM;
+    this.shortlist = options.shortlist ?? DEFAULT_SHORTLIST;
+    if (!(this.shortlist >= 1)) throw new RangeError(`shortlist must be at least 1`);
     this.capacity = Math.max(16, initialCapacity);
     this.vectors = new Float32Array(this.capacity * dim);
     this.rowIdentity = new Int32Array(this.capacity);
@@ -108,6 +143,11 @@ export class Gallery {
     const codes = this.codes.subarray(row * this.dim, (row + 1) * this.dim);
     for (let i = 0; i < this.dim; i++) codes[i] = Math.round((embedding[i] as number) / scale);
     this.scales[row] = scale;
+    const bits = this.bits;
+    const base = row * this.words * 2;
+    for (let i = 0; i < this.dim; i++) {
+      if ((embedding[i] as number) > 0) bits[base + (i >>> 5)] |= 1 << (i & 31);
+    }
     this.maxScale = Math.max(this.maxScale, scale);
     let identity = this.identityNumbers.get(id);
     if (identity === undefined) {
@@ -132,6 +172,7 @@ export class Gallery {
     this.rowIdentity[row] = REMOVED;
     this.scales[row] = 0; // approximate score 0, and the row is skipped besides
     this.codes.fill(0, row * this.dim, (row + 1) * this.dim);
+    this.bits.fill(0, row * this.words * 2, (row + 1) * this.words * 2);
     this.vectors.fill(0, row * this.dim, (row + 1) * this.dim);
     const own = (this.rowsOfIdentity[identity] as number[]).filter((r) => r !== row);
     this.rowsOfIdentity[identity] = own;
@@ -168,6 +209,7 @@ export class Gallery {
     if (probe.length !== this.dim) throw new RangeError(`probe must have ${this.dim} values`);
     const n = this.rows;
     if (this.liveRows === 0 || k <= 0) return [];
+    if (n >= this.prefilterFrom) return this.identifyPrefiltered(probe, k);
     // Probe to int16 with its own scale; then out[r] = approximate cosine for every row.
     let pmax = 0;
     let pl1 = 0;
@@ -179,9 +221,7 @@ export class Gallery {
     if (!Number.isFinite(pl1)) throw new RangeError('probe has a value that is not finite');
     const pscale = pmax > 0 ? pmax / 32767 : 1;
     for (let i = 0; i < this.dim; i++) this.probe16[i] = Math.round((probe[i] as number) / pscale);
-    const outPtr = this.dim * 2;
-    const scalesPtr = outPtr + this.capacity * 4;
-    const codesPtr = scalesPtr + this.capacity * 4;
+    const { outPtr, scalesPtr, codesPtr } = this.layout(this.capacity);
     this.scores(codesPtr, scalesPtr, 0, n, this.dim, outPtr);
     const out = this.out;
     if (pscale !== 1) for (let r = 0; r < n; r++) out[r] = (out[r] as number) * pscale;
@@ -210,6 +250,50 @@ export class Gallery {
       if ((out[r] as number) >= floor && rowIdentity[r] !== REMOVED)
         candidates.push({ id: this.ids[r] as string, index: r, similarity: 0 });
     }
+    return this.rescore(probe, candidates, k);
+  }
+
+  /**
+   * identify() for a very large gallery: the `shortlist` rows nearest by Hamming distance of
+   * sign bits, rescored exactly. Two unit vectors at angle θ differ in about dim·θ/π signs, so a
+   * genuine match (cosine ~0.5, θ ~ 60°: ~170 of 512 bits) stands far below strangers (~256 ±
+   * 11): it is in the shortlist unless thousands of strangers are nearer than it.
+   */
+  private identifyPrefiltered(probe: Float32Array, k: number): Match[] {
+    let l1 = 0;
+    for (let i = 0; i < this.dim; i++) l1 += Math.abs(probe[i] as number);
+    if (!Number.isFinite(l1)) throw new RangeError('probe has a value that is not finite');
+    const pb = this.probeBits;
+    pb.fill(0);
+    for (let i = 0; i < this.dim; i++) if ((probe[i] as number) > 0) pb[i >>> 5] |= 1 << (i & 31);
+    const n = this.rows;
+    const { probeBitsPtr, outPtr, bitsPtr } = this.layout(this.capacity);
+    this.hamming(bitsPtr, probeBitsPtr, n, this.words, outPtr);
+    const distance = new Int32Array(this.memory.buffer, outPtr, n);
+    // Counting sort by distance (0..64·words): the largest distance that keeps the shortlist full.
+    const histogram = new Int32Array(this.words * 64 + 2);
+    const rowIdentity = this.rowIdentity;
+    for (let r = 0; r < n; r++) {
+      if (rowIdentity[r] === REMOVED) continue;
+      const d = distance[r] as number;
+      histogram[d] = (histogram[d] as number) + 1;
+    }
+    let cutoff = 0;
+    for (let total = 0; cutoff < histogram.length - 1; cutoff++) {
+      total += histogram[cutoff] as number;
+      if (total >= this.shortlist) break;
+    }
+    const candidates: Match[] = [];
+    for (let r = 0; r < n; r++) {
+      if ((distance[r] as number) <= cutoff && rowIdentity[r] !== REMOVED) {
+        candidates.push({ id: this.ids[r] as string, index: r, similarity: 0 });
+      }
+    }
+    return this.rescore(probe, candidates, k);
+  }
+
+  /** Exact scores of the candidates, then the best k identities, each once by its best row. */
+  private rescore(probe: Float32Array, candidates: Match[], k: number): Match[] {
     for (const c of candidates) c.similarity = this.exact(probe, c.index);
     candidates.sort((a, b) => b.similarity - a.similarity);
     const seen = new Set<string>();
@@ -232,25 +316,40 @@ export class Gallery {
     return s;
   }
 
+  /** Byte offsets of the regions of WebAssembly memory for a capacity (all 8-byte aligned). */
+  private layout(capacity: number) {
+    const probeBitsPtr = this.dim * 2;
+    const outPtr = probeBitsPtr + this.words * 8;
+    const scalesPtr = outPtr + capacity * 4;
+    const codesPtr = scalesPtr + capacity * 4;
+    const bitsPtr = codesPtr + capacity * this.dim;
+    const end = bitsPtr + capacity * this.words * 8;
+    return { probeBitsPtr, outPtr, scalesPtr, codesPtr, bitsPtr, end };
+  }
+
   private allocate(capacity: number): void {
-    const bytes = this.dim * 2 + capacity * 8 + capacity * this.dim;
-    this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) });
+    const at = this.layout(capacity);
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil(at.end / PAGE) });
     this.scores = instantiateScores(this.memory);
+    this.hamming = instantiateHamming(this.memory);
     const buf = this.memory.buffer;
     this.probe16 = new Int16Array(buf, 0, this.dim);
-    this.out = new Float32Array(buf, this.dim * 2, capacity);
-    this.scales = new Float32Array(buf, this.dim * 2 + capacity * 4, capacity);
-    this.codes = new Int8Array(buf, this.dim * 2 + capacity * 8, capacity * this.dim);
+    this.probeBits = new Uint32Array(buf, at.probeBitsPtr, this.words * 2);
+    this.out = new Float32Array(buf, at.outPtr, capacity);
+    this.scales = new Float32Array(buf, at.scalesPtr, capacity);
+    this.codes = new Int8Array(buf, at.codesPtr, capacity * this.dim);
+    this.bits = new Uint32Array(buf, at.bitsPtr, capacity * this.words * 2);
   }
 
   private grow(capacity: number): void {
-    const { scales, codes, vectors, rowIdentity } = this;
+    const { scales, codes, bits, vectors, rowIdentity } = this;
     const used = this.rows;
     this.allocate(capacity);
     this.rowIdentity = new Int32Array(capacity);
     this.rowIdentity.set(rowIdentity.subarray(0, used));
     this.scales.set(scales.subarray(0, used));
     this.codes.set(codes.subarray(0, used * this.dim));
+    this.bits.set(bits.subarray(0, used * this.words * 2));
     this.vectors = new Float32Array(capacity * this.dim);
     this.vectors.set(vectors.subarray(0, used * this.dim));
     this.capacity = capacity;

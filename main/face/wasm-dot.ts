@@ -181,7 +181,111 @@ const MODULE_BYTES = new Uint8Array([
   ...section(10, vec([[...uleb(body.length), ...body]])),
 ]);
 
+/**
+ * The prefilter of very large galleries (see gallery.ts): Hamming distances between the probe's
+ * sign bits and every template's, 64 bits per step with i64.popcnt.
+ *
+ *   hamming(bits, probe, rows, words, out):
+ *     for r in 0..rows:
+ *       acc = 0
+ *       for w in 0..words: acc += popcnt(i64.load(bits + 8(r*words + w)) ^ i64.load(probe + 8w))
+ *       out[r] = i32(acc)
+ */
+const I64 = 0x7e;
+const I64_LOAD = [0x29, 3, 0];
+const I64_XOR = 0x85;
+const I64_POPCNT = 0x7b;
+const I64_ADD = 0x7c;
+const I64_CONST_0 = [0x42, 0];
+const I32_WRAP_I64 = 0xa7;
+const I32_STORE = [0x36, 2, 0];
+// Parameters 0-4: bits, probe, rows, words, out. Locals: 5 r, 6 w, 7 acc (i64).
+const [H_BITS, H_PROBE, H_ROWS, H_WORDS, H_OUT, H_R, H_W, H_ACC] = [0, 1, 2, 3, 4, 5, 6, 7];
+const hammingBody = [
+  ...vec([
+    [2, I32],
+    [1, I64],
+  ]),
+  ...i32(0),
+  ...set(H_R),
+  ...BLOCK,
+  ...LOOP,
+  ...get(H_R),
+  ...get(H_ROWS),
+  GE_U,
+  BR_IF,
+  1,
+  ...I64_CONST_0,
+  ...set(H_ACC),
+  ...i32(0),
+  ...set(H_W),
+  ...LOOP,
+  ...get(H_ACC),
+  ...get(H_BITS),
+  ...I64_LOAD,
+  ...get(H_PROBE),
+  ...get(H_W),
+  ...i32(3),
+  SHL,
+  ADD,
+  ...I64_LOAD,
+  I64_XOR,
+  I64_POPCNT,
+  I64_ADD,
+  ...set(H_ACC),
+  ...get(H_BITS),
+  ...i32(8),
+  ADD,
+  ...set(H_BITS),
+  ...get(H_W),
+  ...i32(1),
+  ADD,
+  ...tee(H_W),
+  ...get(H_WORDS),
+  LT_U,
+  BR_IF,
+  0,
+  END,
+  // out[r] = i32(acc)
+  ...get(H_OUT),
+  ...get(H_R),
+  ...i32(2),
+  SHL,
+  ADD,
+  ...get(H_ACC),
+  I32_WRAP_I64,
+  ...I32_STORE,
+  ...get(H_R),
+  ...i32(1),
+  ADD,
+  ...set(H_R),
+  BR,
+  0,
+  END,
+  END,
+  END,
+];
+
+const HAMMING_MODULE_BYTES = new Uint8Array([
+  ...[0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
+  ...section(1, vec([[0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), 0]])),
+  ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 1]])),
+  ...section(3, vec([[0]])),
+  ...section(7, vec([[...name('hamming'), 0x00, 0]])),
+  ...section(10, vec([[...uleb(hammingBody.length), ...hammingBody]])),
+]);
+
 let compiled: WebAssembly.Module | null = null;
+let compiledHamming: WebAssembly.Module | null = null;
+
+export type HammingFn = (bits: number, probe: number, rows: number, words: number, out: number) => void;
+
+/** Instantiates the Hamming-distance function over the given memory (compiled once per thread). */
+export function instantiateHamming(memory: WebAssembly.Memory): HammingFn {
+  compiledHamming ??= new WebAssembly.Module(HAMMING_MODULE_BYTES);
+  const instance = new WebAssembly.Instance(compiledHamming, { env: { memory } });
+  return instance.exports.hamming as HammingFn;
+}
 
 export type ScoresFn = (
   codes: number,
