@@ -282,10 +282,10 @@ export class Gallery {
     this.hamming(bitsPtr, probeBitsPtr, n, this.words, outPtr);
     const distance = new Int32Array(this.memory.buffer, outPtr, n);
     // Counting sort by distance (0..64·words): the largest distance that keeps the shortlist full.
+    // Tombstones are counted too (one read less per row): their bits are zero, so they sit at the
+    // probe's own popcount, ~dim/2, far from any shortlist.
     const histogram = new Int32Array(this.words * 64 + 2);
-    const rowIdentity = this.rowIdentity;
     for (let r = 0; r < n; r++) {
-      if (rowIdentity[r] === REMOVED) continue;
       const d = distance[r] as number;
       histogram[d] = (histogram[d] as number) + 1;
     }
@@ -295,6 +295,7 @@ export class Gallery {
       if (total >= this.shortlist) break;
     }
     const candidates: Match[] = [];
+    const rowIdentity = this.rowIdentity;
     for (let r = 0; r < n; r++) {
       if ((distance[r] as number) <= cutoff && rowIdentity[r] !== REMOVED) {
         candidates.push({ id: this.ids[r] as string, index: r, similarity: 0 });
