@@ -37,6 +37,12 @@ export interface GalleryOptions {
   prefilterFrom?: number;
   /** Rows the prefilter passes on to exact rescoring. */
   shortlist?: number;
+  /**
+   * false: keep only the int8 codes, not a float32 copy of every template, a fifth of the
+   * memory (a million float templates are 2 GB). Similarities are then exact cosines of the
+   * int8 templates (each off the float one by about 5e-4, far below any threshold's margin).
+   */
+  floatCopy?: boolean;
 }
 
 export const DEFAULT_PREFILTER_FROM = 200_000;
@@ -71,6 +77,7 @@ export class Gallery {
   private readonly words: number;
   readonly prefilterFrom: number;
   readonly shortlist: number;
+  readonly floatCopy: boolean;
   private out!: Float32Array;
   private scales!: Float32Array;
   private codes!: Int8Array;
@@ -82,9 +89,10 @@ export class Gallery {
     this.words = Math.ceil(dim / 64);
     this.prefilterFrom = options.prefilterFrom ?? DEFAULT_PREFILTER_FROM;
     this.shortlist = options.shortlist ?? DEFAULT_SHORTLIST;
+    this.floatCopy = options.floatCopy ?? true;
     if (!(this.shortlist >= 1)) throw new RangeError(`shortlist must be at least 1`);
     this.capacity = Math.max(16, initialCapacity);
-    this.vectors = new Float32Array(this.capacity * dim);
+    this.vectors = new Float32Array(this.floatCopy ? this.capacity * dim : 0);
     this.rowIdentity = new Int32Array(this.capacity);
     this.allocate(this.capacity);
   }
@@ -110,9 +118,13 @@ export class Gallery {
     return id;
   }
 
-  /** The exact template at a row (a view: do not modify). */
+  /** The exact template at a row (a view: do not modify; without a float copy, a decoded copy). */
   vectorAt(index: number): Float32Array {
     if (index < 0 || index >= this.rows) throw new RangeError(`no template ${index}`);
+    if (!this.floatCopy) {
+      const scale = this.scales[index] as number;
+      return Float32Array.from(this.codes.subarray(index * this.dim, (index + 1) * this.dim), (c) => c * scale);
+    }
     return this.vectors.subarray(index * this.dim, (index + 1) * this.dim);
   }
 
@@ -137,7 +149,7 @@ export class Gallery {
     }
     if (this.rows === this.capacity) this.grow(this.capacity * 2);
     const row = this.rows;
-    this.vectors.set(embedding, row * this.dim);
+    if (this.floatCopy) this.vectors.set(embedding, row * this.dim);
     // Per-template scale: the largest component maps to 127.
     const scale = max > 0 ? max / 127 : 1;
     const codes = this.codes.subarray(row * this.dim, (row + 1) * this.dim);
@@ -321,9 +333,14 @@ export class Gallery {
 
   /** Exact cosine of the probe and the template at `index`. */
   exact(probe: Float32Array, index: number): number {
-    const v = this.vectors;
     const o = index * this.dim;
     let s = 0;
+    if (!this.floatCopy) {
+      const codes = this.codes;
+      for (let i = 0; i < this.dim; i++) s += (probe[i] as number) * (codes[o + i] as number);
+      return s * (this.scales[index] as number);
+    }
+    const v = this.vectors;
     for (let i = 0; i < this.dim; i++) s += (probe[i] as number) * (v[o + i] as number);
     return s;
   }
@@ -362,7 +379,7 @@ export class Gallery {
     this.scales.set(scales.subarray(0, used));
     this.codes.set(codes.subarray(0, used * this.dim));
     this.bits.set(bits.subarray(0, used * this.words * 2));
-    this.vectors = new Float32Array(capacity * this.dim);
+    this.vectors = new Float32Array(this.floatCopy ? capacity * this.dim : 0);
     this.vectors.set(vectors.subarray(0, used * this.dim));
     this.capacity = capacity;
   }

@@ -76,3 +76,26 @@ test('a gallery crosses the prefilter size without a rebuild, and small dimensio
   const exact = g.identifyExact(probe, 3);
   assert.equal(fast[0]?.index, exact[0]?.index);
 });
+
+test('without a float copy: int8 templates only, similarities within 2e-3 of the float cosines', () => {
+  const compact = new Gallery(512, 16, { prefilterFrom: 0, shortlist: 50, floatCopy: false });
+  const full = new Gallery(512, 16, { prefilterFrom: 0, shortlist: 50 });
+  fillFaceLike(compact, 1000, 2, 5);
+  const f = fillFaceLike(full, 1000, 2, 5); // the same templates
+  for (let p = 0; p < 50; p++) {
+    const probe = f.sample(p * 13);
+    const a = compact.identify(probe, 2);
+    const b = full.identify(probe, 2);
+    assert.equal(a[0]?.id, `person-${p * 13}`);
+    assert.equal(a[0]?.index, b[0]?.index);
+    assert.ok(Math.abs((a[0]?.similarity ?? 0) - (b[0]?.similarity ?? 1)) < 2e-3);
+    // Exhaustive search over the int8 templates finds the float copy's best too.
+    assert.deepEqual(
+      compact.identifyExact(probe, 1).map((m) => m.index),
+      full.identifyExact(probe, 1).map((m) => m.index),
+    );
+  }
+  const decoded = compact.vectorAt(3);
+  const original = full.vectorAt(3);
+  assert.ok(decoded.every((v, i) => Math.abs(v - (original[i] as number)) < 2e-3));
+});
