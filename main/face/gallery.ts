@@ -123,7 +123,10 @@ export class Gallery {
     if (index < 0 || index >= this.rows) throw new RangeError(`no template ${index}`);
     if (!this.floatCopy) {
       const scale = this.scales[index] as number;
-      return Float32Array.from(this.codes.subarray(index * this.dim, (index + 1) * this.dim), (c) => c * scale);
+      return Float32Array.from(
+        this.codes.subarray(index * this.dim, (index + 1) * this.dim),
+        (c) => c * scale,
+      );
     }
     return this.vectors.subarray(index * this.dim, (index + 1) * this.dim);
   }
@@ -222,7 +225,9 @@ export class Gallery {
     if (probe.length !== this.dim) throw new RangeError(`probe must have ${this.dim} values`);
     const n = this.rows;
     if (this.liveRows === 0 || k <= 0) return [];
-    return n >= this.prefilterFrom ? this.identifyPrefiltered(probe, k) : this.identifyExact(probe, k);
+    return n >= this.prefilterFrom
+      ? this.identifyPrefiltered(probe, k)
+      : this.identifyExact(probe, k);
   }
 
   /**

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Gallery } from './gallery';
-import { FaceLike, fillFaceLike } from './test-support/face-like';
+import type { FaceLike } from './test-support/face-like';
+import { fillFaceLike } from './test-support/face-like';
 
 const IDENTITIES = 25_000;
 const PER_IDENTITY = 2;

@@ -278,7 +278,13 @@ const HAMMING_MODULE_BYTES = new Uint8Array([
 let compiled: WebAssembly.Module | null = null;
 let compiledHamming: WebAssembly.Module | null = null;
 
-export type HammingFn = (bits: number, probe: number, rows: number, words: number, out: number) => void;
+export type HammingFn = (
+  bits: number,
+  probe: number,
+  rows: number,
+  words: number,
+  out: number,
+) => void;
 
 /** Instantiates the Hamming-distance function over the given memory (compiled once per thread). */
 export function instantiateHamming(memory: WebAssembly.Memory): HammingFn {

@@ -7,7 +7,7 @@
  * Deterministic and memory-free: an identity's centre is regenerated from its number, so a
  * million-template gallery needs no second copy of its centres.
  */
-import { Gallery } from '../gallery';
+import type { Gallery } from '../gallery';
 
 /** Noise length relative to the unit centre: same-person cosine ≈ 1 / (1 + spread²). */
 export const DEFAULT_SPREAD = 0.9;
