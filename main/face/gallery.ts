@@ -158,11 +158,7 @@ export class Gallery {
     const codes = this.codes.subarray(row * this.dim, (row + 1) * this.dim);
     for (let i = 0; i < this.dim; i++) codes[i] = Math.round((embedding[i] as number) / scale);
     this.scales[row] = scale;
-    const bits = this.bits;
-    const base = row * this.words * 2;
-    for (let i = 0; i < this.dim; i++) {
-      if ((embedding[i] as number) > 0) bits[base + (i >>> 5)] |= 1 << (i & 31);
-    }
+    writeSignBits(embedding, this.dim, this.bits, row * this.words * 2);
     this.maxScale = Math.max(this.maxScale, scale);
     let identity = this.identityNumbers.get(id);
     if (identity === undefined) {
@@ -291,9 +287,8 @@ export class Gallery {
     let l1 = 0;
     for (let i = 0; i < this.dim; i++) l1 += Math.abs(probe[i] as number);
     if (!Number.isFinite(l1)) throw new RangeError('probe has a value that is not finite');
-    const pb = this.probeBits;
-    pb.fill(0);
-    for (let i = 0; i < this.dim; i++) if ((probe[i] as number) > 0) pb[i >>> 5] |= 1 << (i & 31);
+    this.probeBits.fill(0);
+    writeSignBits(probe, this.dim, this.probeBits, 0);
     const n = this.rows;
     const { probeBitsPtr, outPtr, bitsPtr } = this.layout(this.capacity);
     this.hamming(bitsPtr, probeBitsPtr, n, this.words, outPtr);
@@ -387,6 +382,21 @@ export class Gallery {
     this.vectors = new Float32Array(this.floatCopy ? capacity * this.dim : 0);
     this.vectors.set(vectors.subarray(0, used * this.dim));
     this.capacity = capacity;
+  }
+}
+
+/** Sets bit i of words[at..] when values[i] > 0 (the words start at zero). */
+function writeSignBits(
+  values: ArrayLike<number>,
+  dim: number,
+  words: Uint32Array,
+  at: number,
+): void {
+  for (let w = 0; w < dim; w += 32) {
+    let word = 0;
+    for (let i = w; i < Math.min(w + 32, dim); i++)
+      if ((values[i] as number) > 0) word |= 1 << (i - w);
+    words[at + (w >>> 5)] = word;
   }
 }
 
