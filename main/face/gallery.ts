@@ -64,13 +64,16 @@ export class Gallery {
   private liveRows = 0;
   private vectors: Float32Array;
   private capacity: number;
-  // WebAssembly memory layout: [probe int16 x dim | probe bits u64 x words | out f32 x cap |
-  // scales f32 x cap | codes int8 x cap*dim | sign bits u64 x cap*words]
+  // WebAssembly memory layout: [probe int16 x dim | probe bits u64 x words | histogram i32 x
+  // (64*words + 2) | out f32 x cap | scales f32 x cap | codes int8 x cap*dim | sign bits u64 x
+  // cap*words]
   private memory!: WebAssembly.Memory;
   private scores!: ScoresFn;
   private hamming!: HammingFn;
   private probe16!: Int16Array;
   private probeBits!: Uint32Array;
+  /** How many rows are at each Hamming distance (filled by the prefilter's scan). */
+  private histogram!: Int32Array;
   /** Sign bits of every row: bit i of a row is set when its component i is positive. */
   private bits!: Uint32Array;
   /** 64-bit words of sign bits per row. */
@@ -234,30 +237,18 @@ export class Gallery {
     if (probe.length !== this.dim) throw new RangeError(`probe must have ${this.dim} values`);
     const n = this.rows;
     if (this.liveRows === 0 || k <= 0) return [];
-    // Probe to int16 with its own scale; then out[r] = approximate cosine for every row.
-    let pmax = 0;
-    let pl1 = 0;
-    for (let i = 0; i < this.dim; i++) {
-      const a = Math.abs(probe[i] as number);
-      pmax = Math.max(pmax, a);
-      pl1 += a;
-    }
-    if (!Number.isFinite(pl1)) throw new RangeError('probe has a value that is not finite');
-    const pscale = pmax > 0 ? pmax / 32767 : 1;
-    for (let i = 0; i < this.dim; i++) this.probe16[i] = Math.round((probe[i] as number) / pscale);
+    // out[r] = approximate cosine for every row.
+    const { pscale, bound } = this.quantiseProbe(probe);
     const { outPtr, scalesPtr, codesPtr } = this.layout(this.capacity);
     this.scores(codesPtr, scalesPtr, 0, n, this.dim, outPtr);
     const out = this.out;
     if (pscale !== 1) for (let r = 0; r < n; r++) out[r] = (out[r] as number) * pscale;
 
-    // Error bound of an approximate score: each template code is off by at most half its scale
-    // per component, the probe by half of pscale: |err| <= maxScale/2 * |p|_1 + pscale/2 * |t|_1,
-    // and |t|_1 <= sqrt(dim) for a unit vector. Let S be the k-th largest of the identities'
-    // best approximate scores: k identities score at least S - bound exactly, so the exact k-th
-    // best identity scores at least that, and a row more than 2 * bound below S cannot be the
-    // best template of an identity in the exact top k. (Ranking rows instead of identities
-    // would let one person with many templates crowd out the runner-up.)
-    const bound = (this.maxScale / 2) * pl1 + (pscale / 2) * Math.sqrt(this.dim);
+    // Let S be the k-th largest of the identities' best approximate scores: k identities score
+    // at least S - bound exactly, so the exact k-th best identity scores at least that, and a
+    // row more than 2 * bound below S cannot be the best template of an identity in the exact
+    // top k. (Ranking rows instead of identities would let one person with many templates crowd
+    // out the runner-up.)
     const identities = this.identityNumbers.size;
     const bestPerIdentity = new Float32Array(identities).fill(-Infinity);
     const rowIdentity = this.rowIdentity;
@@ -284,36 +275,73 @@ export class Gallery {
    * 11): it is in the shortlist unless thousands of strangers are nearer than it.
    */
   private identifyPrefiltered(probe: Float32Array, k: number): Match[] {
-    let l1 = 0;
-    for (let i = 0; i < this.dim; i++) l1 += Math.abs(probe[i] as number);
-    if (!Number.isFinite(l1)) throw new RangeError('probe has a value that is not finite');
+    const { pscale, bound } = this.quantiseProbe(probe);
     this.probeBits.fill(0);
     writeSignBits(probe, this.dim, this.probeBits, 0);
     const n = this.rows;
-    const { probeBitsPtr, outPtr, bitsPtr } = this.layout(this.capacity);
-    this.hamming(bitsPtr, probeBitsPtr, n, this.words, outPtr);
-    const distance = new Int32Array(this.memory.buffer, outPtr, n);
+    const { probeBitsPtr, histogramPtr, outPtr, bitsPtr, scalesPtr, codesPtr } = this.layout(
+      this.capacity,
+    );
     // Counting sort by distance (0..64·words): the largest distance that keeps the shortlist full.
-    // Tombstones are counted too (one read less per row): their bits are zero, so they sit at the
-    // probe's own popcount, ~dim/2, far from any shortlist.
-    const histogram = new Int32Array(this.words * 64 + 2);
-    for (let r = 0; r < n; r++) {
-      const d = distance[r] as number;
-      histogram[d] = (histogram[d] as number) + 1;
-    }
+    // Tombstones are counted too: their bits are zero, so they sit at the probe's own popcount,
+    // ~dim/2, far from any shortlist.
+    const histogram = this.histogram;
+    histogram.fill(0);
+    this.hamming(bitsPtr, probeBitsPtr, n, outPtr, histogramPtr);
+    const distance = new Int32Array(this.memory.buffer, outPtr, n);
     let cutoff = 0;
     for (let total = 0; cutoff < histogram.length - 1; cutoff++) {
       total += histogram[cutoff] as number;
       if (total >= this.shortlist) break;
     }
-    const candidates: Match[] = [];
+    const shortlist: number[] = [];
     const rowIdentity = this.rowIdentity;
     for (let r = 0; r < n; r++) {
-      if ((distance[r] as number) <= cutoff && rowIdentity[r] !== REMOVED) {
-        candidates.push({ id: this.ids[r] as string, index: r, similarity: 0 });
-      }
+      if ((distance[r] as number) <= cutoff && rowIdentity[r] !== REMOVED) shortlist.push(r);
+    }
+    // Approximate int8 scores of the shortlist in WebAssembly (a call per row: they are
+    // scattered; ~0.3 µs each where a JavaScript dot product costs several), then identifyExact's
+    // bound picks the few rows to score exactly: the answer is exact within the shortlist.
+    const out = this.out; // the distances are read: the region is free again
+    const best = new Map<number, number>(); // identity -> its best approximate score
+    for (let i = 0; i < shortlist.length; i++) {
+      const r = shortlist[i] as number;
+      this.scores(codesPtr + r * this.dim, scalesPtr + r * 4, 0, 1, this.dim, outPtr + i * 4);
+      const score = (out[i] as number) * pscale;
+      out[i] = score;
+      const who = rowIdentity[r] as number;
+      if (score > (best.get(who) ?? -Infinity)) best.set(who, score);
+    }
+    const bests = Float32Array.from(best.values());
+    const floor = kthLargest(bests, bests.length, Math.min(bests.length, k)) - 2 * bound;
+    const candidates: Match[] = [];
+    for (let i = 0; i < shortlist.length; i++) {
+      if ((out[i] as number) < floor) continue;
+      const r = shortlist[i] as number;
+      candidates.push({ id: this.ids[r] as string, index: r, similarity: 0 });
     }
     return this.rescore(probe, candidates, k);
+  }
+
+  /**
+   * Writes the probe as int16 (its own scale) for the int8 scan; returns that scale and the
+   * error bound of an approximate score. Each template code is off by at most half its scale per
+   * component, the probe by half of pscale: |err| <= maxScale/2 * |p|_1 + pscale/2 * |t|_1, and
+   * |t|_1 <= sqrt(dim) for a unit vector. A non-finite value is refused.
+   */
+  private quantiseProbe(probe: Float32Array): { pscale: number; bound: number } {
+    let pmax = 0;
+    let pl1 = 0;
+    for (let i = 0; i < this.dim; i++) {
+      const a = Math.abs(probe[i] as number);
+      pmax = Math.max(pmax, a);
+      pl1 += a;
+    }
+    if (!Number.isFinite(pl1)) throw new RangeError('probe has a value that is not finite');
+    const pscale = pmax > 0 ? pmax / 32767 : 1;
+    for (let i = 0; i < this.dim; i++) this.probe16[i] = Math.round((probe[i] as number) / pscale);
+    const bound = (this.maxScale / 2) * pl1 + (pscale / 2) * Math.sqrt(this.dim);
+    return { pscale, bound };
   }
 
   /** Exact scores of the candidates, then the best k identities, each once by its best row. */
@@ -348,22 +376,24 @@ export class Gallery {
   /** Byte offsets of the regions of WebAssembly memory for a capacity (all 8-byte aligned). */
   private layout(capacity: number) {
     const probeBitsPtr = this.dim * 2;
-    const outPtr = probeBitsPtr + this.words * 8;
+    const histogramPtr = probeBitsPtr + this.words * 8;
+    const outPtr = histogramPtr + (this.words * 64 + 2) * 4;
     const scalesPtr = outPtr + capacity * 4;
     const codesPtr = scalesPtr + capacity * 4;
     const bitsPtr = codesPtr + capacity * this.dim;
     const end = bitsPtr + capacity * this.words * 8;
-    return { probeBitsPtr, outPtr, scalesPtr, codesPtr, bitsPtr, end };
+    return { probeBitsPtr, histogramPtr, outPtr, scalesPtr, codesPtr, bitsPtr, end };
   }
 
   private allocate(capacity: number): void {
     const at = this.layout(capacity);
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(at.end / PAGE) });
     this.scores = instantiateScores(this.memory);
-    this.hamming = instantiateHamming(this.memory);
+    this.hamming = instantiateHamming(this.memory, this.words);
     const buf = this.memory.buffer;
     this.probe16 = new Int16Array(buf, 0, this.dim);
     this.probeBits = new Uint32Array(buf, at.probeBitsPtr, this.words * 2);
+    this.histogram = new Int32Array(buf, at.histogramPtr, this.words * 64 + 2);
     this.out = new Float32Array(buf, at.outPtr, capacity);
     this.scales = new Float32Array(buf, at.scalesPtr, capacity);
     this.codes = new Int8Array(buf, at.codesPtr, capacity * this.dim);
