@@ -263,7 +263,7 @@ function hammingBody(words: number): number[] {
   ];
 }
 
-function hammingModule(words: number): Uint8Array {
+function hammingModule(words: number): Uint8Array<ArrayBuffer> {
   const body = hammingBody(words);
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
