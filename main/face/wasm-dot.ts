@@ -181,7 +181,125 @@ const MODULE_BYTES = new Uint8Array([
   ...section(10, vec([[...uleb(body.length), ...body]])),
 ]);
 
+/**
+ * The prefilter of very large galleries (see gallery.ts): Hamming distances between the probe's
+ * sign bits and every template's, and their histogram, in one pass. Generated for one number of
+ * 64-bit words per row (8 for 512 dimensions) so the row loop is unrolled and the probe's words
+ * stay in locals: per row, `words` loads, xors and i64.popcnts, and no inner loop.
+ *
+ *   hamming(bits, probe, rows, out, histogram):
+ *     p0..p{words-1} = i64.load(probe + 8w)
+ *     for r in 0..rows:
+ *       d = i32(sum over w of popcnt(i64.load(bits + 8w) ^ pw)); bits += 8 * words
+ *       out[r] = d; histogram[d] += 1
+ */
+const I64 = 0x7e;
+const I64_LOAD = (offset: number): number[] => [0x29, 3, ...uleb(offset)];
+const I64_XOR = 0x85;
+const I64_POPCNT = 0x7b;
+const I64_ADD = 0x7c;
+const I32_WRAP_I64 = 0xa7;
+const I32_LOAD = [0x28, 2, 0];
+const I32_STORE = [0x36, 2, 0];
+
+function hammingBody(words: number): number[] {
+  // Parameters 0-4: bits, probe, rows, out, histogram. Locals: 5 r, 6 d, then the probe words.
+  const [H_BITS, H_PROBE, H_ROWS, H_OUT, H_HIST, H_R, H_D] = [0, 1, 2, 3, 4, 5, 6];
+  const P = (w: number): number => 7 + w; // the probe's words
+  const distance: number[] = [];
+  for (let w = 0; w < words; w++) {
+    distance.push(...get(H_BITS), ...I64_LOAD(8 * w), ...get(P(w)), I64_XOR, I64_POPCNT);
+    if (w > 0) distance.push(I64_ADD);
+  }
+  const loadProbe: number[] = [];
+  for (let w = 0; w < words; w++) loadProbe.push(...get(H_PROBE), ...I64_LOAD(8 * w), ...set(P(w)));
+  const histogramSlot = [...get(H_HIST), ...get(H_D), ...i32(2), SHL, ADD];
+  return [
+    ...vec([
+      [2, I32],
+      [words, I64],
+    ]),
+    ...loadProbe,
+    ...i32(0),
+    ...set(H_R),
+    ...BLOCK,
+    ...LOOP,
+    ...get(H_R),
+    ...get(H_ROWS),
+    GE_U,
+    BR_IF,
+    1,
+    ...distance,
+    I32_WRAP_I64,
+    ...set(H_D),
+    // out[r] = d
+    ...get(H_OUT),
+    ...get(H_R),
+    ...i32(2),
+    SHL,
+    ADD,
+    ...get(H_D),
+    ...I32_STORE,
+    // histogram[d] += 1
+    ...histogramSlot,
+    ...histogramSlot,
+    ...I32_LOAD,
+    ...i32(1),
+    ADD,
+    ...I32_STORE,
+    ...get(H_BITS),
+    ...i32(8 * words),
+    ADD,
+    ...set(H_BITS),
+    ...get(H_R),
+    ...i32(1),
+    ADD,
+    ...set(H_R),
+    BR,
+    0,
+    END,
+    END,
+    END,
+  ];
+}
+
+function hammingModule(words: number): Uint8Array<ArrayBuffer> {
+  const body = hammingBody(words);
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
+    ...section(1, vec([[0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), 0]])),
+    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 1]])),
+    ...section(3, vec([[0]])),
+    ...section(7, vec([[...name('hamming'), 0x00, 0]])),
+    ...section(10, vec([[...uleb(body.length), ...body]])),
+  ]);
+}
+
 let compiled: WebAssembly.Module | null = null;
+const compiledHamming = new Map<number, WebAssembly.Module>();
+
+/** Adds to histogram[d] (i32, zeroed by the caller) for every row's distance d. */
+export type HammingFn = (
+  bits: number,
+  probe: number,
+  rows: number,
+  out: number,
+  histogram: number,
+) => void;
+
+/**
+ * Instantiates the Hamming-distance function for rows of `words` 64-bit words over the given
+ * memory (compiled once per word count and thread).
+ */
+export function instantiateHamming(memory: WebAssembly.Memory, words: number): HammingFn {
+  let module = compiledHamming.get(words);
+  if (module === undefined) {
+    module = new WebAssembly.Module(hammingModule(words));
+    compiledHamming.set(words, module);
+  }
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  return instance.exports.hamming as HammingFn;
+}
 
 export type ScoresFn = (
   codes: number,
