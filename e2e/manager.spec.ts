@@ -105,7 +105,8 @@ test('the daily report: PIN, figures, charts, CSV and PDF', async ({ page, host 
   await expect(page.getByTestId('sync-pending')).toHaveText(/^\d+$/);
 
   const csvDownload = page.waitForEvent('download');
-  await page.getByRole('button', { name: '导出 CSV' }).click();
+  // The day's report's own export (the period report below has one too).
+  await page.getByTestId('report-controls').getByRole('button', { name: '导出 CSV' }).click();
   const csvFile = testInfo.outputPath('daily-report.csv');
   await (await csvDownload).saveAs(csvFile);
   const csv = readFileSync(csvFile, 'utf8');
@@ -116,7 +117,7 @@ test('the daily report: PIN, figures, charts, CSV and PDF', async ({ page, host 
   );
 
   const pdfDownload = page.waitForEvent('download');
-  await page.getByRole('button', { name: '导出 PDF' }).click();
+  await page.getByTestId('report-controls').getByRole('button', { name: '导出 PDF' }).click();
   const download = await pdfDownload;
   expect(download.suggestedFilename()).toMatch(/^daily-report-\d{4}-\d{2}-\d{2}\.pdf$/);
   const pdfFile = testInfo.outputPath('daily-report.pdf');

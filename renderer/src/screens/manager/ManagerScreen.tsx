@@ -215,6 +215,7 @@ export function ManagerScreen() {
       <main className="manager">
         <form
           className="manager__controls"
+          data-testid="report-controls"
           onSubmit={(event) => {
             event.preventDefault();
             if (date !== null) load(date);
