@@ -7,10 +7,8 @@
  * cursor. Settings that change nothing shown (modes, brightness, fonts, cursor on/off, windows,
  * download characters) are read past with their arguments.
  */
-import { CR, ESC, PoleDecoder, type Step } from './decoder';
+import { CR, ESC, PoleDecoder, US, type Step } from './decoder';
 import { POLE_LAMPS } from './screen';
-
-const US = 0x1f;
 
 /** ESC commands that only change how text looks, by the argument bytes each takes. */
 const SETTINGS_ARGS: Readonly<Record<number, number>> = {
@@ -32,28 +30,9 @@ const SETTINGS_ARGS: Readonly<Record<number, number>> = {
 export class Cd5220Decoder extends PoleDecoder {
   protected command(buf: Buffer, at: number): Step {
     const byte = buf[at] as number;
+    const shared = this.sharedControl(byte);
+    if (shared !== null) return shared;
     switch (byte) {
-      case 0x0c:
-        this.cleared();
-        return { used: 1 };
-      case 0x18:
-        this.screen.clearLine();
-        return { used: 1 };
-      case 0x08:
-        this.screen.left();
-        return { used: 1 };
-      case 0x09:
-        this.screen.right();
-        return { used: 1 };
-      case 0x0a:
-        this.screen.down();
-        return { used: 1 };
-      case CR:
-        this.screen.lineStart();
-        return { used: 1 };
-      case 0x0b:
-        this.screen.home();
-        return { used: 1 };
       case US:
         return this.unitSeparator(buf, at);
       case ESC:

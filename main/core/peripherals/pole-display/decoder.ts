@@ -44,6 +44,7 @@ export type Step = { used: number } | 'more' | { corrupt: string; used: number }
 
 export const ESC = 0x1b;
 export const CR = 0x0d;
+export const US = 0x1f;
 
 /** Longest string a register may send in one string command (20 double-byte characters). */
 export const MAX_STRING_BYTES = 40;
@@ -110,6 +111,39 @@ export abstract class PoleDecoder {
 
   /** One control command at `at` (a byte below 0x20, or DEL). */
   protected abstract command(buf: Buffer, at: number): Step;
+
+  /**
+   * The single-byte controls both command sets share (CLR, CAN and the cursor moves BS HT LF CR
+   * HOM), or null for a byte the protocol itself must read.
+   */
+  protected sharedControl(byte: number): Step | null {
+    switch (byte) {
+      case 0x0c:
+        this.cleared();
+        break;
+      case 0x18:
+        this.screen.clearLine();
+        break;
+      case 0x08:
+        this.screen.left();
+        break;
+      case 0x09:
+        this.screen.right();
+        break;
+      case 0x0a:
+        this.screen.down();
+        break;
+      case CR:
+        this.screen.lineStart();
+        break;
+      case 0x0b:
+        this.screen.home();
+        break;
+      default:
+        return null;
+    }
+    return { used: 1 };
+  }
 
   /** Whether text arriving now is for the display (not for a device behind it). */
   protected isOurs(): boolean {

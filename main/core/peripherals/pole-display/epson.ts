@@ -7,9 +7,7 @@
  * brightness, blink, cursor, reverse, clock, code tables, macros), read past with their
  * arguments. DM-D has no lamps: a figure is a total when a word says so.
  */
-import { CR, ESC, PoleDecoder, type Step } from './decoder';
-
-const US = 0x1f;
+import { CR, ESC, PoleDecoder, US, type Step } from './decoder';
 
 /** US commands that only change how text looks, by the argument bytes each takes. */
 const US_SETTINGS_ARGS: Readonly<Record<number, number>> = {
@@ -36,28 +34,9 @@ export class EpsonDisplayDecoder extends PoleDecoder {
     const byte = buf[at] as number;
     // Bytes for the printer pass through the display: only ESC = n switching back is ours.
     if (!this.forDisplay && byte !== ESC) return { used: 1 };
+    const shared = this.sharedControl(byte);
+    if (shared !== null) return shared;
     switch (byte) {
-      case 0x0c:
-        this.cleared();
-        return { used: 1 };
-      case 0x18:
-        this.screen.clearLine();
-        return { used: 1 };
-      case 0x08:
-        this.screen.left();
-        return { used: 1 };
-      case 0x09:
-        this.screen.right();
-        return { used: 1 };
-      case 0x0a:
-        this.screen.down();
-        return { used: 1 };
-      case CR:
-        this.screen.lineStart();
-        return { used: 1 };
-      case 0x0b:
-        this.screen.home();
-        return { used: 1 };
       case US:
         return this.unitSeparator(buf, at);
       case ESC:
