@@ -12,7 +12,10 @@
  * Sales are rung up one after another with a short pause between them (PAUSE_MS), so the event
  * loop can feed the face worker its next frame and take the sync worker's reports, as the main
  * process would. Without the DEV faces (FACES_DIR, or ../shared/faces) the face load is left out
- * and the line says "face_frames":0.
+ * and the line says "face_frames":0. sync_backlog_left_min is the fewest events the outbox held
+ * during the timed sales: near 0 means the worker caught up with the till before the end (the
+ * sales' own events only), so the last sales ran under a lighter sync load. PAY_LOAD_RUNS and
+ * PAY_LOAD_BACKLOG override the defaults.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
