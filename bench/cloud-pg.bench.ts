@@ -22,6 +22,8 @@ const TOKEN_PHASE_MS = 8_000;
 const AUTHORISE_MS = 10_000;
 const INGEST_MS = 10_000;
 const BATCH = 1_000;
+/** Enough payers that the payer-row lock (FOR UPDATE OF p) is not what limits the rate. */
+const PAYERS = 64;
 
 function reachable(url: string, timeoutMs = 3_000): Promise<void> {
   const { hostname, port } = new URL(url);
@@ -87,7 +89,7 @@ try {
     terminals.push(terminal);
   }
   const random = rng(3);
-  const faces = Array.from({ length: 10 }, () => randomUnit(random));
+  const faces = Array.from({ length: PAYERS }, () => randomUnit(random));
   for (const [i, face] of faces.entries()) {
     const payer = await admin.createPayer({
       name: `Bench ${i}`,
@@ -151,6 +153,7 @@ try {
     processes: 1,
     terminals: TERMINALS,
     in_flight: lanesCount,
+    payers: PAYERS,
     requests: times.length,
     seconds: round(elapsed / 1000, 2),
     tokens_ran_out: exhausted,
