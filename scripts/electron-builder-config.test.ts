@@ -11,6 +11,12 @@ import { test } from 'node:test';
 import { FuseV1Options } from '@electron/fuses';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config';
 import { DebugLogger } from 'builder-util/out/DebugLogger';
+import { setPrinter } from 'builder-util/out/log';
+
+// electron-builder's log ("• loaded configuration") writes to stdout, which the test runner's
+// child uses for its own messages: a write landing inside one broke the run in CI. Keep its
+// lines, on stderr.
+setPrinter((message) => process.stderr.write(`${message}\n`));
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
